@@ -1,0 +1,62 @@
+"""The one exception family of crmroi-xl.
+
+Every error the toolkit raises on purpose derives from :class:`CrmRoiError`
+and carries the Excel error value a spreadsheet would show for the same case,
+so the Excel functions can turn any of them into a cell error::
+
+    CrmRoiError                  base class; .excel_error, e.g. "#VALUE!"
+    ├── InputError               bad input: text where a number is needed,
+    │                            missing value, wrong shape       (#VALUE!)
+    ├── CalcError                the inputs are valid but the metric is not
+    │   ├── DivisionByZeroError  a denominator sums to zero       (#DIV/0!)
+    │   └── NoSolutionError      IRR without root, payback never
+    │                            reached                   (#NUM! or #N/A)
+    └── ScenarioError            a scenario file cannot be read or is invalid
+                                 (the message names the file and the field)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CalcError",
+    "CrmRoiError",
+    "DivisionByZeroError",
+    "InputError",
+    "NoSolutionError",
+    "ScenarioError",
+]
+
+
+class CrmRoiError(Exception):
+    """Base class of every error crmroi-xl raises on purpose."""
+
+    default_excel_error = "#VALUE!"
+
+    def __init__(self, message: str, *, excel_error: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.excel_error = excel_error or self.default_excel_error
+
+
+class InputError(CrmRoiError, ValueError):
+    """An argument is not what the metric needs (Excel shows ``#VALUE!``)."""
+
+
+class CalcError(CrmRoiError):
+    """The inputs are valid but the metric has no finite value."""
+
+    default_excel_error = "#NUM!"
+
+
+class DivisionByZeroError(CalcError, ZeroDivisionError):
+    """A denominator is zero (Excel shows ``#DIV/0!``)."""
+
+    default_excel_error = "#DIV/0!"
+
+
+class NoSolutionError(CalcError):
+    """No solution exists: IRR without sign change, payback never reached."""
+
+
+class ScenarioError(CrmRoiError):
+    """A scenario file cannot be loaded or does not validate."""
