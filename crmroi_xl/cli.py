@@ -1,0 +1,98 @@
+"""The ``crmroi`` command: a thin layer over the Python API.
+
+Each command parses its options, calls one public function and prints. Errors
+of the toolkit become one line on stderr and exit code 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+
+from .engine import HEADLINE_KEYS, compute
+from .errors import CrmRoiError
+from .loader import load_scenario
+from .model import Scenario
+from .report import render
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="crmroi",
+    help="What a CRM really returns: ROI, NPV, IRR, payback, CLV, CAC.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioPath = Annotated[
+    Path, typer.Argument(help="Scenario file: JSON or YAML.", show_default=False)
+]
+LangOption = Annotated[
+    Literal["fr", "en"] | None,
+    typer.Option("--lang", help="Language of the output: fr or en (default: the scenario's)."),
+]
+
+
+@app.command("compute")
+def compute_command(
+    scenario: ScenarioPath,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the results as JSON (null where undefined).")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Compute a scenario's results and print them, without writing a workbook."""
+    loaded = load_scenario(scenario)
+    results = compute(loaded)
+    if as_json:
+        data = results.model_dump(mode="json")
+        ordered = {key: data.pop(key) for key in HEADLINE_KEYS} | data
+        typer.echo(json.dumps(ordered, indent=2, ensure_ascii=False))
+    else:
+        Console().print(render(results, lang or loaded.assumptions.language))
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON schema of the scenario format."""
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        app(args=argv, prog_name="crmroi", standalone_mode=False)
+    except CrmRoiError as error:
+        for line in error.message.splitlines():
+            typer.echo(f"crmroi: error: {line}", err=True)
+        return 1
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        typer.echo("crmroi: aborted", err=True)
+        return 1
+    except Exception as error:  # usage errors raised by the parser
+        handled = _usage_error(error)
+        if handled is None:
+            raise
+        return handled
+    return 0
+
+
+def _usage_error(error: Exception) -> int | None:
+    show = getattr(error, "show", None)
+    code = getattr(error, "exit_code", None)
+    if show is None or code is None:
+        return None
+    show(file=sys.stderr)
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,375 @@
+"""From a scenario to its results: yearly flows, headline metrics, KPIs, channels.
+
+Each yearly figure is computed the way the workbooks compute it, one
+consistent rule per row along the years ``0 .. horizon``:
+
+* cost line, year 0: ``one_off x (1 + cost_risk)``;
+  year t >= 1: ``base x (1 + annual_increase)^(t-1) x (1 + cost_risk)`` while
+  ``t <= years``, where ``base`` is the driver's yearly amount
+  (``amount_per_year``, ``seats x price_per_seat_month x 12`` or
+  ``hours_per_year x hourly_rate``);
+* benefit line, year 0: nothing; year t >= 1:
+  ``base x (1 + annual_growth)^(t-1) x adoption_t x (1 - benefit_risk)``, with
+  ``base`` = ``amount_per_year``, ``extra_sales_per_month x 12 x
+  average_deal_value x gross_margin`` or ``hours_saved_per_year x hourly_rate``;
+* net flow = counted benefits - costs; discount factor ``1 / (1 + rate)^t``.
+
+A metric the scenario cannot define (no channel, so no ROAS; flows that never
+pay back) is ``None`` and :attr:`Results.undefined` says why.
+
+>>> from crmroi_xl.model import Scenario
+>>> s = Scenario.model_validate({
+...     "assumptions": {"name": "Seeds", "horizon_years": 1, "discount_rate": 0},
+...     "costs": [{"label": "CRM", "category": "licences", "one_off": 50_000}],
+...     "benefits": [{"label": "Gains", "category": "cost_reduction",
+...                   "amount_per_year": 200_000}],
+... })
+>>> r = compute(s)
+>>> r.roi, r.net_flow, r.payback
+(3.0, [-50000.0, 200000.0], 0.25)
+>>> r.undefined["roas"]
+'no marketing channel'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from . import kpis as kpi_functions
+from . import metrics
+from .errors import CrmRoiError
+from .model import BenefitLine, CostLine, Kpi, Scenario
+
+__all__ = [
+    "HEADLINE_KEYS",
+    "ChannelResult",
+    "KpiResult",
+    "LineFlows",
+    "Results",
+    "benefit_base",
+    "compute",
+    "cost_base",
+]
+
+#: The keys ``crmroi compute --json`` always prints (DESIGN.md), in this order.
+HEADLINE_KEYS = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LineFlows(_Frozen):
+    """One cost or benefit line over the years 0 .. horizon, risk-adjusted."""
+
+    label: str
+    category: str
+    counted: bool
+    values: list[float]
+
+
+class KpiResult(_Frozen):
+    """A KPI before and after the CRM."""
+
+    kind: str
+    label: str | None
+    unit: str
+    before: float
+    after: float
+    change: float
+    relative_change: float | None
+    improved: bool | None
+
+
+class ChannelResult(_Frozen):
+    """A marketing channel's return."""
+
+    name: str
+    spend: float
+    attributed_revenue: float
+    new_customers: float
+    roas: float | None
+    roi: float | None
+    cac: float | None
+
+
+class Results(_Frozen):
+    """Everything the engine derives from a scenario. Rates are fractions."""
+
+    name: str
+    currency: str
+    discount_rate: float
+    years: list[int]
+    calendar_years: list[int]
+    cost_lines: list[LineFlows]
+    benefit_lines: list[LineFlows]
+    costs: list[float]
+    benefits: list[float]
+    uncounted_benefits: list[float]
+    net_flow: list[float]
+    cumulative_flow: list[float]
+    discount_factors: list[float]
+    present_values: list[float]
+    cumulative_present_values: list[float]
+    total_costs: float
+    total_benefits: float
+    net_benefit: float
+    pv_costs: float
+    pv_benefits: float
+    roi: float | None
+    roi_pv: float | None
+    roas: float | None
+    npv: float
+    irr: float | None
+    payback: float | None
+    payback_months: float | None
+    discounted_payback: float | None
+    clv: float | None
+    cac: float | None
+    clv_cac_ratio: float | None
+    kpis: list[KpiResult]
+    channels: list[ChannelResult]
+    undefined: dict[str, str]
+
+    def headline(self) -> dict[str, float | None]:
+        """The headline metrics under the names DESIGN.md fixes."""
+        return {key: getattr(self, key) for key in HEADLINE_KEYS}
+
+
+def cost_base(line: CostLine) -> float:
+    """Recurring yearly amount of a cost line before increase and risk.
+
+    >>> from crmroi_xl.model import CostLine
+    >>> cost_base(CostLine(label="CRM", category="licences", seats=20, price_per_seat_month=50))
+    12000.0
+    """
+    if line.driver == "seats":
+        return line.seats * line.price_per_seat_month * 12
+    if line.driver == "hours":
+        return line.hours_per_year * line.hourly_rate
+    return line.amount_per_year
+
+
+def benefit_base(line: BenefitLine) -> float:
+    """Yearly amount of a benefit line before growth, adoption and risk.
+
+    The source method's case, 5 more sales a month at 1 000 EUR:
+
+    >>> from crmroi_xl.model import BenefitLine
+    >>> benefit_base(BenefitLine(label="Ventes", category="incremental_revenue",
+    ...                          extra_sales_per_month=5, average_deal_value=1000))
+    60000.0
+    """
+    if line.driver == "sales":
+        return line.extra_sales_per_month * 12 * line.average_deal_value * line.gross_margin
+    if line.driver == "hours":
+        return line.hours_saved_per_year * line.hourly_rate
+    return line.amount_per_year
+
+
+def _cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
+    base = cost_base(line)
+    lasts = horizon if line.years is None else line.years
+    recurring = [
+        base * (1 + line.annual_increase) ** (t - 1) if t <= lasts else 0.0
+        for t in range(1, horizon + 1)
+    ]
+    return [amount * (1 + risk) for amount in [line.one_off, *recurring]]
+
+
+def _benefit_flows(line: BenefitLine, adoption: list[float], risk: float) -> list[float]:
+    base = benefit_base(line)
+    yearly = [
+        base * (1 + line.annual_growth) ** (t - 1) * share * (1 - risk)
+        for t, share in enumerate(adoption, start=1)
+    ]
+    return [0.0, *yearly]
+
+
+def _column_sums(rows: list[list[float]], width: int) -> list[float]:
+    return [math.fsum(row[t] for row in rows) for t in range(width)]
+
+
+def _attempt(undefined: dict[str, str], key: str, function: Callable[[], float]) -> float | None:
+    """The metric's value, or None with the reason recorded under ``key``."""
+    try:
+        return function()
+    except CrmRoiError as error:
+        undefined[key] = error.message
+        return None
+
+
+def compute(scenario: Scenario) -> Results:
+    """Compute every result of a scenario (see the module docstring for the rules)."""
+    a = scenario.assumptions
+    horizon, rate = a.horizon_years, a.discount_rate
+    width = horizon + 1
+    undefined: dict[str, str] = {}
+
+    cost_lines = [
+        LineFlows(
+            label=line.label,
+            category=line.category.value,
+            counted=True,
+            values=_cost_flows(line, horizon, a.cost_risk),
+        )
+        for line in scenario.costs
+    ]
+    benefit_lines = [
+        LineFlows(
+            label=line.label,
+            category=line.category.value,
+            counted=line.include_in_roi,
+            values=_benefit_flows(line, a.adoption, a.benefit_risk),
+        )
+        for line in scenario.benefits
+    ]
+    costs = _column_sums([line.values for line in cost_lines], width)
+    benefits = _column_sums([line.values for line in benefit_lines if line.counted], width)
+    uncounted = _column_sums([line.values for line in benefit_lines if not line.counted], width)
+    net = [b - c for b, c in zip(benefits, costs, strict=True)]
+    factors = [1 / (1 + rate) ** t for t in range(width)]
+    present = [flow * factor for flow, factor in zip(net, factors, strict=True)]
+    total_costs, total_benefits = math.fsum(costs), math.fsum(benefits)
+    pv_costs = math.fsum(c * f for c, f in zip(costs, factors, strict=True))
+    pv_benefits = math.fsum(b * f for b, f in zip(benefits, factors, strict=True))
+
+    payback = _attempt(undefined, "payback", lambda: metrics.payback(net))
+    discounted_payback = _attempt(
+        undefined, "discounted_payback", lambda: metrics.payback(net, rate)
+    )
+    roas, cac, channels = _marketing(scenario, undefined)
+    clv = _clv(scenario, undefined)
+    clv_cac = None
+    if clv is not None and cac is not None:
+        clv_cac = _attempt(
+            undefined, "clv_cac_ratio", lambda: kpi_functions.clv_cac_ratio(clv, cac)
+        )
+    elif "clv_cac_ratio" not in undefined:
+        undefined["clv_cac_ratio"] = "needs both CLV and CAC"
+
+    return Results(
+        name=a.name,
+        currency=a.currency,
+        discount_rate=rate,
+        years=list(range(width)),
+        calendar_years=[a.start_year + t for t in range(width)],
+        cost_lines=cost_lines,
+        benefit_lines=benefit_lines,
+        costs=costs,
+        benefits=benefits,
+        uncounted_benefits=uncounted,
+        net_flow=net,
+        cumulative_flow=_running_sum(net),
+        discount_factors=factors,
+        present_values=present,
+        cumulative_present_values=_running_sum(present),
+        total_costs=total_costs,
+        total_benefits=total_benefits,
+        net_benefit=total_benefits - total_costs,
+        pv_costs=pv_costs,
+        pv_benefits=pv_benefits,
+        roi=_attempt(undefined, "roi", lambda: metrics.roi(total_benefits, total_costs)),
+        roi_pv=_attempt(undefined, "roi_pv", lambda: metrics.roi(pv_benefits, pv_costs)),
+        roas=roas,
+        npv=metrics.npv(rate, net),
+        irr=_attempt(undefined, "irr", lambda: metrics.irr(net)),
+        payback=payback,
+        payback_months=None if payback is None else payback * 12,
+        discounted_payback=discounted_payback,
+        clv=clv,
+        cac=cac,
+        clv_cac_ratio=clv_cac,
+        kpis=[_kpi(k) for k in scenario.kpis],
+        channels=channels,
+        undefined=undefined,
+    )
+
+
+def _running_sum(values: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for value in values:
+        total += value
+        out.append(total)
+    return out
+
+
+def _marketing(
+    scenario: Scenario, undefined: dict[str, str]
+) -> tuple[float | None, float | None, list[ChannelResult]]:
+    channels = []
+    for c in scenario.channels:
+        why: dict[str, str] = {}
+        channels.append(
+            ChannelResult(
+                name=c.name,
+                spend=c.spend,
+                attributed_revenue=c.attributed_revenue,
+                new_customers=c.new_customers,
+                roas=_attempt(why, "roas", lambda c=c: metrics.roas(c.attributed_revenue, c.spend)),
+                roi=_attempt(
+                    why,
+                    "roi",
+                    lambda c=c: metrics.roi(c.attributed_revenue * c.gross_margin, c.spend),
+                ),
+                cac=_attempt(why, "cac", lambda c=c: metrics.cac(c.spend, c.new_customers)),
+            )
+        )
+    spend = [c.spend for c in scenario.channels]
+    if scenario.channels:
+        revenue = [c.attributed_revenue for c in scenario.channels]
+        roas = _attempt(undefined, "roas", lambda: metrics.roas(revenue, spend))
+    else:
+        roas, undefined["roas"] = None, "no marketing channel"
+
+    customers = scenario.customers
+    acquisition = customers.acquisition_spend if customers else None
+    new = customers.new_customers if customers else None
+    if acquisition is None and scenario.channels:
+        acquisition = math.fsum(spend)
+    if new is None and scenario.channels:
+        new = math.fsum(c.new_customers for c in scenario.channels)
+    if acquisition is None or new is None:
+        cac, undefined["cac"] = None, "no acquisition spend and new customers given"
+    else:
+        cac = _attempt(undefined, "cac", lambda: metrics.cac(acquisition, new))
+    return roas, cac, channels
+
+
+def _clv(scenario: Scenario, undefined: dict[str, str]) -> float | None:
+    customers = scenario.customers
+    if customers is None:
+        undefined["clv"] = "no customer economics given"
+        return None
+    return _attempt(
+        undefined,
+        "clv",
+        lambda: metrics.clv(
+            customers.margin_per_customer,
+            customers.retention_rate,
+            scenario.assumptions.discount_rate,
+            customers.clv_years,
+        ),
+    )
+
+
+def _kpi(kpi: Kpi) -> KpiResult:
+    change = kpi.after - kpi.before
+    try:
+        relative: float | None = kpi_functions.change(kpi.before, kpi.after)
+    except CrmRoiError:
+        relative = None
+    improved = None if change == 0 else (change > 0) == kpi.higher_is_better
+    return KpiResult(
+        kind=kpi.kind.value,
+        label=kpi.label,
+        unit=kpi.unit,
+        before=kpi.before,
+        after=kpi.after,
+        change=change,
+        relative_change=relative,
+        improved=improved,
+    )

@@ -1,0 +1,127 @@
+"""French and English labels: one place for every word a user reads.
+
+French is the default language (the source method is French).
+
+>>> label("licences", "fr"), label("licences", "en")
+('Licences et abonnements', 'Licences and subscriptions')
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["LABELS", "Lang", "label"]
+
+Lang = Literal["fr", "en"]
+
+#: key -> (French, English)
+LABELS: dict[str, tuple[str, str]] = {
+    # cost categories
+    "licences": ("Licences et abonnements", "Licences and subscriptions"),
+    "implementation": ("Mise en œuvre et intégration", "Implementation and integration"),
+    "training": ("Formation", "Training"),
+    "customisation": ("Personnalisation", "Customisation"),
+    "support": ("Support et maintenance", "Support and maintenance"),
+    "internal_staff": ("Temps du personnel interne", "Internal staff time"),
+    "productivity_loss": ("Perte de productivité (démarrage)", "Productivity loss (ramp-up)"),
+    "data_migration": ("Migration des données", "Data migration"),
+    "infrastructure": ("Matériel et infrastructure", "Hardware and infrastructure"),
+    "other": ("Autre", "Other"),
+    # cost nature and drivers
+    "direct": ("Direct", "Direct"),
+    "indirect": ("Indirect", "Indirect"),
+    # benefit categories
+    "incremental_revenue": ("Revenus supplémentaires", "Incremental revenue"),
+    "cost_reduction": ("Réduction des coûts", "Cost reduction"),
+    "time_saved": ("Gain de temps", "Time saved"),
+    "retention": ("Meilleure rétention", "Retention uplift"),
+    "marketing_waste": ("Gaspillage marketing évité", "Marketing waste avoided"),
+    "productivity": ("Productivité", "Productivity"),
+    "intangible": ("Bénéfice intangible", "Intangible benefit"),
+    # KPIs
+    "lead_conversion_rate": ("Taux de conversion des leads", "Lead conversion rate"),
+    "win_rate": ("Taux de réussite des opportunités", "Win rate"),
+    "retention_rate": ("Taux de rétention client", "Customer retention rate"),
+    "churn_rate": ("Taux d'attrition (churn)", "Churn rate"),
+    "customer_lifetime": ("Durée de vie moyenne du client", "Average customer lifetime"),
+    "response_rate": ("Taux de réponse", "Response rate"),
+    "resolution_time": ("Durée moyenne de résolution", "Average resolution time"),
+    "sales_cycle": ("Durée du cycle de vente", "Sales cycle length"),
+    "average_deal_value": ("Valeur moyenne des transactions", "Average deal value"),
+    "open_opportunities": ("Opportunités en cours", "Open opportunities"),
+    "pipeline_velocity": ("Vélocité du pipeline", "Pipeline velocity"),
+    "nps": ("Net Promoter Score (NPS)", "Net Promoter Score (NPS)"),
+    "csat": ("Satisfaction client (CSAT)", "Customer satisfaction (CSAT)"),
+    "admin_time": ("Temps administratif par commercial", "Admin time per rep"),
+    "revenue_per_rep": ("Revenu moyen par commercial", "Revenue per rep"),
+    "custom": ("Indicateur personnalisé", "Custom KPI"),
+    # units
+    "percent": ("%", "%"),
+    "days": ("jours", "days"),
+    "hours": ("heures", "hours"),
+    "years": ("ans", "years"),
+    "currency": ("€", "€"),
+    "count": ("nombre", "count"),
+    "points": ("points", "points"),
+    # headline metrics
+    "roi": ("ROI", "ROI"),
+    "roi_pv": ("ROI actualisé", "ROI on present values"),
+    "roas": ("ROAS", "ROAS"),
+    "npv": ("VAN", "NPV"),
+    "irr": ("TRI", "IRR"),
+    "payback": ("Délai de récupération", "Payback"),
+    "payback_months": ("Délai de récupération (mois)", "Payback (months)"),
+    "discounted_payback": ("Délai de récupération actualisé", "Discounted payback"),
+    "clv": ("Valeur vie client (CLV)", "Customer lifetime value (CLV)"),
+    "cac": ("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)"),
+    "clv_cac_ratio": ("Ratio CLV / CAC", "CLV:CAC ratio"),
+    # yearly rows
+    "year": ("Année", "Year"),
+    "costs": ("Coûts", "Costs"),
+    "benefits": ("Bénéfices", "Benefits"),
+    "uncounted_benefits": ("Bénéfices intangibles hors ROI", "Intangibles not in ROI"),
+    "net_flow": ("Flux net", "Net flow"),
+    "cumulative_flow": ("Flux net cumulé", "Cumulative net flow"),
+    "present_values": ("Valeur actuelle", "Present value"),
+    "cumulative_present_values": ("Valeur actuelle cumulée", "Cumulative present value"),
+    "total": ("Total", "Total"),
+    # KPI and channel tables
+    "kpi": ("Indicateur", "KPI"),
+    "before": ("Avant", "Before"),
+    "after": ("Après", "After"),
+    "change": ("Évolution", "Change"),
+    "channel": ("Canal", "Channel"),
+    "spend": ("Dépenses", "Spend"),
+    "attributed_revenue": ("Revenu attribué", "Attributed revenue"),
+    "new_customers": ("Nouveaux clients", "New customers"),
+    "headline": ("Résultats", "Results"),
+    "yearly_flows": ("Flux annuels", "Yearly flows"),
+    "channels": ("Canaux marketing", "Marketing channels"),
+    "kpis": ("Indicateurs avant / après", "KPIs before / after"),
+    "not_defined": ("non défini", "not defined"),
+    "years_unit": ("ans", "years"),
+    "months_unit": ("mois", "months"),
+    # why a metric is not defined (engine reasons, English text as key)
+    "no marketing channel": ("aucun canal marketing", "no marketing channel"),
+    "no customer economics given": (
+        "économie client non renseignée",
+        "no customer economics given",
+    ),
+    "no acquisition spend and new customers given": (
+        "dépenses d'acquisition ou nouveaux clients non renseignés",
+        "no acquisition spend and new customers given",
+    ),
+    "needs both CLV and CAC": ("nécessite la CLV et le CAC", "needs both CLV and CAC"),
+    "the cumulative cash flow never reaches zero within the periods given": (
+        "jamais atteint sur l'horizon",
+        "never reached within the horizon",
+    ),
+}
+
+
+def label(key: str, lang: Lang = "fr") -> str:
+    """The label of ``key`` in ``lang``; the key itself when it has none."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "fr" else pair[1]

@@ -1,0 +1,128 @@
+"""Load scenario files (JSON or YAML) into a validated :class:`~crmroi_xl.model.Scenario`.
+
+Every failure raises :class:`~crmroi_xl.errors.ScenarioError` with one line per
+problem naming the file, the field and what is wrong::
+
+    examples/pme.yaml: costs[0].seats: must be >= 0, got -1
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import ScenarioError
+from .model import Scenario
+
+__all__ = ["MAX_SCENARIO_BYTES", "format_errors", "load_scenario", "scenario_from_data"]
+
+#: Scenario files larger than this are refused before parsing (a real one is a few kB).
+MAX_SCENARIO_BYTES = 5 * 1024 * 1024
+
+SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (``.json``, ``.yaml`` or ``.yml``)."""
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ScenarioError(
+            f"{path}: unsupported file type {path.suffix!r}; use .json, .yaml or .yml"
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"{path}: {size} bytes, more than the {MAX_SCENARIO_BYTES} a scenario file may have"
+            )
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
+    return scenario_from_data(_parse(text, kind, path), source=str(path))
+
+
+def _parse(text: str, kind: str, path: Path) -> Any:
+    try:
+        if kind == "JSON":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise ScenarioError(
+            f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError(f"{path}: invalid YAML{where}: {problem}") from None
+
+
+def scenario_from_data(data: Any, *, source: str = "scenario") -> Scenario:
+    """Validate parsed data (a dict) into a Scenario; errors name ``source`` and the field.
+
+    >>> scenario_from_data({"assumptions": {"name": "X", "horizon_years": 12}}, source="x.json")
+    Traceback (most recent call last):
+    crmroi_xl.errors.ScenarioError: x.json: assumptions.horizon_years: must be <= 10, got 12
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{source}: a scenario is a mapping with an 'assumptions' section, "
+            f"got {type(data).__name__}"
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(format_errors(error, source)) from None
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """Dotted path of a pydantic error location: ``costs[0].seats``.
+
+    >>> field_path(("costs", 0, "seats"))
+    'costs[0].seats'
+    """
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(scenario)"
+
+
+def format_errors(error: ValidationError, source: str) -> str:
+    """One line per validation problem: ``source: field: what is wrong, got value``."""
+    lines = []
+    for item in error.errors(include_url=False):
+        lines.append(f"{source}: {field_path(item['loc'])}: {_message(item)}")
+    return "\n".join(lines)
+
+
+def _message(item: Any) -> str:
+    kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
+    bounds = {
+        "greater_than_equal": ("must be >= {}", "ge"),
+        "greater_than": ("must be > {}", "gt"),
+        "less_than_equal": ("must be <= {}", "le"),
+        "less_than": ("must be < {}", "lt"),
+    }
+    if kind in bounds:
+        template, key = bounds[kind]
+        return f"{template.format(_number(ctx[key]))}, got {value!r}"
+    if kind == "missing":
+        return "required, missing"
+    if kind == "extra_forbidden":
+        return f"unknown field (value {value!r}); see `crmroi schema` for the fields"
+    if kind == "value_error":
+        return str(ctx.get("error", item["msg"]))
+    return f"{item['msg'][0].lower()}{item['msg'][1:]}, got {value!r}"
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

@@ -1,0 +1,391 @@
+"""The scenario: everything a CRM business case needs, validated.
+
+A scenario is what a finance user fills in -- in a JSON or YAML file, or in the
+workbook's input sheets -- and nothing else: the model only validates (types,
+ranges, cross-field rules) and fills the defaults a user may leave out, so a
+scenario read back from a workbook compares equal to the one written. Every
+derived number comes from :mod:`crmroi_xl.engine`.
+
+Conventions: amounts are in the scenario's currency (euros by default) and
+never negative; rates and shares are fractions (``0.1`` is 10 %); year 0 is
+today (one-off costs), years 1 .. horizon carry the recurring flows.
+
+>>> s = Scenario.model_validate({
+...     "assumptions": {"name": "PME 20 postes", "start_year": 2026},
+...     "costs": [{"label": "Licences", "category": "licences",
+...                "seats": 20, "price_per_seat_month": 50}],
+...     "benefits": [{"label": "Ventes en plus", "category": "incremental_revenue",
+...                   "extra_sales_per_month": 5, "average_deal_value": 1000}],
+... })
+>>> s.costs[0].driver, s.costs[0].nature, s.benefits[0].driver
+('seats', 'direct', 'sales')
+>>> s.assumptions.adoption
+[1.0, 1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+__all__ = [
+    "Assumptions",
+    "BenefitCategory",
+    "BenefitLine",
+    "Channel",
+    "CostCategory",
+    "CostLine",
+    "CustomerEconomics",
+    "Kpi",
+    "KpiKind",
+    "Scenario",
+]
+
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_HORIZON = 10
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+
+class CostCategory(StrEnum):
+    """Cost categories of the source method (direct and indirect costs)."""
+
+    LICENCES = "licences"
+    IMPLEMENTATION = "implementation"
+    TRAINING = "training"
+    CUSTOMISATION = "customisation"
+    SUPPORT = "support"
+    INTERNAL_STAFF = "internal_staff"
+    PRODUCTIVITY_LOSS = "productivity_loss"
+    DATA_MIGRATION = "data_migration"
+    INFRASTRUCTURE = "infrastructure"
+    OTHER = "other"
+
+
+#: Costs the source method counts as indirect; every other category is direct.
+INDIRECT_CATEGORIES = frozenset(
+    {CostCategory.INTERNAL_STAFF, CostCategory.PRODUCTIVITY_LOSS, CostCategory.DATA_MIGRATION}
+)
+
+
+class BenefitCategory(StrEnum):
+    """Benefit categories of the source method; only intangibles are optional in ROI."""
+
+    INCREMENTAL_REVENUE = "incremental_revenue"
+    COST_REDUCTION = "cost_reduction"
+    TIME_SAVED = "time_saved"
+    RETENTION = "retention"
+    MARKETING_WASTE = "marketing_waste"
+    PRODUCTIVITY = "productivity"
+    INTANGIBLE = "intangible"
+
+
+class KpiKind(StrEnum):
+    """The CRM KPIs of the source method; ``custom`` for any other."""
+
+    LEAD_CONVERSION_RATE = "lead_conversion_rate"
+    WIN_RATE = "win_rate"
+    RETENTION_RATE = "retention_rate"
+    CHURN_RATE = "churn_rate"
+    CUSTOMER_LIFETIME = "customer_lifetime"
+    RESPONSE_RATE = "response_rate"
+    RESOLUTION_TIME = "resolution_time"
+    SALES_CYCLE = "sales_cycle"
+    AVERAGE_DEAL_VALUE = "average_deal_value"
+    OPEN_OPPORTUNITIES = "open_opportunities"
+    PIPELINE_VELOCITY = "pipeline_velocity"
+    NPS = "nps"
+    CSAT = "csat"
+    ADMIN_TIME = "admin_time"
+    REVENUE_PER_REP = "revenue_per_rep"
+    CUSTOM = "custom"
+
+
+Unit = Literal["percent", "days", "hours", "years", "currency", "count", "points"]
+
+#: Unit and direction of each known KPI: (unit, higher is better).
+KPI_DEFAULTS: dict[KpiKind, tuple[Unit, bool]] = {
+    KpiKind.LEAD_CONVERSION_RATE: ("percent", True),
+    KpiKind.WIN_RATE: ("percent", True),
+    KpiKind.RETENTION_RATE: ("percent", True),
+    KpiKind.CHURN_RATE: ("percent", False),
+    KpiKind.CUSTOMER_LIFETIME: ("years", True),
+    KpiKind.RESPONSE_RATE: ("percent", True),
+    KpiKind.RESOLUTION_TIME: ("hours", False),
+    KpiKind.SALES_CYCLE: ("days", False),
+    KpiKind.AVERAGE_DEAL_VALUE: ("currency", True),
+    KpiKind.OPEN_OPPORTUNITIES: ("count", True),
+    KpiKind.PIPELINE_VELOCITY: ("currency", True),
+    KpiKind.NPS: ("points", True),
+    KpiKind.CSAT: ("percent", True),
+    KpiKind.ADMIN_TIME: ("hours", False),
+    KpiKind.REVENUE_PER_REP: ("currency", True),
+    KpiKind.CUSTOM: ("count", True),
+}
+
+
+def _fill(data: Any, key: str, value: Any) -> Any:
+    """Set ``data[key]`` when missing or None (before validation)."""
+    if isinstance(data, dict) and data.get(key) is None:
+        data = {**data, key: value}
+    return data
+
+
+class Assumptions(_Model):
+    """General assumptions of the business case."""
+
+    name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
+    currency: str = Field(
+        "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
+    )
+    horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
+    discount_rate: float = Field(
+        0.10, ge=0, le=1, description="Yearly discount rate (cost of capital), 0.1 = 10 %."
+    )
+    start_year: int = Field(
+        default_factory=lambda: dt.date.today().year,
+        ge=1990,
+        le=2100,
+        description="Calendar year of year 0 (the investment year).",
+    )
+    language: Literal["fr", "en"] = Field("fr", description="Language of the workbooks.")
+    benefit_risk: Share = Field(
+        0.0, description="Risk adjustment: every benefit is reduced by this share (TEI style)."
+    )
+    cost_risk: Share = Field(
+        0.0, description="Risk adjustment: every cost is increased by this share (TEI style)."
+    )
+    adoption: list[Share] = Field(
+        default_factory=list,
+        validate_default=True,
+        max_length=MAX_HORIZON,
+        description="Adoption ramp-up: share of the benefits reached in years 1, 2, ...; "
+        "the last value carries over to later years, 100 % when empty.",
+    )
+
+    @field_validator("adoption")
+    @classmethod
+    def _full_adoption(cls, adoption: list[float], info: ValidationInfo) -> list[float]:
+        """Give one adoption share per year of the horizon."""
+        horizon = info.data.get("horizon_years")
+        if horizon is None:  # the horizon itself is invalid and reported
+            return adoption
+        if len(adoption) > horizon:
+            raise ValueError(f"{len(adoption)} values for a {horizon}-year horizon")
+        last = adoption[-1] if adoption else 1.0
+        return adoption + [last] * (horizon - len(adoption))
+
+
+class CostLine(_Model):
+    """One cost: a one-off amount in year 0 and/or a recurring amount per year.
+
+    The recurring amount comes from one driver: ``amount`` (an amount per
+    year), ``seats`` (seats x price per seat per month x 12) or ``hours``
+    (hours per year x hourly rate). The driver is inferred from the fields
+    given when left out.
+    """
+
+    label: Label = Field(description="What the cost is, as the user words it.")
+    category: CostCategory = Field(description="Cost category.")
+    nature: Literal["direct", "indirect"] = Field(
+        description="Direct or indirect cost; by default from the category."
+    )
+    one_off: Amount = Field(0.0, description="One-off amount in year 0.")
+    driver: Literal["amount", "seats", "hours"] = Field(
+        description="How the recurring yearly amount is formed."
+    )
+    amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
+    seats: Amount = Field(0.0, description="Number of seats (driver seats).")
+    price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
+    hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
+    hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    annual_increase: float = Field(
+        0.0, ge=-0.5, le=1, description="Yearly change of the recurring amount after year 1."
+    )
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the recurring amount lasts; whole horizon if empty.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            category = data.get("category")
+            try:
+                indirect = CostCategory(category) in INDIRECT_CATEGORIES
+            except ValueError:
+                indirect = False  # the field's own validation reports the bad category
+            data = _fill(data, "nature", "indirect" if indirect else "direct")
+            data = _fill(data, "driver", _infer_driver(data, COST_DRIVER_FIELDS))
+        return data
+
+    @model_validator(mode="after")
+    def _one_driver(self) -> CostLine:
+        _check_driver_fields(self, COST_DRIVER_FIELDS)
+        return self
+
+
+COST_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
+    "amount": ("amount_per_year",),
+    "seats": ("seats", "price_per_seat_month"),
+    "hours": ("hours_per_year", "hourly_rate"),
+}
+
+
+class BenefitLine(_Model):
+    """One benefit per year, from year 1, from one driver.
+
+    Drivers: ``amount`` (an amount per year); ``sales`` (extra sales per month
+    x 12 x average deal value x gross margin -- the source method's "5 more
+    sales a month at 1 000 EUR"); ``hours`` (hours saved per year x hourly
+    rate). Intangible benefits stay visible and are left out of the ROI unless
+    ``include_in_roi`` is set.
+    """
+
+    label: Label = Field(description="What the benefit is, as the user words it.")
+    category: BenefitCategory = Field(description="Benefit category.")
+    driver: Literal["amount", "sales", "hours"] = Field(
+        description="How the yearly amount is formed."
+    )
+    amount_per_year: Amount = Field(0.0, description="Amount per year (driver amount).")
+    extra_sales_per_month: Amount = Field(0.0, description="Extra sales per month (driver sales).")
+    average_deal_value: Amount = Field(0.0, description="Average value of a sale (driver sales).")
+    gross_margin: Share = Field(
+        1.0, description="Share of the extra revenue counted as benefit (driver sales)."
+    )
+    hours_saved_per_year: Amount = Field(0.0, description="Hours saved per year (driver hours).")
+    hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    annual_growth: float = Field(
+        0.0, ge=-0.5, le=1, description="Yearly change of the amount after year 1."
+    )
+    include_in_roi: bool = Field(
+        description="Counted in ROI, NPV and payback; intangible benefits are not by default."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = _fill(data, "include_in_roi", data.get("category") != "intangible")
+            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVER_FIELDS))
+        return data
+
+    @model_validator(mode="after")
+    def _one_driver(self) -> BenefitLine:
+        _check_driver_fields(self, BENEFIT_DRIVER_FIELDS)
+        if self.driver != "sales" and self.gross_margin != 1.0:
+            raise ValueError("gross_margin applies to the driver 'sales' only")
+        if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
+            raise ValueError("only intangible benefits can be left out of the ROI")
+        return self
+
+
+BENEFIT_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
+    "amount": ("amount_per_year",),
+    "sales": ("extra_sales_per_month", "average_deal_value"),
+    "hours": ("hours_saved_per_year", "hourly_rate"),
+}
+
+
+def _infer_driver(data: dict[str, Any], drivers: dict[str, tuple[str, ...]]) -> str:
+    """The driver whose fields are given; ``amount`` when none or several are."""
+    given = [d for d, fields in drivers.items() if any(data.get(f) for f in fields)]
+    return given[0] if len(given) == 1 else "amount"
+
+
+def _check_driver_fields(line: BaseModel, drivers: dict[str, tuple[str, ...]]) -> None:
+    """A line's fields belong to its driver only (nothing silently ignored)."""
+    driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
+    stray = [
+        f"{field} (driver '{other}')"
+        for other, fields in drivers.items()
+        if other != driver
+        for field in fields
+        if getattr(line, field)
+    ]
+    if stray:
+        raise ValueError(
+            f"the driver is '{driver}' but {', '.join(stray)} is given; "
+            "a line has one driver: split it into two lines"
+        )
+
+
+class Kpi(_Model):
+    """A KPI measured before the CRM (baseline) and after."""
+
+    kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
+    label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
+    unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
+    before: float = Field(description="Baseline value before the CRM (percent as a fraction).")
+    after: float = Field(description="Value after the CRM, same unit.")
+    higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            try:
+                unit, higher = KPI_DEFAULTS[KpiKind(data.get("kind"))]
+            except ValueError:
+                return data  # the field's own validation reports the bad kind
+            data = _fill(data, "unit", unit)
+            data = _fill(data, "higher_is_better", higher)
+        return data
+
+    @model_validator(mode="after")
+    def _custom_has_label(self) -> Kpi:
+        if self.kind == KpiKind.CUSTOM and not self.label:
+            raise ValueError("a custom KPI needs a label")
+        return self
+
+
+class Channel(_Model):
+    """A marketing channel over one year: spend, attributed revenue, new customers."""
+
+    name: Label = Field(description="Channel, e.g. Google Ads, LinkedIn, e-mailing.")
+    spend: Amount = Field(description="Spend per year.")
+    attributed_revenue: Amount = Field(0.0, description="Revenue attributed per year.")
+    new_customers: Amount = Field(0.0, description="New customers attributed per year.")
+    gross_margin: Share = Field(1.0, description="Share of the revenue that is margin, for ROI.")
+
+
+class CustomerEconomics(_Model):
+    """What one customer is worth and what winning one costs."""
+
+    margin_per_customer: Amount = Field(description="Gross margin per customer per year.")
+    retention_rate: Share = Field(description="Share of customers kept from a year to the next.")
+    acquisition_spend: Amount | None = Field(
+        None, description="Sales and marketing spend per year; channel total if empty."
+    )
+    new_customers: Amount | None = Field(
+        None, description="New customers per year; channel total if empty."
+    )
+    clv_years: int | None = Field(
+        None, ge=1, le=50, description="Years counted in the CLV; whole lifetime if empty."
+    )
+
+
+class Scenario(_Model):
+    """A whole CRM business case."""
+
+    assumptions: Assumptions
+    costs: list[CostLine] = Field(default_factory=list, max_length=200)
+    benefits: list[BenefitLine] = Field(default_factory=list, max_length=200)
+    kpis: list[Kpi] = Field(default_factory=list, max_length=100)
+    channels: list[Channel] = Field(default_factory=list, max_length=100)
+    customers: CustomerEconomics | None = None
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (from the assumptions)."""
+        return self.assumptions.name
