@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 from . import kpis as kpi_functions
 from . import metrics
 from .errors import CrmRoiError
-from .model import BenefitLine, CostLine, Kpi, Scenario
+from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
 
 __all__ = [
     "HEADLINE_KEYS",
@@ -300,24 +300,7 @@ def _running_sum(values: list[float]) -> list[float]:
 def _marketing(
     scenario: Scenario, undefined: dict[str, str]
 ) -> tuple[float | None, float | None, list[ChannelResult]]:
-    channels = []
-    for c in scenario.channels:
-        why: dict[str, str] = {}
-        channels.append(
-            ChannelResult(
-                name=c.name,
-                spend=c.spend,
-                attributed_revenue=c.attributed_revenue,
-                new_customers=c.new_customers,
-                roas=_attempt(why, "roas", lambda c=c: metrics.roas(c.attributed_revenue, c.spend)),
-                roi=_attempt(
-                    why,
-                    "roi",
-                    lambda c=c: metrics.roi(c.attributed_revenue * c.gross_margin, c.spend),
-                ),
-                cac=_attempt(why, "cac", lambda c=c: metrics.cac(c.spend, c.new_customers)),
-            )
-        )
+    channels = [_channel(c) for c in scenario.channels]
     spend = [c.spend for c in scenario.channels]
     if scenario.channels:
         revenue = [c.attributed_revenue for c in scenario.channels]
@@ -337,6 +320,21 @@ def _marketing(
     else:
         cac = _attempt(undefined, "cac", lambda: metrics.cac(acquisition, new))
     return roas, cac, channels
+
+
+def _channel(c: Channel) -> ChannelResult:
+    why: dict[str, str] = {}  # a channel's undefined ratios are simply null
+    return ChannelResult(
+        name=c.name,
+        spend=c.spend,
+        attributed_revenue=c.attributed_revenue,
+        new_customers=c.new_customers,
+        roas=_attempt(why, "roas", lambda: metrics.roas(c.attributed_revenue, c.spend)),
+        roi=_attempt(
+            why, "roi", lambda: metrics.roi(c.attributed_revenue * c.gross_margin, c.spend)
+        ),
+        cac=_attempt(why, "cac", lambda: metrics.cac(c.spend, c.new_customers)),
+    )
 
 
 def _clv(scenario: Scenario, undefined: dict[str, str]) -> float | None:

@@ -222,7 +222,7 @@ class CostLine(_Model):
         if isinstance(data, dict):
             category = data.get("category")
             try:
-                indirect = CostCategory(category) in INDIRECT_CATEGORIES
+                indirect = CostCategory(str(category)) in INDIRECT_CATEGORIES
             except ValueError:
                 indirect = False  # the field's own validation reports the bad category
             data = _fill(data, "nature", "indirect" if indirect else "direct")
@@ -299,7 +299,7 @@ BENEFIT_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
 
 def _infer_driver(data: dict[str, Any], drivers: dict[str, tuple[str, ...]]) -> str:
     """The driver whose fields are given; ``amount`` when none or several are."""
-    given = [d for d, fields in drivers.items() if any(data.get(f) for f in fields)]
+    given = [d for d, fields in drivers.items() if any(data.get(f) is not None for f in fields)]
     return given[0] if len(given) == 1 else "amount"
 
 
@@ -335,7 +335,7 @@ class Kpi(_Model):
     def _defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
             try:
-                unit, higher = KPI_DEFAULTS[KpiKind(data.get("kind"))]
+                unit, higher = KPI_DEFAULTS[KpiKind(str(data.get("kind")))]
             except ValueError:
                 return data  # the field's own validation reports the bad kind
             data = _fill(data, "unit", unit)

@@ -1,7 +1,7 @@
 """Readable on-screen report of results (French or English), built with rich.
 
 >>> money(12171.3, "fr"), money(12171.3, "en")
-('12\\u202f171 €', '€12,171')
+('12\\u202f171\\u202f€', '€12,171')
 >>> percent(3.0, "fr"), percent(0.2338, "en")
 ('300,0\\u202f%', '23.4%')
 """

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh machine, then lint, type-check and test.
+# Usage: bash scripts/test.sh [pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Spreadsheet engine for the workbook checks (LibreOffice headless) and PDF rendering.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            libreoffice-calc-nogui poppler-utils >/dev/null
+    else
+        echo "scripts/test.sh: LibreOffice missing; install libreoffice-calc-nogui and poppler-utils" >&2
+    fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy crmroi_xl
+.venv/bin/python -m pytest "$@"

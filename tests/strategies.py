@@ -1,0 +1,109 @@
+"""Hypothesis strategies for scenarios, shared by the engine, workbook and round-trip tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from crmroi_xl.model import BenefitCategory, CostCategory, KpiKind
+
+amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2))
+shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
+labels = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
+)
+
+
+@st.composite
+def cost_lines(draw: st.DrawFn) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "label": draw(labels),
+        "category": draw(st.sampled_from(list(CostCategory))).value,
+        "one_off": draw(amounts),
+    }
+    driver = draw(st.sampled_from(["amount", "seats", "hours"]))
+    if driver == "amount":
+        line["amount_per_year"] = draw(amounts)
+    elif driver == "seats":
+        line["seats"] = draw(st.integers(0, 500))
+        line["price_per_seat_month"] = draw(amounts.map(lambda x: round(x / 1000, 2)))
+    else:
+        line["hours_per_year"] = draw(st.integers(0, 20_000))
+        line["hourly_rate"] = draw(st.integers(0, 200))
+    line["annual_increase"] = draw(st.sampled_from([0, 0.02, 0.05, -0.1]))
+    line["years"] = draw(st.none() | st.integers(0, 10))
+    return line
+
+
+@st.composite
+def benefit_lines(draw: st.DrawFn) -> dict[str, Any]:
+    category = draw(st.sampled_from(list(BenefitCategory))).value
+    line: dict[str, Any] = {"label": draw(labels), "category": category}
+    driver = draw(st.sampled_from(["amount", "sales", "hours"]))
+    if driver == "amount":
+        line["amount_per_year"] = draw(amounts)
+    elif driver == "sales":
+        line["extra_sales_per_month"] = draw(st.integers(0, 200))
+        line["average_deal_value"] = draw(amounts.map(lambda x: round(x / 100, 2)))
+        line["gross_margin"] = draw(shares)
+    else:
+        line["hours_saved_per_year"] = draw(st.integers(0, 20_000))
+        line["hourly_rate"] = draw(st.integers(0, 200))
+    line["annual_growth"] = draw(st.sampled_from([0, 0.03, 0.1, -0.05]))
+    if category == "intangible":
+        line["include_in_roi"] = draw(st.booleans())
+    return line
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario as the dict a user would write."""
+    horizon = draw(st.integers(1, 10))
+    data: dict[str, Any] = {
+        "assumptions": {
+            "name": draw(labels),
+            "horizon_years": horizon,
+            "discount_rate": draw(st.sampled_from([0, 0.05, 0.08, 0.1, 0.125, 0.2])),
+            "start_year": draw(st.integers(2000, 2040)),
+            "language": draw(st.sampled_from(["fr", "en"])),
+            "benefit_risk": draw(st.sampled_from([0, 0.1, 0.15, 0.25])),
+            "cost_risk": draw(st.sampled_from([0, 0.05, 0.1, 0.2])),
+            "adoption": draw(st.lists(shares, max_size=horizon)),
+        },
+        "costs": draw(st.lists(cost_lines(), min_size=0, max_size=6)),
+        "benefits": draw(st.lists(benefit_lines(), min_size=0, max_size=6)),
+        "kpis": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "kind": st.sampled_from([k.value for k in KpiKind if k != "custom"]),
+                        "before": amounts,
+                        "after": amounts,
+                    }
+                ),
+                max_size=5,
+            )
+        ),
+        "channels": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": labels,
+                        "spend": amounts,
+                        "attributed_revenue": amounts,
+                        "new_customers": st.integers(0, 5000),
+                        "gross_margin": shares,
+                    }
+                ),
+                max_size=5,
+            )
+        ),
+    }
+    if draw(st.booleans()):
+        data["customers"] = {
+            "margin_per_customer": draw(amounts),
+            "retention_rate": draw(st.floats(0, 0.95).map(lambda x: round(x, 3))),
+            "clv_years": draw(st.none() | st.integers(1, 20)),
+        }
+    return data

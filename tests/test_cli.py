@@ -1,0 +1,119 @@
+"""The `crmroi` command: output, exit codes (0, 1 for bad input, 2 for usage), no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crmroi_xl import compute, load_scenario
+from crmroi_xl.cli import app, main
+
+EXAMPLES = sorted(Path("examples").iterdir())
+HEADLINE = ["roi", "roas", "npv", "irr", "payback", "clv", "cac"]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_compute_json_prints_the_engine_results(
+    capsys: pytest.CaptureFixture[str], example: Path
+) -> None:
+    code, out, err = _run(capsys, "compute", str(example), "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert list(data)[:7] == HEADLINE
+    expected = compute(load_scenario(example))
+    for key in HEADLINE:
+        assert data[key] == getattr(expected, key)
+
+
+def test_compute_json_has_null_where_the_scenario_cannot_define_a_metric(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = _run(capsys, "compute", "examples/pme-20-postes.yaml", "--json")
+    data = json.loads(out)
+    assert data["roas"] is None and data["undefined"]["roas"] == "no marketing channel"
+    assert data["roi"] == pytest.approx(1.756, abs=5e-4)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("fr", ["VAN", "106 167 €", "175,6 %", "aucun canal marketing"]),
+     ("en", ["NPV", "€106,167", "175.6%", "no marketing channel"])],
+)  # fmt: skip
+def test_compute_prints_a_readable_report(
+    capsys: pytest.CaptureFixture[str], lang: str, expected: list[str]
+) -> None:
+    code, out, _ = _run(capsys, "compute", "examples/pme-20-postes.yaml", "--lang", lang)
+    assert code == 0
+    text = out.replace("\u202f", " ")
+    for piece in expected:
+        assert piece in text
+
+
+def test_schema_is_the_scenario_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "Scenario"
+    assert {"assumptions", "costs", "benefits", "kpis", "channels", "customers"} <= set(
+        schema["properties"]
+    )
+
+
+def test_bad_scenario_is_one_clear_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("assumptions: {name: X, discount_rate: 2}\n", encoding="utf-8")
+    code, out, err = _run(capsys, "compute", str(bad))
+    assert (code, out) == (1, "")
+    assert err == f"crmroi: error: {bad}: assumptions.discount_rate: must be <= 1, got 2\n"
+
+
+def test_missing_file_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "compute", "nowhere.json")
+    assert code == 1 and err == "crmroi: error: nowhere.json: no such file\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["compute"], ["compute", "x.yaml", "--bogus"], ["frobnicate"], ["compute", "x.yaml", "--lang", "de"]]
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, out, err = _run(capsys, *args)
+    assert code == 2 and out == ""
+    assert "Usage" in err and "Traceback" not in err
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = Path("README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        assert re.search(rf"crmroi {command.name}\b", readme), command.name
+
+
+def test_the_installed_console_script_runs() -> None:
+    """`crmroi` as installed by pip (in CI the package is always installed)."""
+    executable = shutil.which("crmroi") or str(Path(sys.executable).with_name("crmroi"))
+    if not Path(executable).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the crmroi console script is not installed")
+        pytest.skip("crmroi is not installed in this environment")
+    done = subprocess.run(
+        [executable, "compute", "examples/marketing-channels.json", "--json"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["roas"] == pytest.approx(806_000 / 210_000)
+    failed = subprocess.run([executable, "compute", "missing.yaml"], capture_output=True,
+                            text=True, check=False, timeout=60)  # fmt: skip
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
