@@ -69,7 +69,7 @@ def test_every_problem_gets_its_own_line(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match="nope.yaml: no such file"):
+    with pytest.raises(ScenarioError, match=r"nope\.yaml: no such file"):
         load_scenario(tmp_path / "nope.yaml")
 
 

@@ -1,0 +1,54 @@
+"""Documentation that runs: every `crmroi` command in the README works as shown."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from crmroi_xl.cli import main
+
+README = Path("README.md").read_text(encoding="utf-8")
+CONSOLE_BLOCKS = re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL)
+COMMANDS = [
+    line[2:]
+    for block in CONSOLE_BLOCKS
+    for line in block.splitlines()
+    if line.startswith("$ crmroi ")
+]
+
+
+def test_the_readme_shows_commands() -> None:
+    assert len(COMMANDS) >= 4
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_command_runs(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(shlex.split(command)[1:]) == 0
+    assert capsys.readouterr().out
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    assert block is not None
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert [c.split("#")[0].strip() for c in commands] == [
+        "bash scripts/demo.sh",
+        "bash scripts/test.sh",
+    ]
+    assert "bash scripts/test.sh" in Path(".ci/run").read_text(encoding="utf-8")
+
+
+def test_the_scenario_example_in_the_readme_is_valid(tmp_path: Path) -> None:
+    from crmroi_xl import compute, load_scenario
+
+    yaml_block = re.search(r"```yaml\n(.*?)```", README, flags=re.DOTALL)
+    assert yaml_block is not None
+    path = tmp_path / "readme.yaml"
+    path.write_text(yaml_block.group(1), encoding="utf-8")
+    results = compute(load_scenario(path))
+    assert results.costs[0] == 8000 and results.costs[1] == 12_000
+    assert results.benefits[3] == 60_000  # 5 x 12 x 1 000 at full adoption
