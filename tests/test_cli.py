@@ -87,7 +87,13 @@ def test_missing_file_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["compute"], ["compute", "x.yaml", "--bogus"], ["frobnicate"], ["compute", "x.yaml", "--lang", "de"]]
+    "args",
+    [
+        ["compute"],
+        ["compute", "x.yaml", "--bogus"],
+        ["frobnicate"],
+        ["compute", "x.yaml", "--lang", "de"],
+    ],
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     code, out, err = _run(capsys, *args)

@@ -49,7 +49,9 @@ def test_adoption_longer_than_the_horizon_is_refused() -> None:
         ({"one_off": 8000}, "amount"),
     ],
 )
-def test_cost_driver_is_inferred_from_the_fields_given(fields: dict[str, float], driver: str) -> None:
+def test_cost_driver_is_inferred_from_the_fields_given(
+    fields: dict[str, float], driver: str
+) -> None:
     assert CostLine(label="x", category="licences", **fields).driver == driver  # type: ignore[arg-type]
 
 
