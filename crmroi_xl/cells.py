@@ -146,9 +146,19 @@ _COM_ERRORS = {
 
 #: Newer Excel errors a custom function cannot return as such: they become #VALUE!.
 _OTHER_ERRORS = frozenset(
-    {"#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
-     "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"}
-)  # fmt: skip
+    {
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
 
 _COM_CODES = frozenset(_COM_ERRORS)
 _PLAIN = frozenset({float, int})

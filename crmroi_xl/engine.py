@@ -67,6 +67,7 @@ class LineFlows(_Frozen):
 
     label: str
     category: str
+    nature: str | None
     counted: bool
     values: list[float]
 
@@ -107,6 +108,8 @@ class Results(_Frozen):
     cost_lines: list[LineFlows]
     benefit_lines: list[LineFlows]
     costs: list[float]
+    direct_costs: list[float]
+    indirect_costs: list[float]
     benefits: list[float]
     uncounted_benefits: list[float]
     net_flow: list[float]
@@ -213,6 +216,7 @@ def compute(scenario: Scenario) -> Results:
         LineFlows(
             label=line.label,
             category=line.category.value,
+            nature=line.nature,
             counted=True,
             values=_cost_flows(line, horizon, a.cost_risk),
         )
@@ -222,6 +226,7 @@ def compute(scenario: Scenario) -> Results:
         LineFlows(
             label=line.label,
             category=line.category.value,
+            nature=None,
             counted=line.include_in_roi,
             values=_benefit_flows(line, a.adoption, a.benefit_risk),
         )
@@ -238,9 +243,8 @@ def compute(scenario: Scenario) -> Results:
     pv_benefits = math.fsum(b * f for b, f in zip(benefits, factors, strict=True))
 
     payback = _attempt(undefined, "payback", lambda: metrics.payback(net))
-    discounted_payback = _attempt(
-        undefined, "discounted_payback", lambda: metrics.payback(net, rate)
-    )
+    # on the present-value row, as the workbook does (same numbers, bit for bit)
+    discounted_payback = _attempt(undefined, "discounted_payback", lambda: metrics.payback(present))
     roas, cac, channels = _marketing(scenario, undefined)
     clv = _clv(scenario, undefined)
     clv_cac = None
@@ -260,6 +264,10 @@ def compute(scenario: Scenario) -> Results:
         cost_lines=cost_lines,
         benefit_lines=benefit_lines,
         costs=costs,
+        direct_costs=_column_sums([c.values for c in cost_lines if c.nature == "direct"], width),
+        indirect_costs=_column_sums(
+            [c.values for c in cost_lines if c.nature == "indirect"], width
+        ),
         benefits=benefits,
         uncounted_benefits=uncounted,
         net_flow=net,

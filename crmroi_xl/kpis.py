@@ -40,7 +40,7 @@ def lead_conversion_rate(converted_leads: Values, leads: Values) -> float:
     0.075
     """
     return _ratio(
-        _total(converted_leads, "converted_leads"), _total(leads, "leads"), "number of leads"
+        _total(converted_leads, "converted_leads"), _total(leads, "leads"), "sum of leads"
     )
 
 
@@ -53,7 +53,7 @@ def win_rate(won: Values, opportunities: Values) -> float:
     0.25
     """
     return _ratio(
-        _total(won, "won"), _total(opportunities, "opportunities"), "number of opportunities"
+        _total(won, "won"), _total(opportunities, "opportunities"), "sum of opportunities"
     )
 
 
@@ -73,7 +73,7 @@ def retention_rate(customers_end: Values, new_customers: Values, customers_start
     return _ratio(
         _total(customers_end, "customers_end") - _total(new_customers, "new_customers"),
         _total(customers_start, "customers_start"),
-        "number of customers at the start",
+        "sum of customers_start",
     )
 
 
@@ -88,7 +88,7 @@ def churn_rate(lost_customers: Values, customers_start: Values) -> float:
     return _ratio(
         _total(lost_customers, "lost_customers"),
         _total(customers_start, "customers_start"),
-        "number of customers at the start",
+        "sum of customers_start",
     )
 
 
@@ -105,7 +105,7 @@ def customer_lifetime(churn: float) -> float:
     rate = as_number(churn, "churn_rate")
     if rate < 0:
         raise InputError(f"churn_rate must not be negative, got {rate!r}", excel_error="#NUM!")
-    return _ratio(1.0, rate, "churn rate")
+    return _ratio(1.0, rate, "churn_rate")
 
 
 def clv_cac_ratio(clv: float, cac: float) -> float:
@@ -116,7 +116,7 @@ def clv_cac_ratio(clv: float, cac: float) -> float:
     >>> clv_cac_ratio(4_000, 300)
     13.333333333333334
     """
-    return _ratio(as_number(clv, "clv"), as_number(cac, "cac"), "CAC")
+    return _ratio(as_number(clv, "clv"), as_number(cac, "cac"), "cac")
 
 
 def response_rate(answered_requests: Values, requests: Values) -> float:
@@ -130,7 +130,7 @@ def response_rate(answered_requests: Values, requests: Values) -> float:
     return _ratio(
         _total(answered_requests, "answered_requests"),
         _total(requests, "requests"),
-        "number of requests",
+        "sum of requests",
     )
 
 
@@ -145,7 +145,7 @@ def average_resolution_time(total_resolution_time: Values, resolved_requests: Va
     return _ratio(
         _total(total_resolution_time, "total_resolution_time"),
         _total(resolved_requests, "resolved_requests"),
-        "number of resolved requests",
+        "sum of resolved_requests",
     )
 
 
@@ -160,7 +160,7 @@ def sales_cycle_length(total_cycle_days: Values, deals_closed: Values) -> float:
     return _ratio(
         _total(total_cycle_days, "total_cycle_days"),
         _total(deals_closed, "deals_closed"),
-        "number of deals",
+        "sum of deals_closed",
     )
 
 
@@ -172,7 +172,7 @@ def average_deal_value(revenue: Values, deals_won: Values) -> float:
     >>> average_deal_value(60_000, 60)
     1000.0
     """
-    return _ratio(_total(revenue, "revenue"), _total(deals_won, "deals_won"), "number of deals won")
+    return _ratio(_total(revenue, "revenue"), _total(deals_won, "deals_won"), "sum of deals_won")
 
 
 def pipeline_velocity(
@@ -195,7 +195,7 @@ def pipeline_velocity(
         * as_number(average_deal_value, "average_deal_value")
     )
     return _ratio(
-        numerator, as_number(sales_cycle_length, "sales_cycle_length"), "sales cycle length"
+        numerator, as_number(sales_cycle_length, "sales_cycle_length"), "sales_cycle_length"
     )
 
 
@@ -210,7 +210,7 @@ def nps(promoters: Values, detractors: Values, respondents: Values) -> float:
     return 100.0 * _ratio(
         _total(promoters, "promoters") - _total(detractors, "detractors"),
         _total(respondents, "respondents"),
-        "number of respondents",
+        "sum of respondents",
     )
 
 
@@ -223,7 +223,7 @@ def csat(satisfied: Values, responses: Values) -> float:
     0.82
     """
     return _ratio(
-        _total(satisfied, "satisfied"), _total(responses, "responses"), "number of responses"
+        _total(satisfied, "satisfied"), _total(responses, "responses"), "sum of responses"
     )
 
 
@@ -242,4 +242,4 @@ def change(before: float, after: float) -> float:
     1.5
     """
     base = as_number(before, "before")
-    return _ratio(as_number(after, "after") - base, abs(base), "baseline (before)")
+    return _ratio(as_number(after, "after") - base, abs(base), "before (the baseline)")

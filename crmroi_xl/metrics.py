@@ -24,7 +24,7 @@ from typing import TypeAlias
 
 import numpy as np
 
-from .errors import DivisionByZeroError, InputError, NoSolutionError
+from .errors import CalcError, DivisionByZeroError, InputError, NoSolutionError
 
 __all__ = ["cac", "clv", "irr", "npv", "payback", "roas", "roi"]
 
@@ -47,7 +47,10 @@ def as_number(value: object, name: str) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InputError(f"{name}: a number is needed, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        number = math.inf
     if not math.isfinite(number):
         raise InputError(f"{name}: a finite number is needed, got {value!r}")
     return number
@@ -62,26 +65,42 @@ def as_numbers(values: Values, name: str) -> list[float]:
     if isinstance(values, (str, bytes)):
         raise InputError(f"{name}: a number or a list of numbers is needed, got {values!r}")
     if isinstance(values, np.ndarray):
+        if values.dtype.kind in "iuf":  # numeric array: checked all at once
+            numbers = values.astype(float).ravel()
+            if np.isfinite(numbers).all():
+                return numbers.tolist()
         values = values.ravel().tolist()
     if not isinstance(values, Iterable):
         return [as_number(values, name)]
     flat: list[float] = []
     for item in values:
-        if isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
+        if type(item) is float and math.isfinite(item):  # the common case, kept fast
+            flat.append(item)
+        elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
             flat.extend(as_numbers(item, name))
         else:
             flat.append(as_number(item, name))
     return flat
 
 
+def _finite(value: float, what: str) -> float:
+    """``value`` if finite; else the CalcError (``#NUM!``) Excel shows on overflow."""
+    if not math.isfinite(value):
+        raise CalcError(f"{what}: the result is too large to represent", excel_error="#NUM!")
+    return value
+
+
 def _total(values: Values, name: str) -> float:
-    return math.fsum(as_numbers(values, name))
+    try:
+        return math.fsum(as_numbers(values, name))
+    except OverflowError:  # fsum raises instead of returning inf
+        raise CalcError(f"{name}: the sum is too large to represent", excel_error="#NUM!") from None
 
 
 def _ratio(numerator: float, denominator: float, what: str) -> float:
     if denominator == 0:
         raise DivisionByZeroError(f"{what} is zero: the ratio is undefined")
-    return numerator / denominator
+    return _finite(numerator / denominator, what)
 
 
 def roi(benefits: Values, costs: Values) -> float:
@@ -152,7 +171,7 @@ def roas(revenue: Values, ad_spend: Values) -> float:
     >>> roas(20_000, 5_000)
     4.0
     """
-    return _ratio(_total(revenue, "revenue"), _total(ad_spend, "ad_spend"), "sum of ad spend")
+    return _ratio(_total(revenue, "revenue"), _total(ad_spend, "ad_spend"), "sum of ad_spend")
 
 
 def cac(acquisition_spend: Values, new_customers: Values) -> float:
@@ -186,7 +205,7 @@ def cac(acquisition_spend: Values, new_customers: Values) -> float:
     return _ratio(
         _total(acquisition_spend, "acquisition_spend"),
         _total(new_customers, "new_customers"),
-        "number of new customers",
+        "sum of new_customers",
     )
 
 
@@ -213,10 +232,14 @@ def to_serial(value: DateLike, name: str = "dates") -> float:
 
 
 def _times(cash_flows: list[float], dates: Iterable[DateLike] | None) -> np.ndarray:
-    """Period of each flow: 0, 1, 2 ... or, with dates, years of 365 days since the first."""
+    """Period of each flow: 0, 1, 2 ... or, with dates, years of 365 days since the first.
+
+    As in Excel's ``XNPV``/``XIRR``, dates are truncated to whole days: a time
+    of day (a datetime, or a fractional serial) is ignored.
+    """
     if dates is None:
         return np.arange(len(cash_flows), dtype=float)
-    serials = [to_serial(d) for d in dates]
+    serials = [math.floor(to_serial(d)) for d in dates]
     if len(serials) != len(cash_flows):
         raise InputError(
             f"dates: {len(serials)} dates for {len(cash_flows)} cash flows; "
@@ -277,7 +300,7 @@ def npv(rate: float, cash_flows: Values, dates: Iterable[DateLike] | None = None
     flows = _flows(cash_flows)
     times = _times(flows, dates)
     value, _ = _npv_and_slope(rate, np.asarray(flows), times)
-    return float(value)
+    return _finite(value, f"rate {rate!r}")
 
 
 def _npv_and_slope(rate: float, flows: np.ndarray, times: np.ndarray) -> tuple[float, float]:
@@ -290,11 +313,53 @@ def _npv_and_slope(rate: float, flows: np.ndarray, times: np.ndarray) -> tuple[f
 
 
 #: Rates tried, in order of distance from the guess, when Newton's method fails.
+#: It reaches -100 % + 1e-12: [-1 000, -10 000, 1] has its IRR at -99.990001 %.
 _BRACKET_GRID = np.array(
-    [-0.9999, -0.999, -0.99, -0.95, -0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2,
-     -0.15, -0.1, -0.05, -0.02, 0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75,
-     1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1e3, 1e4, 1e6]
-)  # fmt: skip
+    [
+        -1 + 1e-12,
+        -1 + 1e-9,
+        -1 + 1e-6,
+        -0.99999,
+        -0.9999,
+        -0.999,
+        -0.99,
+        -0.95,
+        -0.9,
+        -0.8,
+        -0.7,
+        -0.6,
+        -0.5,
+        -0.4,
+        -0.3,
+        -0.2,
+        -0.15,
+        -0.1,
+        -0.05,
+        -0.02,
+        0.0,
+        0.02,
+        0.05,
+        0.1,
+        0.15,
+        0.2,
+        0.3,
+        0.4,
+        0.5,
+        0.75,
+        1.0,
+        1.5,
+        2.0,
+        3.0,
+        5.0,
+        10.0,
+        20.0,
+        50.0,
+        100.0,
+        1e3,
+        1e4,
+        1e6,
+    ]
+)
 
 
 def irr(
@@ -329,11 +394,12 @@ def irr(
     Notes
     -----
     Solves :math:`\sum_t cf_t (1 + r)^{-t} = 0` by Newton's method from the
-    guess; if that fails, scans a grid of rates from -99.99 % to 10^8 % for a
-    sign change and refines the bracket nearest the guess with safeguarded
-    Newton (bisection when a step leaves the bracket). This converges in cases
-    where Excel's ``IRR`` needs a guess, and costs well under a millisecond for
-    1 000 periods (numpy-financial solves a polynomial: about a second).
+    guess; if that fails, scans a grid of rates from -100 % + 1e-12 to 10^8 %
+    for a sign change and refines the bracket nearest the guess with
+    safeguarded Newton (bisection when a step leaves the bracket). This
+    converges in cases where Excel's ``IRR`` needs a guess, and costs about
+    half a millisecond for 1 000 periods (numpy-financial solves a polynomial:
+    over a second; see ``benchmarks/bench_metrics.py``).
 
     Native Excel formula: ``=IRR(flows)`` or ``=XIRR(flows, dates)``.
 
@@ -352,16 +418,30 @@ def irr(
             excel_error="#NUM!",
         )
     guess = _check_rate(guess, "guess")
-    scale = float(np.abs(flows).sum())
-    found = _newton(flows, times, guess, scale)
+    found = _newton(flows, times, guess)
     if found is None:
-        found = _bracketed(flows, times, guess, scale)
+        found = _bracketed(flows, times, guess)
     if found is None:
-        raise NoSolutionError("no rate makes the NPV zero", excel_error="#NUM!")
+        raise NoSolutionError("cash_flows: no rate makes the NPV zero", excel_error="#NUM!")
     return found
 
 
-def _newton(flows: np.ndarray, times: np.ndarray, rate: float, scale: float) -> float | None:
+def _is_root(rate: float, flows: np.ndarray, times: np.ndarray) -> bool:
+    """|NPV| at ``rate`` is rounding noise.
+
+    Noise is 1e-9 of the discounted flows' sizes (not of the raw flows: near
+    -100 % the terms are huge), plus what a few float steps of the rate move
+    the NPV by (near -100 %, ``1 + rate`` has few significant digits left).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        sizes = np.abs(flows * np.exp(-times * math.log1p(rate)))
+        value, _ = _npv_and_slope(rate, flows, times)
+        steepness = float((times * sizes).sum()) / (1.0 + rate)
+        noise = 1e-9 * float(sizes.sum()) + 4 * math.ulp(rate) * steepness
+    return abs(value) <= noise
+
+
+def _newton(flows: np.ndarray, times: np.ndarray, rate: float) -> float | None:
     for _ in range(50):
         value, slope = _npv_and_slope(rate, flows, times)
         if not (math.isfinite(value) and math.isfinite(slope)) or slope == 0:
@@ -372,33 +452,49 @@ def _newton(flows: np.ndarray, times: np.ndarray, rate: float, scale: float) -> 
             step /= 2
             new_rate = rate - step
         if abs(new_rate - rate) <= 1e-12 * max(1.0, abs(rate)):
-            final, _ = _npv_and_slope(new_rate, flows, times)
-            return new_rate if abs(final) <= 1e-9 * scale else None
+            return new_rate if _is_root(new_rate, flows, times) else None
         rate = new_rate
     return None
 
 
-def _bracketed(flows: np.ndarray, times: np.ndarray, guess: float, scale: float) -> float | None:
-    values = [_npv_and_slope(float(r), flows, times)[0] for r in _BRACKET_GRID]
-    brackets = []
-    for i in range(len(_BRACKET_GRID) - 1):
-        lo_v, hi_v = values[i], values[i + 1]
-        if math.isfinite(lo_v) and math.isfinite(hi_v) and (lo_v == 0 or lo_v * hi_v < 0):
-            brackets.append((float(_BRACKET_GRID[i]), float(_BRACKET_GRID[i + 1]), lo_v))
-    brackets.sort(key=lambda b: min(abs(b[0] - guess), abs(b[1] - guess)))
-    for lo, hi, lo_value in brackets:
-        root = _safeguarded_newton(flows, times, lo, hi, lo_value)
-        if abs(_npv_and_slope(root, flows, times)[0]) <= 1e-9 * scale:
-            return root
+def _bracketed(flows: np.ndarray, times: np.ndarray, guess: float) -> float | None:
+    """Root in the grid interval nearest the guess whose ends differ in sign.
+
+    The NPV is evaluated lazily, interval by interval in order of distance from
+    the guess, so a root near the guess costs a few evaluations, not the grid.
+    """
+    grid = [float(r) for r in _BRACKET_GRID]
+    known: dict[int, float] = {}
+
+    def value_at(i: int) -> float:
+        if i not in known:
+            known[i] = _npv_and_slope(grid[i], flows, times)[0]
+        return known[i]
+
+    def distance(i: int) -> float:
+        return min(abs(grid[i] - guess), abs(grid[i + 1] - guess))
+
+    for i in sorted(range(len(grid) - 1), key=distance):
+        lo_v, hi_v = value_at(i), value_at(i + 1)
+        sign_change = lo_v == 0 or (lo_v < 0) != (hi_v < 0)  # a product could underflow
+        if math.isfinite(lo_v) and math.isfinite(hi_v) and sign_change:
+            root = _safeguarded_newton(flows, times, grid[i], grid[i + 1], lo_v)
+            if _is_root(root, flows, times):
+                return root
     return None
 
 
 def _safeguarded_newton(
     flows: np.ndarray, times: np.ndarray, lo: float, hi: float, lo_value: float
 ) -> float:
-    """Root of the NPV inside [lo, hi], where the NPV changes sign."""
+    """Root of the NPV inside [lo, hi], where the NPV changes sign.
+
+    Stops when Newton's step or the bracket is down to float resolution (near
+    -100 % a bracket of relative width 1e-13 still leaves a visible NPV).
+    """
     if lo_value == 0:
         return lo
+    hi_value = math.nan  # not evaluated yet
     rate = (lo + hi) / 2
     for _ in range(200):
         value, slope = _npv_and_slope(rate, flows, times)
@@ -407,11 +503,13 @@ def _safeguarded_newton(
         if (value < 0) == (lo_value < 0):
             lo, lo_value = rate, value
         else:
-            hi = rate
+            hi, hi_value = rate, value
         newton = rate - value / slope if slope else math.nan
+        if abs(newton - rate) <= 4e-16 * max(1.0, abs(rate)):
+            return rate  # Newton has converged
         rate = newton if lo < newton < hi else (lo + hi) / 2
-        if hi - lo <= 1e-13 * max(1.0, abs(rate)):
-            break
+        if rate in (lo, hi):  # the bracket is two adjacent floats
+            return hi if abs(hi_value) < abs(lo_value) else lo
     return rate
 
 
@@ -430,21 +528,25 @@ def payback(cash_flows: Values, rate: float | None = None) -> float:
     -------
     float
         Periods (years for yearly flows), interpolated linearly inside the
-        period in which the cumulative flow crosses zero; ``0.0`` when the
-        period-0 flow is already non-negative.
+        first period in which the cumulative flow goes from negative to zero
+        or above; ``0.0`` when the cumulative flow is never negative.
 
     Raises
     ------
     NoSolutionError
-        When the cumulative flow never reaches zero within the flows given
-        (Excel: ``#N/A``).
+        When the cumulative flow goes negative and never gets back to zero
+        within the flows given (Excel: ``#N/A``).
 
     Notes
     -----
     With :math:`C_k = \sum_{t \le k} cf_t` and :math:`k` the first period with
-    :math:`C_k \ge 0`:
+    :math:`C_{k-1} < 0 \le C_k`:
 
     .. math:: payback = (k - 1) + \frac{-C_{k-1}}{cf_k}
+
+    A period-0 flow of zero (no set-up fee, costs from period 1) is not a
+    payback at 0: ``[0, -100, 60, 60]`` pays back at 2.67, as the Excel row
+    below says.
 
     Native Excel: a cumulative-flow row and, per year column,
     ``=IF(AND(prev_cum<0, cum>=0), prev_year - prev_cum/flow, "")``; the result
@@ -465,15 +567,25 @@ def payback(cash_flows: Values, rate: float | None = None) -> float:
     flows = _flows(cash_flows)
     if rate is not None:
         rate = _check_rate(rate)
-        flows = [cf / (1.0 + rate) ** t for t, cf in enumerate(flows)]
+        try:  # (1 + rate) ** -t underflows to 0 for a huge rate, overflows near -100 %
+            flows = [cf * (1.0 + rate) ** -t for t, cf in enumerate(flows)]
+        except OverflowError:
+            raise CalcError(
+                f"rate: discounting at {rate!r} overflows", excel_error="#NUM!"
+            ) from None
     cumulative = 0.0
+    went_negative = False
     for period, flow in enumerate(flows):
         previous = cumulative
         cumulative = previous + flow
-        if cumulative >= 0:
-            return 0.0 if period == 0 else (period - 1) + (-previous / flow)
+        if cumulative < 0:
+            went_negative = True
+        elif previous < 0:  # back from below zero: the payback is in this period
+            return (period - 1) + (-previous / flow)
+    if not went_negative:
+        return 0.0
     raise NoSolutionError(
-        "the cumulative cash flow never reaches zero within the periods given",
+        "cash_flows: the cumulative flow never reaches zero within the periods given",
         excel_error="#N/A",
     )
 
@@ -544,7 +656,7 @@ def clv(
             )
         if denominator < 0:
             raise NoSolutionError(
-                "retention above 1 + discount rate: the CLV diverges", excel_error="#NUM!"
+                "retention_rate above 1 + discount_rate: the CLV diverges", excel_error="#NUM!"
             )
         return m / denominator
     count = as_number(periods, "periods")
@@ -553,5 +665,9 @@ def clv(
             f"periods must be a whole number of periods, got {periods!r}", excel_error="#NUM!"
         )
     if denominator == 0:  # r = 1 + d: every term is m / (1 + d)
-        return m * count / (1.0 + d)
-    return m * (1.0 - (r / (1.0 + d)) ** count) / denominator
+        return _finite(m * count / (1.0 + d), "periods")
+    try:  # r / (1 + d) above 1 (a negative discount rate) can overflow
+        value = m * (1.0 - (r / (1.0 + d)) ** count) / denominator
+    except OverflowError:
+        value = math.inf
+    return _finite(value, "periods")
