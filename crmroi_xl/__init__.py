@@ -38,6 +38,7 @@ from .kpis import (
 from .loader import load_scenario, scenario_from_data
 from .metrics import cac, clv, irr, npv, payback, roas, roi
 from .model import Scenario
+from .writer import export_workbook, write_template
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,7 @@ __all__ = [
     "compute",
     "csat",
     "customer_lifetime",
+    "export_workbook",
     "irr",
     "lead_conversion_rate",
     "load_scenario",
@@ -75,4 +77,5 @@ __all__ = [
     "sales_cycle_length",
     "scenario_from_data",
     "win_rate",
+    "write_template",
 ]

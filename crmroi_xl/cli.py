@@ -16,9 +16,10 @@ from rich.console import Console
 
 from .engine import HEADLINE_KEYS, compute
 from .errors import CrmRoiError
-from .loader import load_scenario
+from .loader import DEMO_SCENARIO, load_scenario
 from .model import Scenario
 from .report import render
+from .writer import export_workbook, write_template
 
 __all__ = ["app", "main"]
 
@@ -56,6 +57,56 @@ def compute_command(
         typer.echo(json.dumps(ordered, indent=2, ensure_ascii=False))
     else:
         Console().print(render(results, lang or loaded.assumptions.language))
+
+
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")]
+
+
+@app.command("export")
+def export_command(
+    scenario: ScenarioPath,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).", show_default=False)
+    ],
+    lang: LangOption = None,
+) -> None:
+    """Write a standalone workbook of a scenario (native Excel formulas, no Python needed)."""
+    written = export_workbook(load_scenario(scenario), _xlsx(output), lang=lang)
+    typer.echo(f"{written}")
+
+
+@app.command("template")
+def template_command(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Workbook to write (default: crmroi-template-LANG.xlsx)."
+        ),
+    ] = None,
+    lang: Annotated[Literal["fr", "en"], typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """Write the empty template whose results call the CRM_* Excel functions of udfs.py."""
+    path = output or Path(f"crmroi-template-{lang}.xlsx")
+    typer.echo(f"{write_template(_xlsx(path), lang=lang)}")
+
+
+@app.command("demo")
+def demo_command(
+    output: OutputOption = Path("demo.xlsx"),
+    lang: LangOption = None,
+) -> None:
+    """Write the demo workbook (a 20-seat SME) and print its results."""
+    scenario = load_scenario(DEMO_SCENARIO)
+    language = lang or scenario.assumptions.language
+    written = export_workbook(scenario, _xlsx(output), lang=language)
+    Console().print(render(compute(scenario), language))
+    typer.echo(f"{written}")
+
+
+def _xlsx(path: Path) -> Path:
+    if path.suffix.lower() != ".xlsx":
+        raise CrmRoiError(f"{path}: the workbook must end in .xlsx")
+    return path
 
 
 @app.command("schema")

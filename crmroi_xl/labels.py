@@ -75,6 +75,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "clv": ("Valeur vie client (CLV)", "Customer lifetime value (CLV)"),
     "cac": ("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)"),
     "clv_cac_ratio": ("Ratio CLV / CAC", "CLV:CAC ratio"),
+    # answers and statuses in the workbooks
+    "yes": ("Oui", "Yes"),
+    "no": ("Non", "No"),
+    "ok": ("OK", "OK"),
+    "error": ("ERREUR", "ERROR"),
     # yearly rows
     "year": ("Année", "Year"),
     "costs": ("Coûts", "Costs"),
@@ -112,7 +117,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "no acquisition spend and new customers given",
     ),
     "needs both CLV and CAC": ("nécessite la CLV et le CAC", "needs both CLV and CAC"),
-    "the cumulative cash flow never reaches zero within the periods given": (
+    "cash_flows: the cumulative flow never reaches zero within the periods given": (
         "jamais atteint sur l'horizon",
         "never reached within the horizon",
     ),

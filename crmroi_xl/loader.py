@@ -18,7 +18,16 @@ from pydantic import ValidationError
 from .errors import ScenarioError
 from .model import Scenario
 
-__all__ = ["MAX_SCENARIO_BYTES", "format_errors", "load_scenario", "scenario_from_data"]
+__all__ = [
+    "DEMO_SCENARIO",
+    "MAX_SCENARIO_BYTES",
+    "format_errors",
+    "load_scenario",
+    "scenario_from_data",
+]
+
+#: The demo scenario shipped with the package (the 20-seat SME of examples/).
+DEMO_SCENARIO = Path(__file__).with_name("demo.yaml")
 
 #: Scenario files larger than this are refused before parsing (a real one is a few kB).
 MAX_SCENARIO_BYTES = 5 * 1024 * 1024

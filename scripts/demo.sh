@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Set up crmroi-xl in .venv and run the main job on the 20-seat SME example.
+# Set up crmroi-xl in .venv and write the demo workbook (a 20-seat SME) to demo.xlsx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check .
-.venv/bin/crmroi compute examples/pme-20-postes.yaml "$@"
+.venv/bin/crmroi demo -o demo.xlsx "$@"

@@ -49,9 +49,11 @@ def test_compute_json_has_null_where_the_scenario_cannot_define_a_metric(
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("fr", ["VAN", "106 167 €", "175,6 %", "aucun canal marketing"]),
-     ("en", ["NPV", "€106,167", "175.6%", "no marketing channel"])],
-)  # fmt: skip
+    [
+        ("fr", ["VAN", "106 167 €", "175,6 %", "aucun canal marketing"]),
+        ("en", ["NPV", "€106,167", "175.6%", "no marketing channel"]),
+    ],
+)
 def test_compute_prints_a_readable_report(
     capsys: pytest.CaptureFixture[str], lang: str, expected: list[str]
 ) -> None:
@@ -116,10 +118,44 @@ def test_the_installed_console_script_runs() -> None:
         pytest.skip("crmroi is not installed in this environment")
     done = subprocess.run(
         [executable, "compute", "examples/marketing-channels.json", "--json"],
-        capture_output=True, text=True, check=False, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["roas"] == pytest.approx(806_000 / 210_000)
-    failed = subprocess.run([executable, "compute", "missing.yaml"], capture_output=True,
-                            text=True, check=False, timeout=60)  # fmt: skip
+    failed = subprocess.run(
+        [executable, "compute", "missing.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
+
+
+def test_the_packaged_demo_is_the_sme_example() -> None:
+    from crmroi_xl.loader import DEMO_SCENARIO
+
+    assert DEMO_SCENARIO.read_text(encoding="utf-8") == Path(
+        "examples/pme-20-postes.yaml"
+    ).read_text(encoding="utf-8")
+
+
+def test_demo_writes_the_workbook_and_prints_the_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = _run(capsys, "demo", "-o", str(tmp_path / "demo.xlsx"), "--lang", "en")
+    assert code == 0 and (tmp_path / "demo.xlsx").stat().st_size > 20_000
+    assert "€106,167" in out
+
+
+def test_export_refuses_a_name_that_is_not_xlsx(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = _run(
+        capsys, "export", "examples/pme-20-postes.yaml", "-o", str(tmp_path / "x.xls")
+    )
+    assert code == 1 and err.endswith("the workbook must end in .xlsx\n")
+    assert list(tmp_path.iterdir()) == []

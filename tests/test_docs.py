@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,14 @@ def test_the_readme_shows_commands() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_command_runs(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_command_runs(
+    command: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shutil.copytree("examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)  # the commands write their workbooks here
     assert main(shlex.split(command)[1:]) == 0
     assert capsys.readouterr().out
 

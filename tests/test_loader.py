@@ -40,16 +40,28 @@ def test_json_loads_with_a_byte_order_mark(tmp_path: Path) -> None:
         ("s.yaml", "", r"s\.yaml: a scenario is a mapping .* got NoneType"),
         ("s.json", b"\xff\xfe\x00bad", r"s\.json: not UTF-8 text"),
         ("s.yaml", "costs: []\n", r"s\.yaml: assumptions: required, missing"),
-        ("s.yaml", MINIMAL + "  horizon_years: 12\n",
-         r"s\.yaml: assumptions\.horizon_years: must be <= 10, got 12"),
-        ("s.yaml", MINIMAL + "costs:\n  - {label: L, category: licences, seats: -2}\n",
-         r"s\.yaml: costs\[0\]\.seats: must be >= 0, got -2"),
-        ("s.yaml", MINIMAL + "  discount_rate: dix pour cent\n",
-         r"s\.yaml: assumptions\.discount_rate: input should be a valid number.*'dix pour cent'"),
-        ("s.yaml", MINIMAL + "  colour: red\n",
-         r"s\.yaml: assumptions\.colour: unknown field \(value 'red'\); see `crmroi schema`"),
+        (
+            "s.yaml",
+            MINIMAL + "  horizon_years: 12\n",
+            r"s\.yaml: assumptions\.horizon_years: must be <= 10, got 12",
+        ),
+        (
+            "s.yaml",
+            MINIMAL + "costs:\n  - {label: L, category: licences, seats: -2}\n",
+            r"s\.yaml: costs\[0\]\.seats: must be >= 0, got -2",
+        ),
+        (
+            "s.yaml",
+            MINIMAL + "  discount_rate: dix pour cent\n",
+            r"s\.yaml: assumptions\.discount_rate: input should be a valid number.*'dix pour cent'",
+        ),
+        (
+            "s.yaml",
+            MINIMAL + "  colour: red\n",
+            r"s\.yaml: assumptions\.colour: unknown field \(value 'red'\); see `crmroi schema`",
+        ),
     ],
-)  # fmt: skip
+)
 def test_problems_name_the_file_and_field(
     tmp_path: Path, name: str, content: str | bytes, message: str
 ) -> None:

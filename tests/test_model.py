@@ -57,9 +57,14 @@ def test_cost_driver_is_inferred_from_the_fields_given(
 
 @pytest.mark.parametrize(
     ("category", "nature"),
-    [("licences", "direct"), ("training", "direct"), ("internal_staff", "indirect"),
-     ("productivity_loss", "indirect"), ("data_migration", "indirect")],
-)  # fmt: skip
+    [
+        ("licences", "direct"),
+        ("training", "direct"),
+        ("internal_staff", "indirect"),
+        ("productivity_loss", "indirect"),
+        ("data_migration", "indirect"),
+    ],
+)
 def test_cost_nature_defaults_from_the_category(category: str, nature: str) -> None:
     assert CostLine(label="x", category=category).nature == nature  # type: ignore[arg-type]
 
@@ -70,29 +75,50 @@ def test_explicit_nature_wins_over_the_category() -> None:
 
 
 def test_fields_of_another_driver_are_refused_not_ignored() -> None:
-    data = _scenario(costs=[{"label": "x", "category": "licences", "driver": "amount",
-                             "amount_per_year": 10, "seats": 5}])  # fmt: skip
+    data = _scenario(
+        costs=[
+            {
+                "label": "x",
+                "category": "licences",
+                "driver": "amount",
+                "amount_per_year": 10,
+                "seats": 5,
+            }
+        ]
+    )
     with pytest.raises(ValidationError, match=r"seats \(driver 'seats'\)"):
         Scenario.model_validate(data)
 
 
 def test_benefit_defaults() -> None:
-    sales = BenefitLine(label="x", category="incremental_revenue", extra_sales_per_month=5,
-                        average_deal_value=1000)  # type: ignore[arg-type]  # fmt: skip
+    sales = BenefitLine(
+        label="x", category="incremental_revenue", extra_sales_per_month=5, average_deal_value=1000
+    )  # type: ignore[arg-type]
     assert (sales.driver, sales.gross_margin, sales.include_in_roi) == ("sales", 1.0, True)
     intangible = BenefitLine(label="x", category="intangible")  # type: ignore[arg-type]
     assert intangible.include_in_roi is False
 
 
 def test_only_intangible_benefits_can_be_left_out_of_roi() -> None:
-    data = _scenario(benefits=[{"label": "x", "category": "cost_reduction",
-                                "amount_per_year": 5, "include_in_roi": False}])  # fmt: skip
+    data = _scenario(
+        benefits=[
+            {
+                "label": "x",
+                "category": "cost_reduction",
+                "amount_per_year": 5,
+                "include_in_roi": False,
+            }
+        ]
+    )
     assert _errors(data) == [("value_error", ("benefits", 0))]
 
 
 def test_gross_margin_only_with_the_sales_driver() -> None:
-    data = _scenario(benefits=[{"label": "x", "category": "cost_reduction",
-                                "amount_per_year": 5, "gross_margin": 0.4}])  # fmt: skip
+    data = _scenario(
+        benefits=[
+            {"label": "x", "category": "cost_reduction", "amount_per_year": 5, "gross_margin": 0.4}
+        ]
+    )
     assert _errors(data) == [("value_error", ("benefits", 0))]
 
 
@@ -132,10 +158,12 @@ def test_assumption_errors_name_the_field(
 
 def test_line_errors_name_the_line_and_field() -> None:
     data = _scenario(
-        costs=[{"label": "ok", "category": "licences", "one_off": 1},
-               {"label": "bad", "category": "licences", "seats": -3}],
+        costs=[
+            {"label": "ok", "category": "licences", "one_off": 1},
+            {"label": "bad", "category": "licences", "seats": -3},
+        ],
         channels=[{"name": "Ads", "spend": float("nan")}],
-    )  # fmt: skip
+    )
     assert _errors(data) == [
         ("greater_than_equal", ("costs", 1, "seats")),
         ("finite_number", ("channels", 0, "spend")),

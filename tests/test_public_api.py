@@ -36,14 +36,29 @@ def test_all_is_sorted_and_every_name_exists(name: str) -> None:
 
 
 def test_the_design_contract_names_are_public() -> None:
-    for name in ["Scenario", "compute", "load_scenario", "roi", "roas", "npv", "irr",
-                 "payback", "clv", "cac"]:  # fmt: skip
+    for name in [
+        "Scenario",
+        "compute",
+        "load_scenario",
+        "roi",
+        "roas",
+        "npv",
+        "irr",
+        "payback",
+        "clv",
+        "cac",
+    ]:
         assert name in crmroi_xl.__all__
 
 
 def test_every_error_is_a_crmroi_error_with_an_excel_code() -> None:
-    for name in ["InputError", "CalcError", "DivisionByZeroError", "NoSolutionError",
-                 "ScenarioError"]:  # fmt: skip
+    for name in [
+        "InputError",
+        "CalcError",
+        "DivisionByZeroError",
+        "NoSolutionError",
+        "ScenarioError",
+    ]:
         error = getattr(crmroi_xl, name)("message")
         assert isinstance(error, crmroi_xl.CrmRoiError)
         assert error.excel_error.startswith("#")

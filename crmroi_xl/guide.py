@@ -1,0 +1,141 @@
+"""The guide sheet: how to fill the workbook, what each result means, the conventions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .labels import Lang
+from .layout import Text
+
+__all__ = ["guide_texts"]
+
+#: (style, French, English); one entry a row of column A.
+GUIDE: tuple[tuple[str, str, str], ...] = (
+    ("title", "ROI du CRM — mode d'emploi", "CRM ROI — how to use this workbook"),
+    (
+        "note",
+        "Ce classeur calcule ce que rapporte un CRM : coûts, bénéfices, VAN, TRI, "
+        "délai de récupération, ROAS, CLV, CAC et indicateurs avant / après.",
+        "This workbook computes what a CRM returns: costs, benefits, NPV, IRR, payback, "
+        "ROAS, CLV, CAC and KPIs before / after.",
+    ),
+    ("subtitle", "Comment le remplir", "How to fill it in"),
+    (
+        "label",
+        "1. Hypothèses : nom, horizon (1 à 10 ans), taux d'actualisation, année 0, "
+        "ajustement du risque, montée en charge de l'adoption.",
+        "1. Assumptions: name, horizon (1 to 10 years), discount rate, year 0, "
+        "risk adjustment, adoption ramp-up.",
+    ),
+    (
+        "label",
+        "2. Coûts : une ligne par coût, direct ou indirect, ponctuel (année 0) et/ou "
+        "récurrent (montant par an, ou postes x prix par mois x 12, ou heures x coût horaire).",
+        "2. Costs: one line per cost, direct or indirect, one-off (year 0) and/or recurring "
+        "(amount per year, or seats x price per month x 12, or hours x hourly rate).",
+    ),
+    (
+        "label",
+        "3. Bénéfices : une ligne par bénéfice (ventes supplémentaires x valeur x marge, "
+        "temps gagné, réduction des coûts...). Les bénéfices intangibles restent visibles "
+        "mais hors ROI, sauf si vous les incluez.",
+        "3. Benefits: one line per benefit (extra sales x value x margin, time saved, "
+        "cost reduction...). Intangible benefits stay visible but out of the ROI unless "
+        "you include them.",
+    ),
+    (
+        "label",
+        "4. KPI : la valeur de référence avant le CRM et la valeur après.",
+        "4. KPIs: the baseline before the CRM and the value after.",
+    ),
+    (
+        "label",
+        "5. Canaux : dépenses, revenu attribué et nouveaux clients par canal ; économie "
+        "client pour la CLV et le CAC.",
+        "5. Channels: spend, attributed revenue and new customers per channel; customer "
+        "economics for the CLV and the CAC.",
+    ),
+    (
+        "label",
+        "6. Synthèse : les résultats et les graphiques. Contrôles : tout doit être à OK.",
+        "6. Summary: the results and charts. Checks: everything must read OK.",
+    ),
+    ("subtitle", "Conventions", "Conventions"),
+    (
+        "label",
+        "Cellules jaunes = saisies ; cellules blanches = calculs (feuilles protégées sans "
+        "mot de passe). Montants en euros hors taxes, positifs.",
+        "Yellow cells = inputs; white cells = calculations (sheets protected without a "
+        "password). Amounts in euros excluding VAT, positive.",
+    ),
+    (
+        "label",
+        "Taux en pourcentage : 10 % s'écrit 10 % ou 0,1. L'année 0 est aujourd'hui "
+        "(non actualisée) ; les flux récurrents tombent en années 1 à N.",
+        "Rates in percent: 10% is typed 10% or 0.1. Year 0 is today (not discounted); "
+        "recurring flows fall in years 1 to N.",
+    ),
+    (
+        "label",
+        "Ajustement du risque (méthode TEI de Forrester) : bénéfices réduits et coûts "
+        "augmentés des pourcentages choisis.",
+        "Risk adjustment (Forrester TEI style): benefits reduced and costs increased by "
+        "the chosen percentages.",
+    ),
+    (
+        "label",
+        "#N/A signale un résultat non défini (par exemple aucun canal, donc pas de ROAS, "
+        "ou un délai de récupération jamais atteint sur l'horizon).",
+        "#N/A marks a result that is not defined (for instance no channel, so no ROAS, "
+        "or a payback never reached within the horizon).",
+    ),
+    ("subtitle", "Les résultats", "The results"),
+    (
+        "label",
+        "ROI = (bénéfices - coûts) / coûts. VAN = flux de l'année 0 + flux suivants "
+        "actualisés. TRI = taux qui annule la VAN.",
+        "ROI = (benefits - costs) / costs. NPV = year-0 flow + later flows discounted. "
+        "IRR = the rate at which the NPV is zero.",
+    ),
+    (
+        "label",
+        "Délai de récupération = années jusqu'à ce que le flux net cumulé atteigne zéro, "
+        "interpolé dans l'année ; version actualisée sur les valeurs actuelles.",
+        "Payback = years until the cumulative net flow reaches zero, interpolated within "
+        "the year; discounted version on present values.",
+    ),
+    (
+        "label",
+        "ROAS = revenu attribué / dépenses. CAC = dépenses d'acquisition / nouveaux "
+        "clients. CLV = marge x rétention actualisée sur la vie du client.",
+        "ROAS = attributed revenue / spend. CAC = acquisition spend / new customers. "
+        "CLV = margin x retention, discounted over the customer's life.",
+    ),
+    ("subtitle", "Deux versions du classeur", "Two versions of the workbook"),
+    (
+        "label",
+        "Classeur exporté : formules Excel natives, fonctionne sans Python dans Excel, "
+        "LibreOffice et Google Sheets.",
+        "Exported workbook: native Excel formulas; works without Python in Excel, "
+        "LibreOffice and Google Sheets.",
+    ),
+    (
+        "label",
+        "Modèle (template) : les résultats appellent les fonctions CRM_ROI, CRM_NPV, "
+        "CRM_IRR... de udfs.py ; il faut xlwings (classique sous Windows, Lite ou Server) "
+        "avec udfs.py chargé, sinon les cellules affichent #NAME?.",
+        "Template: the results call the CRM_ROI, CRM_NPV, CRM_IRR... functions of "
+        "udfs.py; they need xlwings (classic on Windows, Lite or Server) with udfs.py "
+        "loaded, otherwise the cells show #NAME?.",
+    ),
+)
+
+
+def guide_texts(lang: Lang) -> Iterator[Text]:
+    """The guide sheet's cells, one paragraph a row."""
+    row = 1
+    for style, french, english in GUIDE:
+        if style == "subtitle":
+            row += 1
+        yield Text("guide", f"A{row}", french if lang == "fr" else english, style)
+        row += 1

@@ -1,0 +1,229 @@
+"""Exported workbooks: every formula checked by LibreOffice against the engine."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import FORMULAE
+
+from crmroi_xl import compute, load_scenario
+from crmroi_xl.engine import Results
+from crmroi_xl.expected import expected_values
+from crmroi_xl.layout import HEADLINE, Capacity, Layout
+from crmroi_xl.model import Scenario
+from crmroi_xl.writer import export_workbook
+from tests.spreadsheet import formula_cells, mismatches, recalculate, same
+from tests.strategies import scenarios
+
+EXAMPLES = sorted(Path("examples").iterdir())
+FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Each example in French and English."""
+    folder = tmp_path_factory.mktemp("exported")
+    return {
+        (example.name, lang): export_workbook(
+            load_scenario(example), folder / f"{example.stem}-{lang}.xlsx", lang=lang
+        )
+        for example in EXAMPLES
+        for lang in ("fr", "en")
+    }
+
+
+@pytest.fixture(scope="module")
+def recalculated(
+    exported: dict[tuple[str, str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[Path, Path]:
+    return recalculate(list(exported.values()), tmp_path_factory.mktemp("libreoffice"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_formula_cell_matches_libreoffice(
+    exported: dict[tuple[str, str], Path],
+    recalculated: dict[Path, Path],
+    example: Path,
+    lang: str,
+) -> None:
+    path = exported[(example.name, lang)]
+    assert sum(1 for _ in formula_cells(path)) > 900
+    assert mismatches(path, recalculated[path]) == []
+
+
+def _headline_by_name(path: Path) -> dict[str, Any]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    values = {}
+    for name, _, _, _ in HEADLINE:
+        ((sheet, address),) = wb.defined_names[name].destinations
+        values[name] = wb[sheet][address.replace("$", "")].value
+    return values
+
+
+def _expected_headline(results: Results, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, _, key, _ in HEADLINE:
+        value = getattr(results, key, None)
+        out[name] = "#N/A" if value is None else value
+    out["Out_Check"] = "OK"
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_headline_names_hold_the_engine_results_before_and_after_recalculation(
+    exported: dict[tuple[str, str], Path],
+    recalculated: dict[Path, Path],
+    example: Path,
+    lang: str,
+) -> None:
+    path = exported[(example.name, lang)]
+    expected = _expected_headline(compute(load_scenario(example)), lang)
+    for values in (_headline_by_name(path), _headline_by_name(recalculated[path])):
+        for name, value in expected.items():
+            assert same(values[name], value), (name, values[name], value)
+
+
+def test_undefined_results_are_na_in_the_workbook(exported: dict[tuple[str, str], Path]) -> None:
+    values = _headline_by_name(exported[("pme-20-postes.yaml", "fr")])
+    assert values["Out_ROAS"] == "#N/A"  # no marketing channel
+    assert isinstance(values["Out_ROI"], float)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_cached_values_are_the_engine_values(
+    exported: dict[tuple[str, str], Path], example: Path
+) -> None:
+    scenario = load_scenario(example)
+    path = exported[(example.name, "en")]
+    capacity = Capacity.for_counts(
+        len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
+    )
+    layout = Layout("en", capacity)
+    expected = expected_values(layout, scenario, compute(scenario))
+    cached = openpyxl.load_workbook(path, data_only=True)
+    cells = list(formula_cells(path))
+    assert len(cells) == len(expected)
+    for sheet, ref, _ in cells:
+        key = next(k for k, name in _sheet_names(layout).items() if name == sheet)
+        assert same(cached[sheet][ref].value, expected[(key, ref)]), (sheet, ref)
+
+
+def _sheet_names(layout: Layout) -> dict[str, str]:
+    from crmroi_xl.layout import SHEETS
+
+    return {key: layout.sheet_name(key) for key in SHEETS}
+
+
+@settings(
+    max_examples=2,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: soffice is slow
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batch=st.lists(scenarios(), min_size=5, max_size=5))
+def test_generated_scenarios_match_libreoffice(
+    batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("generated")
+    paths = [
+        export_workbook(Scenario.model_validate(data), folder / f"s{i}.xlsx")
+        for i, data in enumerate(batch)
+    ]
+    recalculated = recalculate(paths, folder)
+    for path in paths:
+        assert mismatches(path, recalculated[path]) == []
+
+
+def _functions(formula: str) -> set[str]:
+    return set(FUNCTION.findall(formula))
+
+
+def test_native_formulas_use_only_functions_every_spreadsheet_computes(
+    exported: dict[tuple[str, str], Path],
+) -> None:
+    path = exported[("marketing-channels.json", "fr")]
+    used = set().union(*(_functions(f) for _, _, f in formula_cells(path)))
+    assert used <= FORMULAE, used - FORMULAE
+    assert not any(name.startswith("CRM_") for name in used)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            assert b"_xlfn." not in archive.read(name), name
+
+
+def test_workbooks_reopen_and_libreoffice_converts_them(
+    exported: dict[tuple[str, str], Path], recalculated: dict[Path, Path]
+) -> None:
+    for path in exported.values():
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames[:2] in (["Guide", "Synthèse"], ["Guide", "Summary"])
+        assert recalculated[path].stat().st_size > 10_000
+
+
+def test_same_scenario_gives_the_same_bytes(tmp_path: Path) -> None:
+    scenario = load_scenario("examples/mid-size-risk-adjusted.yaml")
+    first = export_workbook(scenario, tmp_path / "a.xlsx").read_bytes()
+    assert export_workbook(scenario, tmp_path / "b.xlsx").read_bytes() == first
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": '=HYPERLINK("http://x")'},
+            "costs": [{"label": "+33 1 23", "category": "other", "one_off": 1}],
+            "benefits": [
+                {
+                    "label": "@SUM(A1)",
+                    "category": "other" if False else "productivity",
+                    "amount_per_year": 5,
+                }
+            ],
+            "channels": [{"name": "-Ads", "spend": 10}],
+        }
+    )
+    path = export_workbook(scenario, tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    layout = Layout("fr")
+    cells = [
+        (layout.sheet_name("assumptions"), "B4", '=HYPERLINK("http://x")'),
+        (layout.sheet_name("costs"), layout.costs.cell("label", 0), "+33 1 23"),
+        (layout.sheet_name("benefits"), layout.benefits.cell("label", 0), "@SUM(A1)"),
+        (layout.sheet_name("channels"), layout.channels.cell("name", 0), "-Ads"),
+    ]
+    for sheet, ref, text in cells:
+        assert wb[sheet][ref].data_type == "s" and wb[sheet][ref].value == text
+
+
+def test_a_failed_export_leaves_the_existing_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"previous work")
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("crmroi_xl.writer.ExcelWriter.write_data", broken)
+    with pytest.raises(OSError, match="disk full"):
+        export_workbook(load_scenario("examples/pme-20-postes.yaml"), target)
+    assert target.read_bytes() == b"previous work"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_a_scenario_with_more_lines_than_the_template_gets_a_bigger_table(tmp_path: Path) -> None:
+    data = {
+        "assumptions": {"name": "Big", "horizon_years": 2},
+        "costs": [{"label": f"c{i}", "category": "other", "one_off": i} for i in range(40)],
+    }
+    scenario = Scenario.model_validate(data)
+    path = export_workbook(scenario, tmp_path / "big.xlsx")
+    values = _headline_by_name(path)
+    assert values["Out_Total_Costs"] == sum(range(40))
