@@ -18,6 +18,7 @@ from .errors import (
     InputError,
     NoSolutionError,
     ScenarioError,
+    WorkbookError,
 )
 from .kpis import (
     average_deal_value,
@@ -38,6 +39,7 @@ from .kpis import (
 from .loader import load_scenario, scenario_from_data
 from .metrics import cac, clv, irr, npv, payback, roas, roi
 from .model import Scenario
+from .reader import read_workbook
 from .writer import export_workbook, write_template
 
 __version__ = "0.1.0"
@@ -51,6 +53,7 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "WorkbookError",
     "__version__",
     "average_deal_value",
     "average_resolution_time",
@@ -70,6 +73,7 @@ __all__ = [
     "npv",
     "payback",
     "pipeline_velocity",
+    "read_workbook",
     "response_rate",
     "retention_rate",
     "roas",

@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
-from .engine import HEADLINE_KEYS, compute
+from .engine import HEADLINE_KEYS, Results, compute
 from .errors import CrmRoiError
 from .loader import DEMO_SCENARIO, load_scenario
 from .model import Scenario
+from .reader import read_workbook
 from .report import render
 from .writer import export_workbook, write_template
 
@@ -32,7 +33,8 @@ app = typer.Typer(
 )
 
 ScenarioPath = Annotated[
-    Path, typer.Argument(help="Scenario file: JSON or YAML.", show_default=False)
+    Path,
+    typer.Argument(help="Scenario file (JSON or YAML) or a filled workbook.", show_default=False),
 ]
 LangOption = Annotated[
     Literal["fr", "en"] | None,
@@ -52,11 +54,35 @@ def compute_command(
     loaded = load_scenario(scenario)
     results = compute(loaded)
     if as_json:
-        data = results.model_dump(mode="json")
-        ordered = {key: data.pop(key) for key in HEADLINE_KEYS} | data
-        typer.echo(json.dumps(ordered, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(_results_json(results), indent=2, ensure_ascii=False))
     else:
         Console().print(render(results, lang or loaded.assumptions.language))
+
+
+def _results_json(results: Results) -> dict[str, object]:
+    """The results with the headline keys DESIGN.md fixes first."""
+    data = results.model_dump(mode="json")
+    return {key: data.pop(key) for key in HEADLINE_KEYS} | data
+
+
+@app.command("read")
+def read_command(
+    workbook: Annotated[
+        Path, typer.Argument(help="A filled crmroi-xl workbook (.xlsx).", show_default=False)
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"scenario": ..., "results": ...} as JSON.')
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Read a filled workbook back: its scenario (inputs only) and recomputed results."""
+    scenario = read_workbook(_xlsx(workbook))
+    results = compute(scenario)
+    if as_json:
+        data = {"scenario": scenario.model_dump(mode="json"), "results": _results_json(results)}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        Console().print(render(results, lang or scenario.assumptions.language))
 
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")]

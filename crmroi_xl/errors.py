@@ -12,7 +12,9 @@ so the Excel functions can turn any of them into a cell error::
     │   └── NoSolutionError      IRR without root, payback never
     │                            reached                   (#NUM! or #N/A)
     └── ScenarioError            a scenario file cannot be read or is invalid
-                                 (the message names the file and the field)
+        │                        (the message names the file and the field)
+        └── WorkbookError        a workbook cannot be read back (the message
+                                 names the file, sheet and cell)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "InputError",
     "NoSolutionError",
     "ScenarioError",
+    "WorkbookError",
 ]
 
 
@@ -60,3 +63,7 @@ class NoSolutionError(CalcError):
 
 class ScenarioError(CrmRoiError):
     """A scenario file cannot be loaded or does not validate."""
+
+
+class WorkbookError(ScenarioError):
+    """A workbook cannot be read back: not a sane xlsx, or bad inputs in its cells."""

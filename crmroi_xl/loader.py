@@ -36,12 +36,16 @@ SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.json``, ``.yaml`` or ``.yml``)."""
+    """Read and validate a scenario file (``.json``, ``.yaml``, ``.yml``) or a filled workbook."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from .reader import read_workbook  # the reader needs this module: import late
+
+        return read_workbook(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ScenarioError(
-            f"{path}: unsupported file type {path.suffix!r}; use .json, .yaml or .yml"
+            f"{path}: unsupported file type {path.suffix!r}; use .json, .yaml, .yml or .xlsx"
         )
     try:
         size = path.stat().st_size

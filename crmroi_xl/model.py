@@ -29,7 +29,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Assumptions",
@@ -46,7 +54,22 @@ __all__ = [
 
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Label = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _printable(text: str) -> str:
+    """A label holds at least one visible character and only what a workbook can store."""
+    if not text.strip():
+        raise ValueError("a label needs at least one visible character")
+    bad = next((c for c in text if c in _XML_ILLEGAL or "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        raise ValueError(f"character U+{ord(bad):04X} cannot be stored in a workbook")
+    return text
+
+
+_XML_ILLEGAL = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+)
+Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 MAX_HORIZON = 10
 
 

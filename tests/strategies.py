@@ -12,7 +12,7 @@ amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: r
 shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
 labels = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
-)
+).filter(lambda text: text.strip() and not {"\ufffe", "\uffff"} & set(text))
 
 
 @st.composite

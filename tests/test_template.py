@@ -31,9 +31,8 @@ FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_committed_template_is_what_crmroi_template_writes(lang: str, tmp_path: Path) -> None:
     fresh = write_template(tmp_path / "t.xlsx", lang=lang)  # type: ignore[arg-type]
-    assert TEMPLATES[lang].read_bytes() == fresh.read_bytes(), (
-        f"regenerate with: crmroi template --lang {lang} -o {TEMPLATES[lang]}"
-    )
+    identical = TEMPLATES[lang].read_bytes() == fresh.read_bytes()  # no byte diff: too slow
+    assert identical, f"regenerate with: crmroi template --lang {lang} -o {TEMPLATES[lang]}"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

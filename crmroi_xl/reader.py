@@ -1,0 +1,441 @@
+"""Read a filled workbook back into a :class:`~crmroi_xl.model.Scenario`.
+
+A template filled by hand or an exported workbook -- as we wrote it, or after
+a save in Excel or LibreOffice -- is read through the same layout description
+the writer uses (:mod:`crmroi_xl.layout`). Only the input cells are read:
+computed cells and their cached values are never trusted, the engine
+recomputes everything.
+
+Every problem is reported with the file, the sheet and the cell, in the
+workbook's language, and all of them at once::
+
+    devis.xlsx: Coûts!D12: montant attendu en euros, trouvé 'abc'
+
+Files are checked before parsing (size, zip structure, entry sizes and
+compression ratios) and XML is parsed with defusedxml's protections, so a
+hostile file is refused quickly with bounded memory.
+"""
+
+from __future__ import annotations
+
+import types
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import openpyxl
+from openpyxl.utils import range_boundaries
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from .errors import WorkbookError
+from .labels import LABELS, Lang, label
+from .layout import (
+    ADOPTION_ROW,
+    ASSUMPTIONS,
+    CUSTOMERS,
+    SHEETS,
+    YEARS,
+    Capacity,
+    Layout,
+    Table,
+)
+from .loader import field_path
+from .model import (
+    Assumptions,
+    BenefitLine,
+    Channel,
+    CostLine,
+    CustomerEconomics,
+    Kpi,
+    Scenario,
+)
+
+__all__ = ["MAX_UNCOMPRESSED_BYTES", "MAX_WORKBOOK_BYTES", "read_workbook"]
+
+#: A real workbook is well under a megabyte; these bounds refuse bombs early.
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_ENTRY_RATIO = 200  # uncompressed / compressed size of one zip entry
+MAX_ENTRIES = 500
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "amount": ("montant attendu en euros", "an amount in euros expected"),
+    "number": ("nombre attendu", "a number expected"),
+    "share": ("pourcentage attendu (10 % ou 0,1)", "a percentage expected (10% or 0.1)"),
+    "integer": ("nombre entier attendu", "a whole number expected"),
+    "text": ("texte attendu", "text expected"),
+    "choice": ("valeur de la liste attendue", "a value from the list expected"),
+    "yesno": ("Oui ou Non attendu", "Yes or No expected"),
+    "found": ("trouvé", "found"),
+    "orphan": (
+        "valeur saisie sur une ligne sans libellé",
+        "value typed on a line without a label",
+    ),
+    "formula": (
+        "formule sans valeur calculée dans une cellule de saisie : saisissez la valeur",
+        "formula without a computed value in an input cell: type the value",
+    ),
+    "required": ("obligatoire, vide", "required, empty"),
+    "ge": ("doit être >= {}", "must be >= {}"),
+    "le": ("doit être <= {}", "must be <= {}"),
+    "gt": ("doit être > {}", "must be > {}"),
+    "lt": ("doit être < {}", "must be < {}"),
+}
+
+
+def _say(key: str, lang: Lang) -> str:
+    french, english = MESSAGES[key]
+    return french if lang == "fr" else english
+
+
+class _Problems:
+    """Problems found so far, each tied to a cell; raised together."""
+
+    def __init__(self, source: str, lang: Lang) -> None:
+        self.source, self.lang = source, lang
+        self.lines: list[str] = []
+        self.cells: set[str] = set()
+
+    def add(self, where: str, message: str) -> None:
+        self.cells.add(where)
+        self.lines.append(f"{self.source}: {where}: {message}")
+
+    def wrong(self, where: str, kind: str, value: Any, extra: str = "") -> None:
+        self.add(where, f"{_say(kind, self.lang)}{extra}, {_say('found', self.lang)} {value!r}")
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise WorkbookError("\n".join(self.lines))
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse what is not a sane xlsx before any XML is parsed."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise WorkbookError(f"{path}: no such file") from None
+    if size > MAX_WORKBOOK_BYTES:
+        raise WorkbookError(f"{path}: {size} bytes, more than the {MAX_WORKBOOK_BYTES} allowed")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"{path}: not an xlsx workbook (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES:
+                raise WorkbookError(f"{path}: {len(entries)} parts, too many for a workbook")
+            total = 0
+            for entry in entries:
+                total += entry.file_size
+                ratio = entry.file_size / max(entry.compress_size, 1)
+                if ratio > MAX_ENTRY_RATIO and entry.file_size > 1024 * 1024:
+                    raise WorkbookError(
+                        f"{path}: part {entry.filename} inflates {ratio:.0f} times (zip bomb?)"
+                    )
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise WorkbookError(
+                    f"{path}: {total} bytes once unzipped, more than the "
+                    f"{MAX_UNCOMPRESSED_BYTES} allowed"
+                )
+            if "xl/workbook.xml" not in archive.namelist():
+                raise WorkbookError(f"{path}: not an xlsx workbook (no xl/workbook.xml)")
+    except zipfile.BadZipFile as error:
+        raise WorkbookError(f"{path}: damaged or truncated workbook ({error})") from None
+
+
+def _load(path: Path, data_only: bool) -> Any:
+    try:
+        return openpyxl.load_workbook(path, data_only=data_only)
+    except WorkbookError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        name = type(error).__name__
+        raise WorkbookError(f"{path}: cannot be read as a workbook ({name}: {error})") from None
+
+
+def _language(path: Path, sheetnames: list[str]) -> Lang:
+    for lang, index in (("fr", 0), ("en", 1)):
+        if SHEETS["assumptions"][index] in sheetnames and SHEETS["costs"][index] in sheetnames:
+            return "fr" if lang == "fr" else "en"
+    raise WorkbookError(
+        f"{path}: not a crmroi-xl workbook: no sheet 'Hypothèses'/'Assumptions' "
+        f"with 'Coûts'/'Costs' (sheets: {', '.join(sheetnames)})"
+    )
+
+
+def _capacity(wb: Any, layout: Layout) -> Capacity:
+    """Table sizes from the workbook's defined names (an export may hold more lines)."""
+    sizes = {}
+    for key in ("costs", "benefits", "kpis", "channels"):
+        table: Table = getattr(layout, key)
+        default = table.capacity
+        name = wb.defined_names.get(f"Tbl_{key.capitalize()}")
+        if name is None:
+            sizes[key] = default
+            continue
+        try:
+            ((_, address),) = list(name.destinations)
+            _, first, _, last = range_boundaries(address.replace("$", ""))
+            if first is None or last is None:
+                raise ValueError(address)
+            sizes[key] = last - first + 1
+        except (ValueError, TypeError):
+            sizes[key] = default
+    return Capacity(**sizes)
+
+
+def _kind(model: type[BaseModel], field: str) -> str:
+    """What a cell of ``field`` must hold, from the model's own type and bounds."""
+    info: FieldInfo = model.model_fields[field]
+    annotation = info.annotation
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+        origin = get_origin(annotation)
+    if origin is Annotated:
+        annotation = get_args(annotation)[0]
+        origin = get_origin(annotation)
+    if annotation is bool:
+        return "yesno"
+    if annotation is int:
+        return "integer"
+    if annotation is str:
+        return "text"
+    if origin is Literal or (isinstance(annotation, type) and issubclass(annotation, str)):
+        return "choice"
+    bounds = {type(m).__name__: m for m in info.metadata}
+    if "Le" in bounds and "Ge" in bounds and getattr(bounds["Ge"], "ge", None) == 0:
+        return "share"
+    if "Ge" in bounds and getattr(bounds["Ge"], "ge", None) == 0:
+        return "amount"
+    return "number"
+
+
+class _Reader:
+    def __init__(self, path: Path, wb: Any, layout: Layout) -> None:
+        self.path, self.wb, self.layout = path, wb, layout
+        self.lang = layout.lang
+        self.problems = _Problems(str(path), layout.lang)
+        self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
+        self._cached: Any = None
+        self._choices = self._choice_values()
+
+    # --- cells ---------------------------------------------------------------------
+    def where(self, sheet: str, ref: str) -> str:
+        return f"{self.layout.sheet_name(sheet)}!{ref}"
+
+    def raw(self, sheet: str, ref: str) -> Any:
+        value = self.wb[self.layout.sheet_name(sheet)][ref].value
+        if isinstance(value, str):
+            if (
+                value.startswith("=")
+                and self.wb[self.layout.sheet_name(sheet)][ref].data_type == "f"
+            ):
+                return self._computed(sheet, ref)
+            if not value.strip():
+                return None
+        return value
+
+    def _computed(self, sheet: str, ref: str) -> Any:
+        """The value a spreadsheet saved for a formula typed in an input cell."""
+        if self._cached is None:
+            self._cached = _load(self.path, data_only=True)
+        value = self._cached[self.layout.sheet_name(sheet)][ref].value
+        if value is None:
+            self.problems.add(self.where(sheet, ref), _say("formula", self.lang))
+        return value
+
+    def value(self, sheet: str, ref: str, kind: str, location: tuple[Any, ...]) -> Any:
+        """The cell's value converted for the model, or None (blank or wrong)."""
+        self.cells[location] = self.where(sheet, ref)
+        raw = self.raw(sheet, ref)
+        if raw is None:
+            return None
+        where = self.where(sheet, ref)
+        if kind in ("amount", "number", "share", "integer"):
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+                self.problems.wrong(where, kind, raw)
+                return None
+            if kind == "integer":
+                if raw != int(raw):
+                    self.problems.wrong(where, kind, raw)
+                    return None
+                return int(raw)
+            return raw
+        if kind == "yesno":
+            answer = self._yes_no(raw)
+            if answer is None:
+                self.problems.wrong(where, kind, raw)
+            return answer
+        if kind == "choice":
+            return self._choice(raw, location, where)
+        return raw if isinstance(raw, str) else str(raw)
+
+    def _yes_no(self, raw: Any) -> bool | None:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().casefold()
+        if text in {label("yes", "fr").casefold(), label("yes", "en").casefold()}:
+            return True
+        if text in {label("no", "fr").casefold(), label("no", "en").casefold()}:
+            return False
+        return None
+
+    def _choice_values(self) -> dict[str, dict[str, str]]:
+        """Per field: accepted text (a label in either language, or the code) -> code."""
+        from .layout import LISTS
+
+        fields = {
+            "category:costs": "List_CostCategories",
+            "category:benefits": "List_BenefitCategories",
+            "nature": "List_Natures",
+            "kind": "List_KpiKinds",
+            "unit": "List_Units",
+            "language": "List_Languages",
+        }
+        out: dict[str, dict[str, str]] = {}
+        for field, list_name in fields.items():
+            accepted: dict[str, str] = {}
+            for code in LISTS[list_name]:
+                accepted[code.casefold()] = code
+                for text in LABELS.get(code, (code, code)):
+                    accepted.setdefault(text.casefold(), code)
+            out[field] = accepted
+        return out
+
+    def _choice(self, raw: Any, location: tuple[Any, ...], where: str) -> str | None:
+        field = str(location[-1])
+        key = f"{field}:{location[0]}" if field == "category" else field
+        accepted = self._choices.get(key)
+        if accepted is None:  # e.g. the currency: free text checked by the model
+            return str(raw)
+        code = accepted.get(str(raw).strip().casefold())
+        if code is None:
+            shown = sorted({label(c, self.lang) for c in accepted.values()})
+            self.problems.wrong(where, "choice", raw, f" ({', '.join(shown)})")
+        return code
+
+    # --- sections ----------------------------------------------------------------------
+    def assumptions(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field, _, row, *_ in ASSUMPTIONS:
+            kind = _kind(Assumptions, field)
+            value = self.value("assumptions", f"B{row}", kind, ("assumptions", field))
+            if value is not None:
+                data[field] = value
+        horizon = data.get("horizon_years", Assumptions.model_fields["horizon_years"].default)
+        adoption = []
+        for t in YEARS[1:]:
+            ref = f"{chr(ord('A') + t)}{ADOPTION_ROW}"
+            share = self.value("assumptions", ref, "share", ("assumptions", "adoption", t - 1))
+            if isinstance(horizon, int) and t <= horizon:
+                adoption.append(1.0 if share is None else share)  # blank = 100 %, as the sheet
+        data["adoption"] = adoption
+        return data
+
+    def table(self, table: Table, model: type[BaseModel], section: str) -> list[dict[str, Any]]:
+        lines: list[dict[str, Any]] = []
+        key_column = table.columns[0]
+        for i in range(table.capacity):
+            line: dict[str, Any] = {}
+            for column in table.inputs:
+                kind = "choice" if column.kind == "choice" else _kind(model, column.key)
+                location = (section, len(lines), column.key)
+                value = self.value(table.sheet, table.cell(column.key, i), kind, location)
+                if value is not None:
+                    line[column.key] = value
+            if key_column.key in line:
+                lines.append(line)
+            elif line:
+                first = next(iter(line))
+                ref = table.cell(first, i)
+                self.problems.add(self.where(table.sheet, ref), _say("orphan", self.lang))
+        return lines
+
+    def customers(self) -> dict[str, Any] | None:
+        data = {}
+        for i, (field, *_) in enumerate(CUSTOMERS):
+            ref = f"B{self.layout.customers_first_row + i}"
+            kind = _kind(CustomerEconomics, field)
+            value = self.value("channels", ref, kind, ("customers", field))
+            if value is not None:
+                data[field] = value
+        return data or None
+
+    def scenario(self) -> Scenario:
+        layout = self.layout
+        data: dict[str, Any] = {
+            "assumptions": self.assumptions(),
+            "costs": self.table(layout.costs, CostLine, "costs"),
+            "benefits": self.table(layout.benefits, BenefitLine, "benefits"),
+            "kpis": self.table(layout.kpis, Kpi, "kpis"),
+            "channels": self.table(layout.channels, Channel, "channels"),
+        }
+        customers = self.customers()
+        if customers is not None:
+            data["customers"] = customers
+        try:
+            scenario = Scenario.model_validate(data)
+        except ValidationError as error:
+            reported = set(self.problems.cells)
+            for item in error.errors(include_url=False):
+                cell = self._cell_of(item["loc"])
+                if cell not in reported:  # a cell already reported was left out of data
+                    self.problems.add(cell, self._message(item))
+            self.problems.raise_if_any()
+            raise  # pragma: no cover - every error was reported above
+        self.problems.raise_if_any()
+        return scenario
+
+    def _cell_of(self, loc: tuple[int | str, ...]) -> str:
+        """The cell a validation error is about; the line's first cell, or the field path."""
+        for size in range(len(loc), 0, -1):
+            found = self.cells.get(tuple(loc[:size]))
+            if found:
+                return found
+            if size >= 2 and loc[0] != "assumptions":  # a whole line: its label cell
+                found = self.cells.get((*loc[:2], self._first_field(str(loc[0]))))
+                if found and size == 2:
+                    return found
+        return field_path(loc)
+
+    def _first_field(self, section: str) -> str:
+        return {"costs": "label", "benefits": "label", "kpis": "kind", "channels": "name"}.get(
+            section, ""
+        )
+
+    def _message(self, item: Any) -> str:
+        kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
+        bound = {
+            "greater_than_equal": "ge",
+            "less_than_equal": "le",
+            "greater_than": "gt",
+            "less_than": "lt",
+        }.get(kind)
+        if bound:
+            limit = ctx[bound]
+            shown = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+            return f"{_say(bound, self.lang).format(shown)}, {_say('found', self.lang)} {value!r}"
+        if kind == "missing":
+            return _say("required", self.lang)
+        if kind == "value_error":
+            return str(ctx.get("error", item["msg"]))
+        return f"{item['msg']}, {_say('found', self.lang)} {value!r}"
+
+
+def read_workbook(path: str | Path) -> Scenario:
+    """Read a filled crmroi-xl workbook (template or export) back into a Scenario.
+
+    Raises
+    ------
+    WorkbookError
+        With one line per problem, naming the file, sheet and cell, when the
+        file is not a sane xlsx, not a crmroi-xl workbook, or holds bad inputs.
+    """
+    path = Path(path)
+    _check_archive(path)
+    wb = _load(path, data_only=False)
+    lang = _language(path, wb.sheetnames)
+    layout = Layout(lang)
+    layout = Layout(lang, _capacity(wb, layout))
+    return _Reader(path, wb, layout).scenario()

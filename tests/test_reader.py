@@ -1,0 +1,268 @@
+"""Reading workbooks back: exact round trips, edits agreeing with LibreOffice, clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from crmroi_xl import WorkbookError, compute, export_workbook, load_scenario, read_workbook
+from crmroi_xl.cli import main
+from crmroi_xl.layout import HEADLINE, Layout
+from crmroi_xl.model import Scenario
+from crmroi_xl.writer import write_template
+from tests.spreadsheet import recalculate, same
+from tests.strategies import scenarios
+
+EXAMPLES = sorted(Path("examples").iterdir())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_export_then_read_gives_the_same_scenario(example: Path, lang: str, tmp_path: Path) -> None:
+    scenario = load_scenario(example)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    assert read_workbook(path) == scenario
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=scenarios(), lang=st.sampled_from(["fr", "en"]))
+def test_round_trip_of_generated_scenarios(
+    data: dict[str, Any], lang: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    scenario = Scenario.model_validate(data)
+    path = export_workbook(scenario, tmp_path_factory.mktemp("rt") / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    assert read_workbook(path) == scenario
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each example exported (in French or English), then saved again by LibreOffice."""
+    folder = tmp_path_factory.mktemp("resaved")
+    paths = {
+        example.name: export_workbook(
+            load_scenario(example), folder / f"{example.stem}.xlsx", lang=lang
+        )
+        for example, lang in zip(EXAMPLES, ["fr", "en", "fr"], strict=True)
+    }
+    recalculated = recalculate(list(paths.values()), folder)
+    return {name: recalculated[path] for name, path in paths.items()}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
+    example: Path, resaved: dict[str, Path]
+) -> None:
+    assert read_workbook(resaved[example.name]) == load_scenario(example)
+
+
+@settings(
+    max_examples=1,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batch=st.lists(scenarios(), min_size=4, max_size=4))
+def test_generated_scenarios_survive_a_libreoffice_save(
+    batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("lo-rt")
+    originals = [Scenario.model_validate(d) for d in batch]
+    paths = [export_workbook(s, folder / f"s{i}.xlsx") for i, s in enumerate(originals)]
+    recalculated = recalculate(paths, folder)
+    for scenario, path in zip(originals, paths, strict=True):
+        assert read_workbook(recalculated[path]) == scenario
+
+
+def _headline(path: Path) -> dict[str, Any]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    out = {}
+    for name, _, key, _ in HEADLINE:
+        ((sheet, address),) = wb.defined_names[name].destinations
+        out[key] = wb[sheet][address.replace("$", "")].value
+    return out
+
+
+def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(tmp_path: Path) -> None:
+    scenario = load_scenario("examples/marketing-channels.json")
+    path = export_workbook(scenario, tmp_path / "edited.xlsx", lang="en")
+    layout = Layout("en")
+    wb = openpyxl.load_workbook(path)
+    assumptions, costs = wb[layout.sheet_name("assumptions")], wb[layout.sheet_name("costs")]
+    channels = wb[layout.sheet_name("channels")]
+    assumptions["B6"] = 6  # a longer horizon
+    assumptions["B7"] = 0.085  # another discount rate
+    assumptions["B11"] = 0.15  # costs risk
+    costs[layout.costs.cell("seats", 0)] = 18
+    costs[layout.costs.cell("one_off", 1)] = 25_000
+    row = layout.costs.first_row + len(scenario.costs)  # a new cost line typed by the user
+    costs[f"A{row}"], costs[f"B{row}"], costs[f"E{row}"] = "Consultant", "Support", 7_500
+    channels[layout.channels.cell("spend", 2)] = 0  # LinkedIn stopped: ROAS #N/A there
+    wb.save(path)
+
+    edited = read_workbook(path)
+    assert edited.assumptions.horizon_years == 6 and edited.costs[0].seats == 18
+    assert edited.costs[-1].label == "Consultant" and edited.costs[-1].category == "support"
+    results = compute(edited)
+    by_libreoffice = _headline(recalculate([path], tmp_path)[path])
+    for _, _, key, _ in HEADLINE:
+        engine = getattr(results, key, None)
+        expected = "#N/A" if engine is None else engine
+        if key == "check":
+            expected = "OK"
+        assert same(by_libreoffice[key], expected), (key, by_libreoffice[key], expected)
+    assert results.channels[2].roas is None
+
+
+def test_a_formula_typed_in_an_input_cell_is_read_from_its_computed_value(
+    tmp_path: Path,
+) -> None:
+    path = export_workbook(load_scenario("examples/pme-20-postes.yaml"), tmp_path / "f.xlsx")
+    layout = Layout("fr")
+    wb = openpyxl.load_workbook(path)
+    wb[layout.sheet_name("costs")][layout.costs.cell("one_off", 1)] = "=4000*2+500"
+    wb.save(path)
+    with pytest.raises(WorkbookError, match=r"Coûts!D7: formule sans valeur calculée"):
+        read_workbook(path)  # openpyxl saved no value for the formula
+    saved = recalculate([path], tmp_path)[path]
+    assert read_workbook(saved).costs[1].one_off == 8_500
+
+
+def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Path:
+    path = export_workbook(
+        load_scenario("examples/pme-20-postes.yaml"), tmp_path / "bad.xlsx", lang=lang
+    )  # type: ignore[arg-type]
+    layout = Layout(lang)  # type: ignore[arg-type]
+    wb = openpyxl.load_workbook(path)
+    for (sheet, ref), value in edits.items():
+        wb[layout.sheet_name(sheet)][ref] = value
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "edits", "message"),
+    [
+        ("fr", {("costs", "D7"): "abc"}, "Coûts!D7: montant attendu en euros, trouvé 'abc'"),
+        ("en", {("costs", "D7"): "abc"}, "Costs!D7: an amount in euros expected, found 'abc'"),
+        ("fr", {("costs", "F6"): -3}, "Coûts!F6: doit être >= 0, trouvé -3"),
+        ("en", {("assumptions", "B6"): 12}, "Assumptions!B6: must be <= 10, found 12"),
+        ("en", {("assumptions", "B6"): 2.5}, "Assumptions!B6: a whole number expected, found 2.5"),
+        ("fr", {("assumptions", "B4"): None}, "Hypothèses!B4: obligatoire, vide"),
+        ("fr", {("costs", "B8"): "Licornes"}, "Coûts!B8: valeur de la liste attendue ("),
+        ("en", {("costs", "E25"): 500}, "Costs!E25: value typed on a line without a label"),
+        (
+            "fr",
+            {("benefits", "J6"): "Peut-être"},
+            "Bénéfices!J6: Oui ou Non attendu, trouvé 'Peut-être'",
+        ),
+        ("en", {("kpis", "D5"): True}, "KPIs!D5: a number expected, found True"),
+        ("en", {("assumptions", "B7"): "10 %"}, "Assumptions!B7: a percentage expected"),
+        ("en", {("channels", "B21"): 2}, "Channels!B21: must be <= 1, found 2"),
+    ],
+)
+def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
+    tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any], message: str
+) -> None:
+    path = _edited(tmp_path, lang, edits)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert caught.value.message == "\n".join(caught.value.message.splitlines())
+    assert f"{path}: {message}" in caught.value.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = _edited(
+        tmp_path, "en", {("costs", "D7"): "x", ("costs", "F6"): -1, ("assumptions", "B6"): 0}
+    )
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    lines = caught.value.message.splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["Costs!D7", "Assumptions!B6", "Costs!F6"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just some text", "not an xlsx workbook (not a zip archive)"),
+        (b"PK\x03\x04" + b"\x00" * 50, "not an xlsx workbook (not a zip archive)"),
+    ],
+)
+def test_files_that_are_not_workbooks(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError, match=re.escape(message)):
+        read_workbook(path)
+
+
+def test_a_truncated_workbook(tmp_path: Path) -> None:
+    whole = export_workbook(load_scenario("examples/pme-20-postes.yaml"), tmp_path / "w.xlsx")
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(WorkbookError, match=r"cut\.xlsx: "):
+        read_workbook(cut)
+
+
+def test_a_workbook_of_someone_else(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Budget"
+    wb.save(tmp_path / "other.xlsx")
+    with pytest.raises(WorkbookError, match=r"not a crmroi-xl workbook.*sheets: Budget"):
+        read_workbook(tmp_path / "other.xlsx")
+
+
+def test_the_empty_template_reads_as_a_scenario_without_a_name(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "t.xlsx", lang="en")
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert caught.value.message.splitlines() == [f"{path}: Assumptions!B4: required, empty"]
+
+
+def test_a_filled_template_reads_back(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "t.xlsx", lang="fr")
+    layout = Layout("fr")
+    wb = openpyxl.load_workbook(path)
+    wb[layout.sheet_name("assumptions")]["B4"] = "Mon projet CRM"
+    costs = wb[layout.sheet_name("costs")]
+    costs["A6"], costs["B6"], costs["F6"], costs["G6"] = (
+        "Licences",
+        "Licences et abonnements",
+        10,
+        40,
+    )
+    benefits = wb[layout.sheet_name("benefits")]
+    benefits["A6"], benefits["B6"], benefits["C6"] = "Gains", "Gain de temps", 9_000
+    wb.save(path)
+    scenario = read_workbook(path)
+    assert scenario.name == "Mon projet CRM" and scenario.assumptions.adoption == [1.0] * 3
+    assert (scenario.costs[0].driver, scenario.costs[0].nature) == ("seats", "direct")
+    assert compute(scenario).costs == [0, 4_800, 4_800, 4_800]
+
+
+def test_crmroi_read_json_and_compute_and_export_accept_a_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = export_workbook(load_scenario("examples/marketing-channels.json"), tmp_path / "m.xlsx")
+    assert main(["read", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenario"]["assumptions"]["name"] == "E-commerce multicanal"
+    assert data["results"]["roas"] == pytest.approx(806_000 / 210_000)
+    assert main(["compute", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["npv"] == data["results"]["npv"]
+    assert main(["export", str(path), "-o", str(tmp_path / "again.xlsx")]) == 0
+    assert read_workbook(tmp_path / "again.xlsx") == read_workbook(path)
+
+
+def test_crmroi_read_reports_bad_cells_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _edited(tmp_path, "fr", {("costs", "D7"): "abc"})
+    assert main(["read", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"crmroi: error: {path}: Coûts!D7: montant attendu en euros, trouvé 'abc'\n"
