@@ -25,15 +25,23 @@ def test_the_readme_shows_commands() -> None:
     assert len(COMMANDS) >= 4
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for all the README's commands, run in order (a later one may read
+    what an earlier one wrote), with the examples beside them."""
+    folder = tmp_path_factory.mktemp("readme")
+    shutil.copytree("examples", folder / "examples")
+    return folder
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_readme_command_runs(
     command: str,
     capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
+    workdir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    shutil.copytree("examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)  # the commands write their workbooks here
+    monkeypatch.chdir(workdir)
     assert main(shlex.split(command)[1:]) == 0
     assert capsys.readouterr().out
 
