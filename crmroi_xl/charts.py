@@ -1,13 +1,33 @@
 """Charts: cumulative cash flow with the payback point and costs and benefits per
-year (summary sheet), ROAS by channel (channels sheet)."""
+year (summary sheet), ROAS by channel (channels sheet).
+
+The two summary charts sit beside the headline results, so the results and the
+charts are on the first screen and the summary prints on one page. Axes carry
+the workbook's own number formats (euros, ``x``), fonts are the cells' Calibri,
+and colours follow the sheets: navy for the flow and the benefits, orange for
+the costs, red for the payback point.
+"""
 
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.axis import ChartLines, NumericAxis
+from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.chart.title import Title
+from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Font,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import label
+from .labels import Lang, label
 from .layout import SUMMARY_FIRST_YEAR_COLUMN, SUMMARY_ROWS, SUMMARY_T_ROW, YEARS, Layout
 from .model import Scenario
 
@@ -16,34 +36,76 @@ __all__ = ["PAYBACK_ZERO_CELL", "add_charts"]
 #: A zero the payback marker stands on (the cumulative flow is 0 at the payback point):
 #: cell N8 of the summary (column, row).
 PAYBACK_ZERO_CELL = (14, 8)
+#: Where the summary charts sit: beside the headline results (columns F to M, rows 3 to 20).
+SUMMARY_ANCHORS = ("F3", "J3")
+SUMMARY_CHART_SIZE = (9.6, 9.4)  # width, height in cm: four year columns, the results' rows
+NAVY, ORANGE, RED, GRID = "1F3864", "ED7D31", "C00000", "D9D9D9"
+TITLES: dict[str, tuple[str, str]] = {
+    "flows": ("Coûts et bénéfices par an", "Costs and benefits per year"),
+    "roas": ("ROAS par canal (revenu / dépenses)", "ROAS by channel (revenue / spend)"),
+}
 
 
-def _axes(chart: ScatterChart | BarChart, x_title: str, y_title: str) -> None:
+def _text(size: int, bold: bool = False) -> RichText:
+    """Calibri text of ``size`` hundredths of a point, for titles, axes and legends."""
+    font = CharacterProperties(latin=Font(typeface="Calibri"), sz=size, b=bold, solidFill="404040")
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=font), endParaRPr=font)])
+
+
+def _title(text: str, size: int = 1100) -> Title:
+    font = CharacterProperties(latin=Font(typeface="Calibri"), sz=size, b=True, solidFill=NAVY)
+    run = RegularTextRun(rPr=font, t=text)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[run])
+    title = Title()
+    title.tx.rich.p = [paragraph]  # type: ignore[union-attr]
+    title.overlay = False
+    return title
+
+
+def _gridlines(axis: object) -> None:
+    lines = ChartLines()
+    lines.spPr = GraphicalProperties(ln=LineProperties(solidFill=GRID))
+    axis.majorGridlines = lines  # type: ignore[attr-defined]
+
+
+def _style(chart: ScatterChart | BarChart, title: str, x_title: str | None, money: str) -> None:
+    """Title, axis titles and formats, fonts and legend common to the charts."""
+    chart.title = _title(title)
     chart.x_axis.title = x_title
-    chart.y_axis.title = y_title
+    chart.y_axis.title = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.txPr = _text(900)
+    chart.y_axis.txPr = _text(900)
+    chart.y_axis.number_format = money
+    chart.x_axis.tickLblPos = "low"  # under the plot, even below a negative flow
+    chart.x_axis.majorGridlines = None
+    _gridlines(chart.y_axis)
     if chart.legend is not None:
         chart.legend.position = "b"
-    chart.height, chart.width = 8.5, 17
+        chart.legend.txPr = _text(900)
+    chart.width, chart.height = SUMMARY_CHART_SIZE  # type: ignore[assignment]
 
 
-def add_charts(layout: Layout, sheets: dict[str, Worksheet], scenario: Scenario | None) -> None:
-    """Add the three charts; an export plots its horizon, the template all ten years."""
-    lang = layout.lang
+def add_charts(
+    layout: Layout,
+    sheets: dict[str, Worksheet],
+    scenario: Scenario | None,
+    formats: dict[str, str],
+) -> None:
+    """Add the three charts; an export plots its horizon, the template all ten years.
+
+    ``formats`` are the workbook's number formats (see ``writer.number_formats``).
+    """
+    lang: Lang = layout.lang
     summary = sheets["summary"]
     horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
     first = SUMMARY_FIRST_YEAR_COLUMN
     last = first + horizon
     years_title = label("year", lang)
-    money_title = (
-        "€"
-        if scenario is None or scenario.assumptions.currency == "EUR"
-        else (scenario.assumptions.currency)
-    )
+    money = formats["eur_zero"]  # an axis shows "0 €", not the tables' dash
 
     cumulative = ScatterChart()
-    cumulative.title = label("cumulative_flow", lang)
     cumulative.style = 13
     cumulative.scatterStyle = "lineMarker"
     xs = Reference(summary, min_col=first, max_col=last, min_row=SUMMARY_T_ROW)
@@ -55,50 +117,71 @@ def add_charts(layout: Layout, sheets: dict[str, Worksheet], scenario: Scenario 
     )
     flow.marker = Marker(symbol="circle", size=6)
     flow.smooth = False  # straight segments: the flow changes at year ends
-    flow.graphicalProperties.line.solidFill = "1F3864"
-    flow.marker.graphicalProperties.solidFill = "1F3864"
+    flow.graphicalProperties.line.solidFill = NAVY
+    flow.graphicalProperties.line.width = 28575  # 2.25 pt
+    flow.marker.graphicalProperties = GraphicalProperties(solidFill=NAVY)
+    flow.marker.graphicalProperties.line.solidFill = NAVY
     point = Series(
         Reference(summary, min_col=PAYBACK_ZERO_CELL[0], min_row=PAYBACK_ZERO_CELL[1]),
         Reference(summary, min_col=2, min_row=8),
         title=label("payback", lang),
     )
-    point.marker = Marker(symbol="diamond", size=12)
-    point.marker.graphicalProperties.solidFill = "C00000"
-    point.marker.graphicalProperties.line.solidFill = "C00000"
+    point.marker = Marker(symbol="diamond", size=11)
+    point.marker.graphicalProperties = GraphicalProperties(solidFill=RED)
+    point.marker.graphicalProperties.line.solidFill = RED
     point.graphicalProperties.line.noFill = True
+    point.smooth = False
     cumulative.series.extend([flow, point])
-    _axes(cumulative, years_title, money_title)
-    summary.add_chart(cumulative, "A40")
+    _style(cumulative, label("cumulative_flow", lang), years_title, money)
+    cumulative.x_axis.scaling.min = 0
+    cumulative.x_axis.scaling.max = horizon
+    assert isinstance(cumulative.x_axis, NumericAxis)
+    cumulative.x_axis.majorUnit = 1
+    cumulative.x_axis.number_format = "0"
+    summary.add_chart(cumulative, SUMMARY_ANCHORS[0])
 
     bars = BarChart()
     bars.type = "col"
-    bars.title = f"{label('costs', lang)} / {label('benefits', lang)}"
-    for key in ("costs", "benefits"):
+    bars.gapWidth = 60
+    for key, colour in (("costs", ORANGE), ("benefits", NAVY)):
         row = SUMMARY_ROWS[key][0]
         series = Series(
             Reference(summary, min_col=first, max_col=last, min_row=row), title=label(key, lang)
         )
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
         bars.series.append(series)
     calendar = SUMMARY_ROWS["calendar"][0]
     bars.set_categories(Reference(summary, min_col=first, max_col=last, min_row=calendar))
-    _axes(bars, years_title, money_title)
-    summary.add_chart(bars, "E40")
+    _style(bars, TITLES["flows"][lang != "fr"], None, money)
+    summary.add_chart(bars, SUMMARY_ANCHORS[1])
 
     table = layout.channels
     count = len(scenario.channels) if scenario else table.capacity
     if count:
         roas = BarChart()
         roas.type = "bar"
-        roas.title = f"ROAS — {label('channels', lang)}"
+        roas.gapWidth = 50
         end = table.first_row + count - 1
         channels = sheets["channels"]
         col = ord(table.letter("roas")) - ord("A") + 1
         roas.add_data(Reference(channels, min_col=col, min_row=table.first_row, max_row=end))
         roas.set_categories(Reference(channels, min_col=1, min_row=table.first_row, max_row=end))
-        roas.series[0].tx = None
+        bar = roas.series[0]
+        bar.tx = None
+        bar.graphicalProperties.solidFill = NAVY
+        bar.graphicalProperties.line.solidFill = NAVY
+        if scenario is not None:  # the template's empty bars would all read #N/A
+            bar.dLbls = DataLabelList()
+            bar.dLbls.showVal = True
+            for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+                setattr(bar.dLbls, flag, False)
+            bar.dLbls.numFmt = formats["ratio"]
+            bar.dLbls.txPr = _text(800)
         roas.legend = None
-        roas.x_axis.delete = False
-        roas.y_axis.delete = False
-        roas.y_axis.title = "x"
-        roas.height, roas.width = 8.5, 17
+        _style(roas, TITLES["roas"][lang != "fr"], None, formats["ratio_axis"])
+        roas.x_axis.scaling.orientation = "maxMin"  # the first channel on top, as in the table
+        roas.y_axis.crosses = "max"  # ... and the values' axis below
+        roas.y_axis.scaling.min = 0
+        roas.width, roas.height = 15, min(9.5, max(6.5, 1.1 * count + 3))
         channels.add_chart(roas, f"{chr(ord(table.check_letter) + 2)}{table.header_row}")

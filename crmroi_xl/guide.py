@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .labels import Lang
@@ -30,16 +31,16 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     (
         "label",
         "2. Coûts : une ligne par coût, direct ou indirect, ponctuel (année 0) et/ou "
-        "récurrent (montant par an, ou postes x prix par mois x 12, ou heures x coût horaire).",
+        "récurrent (montant par an, ou postes × prix par mois × 12, ou heures × coût horaire).",
         "2. Costs: one line per cost, direct or indirect, one-off (year 0) and/or recurring "
-        "(amount per year, or seats x price per month x 12, or hours x hourly rate).",
+        "(amount per year, or seats × price per month × 12, or hours × hourly rate).",
     ),
     (
         "label",
-        "3. Bénéfices : une ligne par bénéfice (ventes supplémentaires x valeur x marge, "
+        "3. Bénéfices : une ligne par bénéfice (ventes supplémentaires × valeur × marge, "
         "temps gagné, réduction des coûts...). Les bénéfices intangibles restent visibles "
         "mais hors ROI, sauf si vous les incluez.",
-        "3. Benefits: one line per benefit (extra sales x value x margin, time saved, "
+        "3. Benefits: one line per benefit (extra sales × value × margin, time saved, "
         "cost reduction...). Intangible benefits stay visible but out of the ROI unless "
         "you include them.",
     ),
@@ -63,17 +64,21 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ("subtitle", "Conventions", "Conventions"),
     (
         "label",
-        "Cellules jaunes = saisies ; cellules blanches = calculs (feuilles protégées sans "
-        "mot de passe). Montants en euros hors taxes, positifs.",
-        "Yellow cells = inputs; white cells = calculations (sheets protected without a "
-        "password). Amounts in euros excluding VAT, positive.",
+        "Cellules jaunes à chiffres bleus = saisies ; cellules blanches = calculs ; cellules "
+        "vertes = résultats ; fond rose = ligne ou contrôle à revoir (feuilles protégées sans "
+        "mot de passe). Montants en euros hors taxes, positifs ; un tiret signifie zéro.",
+        "Yellow cells with blue figures = inputs; white cells = calculations; green cells = "
+        "results; pink = a line or a check to review (sheets protected without a password). "
+        "Amounts in euros excluding VAT, positive; a dash means zero.",
     ),
     (
         "label",
         "Taux en pourcentage : 10 % s'écrit 10 % ou 0,1. L'année 0 est aujourd'hui "
-        "(non actualisée) ; les flux récurrents tombent en années 1 à N.",
+        "(non actualisée) ; les flux récurrents tombent en années 1 à N ; les années "
+        "au-delà de l'horizon sont grisées et valent zéro.",
         "Rates in percent: 10% is typed 10% or 0.1. Year 0 is today (not discounted); "
-        "recurring flows fall in years 1 to N.",
+        "recurring flows fall in years 1 to N; years past the horizon are greyed out and "
+        "count zero.",
     ),
     (
         "label",
@@ -92,9 +97,9 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ("subtitle", "Les résultats", "The results"),
     (
         "label",
-        "ROI = (bénéfices - coûts) / coûts. VAN = flux de l'année 0 + flux suivants "
+        "ROI = (bénéfices − coûts) / coûts. VAN = flux de l'année 0 + flux suivants "
         "actualisés. TRI = taux qui annule la VAN.",
-        "ROI = (benefits - costs) / costs. NPV = year-0 flow + later flows discounted. "
+        "ROI = (benefits − costs) / costs. NPV = year-0 flow + later flows discounted. "
         "IRR = the rate at which the NPV is zero.",
     ),
     (
@@ -107,9 +112,9 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     (
         "label",
         "ROAS = revenu attribué / dépenses. CAC = dépenses d'acquisition / nouveaux "
-        "clients. CLV = marge x rétention actualisée sur la vie du client.",
+        "clients. CLV = marge d'un client, pondérée par la rétention et actualisée sur sa vie.",
         "ROAS = attributed revenue / spend. CAC = acquisition spend / new customers. "
-        "CLV = margin x retention, discounted over the customer's life.",
+        "CLV = a customer's margin, weighted by retention and discounted over its life.",
     ),
     ("subtitle", "Deux versions du classeur", "Two versions of the workbook"),
     (
@@ -131,11 +136,22 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def french_typography(text: str) -> str:
+    """No-break spaces where French typography wants them: before ``: ; ! ? %``, so a
+    wrapped paragraph never starts a line with the sign.
+
+    >>> french_typography("Taux : 10 %") == "Taux\u00a0: 10\u00a0%"
+    True
+    """
+    return re.sub(r" ([:;!?%])", "\u00a0\\1", text)
+
+
 def guide_texts(lang: Lang) -> Iterator[Text]:
     """The guide sheet's cells, one paragraph a row."""
     row = 1
     for style, french, english in GUIDE:
         if style == "subtitle":
             row += 1
-        yield Text("guide", f"A{row}", french if lang == "fr" else english, style)
+        text = french_typography(french) if lang == "fr" else english
+        yield Text("guide", f"A{row}", text, style)
         row += 1

@@ -257,7 +257,7 @@ def _cost_columns() -> tuple[Column, ...]:
             "choice",
             "List_Natures",
         ),
-        Column("one_off", ("Ponctuel (année 0)", "One-off (year 0)"), "eur", 14),
+        Column("one_off", ("Ponctuel (année\u00a00)", "One-off (year\u00a00)"), "eur", 14),
         Column("amount_per_year", ("Montant par an", "Amount per year"), "eur", 14),
         Column("seats", ("Postes", "Seats"), "int", 9, "amount"),
         Column("price_per_seat_month", ("Prix / poste / mois", "Price / seat / month"), "eur2", 13),
@@ -266,7 +266,10 @@ def _cost_columns() -> tuple[Column, ...]:
         Column("annual_increase", ("Hausse annuelle", "Yearly increase"), "pct", 11, "change"),
         Column(
             "years",
-            ("Durée (ans, vide = horizon)", "Lasts (years, blank = horizon)"),
+            (
+                "Durée (ans, vide\u00a0=\u00a0horizon)",
+                "Duration (years, blank\u00a0=\u00a0horizon)",
+            ),
             "int",
             13,
             "integer",
@@ -289,7 +292,7 @@ def _benefit_columns() -> tuple[Column, ...]:
         ),
         Column(
             "gross_margin",
-            ("Marge brute (vide = 100 %)", "Gross margin (blank = 100%)"),
+            ("Marge brute (vide\u00a0=\u00a0100\u00a0%)", "Gross margin (blank\u00a0=\u00a0100%)"),
             "pct",
             13,
             "share",
@@ -352,7 +355,7 @@ def _channel_columns() -> tuple[Column, ...]:
         Column("new_customers", ("Nouveaux clients / an", "New customers / year"), "int", 14),
         Column(
             "gross_margin",
-            ("Marge brute (vide = 100 %)", "Gross margin (blank = 100%)"),
+            ("Marge brute (vide\u00a0=\u00a0100\u00a0%)", "Gross margin (blank\u00a0=\u00a0100%)"),
             "pct",
             13,
             "share",
@@ -580,7 +583,7 @@ class Layout:
             "assumptions",
             ("Hypothèses générales", "General assumptions"),
             (
-                "Saisissez les cellules jaunes. Taux en % (10 % = 0,1).",
+                "Saisissez les cellules jaunes. Taux en\u00a0% (10\u00a0% = 0,1).",
                 "Fill in the yellow cells. Rates in % (10% = 0.1).",
             ),
         )
@@ -617,18 +620,18 @@ class Layout:
                 ("Coûts du CRM", "CRM costs"),
                 (
                     "Montants en euros hors taxes, positifs. Année 0 = ponctuel ; années 1 à N = "
-                    "récurrent : montant par an, ou postes x prix x 12, ou heures x coût horaire.",
+                    "récurrent : montant par an, ou postes × prix × 12, ou heures × coût horaire.",
                     "Amounts in euros excluding VAT, positive. Year 0 = one-off; years 1 to N = "
-                    "recurring: amount per year, or seats x price x 12, or hours x hourly rate.",
+                    "recurring: amount per year, or seats × price × 12, or hours × hourly rate.",
                 ),
             ),
             "benefits": (
                 ("Bénéfices du CRM", "CRM benefits"),
                 (
-                    "Montants en euros par an, à partir de l'année 1 : montant, ou ventes x 12 x "
-                    "valeur x marge, ou heures x coût horaire ; x adoption x (1 - risque).",
-                    "Amounts in euros a year from year 1: amount, or sales x 12 x value x margin, "
-                    "or hours x hourly rate; x adoption x (1 - risk).",
+                    "Montants en euros par an, à partir de l'année 1 : montant, ou ventes × 12 × "
+                    "valeur × marge, ou heures × coût horaire ; × adoption × (1 − risque).",
+                    "Amounts in euros a year from year 1: amount, or sales × 12 × value × margin, "
+                    "or hours × hourly rate; × adoption × (1 − risk).",
                 ),
             ),
             "kpis": (
@@ -644,9 +647,9 @@ class Layout:
                     "Marketing channels and customer economics",
                 ),
                 (
-                    "Montants en euros par an. ROAS = revenu / dépenses ; ROI = (revenu x marge - "
+                    "Montants en euros par an. ROAS = revenu / dépenses ; ROI = (revenu × marge − "
                     "dépenses) / dépenses ; CAC = dépenses / nouveaux clients.",
-                    "Amounts in euros a year. ROAS = revenue / spend; ROI = (revenue x margin - "
+                    "Amounts in euros a year. ROAS = revenue / spend; ROI = (revenue × margin − "
                     "spend) / spend; CAC = spend / new customers.",
                 ),
             ),
@@ -691,7 +694,7 @@ class Layout:
             ],
             "benefits": [
                 ("Total des bénéfices comptés", "Total counted benefits"),
-                ("Intangibles hors ROI", "Intangibles not in ROI"),
+                ("Bénéfices intangibles hors ROI", "Intangibles not in ROI"),
             ],
             "channels": [("Total des canaux", "All channels")],
             "kpis": [],
@@ -802,13 +805,13 @@ CUSTOMER_CALC_TITLES: tuple[Bilingual, ...] = (
 
 HEADLINE_HELP: dict[str, Bilingual] = {
     "roi": (
-        "(bénéfices - coûts) / coûts, sur l'horizon",
-        "(benefits - costs) / costs over the horizon",
+        "(bénéfices − coûts) / coûts, sur l'horizon",
+        "(benefits − costs) / costs over the horizon",
     ),
     "roi_pv": ("même calcul sur les valeurs actualisées", "the same on present values"),
     "npv": (
-        "flux net de l'année 0 + VAN des années suivantes",
-        "year-0 net flow + NPV of later years",
+        "flux de l'année 0 + VAN des années 1 à N",
+        "year-0 flow + NPV of years 1 to N",
     ),
     "irr": ("taux qui annule la VAN", "rate at which the NPV is zero"),
     "payback": ("années jusqu'au flux cumulé nul", "years until the cumulative flow reaches 0"),
@@ -823,7 +826,7 @@ HEADLINE_HELP: dict[str, Bilingual] = {
     "clv_cac_ratio": ("3 ou plus est sain", "3 or more is healthy"),
     "total_costs": ("avec l'ajustement du risque", "risk-adjusted"),
     "total_benefits": ("hors intangibles non inclus", "excluding intangibles left out"),
-    "net_benefit": ("bénéfices - coûts", "benefits - costs"),
+    "net_benefit": ("bénéfices − coûts", "benefits − costs"),
     "pv_costs": ("au taux d'actualisation", "at the discount rate"),
     "pv_benefits": ("au taux d'actualisation", "at the discount rate"),
     "check": ("voir la feuille Contrôles", "see the Checks sheet"),

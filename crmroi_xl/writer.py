@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +24,15 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 import openpyxl.worksheet._writer as sheet_writer
 from openpyxl import Workbook
 from openpyxl.cell._writer import _set_attributes  # type: ignore[attr-defined]
-from openpyxl.formatting.rule import FormulaRule
+from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.utils import quote_sheetname
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -46,6 +51,8 @@ from .layout import (
     IRR_GUESS_ROW,
     SHEETS,
     SUMMARY_FIRST_YEAR_COLUMN,
+    SUMMARY_ROWS,
+    SUMMARY_T_ROW,
     YEARS,
     Capacity,
     Column,
@@ -59,94 +66,140 @@ __all__ = ["build_workbook", "export_workbook", "save_workbook", "write_template
 
 #: Document timestamp of every workbook written (same input, same bytes).
 FIXED_TIME = dt.datetime(2020, 1, 1)
+NBSP = "\u00a0"  # no-break space (French typography)
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#NUM!", "#VALUE!", "#REF!", "#NAME?", "#NULL!"})
 
 
 def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
-    """Excel number formats by format key, for a language and a currency."""
+    """Excel number formats by format key, for a language and a currency.
+
+    Amounts show a dash for zero (the finance convention: an empty year reads at a
+    glance) and negatives in red. French formats follow French typography: a
+    no-break space before ``%`` and the unit, ``an`` below two years and ``ans``
+    from two on (``1,12 an``, ``2,50 ans``).
+    """
     symbol = "€" if currency == "EUR" else currency
     money = f'#,##0 "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0'
     cents = f'#,##0.00 "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0.00'
-    years, months = ("ans", "mois") if lang == "fr" else ("years", "months")
+    dash = '"–"'  # zero
+    if lang == "fr":
+        percent = f'0.0"{NBSP}"%'
+        years = f'[<2]0.00"{NBSP}an";0.00"{NBSP}ans"'
+        months = f'0.0"{NBSP}mois"'
+        ratio = f'0.00"{NBSP}x"'
+    else:
+        percent, years, months, ratio = "0.0%", '0.00" years"', '0.0" months"', '0.00"x"'
     return {
-        "eur": f"{money};[Red]-{money}",
-        "eur2": f"{cents};[Red]-{cents}",
-        "pct": "0.0%",
-        "pct1": "0.0%",
+        "eur": f"{money};[Red]-{money};{dash}",
+        "eur2": f"{cents};[Red]-{cents};{dash}",
+        "pct": percent,
+        "pct1": percent,
         "int": "#,##0",
         "num": "#,##0.0",
         "num2": "#,##0.00",
         "year": "0",
-        "months": f'0.0 "{months}"',
-        "years": f'0.00 "{years}"',
-        "ratio": '0.00 "x"',
+        "months": months,
+        "years": years,
+        "ratio": ratio,
         "factor": "0.0000",
         "text": "@",
         "check": '0;-0;"";@',  # a passed row check (0) shows nothing
+        "eur_zero": f"{money};-{money}",  # zero shown as 0 (checks, chart axes)
+        "ratio_axis": f'0.0"{NBSP}x"' if lang == "fr" else '0.0"x"',
     }
 
 
 _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_NAVY, _SLATE = "1F3864", "44546A"
+_NAVY, _SLATE, _GREY = "1F3864", "44546A", "7F7F7F"
+_BAD_FILL = PatternFill("solid", bgColor="FFC7CE")  # conditional: a line or check to review
+FONT = "Calibri"  # every cell style names its font (no "unnamed font" fallback)
+SIZE = 10  # body text; titles and notes differ
+
+
+def _font(size: float = SIZE, **kw: Any) -> Font:
+    return Font(name=FONT, size=size, **kw)
 
 
 def _styles() -> list[NamedStyle]:
+    """The cell styles, after the FAST colour code: inputs yellow with a blue font,
+    calculations black, outputs green and bold, headers white on navy (inputs) or
+    slate (computed columns)."""
+
     def style(name: str, **kw: Any) -> NamedStyle:
         named = NamedStyle(name=name, **kw)
         if "protection" not in kw:
             named.protection = Protection(locked=True)
         return named
 
-    wrap = Alignment(wrap_text=True, vertical="center")
+    header = Alignment(wrap_text=True, vertical="center", horizontal="center")
     return [
-        style("title", font=Font(bold=True, size=14, color=_NAVY)),
-        style("subtitle", font=Font(bold=True, size=11, color=_NAVY)),
-        style("note", font=Font(italic=True, size=9, color="595959")),
-        style("label", font=Font(size=10)),
+        style("title", font=_font(14, bold=True, color=_NAVY)),
+        style("subtitle", font=_font(11, bold=True, color=_NAVY)),
+        style("note", font=_font(9, italic=True, color="595959")),
+        style("label", font=_font()),
         style(
             "header",
-            font=Font(bold=True, color="FFFFFF"),
-            alignment=wrap,
+            font=_font(bold=True, color="FFFFFF"),
+            alignment=header,
             border=_BOX,
             fill=PatternFill("solid", fgColor=_NAVY),
         ),
         style(
             "header_calc",
-            font=Font(bold=True, color="FFFFFF"),
-            alignment=wrap,
+            font=_font(bold=True, color="FFFFFF"),
+            alignment=header,
             border=_BOX,
             fill=PatternFill("solid", fgColor=_SLATE),
         ),
         style(
             "input",
-            font=Font(color="0000FF"),
+            font=_font(color="0000FF"),
             border=_BOX,
             fill=PatternFill("solid", fgColor="FFF2CC"),
             protection=Protection(locked=False),
         ),
-        style("calc", font=Font(size=10)),
-        style("total", font=Font(bold=True), border=Border(top=Side(style="thin"))),
-        style("subtotal", font=Font(italic=True, size=10)),
-        style("total_label", font=Font(bold=True)),
+        style("calc", font=_font()),
+        style("total", font=_font(bold=True), border=Border(top=Side(style="thin"))),
+        style("subtotal", font=_font(italic=True, color="404040")),
+        style("total_label", font=_font(bold=True)),
         style(
-            "output", font=Font(bold=True), border=_BOX, fill=PatternFill("solid", fgColor="E2EFDA")
+            "output",
+            font=_font(bold=True),
+            border=_BOX,
+            fill=PatternFill("solid", fgColor="E2EFDA"),
         ),
-        style(
-            "timeline", font=Font(size=9, color="7F7F7F"), alignment=Alignment(horizontal="right")
-        ),
-        style("check", font=Font(size=9, color="7F7F7F")),
-        style("list", font=Font(size=10)),
-        style("hidden", font=Font(color="FFFFFF")),
+        style("timeline", font=_font(9, color=_GREY), alignment=Alignment(horizontal="right")),
+        style("check", font=_font(9, color=_GREY), alignment=Alignment(horizontal="center")),
+        style("list", font=_font()),
+        style("hidden", font=_font(color="FFFFFF")),
     ]
 
 
+#: Minimum column widths (characters) of the sheets without tables; a column is
+#: widened to its longest label (see :func:`_fit`).
 WIDTHS: dict[str, dict[str, float]] = {
-    "guide": {"A": 130},
-    "summary": {"A": 40, "B": 18, "C": 14},
-    "assumptions": {"A": 46, "B": 14},
-    "checks": {"A": 52, "B": 22, "C": 14, "D": 12},
-    "lists": {c: 30 for c in "ABCDEFGHIJKL"},
+    "guide": {"A": 118},
+    "summary": {
+        "A": 34,
+        "B": 15,
+        **{get_column_letter(SUMMARY_FIRST_YEAR_COLUMN + t): 12.5 for t in YEARS},
+    },
+    "assumptions": {"A": 44, **{get_column_letter(1 + t): 11 for t in YEARS[1:]}},
+    "checks": {"A": 46, "B": 20, "C": 11, "D": 10},
+    "lists": {},
+}
+#: Sheet tab colours: inputs amber, the summary green, checks red, the rest grey.
+TAB_COLOURS = {
+    "guide": _GREY,
+    "summary": "70AD47",
+    "assumptions": "BF8F00",
+    "costs": "BF8F00",
+    "benefits": "BF8F00",
+    "kpis": "BF8F00",
+    "channels": "BF8F00",
+    "checks": "C00000",
+    "lists": _GREY,
 }
 
 
@@ -184,15 +237,15 @@ def build_workbook(
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = "input"
         cell.number_format = formats[fmt]
-    _cosmetics(layout, sheets)
+    _cosmetics(layout, sheets, formats)
     _validations(layout, sheets)
     _names(layout, wb)
-    add_charts(layout, sheets, scenario)
+    add_charts(layout, sheets, scenario, formats)
     for key, ws in sheets.items():
         ws.protection.sheet = True  # no password: protects formulas from slips
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
-        ws.sheet_properties.tabColor = {"summary": "70AD47", "checks": "C00000"}.get(key, _NAVY)
+        ws.sheet_properties.tabColor = TAB_COLOURS[key]
     wb.calculation.fullCalcOnLoad = True
     wb.properties.creator = "crmroi-xl"
     wb.properties.title = label("headline", lang)
@@ -273,63 +326,316 @@ def _rule(formula: str, **style: Any) -> Any:
     return FormulaRule(formula=[formula], **style)  # type: ignore[no-untyped-call]
 
 
-def _cosmetics(layout: Layout, sheets: dict[str, Worksheet]) -> None:
-    """Column widths, frozen panes, print set-up, conditional formats."""
+def _format_rule(formula: str, code: str, ident: int) -> Rule:
+    """A conditional number format (Excel and LibreOffice apply it; others keep the cell's)."""
+    dxf = DifferentialStyle(numFmt=NumberFormat(numFmtId=ident, formatCode=code))
+    return Rule(type="expression", dxf=dxf, formula=[formula])
+
+
+# --- measuring text (column widths and row heights are set, never left to chance) -------
+
+#: Advance widths of Calibri characters, in widths of "0" (Excel's column unit),
+#: measured on Carlito (Calibri's metric twin); other characters count 1.
+_CHAR_WIDTHS = {
+    **dict.fromkeys(" il'jI.,", 0.47),
+    **dict.fromkeys(":;!()[]-ftJ", 0.6),
+    **dict.fromkeys('rsz/\\"', 0.77),
+    **dict.fromkeys("cgkvxyFLSZ|", 0.88),
+    **dict.fromkeys("AV", 1.13),
+    **dict.fromkeys("DGHNOQU", 1.26),
+    **dict.fromkeys("mw%", 1.47),
+    **dict.fromkeys("MWœŒ", 1.72),
+}
+
+
+def _text_width(text: str, size: float = SIZE, bold: bool = False) -> float:
+    """Estimated width of ``text`` in Excel column units (Calibri 11 "0" widths)."""
+    plain = unicodedata.normalize("NFD", text.replace(NBSP, " "))
+    units = sum(_CHAR_WIDTHS.get(c, 1.0) for c in plain if not unicodedata.combining(c))
+    return units * size / 11 * (1.03 if bold else 1.0)
+
+
+def _lines(text: str, width: float, size: float = SIZE, bold: bool = False) -> int:
+    """Lines ``text`` takes once wrapped in a column ``width`` characters wide."""
+    usable = max(width - 0.7, 1.0)
+    space = _text_width(" ", size, bold)
+    lines, current = 1, 0.0
+    for word in text.replace(NBSP, "\x00").split(" "):
+        w = _text_width(word.replace("\x00", " "), size, bold)
+        if current and current + space + w > usable:
+            lines, current = lines + 1, 0.0
+        current = w if not current else current + space + w
+        while current > usable:  # a word longer than the line breaks anywhere
+            lines, current = lines + 1, current - usable
+    return lines
+
+
+def _height(lines: int, size: float = SIZE) -> float:
+    """Row height (points) for ``lines`` lines of text of ``size`` points."""
+    return round(lines * size * 1.32 + 3, 1)
+
+
+def _style_font(cell: Any) -> tuple[float, bool]:
+    font = cell.font
+    return float(font.sz or 11), bool(font.b)
+
+
+def _fit(ws: Worksheet, col: str, texts: Iterator[str] | list[str], cap: float) -> None:
+    """Widen column ``col`` to its longest text (up to ``cap`` characters)."""
+    need = max((_text_width(t) + 1.8 for t in texts if t), default=0.0)
+    current = ws.column_dimensions[col].width or 8.43
+    ws.column_dimensions[col].width = round(min(max(current, need), max(current, cap)), 1)
+
+
+def _label_texts(ws: Worksheet, col: str, styles: tuple[str, ...]) -> list[str]:
+    return [
+        str(c.value)
+        for (c,) in ws.iter_rows(min_col=ws[f"{col}1"].column, max_col=ws[f"{col}1"].column)
+        if isinstance(c.value, str) and c.style in styles
+    ]
+
+
+def _fit_header_row(ws: Worksheet, row: int, letters: list[str], max_lines: int = 4) -> None:
+    """Widen columns so a header's longest word fits, then size the row to the tallest."""
+    tallest = 1
+    for col in letters:
+        cell = ws[f"{col}{row}"]
+        if not isinstance(cell.value, str):
+            continue
+        size, bold = _style_font(cell)
+        width = ws.column_dimensions[col].width or 8.43
+        longest = max(_text_width(w, size, bold) for w in cell.value.replace(NBSP, "_").split())
+        width = max(width, round(longest + 1.2, 1))
+        while _lines(cell.value, width, size, bold) > max_lines:
+            width += 1
+        ws.column_dimensions[col].width = width
+        tallest = max(tallest, _lines(cell.value, width, size, bold))
+    ws.row_dimensions[row].height = _height(tallest)
+
+
+def _wrap_rows(ws: Worksheet, col: str) -> None:
+    """Wrap the text of column ``col`` and give each row the height its text needs."""
+    width = ws.column_dimensions[col].width or 8.43
+    index = ws[f"{col}1"].column
+    for (cell,) in ws.iter_rows(min_col=index, max_col=index):
+        if not isinstance(cell.value, str):
+            continue
+        size, bold = _style_font(cell)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = _lines(cell.value, width, size, bold)
+        gap = 6 if cell.style in ("title", "subtitle") else 2
+        ws.row_dimensions[cell.row].height = _height(lines, size) + gap
+
+
+MARGIN = 0.4  # inches, left and right
+A4_LANDSCAPE_PX = 29.7 / 2.54 * 96  # paper width at 96 dpi
+
+
+def _print_setup(key: str, ws: Worksheet, lang: Lang) -> None:
+    """A4 landscape, one page wide (the summary and the guide on one page), margins
+    that use the paper, gridlines off, sheet name and page number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if key in ("summary", "guide") else 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins = PageMargins(
+        left=MARGIN, right=MARGIN, top=0.6, bottom=0.75, header=0.3, footer=0.3
+    )
+    footer = ws.oddFooter
+    assert footer is not None
+    footer.left.text = "&A"  # the sheet's name
+    footer.right.text = "Page &P sur &N" if lang == "fr" else "Page &P of &N"
+    for part in (footer.left, footer.right):
+        part.size, part.color = 8, _GREY
+
+
+def _px(width: float | None) -> int:
+    """Pixels of a column ``width`` characters wide (Calibri 11)."""
+    return int((width or 8.43) * 7 + 5)
+
+
+def _two_pages(table: Table, ws: Worksheet) -> None:
+    """Print a table with year columns on two pages: its lines, then its yearly schedule.
+
+    Fit to one page wide, 26 columns would print at about 40 % (unreadable); the
+    break falls before "Year 0", the label column and the timeline repeat on both
+    pages, and one fixed scale (Excel ignores manual breaks under "fit to page")
+    makes the wider of the two pages fit.
+    """
+    base = ws[f"{table.letter('y0')}1"].column - 1
+    first = [get_column_letter(i) for i in range(1, base + 1)]
+    second = ["A"] + [table.letter(f"y{t}") for t in YEARS] + [table.check_letter]
+    widest = max(sum(_px(ws.column_dimensions[c].width) for c in page) for page in (first, second))
+    printable = A4_LANDSCAPE_PX - 2 * MARGIN * 96
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_setup.scale = min(100, int(printable / widest * 100 * 0.96))
+    ws.col_breaks.append(Break(id=base))
+    ws.print_title_cols = "A:A"
+    ws.print_title_rows = f"{table.header_row - 2}:{table.header_row}"
+
+
+def _cosmetics(layout: Layout, sheets: dict[str, Worksheet], formats: dict[str, str]) -> None:
+    """Column widths, row heights, frozen panes, print set-up, conditional formats.
+
+    Widths start from the layout's and grow to the text they hold (labels, list
+    choices, the longest word of a header), so nothing is cut off in Excel or
+    LibreOffice; header rows get the height their wrapped titles need.
+    """
     for key, widths in WIDTHS.items():
         for col, width in widths.items():
             sheets[key].column_dimensions[col].width = width
-    for t in YEARS:
-        sheets["summary"].column_dimensions[layout.summary_col(t)].width = 14
-    sheets["summary"].freeze_panes = "B4"
-    sheets["assumptions"].freeze_panes = "A4"
-    sheets["checks"].freeze_panes = "A5"
+    label_styles = ("label", "total_label")
+    _wrap_rows(sheets["guide"], "A")
+    sheets["guide"].sheet_view.showGridLines = False
+    _summary(layout, sheets["summary"])
+    for key in ("summary", "assumptions", "checks"):
+        _fit(sheets[key], "A", _label_texts(sheets[key], "A", label_styles), 60)
+    assumptions = sheets["assumptions"]
+    assumptions.freeze_panes = "A4"
+    _fit_header_row(assumptions, ADOPTION_ROW - 1, [get_column_letter(1 + t) for t in YEARS[1:]])
     for table in (layout.costs, layout.benefits, layout.kpis, layout.channels):
-        ws = sheets[table.sheet]
-        for column in table.columns:
-            ws.column_dimensions[table.letter(column.key)].width = column.width
-        ws.row_dimensions[table.header_row].height = 45
-        ws.freeze_panes = f"B{table.first_row}"
-        ws.print_title_rows = f"{table.header_row}:{table.header_row}"
-        check = f"{table.check_letter}{table.first_row}:{table.check_letter}{table.last_row}"
+        _table(layout, table, sheets[table.sheet])
+    _kpis(layout, sheets["kpis"], formats)
+    checks = sheets["checks"]
+    checks.freeze_panes = "A5"
+    _fit_header_row(checks, 4, list("ABCD"))
+    master = layout.master_check_row
+    checks.conditional_formatting.add(
+        f"C5:C{master}",
+        _rule("AND(ISNUMBER(C5),C5=0)", fill=_BAD_FILL),  # not the blank row above the master
+    )
+    checks.conditional_formatting.add(
+        f"D5:D{master}",
+        _rule("D5=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=_BAD_FILL),
+    )
+    for row in range(5, master + 1):
+        for col in "CD":
+            checks[f"{col}{row}"].alignment = Alignment(horizontal="center")
+        if checks[f"B{row}"].number_format == formats["eur"]:
+            checks[f"B{row}"].number_format = formats["eur_zero"]  # "0 €", like the counts
+    lists = sheets["lists"]
+    used = [get_column_letter(c.column) for c in lists[1] if c.value is not None]
+    for letter in used:
+        lists.column_dimensions[letter].width = 10
+        values = [str(c.value) for (c,) in lists[f"{letter}2:{letter}{lists.max_row}"] if c.value]
+        _fit(lists, letter, values, 40)
+    _fit_header_row(lists, 1, used, 2)
+    lists.freeze_panes = "A2"
+    for key, ws in sheets.items():
+        _print_setup(key, ws, layout.lang)
+    for table in (layout.costs, layout.benefits):
+        _two_pages(table, sheets[table.sheet])
+
+
+def _table(layout: Layout, table: Table, ws: Worksheet) -> None:
+    """Widths, header height, panes, print titles and conditional formats of a table."""
+    for column in table.columns:
+        col = table.letter(column.key)
+        ws.column_dimensions[col].width = column.width
+        if column.fmt == "text" and not column.computed:
+            cells = ws[table.span(column.key).replace("$", "")]
+            texts = [str(c.value) for (c,) in cells if c.value is not None]
+            if column.choices:
+                texts += layout.choices(column.choices)
+            if col == "A":
+                texts += _label_texts(ws, "A", ("label", "total_label"))
+            _fit(ws, col, texts, 56)
+    for column in table.columns:
+        align = None
+        if column.kind == "yesno" and not column.computed:
+            align = Alignment(horizontal="center")  # Yes / No, apart from the figures
+        elif column.computed and column.fmt == "text" and column.key not in ("trend", "higher_eff"):
+            align = Alignment(horizontal="left", indent=1)  # apart from the inputs
+        if align is not None:
+            for (cell,) in ws[table.span(column.key).replace("$", "")]:
+                cell.alignment = align
+    letters = [table.letter(c.key) for c in table.columns] + [table.check_letter]
+    ws.column_dimensions[table.check_letter].width = 10
+    if table.years_after:
+        years = [table.letter(f"y{t}") for t in YEARS]
+        for col in years:
+            ws.column_dimensions[col].width = 12.5
+        letters += years
+    _fit_header_row(ws, table.header_row, letters)
+    ws.freeze_panes = f"B{table.first_row}"
+    ws.print_title_rows = f"{table.header_row}:{table.header_row}"
+    check = f"{table.check_letter}{table.first_row}:{table.check_letter}{table.last_row}"
+    ws.conditional_formatting.add(
+        check, _rule(f"{table.check_letter}{table.first_row}=1", fill=_BAD_FILL)
+    )
+    below = {"costs": 2, "benefits": 1}.get(table.sheet, 0)  # rows under the total
+    for row in range(table.total_row + 1, table.total_row + 1 + below):
+        cell = ws[f"A{row}"]  # italic like their figures; "of which" rows indented
+        cell.style = "subtotal"
+        if table.sheet == "costs":
+            cell.alignment = Alignment(horizontal="left", indent=1)
+    if table.years_after:
+        first, last = table.letter("y0"), table.letter(f"y{YEARS[-1]}")
         ws.conditional_formatting.add(
-            check,
-            _rule(
-                f"{table.check_letter}{table.first_row}=1",
-                fill=PatternFill("solid", bgColor="FFC7CE"),
-            ),
+            f"{first}{table.first_row}:{last}{table.total_row + 2}",
+            _rule(f"{first}${table.header_row - 2}>In_Horizon", font=Font(color="BFBFBF")),
         )
-        if table.years_after:
-            first, last = table.letter("y0"), table.letter(f"y{YEARS[-1]}")
-            ws.conditional_formatting.add(
-                f"{first}{table.first_row}:{last}{table.total_row + 2}",
-                _rule(
-                    f"{first}${table.header_row - 2}>In_Horizon",
-                    font=Font(color="BFBFBF"),
-                ),
-            )
-            for t in YEARS:
-                ws.column_dimensions[table.letter(f"y{t}")].width = 14
-    first_year = layout.summary_col(0)
-    last_year = layout.summary_col(YEARS[-1])
-    sheets["summary"].conditional_formatting.add(
-        f"{first_year}24:{last_year}37",
-        _rule(f"{first_year}$23>In_Horizon", font=Font(color="BFBFBF")),
+
+
+def _kpis(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    """KPI values in their unit (percentages as %, amounts in euros) and coloured trends."""
+    table = layout.kpis
+    first, last = table.first_row, table.last_row
+    unit, kind = f"${table.letter('unit')}{first}", f"${table.letter('kind')}{first}"
+    usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
+    values = " ".join(
+        f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in ("before", "after", "change")
     )
-    checks = f"C5:C{layout.master_check_row}"
-    sheets["checks"].conditional_formatting.add(
-        checks, _rule("C5=0", fill=PatternFill("solid", bgColor="FFC7CE"))
+    for ident, (unit_key, fmt) in enumerate((("percent", "pct"), ("currency", "eur")), 300):
+        shown = label(unit_key, layout.lang)
+        test = f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
+        ws.conditional_formatting.add(values, _format_rule(test, formats[fmt], ident))
+    trend = f"{table.letter('trend')}{first}:{table.letter('trend')}{last}"
+    for mark, colour in (("▲", "548235"), ("▼", "C00000")):
+        ws.conditional_formatting.add(
+            trend, _rule(f'${table.letter("trend")}{first}="{mark}"', font=Font(color=colour))
+        )
+    for col in ("trend", "higher_eff"):
+        for row in range(first, last + 1):
+            ws[f"{table.letter(col)}{row}"].alignment = Alignment(horizontal="center")
+
+
+def _summary(layout: Layout, ws: Worksheet) -> None:
+    """The summary: a one-page dashboard (results, charts beside them, yearly flows)."""
+    ws.freeze_panes = "B4"
+    ws.sheet_view.showGridLines = False
+    for _, row, *_ in HEADLINE:
+        ws.row_dimensions[row].height = 15  # the charts beside the results span these rows
+        ws[f"C{row}"].alignment = Alignment(horizontal="left", indent=1)  # the help text
+    check_row = next(row for name, row, *_ in HEADLINE if name == "Out_Check")
+    ws[f"B{check_row}"].alignment = Alignment(horizontal="right")
+    ws.conditional_formatting.add(
+        f"B{check_row}",
+        _rule(f"B{check_row}=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=_BAD_FILL),
     )
-    for ws in sheets.values():
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.gridLines = False
-    guide = sheets["guide"]
-    for row in guide.iter_rows(min_col=1, max_col=1):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    assert SUMMARY_FIRST_YEAR_COLUMN == 3
+    years = [layout.summary_col(t) for t in YEARS]
+    rows = {key: row for key, (row, _, _) in SUMMARY_ROWS.items()}
+    line = Side(style="thin", color=_NAVY)
+    for key, row in rows.items():
+        cells = [ws[f"{col}{row}"] for col in ["A", "B", *years]]
+        for cell in cells:
+            if key == "calendar":  # the column headings of the yearly table
+                cell.font = _font(bold=True, color=_NAVY)
+                cell.border = Border(bottom=line)
+            elif key in ("net_flow", "cumulative_flow", "cumulative_present_values"):
+                cell.font = _font(bold=True)
+                if key == "net_flow":
+                    cell.border = Border(top=Side(style="thin"))
+            elif key in ("direct_costs", "indirect_costs", "uncounted_benefits"):
+                cell.font = _font(italic=True, color="404040")
+    ws[f"A{rows['calendar']}"].alignment = Alignment(horizontal="left")
+    top, bottom = min(rows.values()) + 1, max(rows.values())
+    ws.conditional_formatting.add(
+        f"{years[0]}{top}:{years[-1]}{bottom}",
+        _rule(f"{years[0]}${SUMMARY_T_ROW}>In_Horizon", font=Font(color="BFBFBF")),
+    )
 
 
 def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
@@ -454,20 +760,33 @@ def _write_cached(xf: Any, cell: Any, styled: Any, value: CellValue) -> None:
     xf.write(element)
 
 
+def _write_number(xf: Any, cell: Any, styled: Any) -> None:
+    """Write a float with ``repr`` (openpyxl's 16 significant digits may round it)."""
+    _, attrs = _set_attributes(cell, styled)
+    element = Element("c", attrs)
+    SubElement(element, "v").text = repr(cell.value)
+    xf.write(element)
+
+
 @contextmanager
 def _cached_values(cached: dict[tuple[str, str], CellValue]) -> Iterator[None]:
-    """While a workbook is saved, give each formula cell its cached value."""
+    """While a workbook is saved, give each formula cell its cached value (and each
+    float all its digits)."""
     by_sheet: dict[str, dict[str, CellValue]] = {}
     for (sheet, ref), value in cached.items():
         by_sheet.setdefault(sheet, {})[ref] = value
     original = sheet_writer.write_cell  # type: ignore[attr-defined]
 
     def write_cell(xf: Any, worksheet: Worksheet, cell: Any, styled: Any = None) -> None:
-        value = by_sheet.get(worksheet.title, {}).get(cell.coordinate)
-        if value is None or cell.data_type != "f":
-            original(xf, worksheet, cell, styled)
-        else:
-            _write_cached(xf, cell, styled, value)
+        if cell.data_type == "f":
+            value = by_sheet.get(worksheet.title, {}).get(cell.coordinate)
+            if value is not None:
+                _write_cached(xf, cell, styled, value)
+                return
+        elif cell.data_type == "n" and type(cell.value) is float:
+            _write_number(xf, cell, styled)  # every digit: a re-read gives the same float
+            return
+        original(xf, worksheet, cell, styled)
 
     sheet_writer.write_cell = write_cell  # type: ignore[attr-defined]
     try:

@@ -33,7 +33,11 @@ def test_json_loads_with_a_byte_order_mark(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("s.txt", MINIMAL, r"s\.txt: unsupported file type .\.txt.; use \.json, \.yaml, \.yml or \.xlsx"),
+        (
+            "s.txt",
+            MINIMAL,
+            r"s\.txt: unsupported file type .\.txt.; use \.json, \.yaml, \.yml or \.xlsx",
+        ),
         ("s.json", '{"assumptions": ', r"s\.json: invalid JSON at line 1, column 17"),
         ("s.yaml", "assumptions: [a\n  b: c", r"s\.yaml: invalid YAML at line \d+, column \d+"),
         ("s.yaml", "- just\n- a list\n", r"s\.yaml: a scenario is a mapping .* got list"),
