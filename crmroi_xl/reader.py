@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import types
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -28,7 +29,7 @@ from openpyxl.utils import range_boundaries
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from .errors import WorkbookError
+from .errors import CrmRoiError, WorkbookError
 from .labels import LABELS, Lang, label
 from .layout import (
     ADOPTION_ROW,
@@ -55,9 +56,13 @@ __all__ = ["MAX_UNCOMPRESSED_BYTES", "MAX_WORKBOOK_BYTES", "read_workbook"]
 
 #: A real workbook is well under a megabyte; these bounds refuse bombs early.
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_PART_BYTES = 16 * 1024 * 1024  # one XML part once unzipped
 MAX_ENTRY_RATIO = 200  # uncompressed / compressed size of one zip entry
 MAX_ENTRIES = 500
+MAX_TABLE_LINES = 1_000  # lines a table of the workbook may declare
+SCAN_CHUNK = 256 * 1024  # XML parts are scanned for DOCTYPE/ENTITY by chunks of this size
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) files
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "amount": ("montant attendu en euros", "an amount in euros expected"),
@@ -118,6 +123,12 @@ def _check_archive(path: Path) -> None:
     if size > MAX_WORKBOOK_BYTES:
         raise WorkbookError(f"{path}: {size} bytes, more than the {MAX_WORKBOOK_BYTES} allowed")
     if not zipfile.is_zipfile(path):
+        with path.open("rb") as file:
+            magic = file.read(len(OLE2_MAGIC))
+        if magic == OLE2_MAGIC:
+            raise WorkbookError(
+                f"{path}: an Excel 97-2003 (.xls) file: save it as .xlsx and try again"
+            )
         raise WorkbookError(f"{path}: not an xlsx workbook (not a zip archive)")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -127,6 +138,11 @@ def _check_archive(path: Path) -> None:
             total = 0
             for entry in entries:
                 total += entry.file_size
+                if entry.file_size > MAX_PART_BYTES:
+                    raise WorkbookError(
+                        f"{path}: part {entry.filename} is {entry.file_size} bytes once "
+                        f"unzipped, more than the {MAX_PART_BYTES} allowed"
+                    )
                 ratio = entry.file_size / max(entry.compress_size, 1)
                 if ratio > MAX_ENTRY_RATIO and entry.file_size > 1024 * 1024:
                     raise WorkbookError(
@@ -139,13 +155,32 @@ def _check_archive(path: Path) -> None:
                 )
             if "xl/workbook.xml" not in archive.namelist():
                 raise WorkbookError(f"{path}: not an xlsx workbook (no xl/workbook.xml)")
-    except zipfile.BadZipFile as error:
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    _check_prolog(path, entry.filename, archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise WorkbookError(f"{path}: damaged or truncated workbook ({error})") from None
 
 
+def _check_prolog(path: Path, name: str, archive: zipfile.ZipFile) -> None:
+    """Refuse DTDs: no spreadsheet writes them; entity bombs and XXE need them.
+
+    The whole part is scanned in chunks (bounded memory): comments or spaces
+    may push a DOCTYPE far from the start.
+    """
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(SCAN_CHUNK):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise WorkbookError(f"{path}: part {name} declares a DOCTYPE or entities: refused")
+            tail = chunk[-16:]
+
+
 def _load(path: Path, data_only: bool) -> Any:
+    """The workbook in read-only mode: sheets are streamed, never held whole."""
     try:
-        return openpyxl.load_workbook(path, data_only=data_only)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except WorkbookError:
         raise
     except Exception as error:  # openpyxl raises many kinds on damaged files
@@ -163,7 +198,7 @@ def _language(path: Path, sheetnames: list[str]) -> Lang:
     )
 
 
-def _capacity(wb: Any, layout: Layout) -> Capacity:
+def _capacity(wb: Any, layout: Layout, path: Path) -> Capacity:
     """Table sizes from the workbook's defined names (an export may hold more lines)."""
     sizes = {}
     for key in ("costs", "benefits", "kpis", "channels"):
@@ -181,6 +216,11 @@ def _capacity(wb: Any, layout: Layout) -> Capacity:
             sizes[key] = last - first + 1
         except (ValueError, TypeError):
             sizes[key] = default
+        if not 1 <= sizes[key] <= MAX_TABLE_LINES:
+            raise WorkbookError(
+                f"{path}: {layout.sheet_name(key)}: a table of {sizes[key]} lines; at most "
+                f"{MAX_TABLE_LINES} are read"
+            )
     return Capacity(**sizes)
 
 
@@ -217,20 +257,43 @@ class _Reader:
         self.lang = layout.lang
         self.problems = _Problems(str(path), layout.lang)
         self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
-        self._cached: Any = None
+        self._grids: dict[tuple[str, bool], dict[str, Any]] = {}
         self._choices = self._choice_values()
 
     # --- cells ---------------------------------------------------------------------
     def where(self, sheet: str, ref: str) -> str:
         return f"{self.layout.sheet_name(sheet)}!{ref}"
 
+    def _grid(self, sheet: str, computed: bool = False) -> dict[str, Any]:
+        """The sheet's input area, streamed once: address -> cell (value, data type)."""
+        key = (sheet, computed)
+        if key not in self._grids:
+            wb = self.wb if not computed else _load(self.path, data_only=True)
+            rows, cols = _extent(self.layout, sheet)
+            grid = {}
+            try:
+                ws = wb[self.layout.sheet_name(sheet)]
+                for row in ws.iter_rows(min_row=1, max_row=rows, max_col=cols):
+                    for cell in row:
+                        if cell.value is not None:
+                            grid[cell.coordinate] = (cell.value, cell.data_type)
+            except WorkbookError:
+                raise
+            except Exception as error:  # a damaged sheet
+                raise WorkbookError(
+                    f"{self.path}: {self.layout.sheet_name(sheet)}: cannot be read "
+                    f"({type(error).__name__}: {error})"
+                ) from None
+            finally:
+                if computed:
+                    wb.close()
+            self._grids[key] = grid
+        return self._grids[key]
+
     def raw(self, sheet: str, ref: str) -> Any:
-        value = self.wb[self.layout.sheet_name(sheet)][ref].value
+        value, data_type = self._grid(sheet).get(ref, (None, None))
         if isinstance(value, str):
-            if (
-                value.startswith("=")
-                and self.wb[self.layout.sheet_name(sheet)][ref].data_type == "f"
-            ):
+            if value.startswith("=") and data_type == "f":
                 return self._computed(sheet, ref)
             if not value.strip():
                 return None
@@ -238,9 +301,7 @@ class _Reader:
 
     def _computed(self, sheet: str, ref: str) -> Any:
         """The value a spreadsheet saved for a formula typed in an input cell."""
-        if self._cached is None:
-            self._cached = _load(self.path, data_only=True)
-        value = self._cached[self.layout.sheet_name(sheet)][ref].value
+        value, _ = self._grid(sheet, computed=True).get(ref, (None, None))
         if value is None:
             self.problems.add(self.where(sheet, ref), _say("formula", self.lang))
         return value
@@ -435,7 +496,26 @@ def read_workbook(path: str | Path) -> Scenario:
     path = Path(path)
     _check_archive(path)
     wb = _load(path, data_only=False)
-    lang = _language(path, wb.sheetnames)
-    layout = Layout(lang)
-    layout = Layout(lang, _capacity(wb, layout))
-    return _Reader(path, wb, layout).scenario()
+    try:
+        lang = _language(path, wb.sheetnames)
+        layout = Layout(lang, _capacity(wb, Layout(lang), path))
+        return _Reader(path, wb, layout).scenario()
+    except CrmRoiError:
+        raise
+    except Exception as error:  # a damaged part openpyxl trips over: still one clear line
+        raise WorkbookError(
+            f"{path}: cannot be read as a workbook ({type(error).__name__}: {error})"
+        ) from None
+    finally:
+        wb.close()
+
+
+def _extent(layout: Layout, sheet: str) -> tuple[int, int]:
+    """Rows and columns holding the inputs of ``sheet`` (all that is read of it)."""
+    if sheet == "assumptions":
+        return ADOPTION_ROW, len(YEARS)
+    if sheet == "channels":
+        table = layout.channels
+        return layout.customers_first_row + len(CUSTOMERS), len(table.inputs)
+    table = getattr(layout, sheet)
+    return table.last_row, len(table.inputs)
