@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import types
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -158,8 +157,12 @@ def _check_archive(path: Path) -> None:
             for entry in entries:
                 if entry.filename.endswith((".xml", ".rels")):
                     _check_prolog(path, entry.filename, archive)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise WorkbookError(f"{path}: damaged or truncated workbook ({error})") from None
+    except WorkbookError:
+        raise
+    except Exception as error:  # zipfile raises BadZipFile, NotImplementedError, zlib.error...
+        raise WorkbookError(
+            f"{path}: damaged or truncated workbook ({type(error).__name__}: {error})"
+        ) from None
 
 
 def _check_prolog(path: Path, name: str, archive: zipfile.ZipFile) -> None:
