@@ -73,6 +73,24 @@ def _timeline(table: Table, layout: Layout) -> Iterator[Formula]:
         )
 
 
+def _row_check(
+    table: Table, i: int, section: str, values: tuple[str, str], incomplete: str
+) -> Formula:
+    """The line-check cell: 1 when values are typed on a line without its key (label,
+    KPI, channel name) or when the line is ``incomplete``, else 0."""
+    r = table.row(i)
+    key = _col(table, table.columns[0].key, r)
+    first, last = (_col(table, v, r) for v in values)
+    return Formula(
+        table.sheet,
+        f"{table.check_letter}{r}",
+        f'=IF(AND({key}="",COUNT({first}:{last})>0),1,IF(AND({key}<>"",{incomplete}),1,0))',
+        (section, "check", i),
+        style="check",
+        fmt="check",
+    )
+
+
 def _costs(layout: Layout) -> Iterator[Formula]:
     table = layout.costs
     yield from _timeline(table, layout)
@@ -109,15 +127,7 @@ def _costs(layout: Layout) -> Iterator[Formula]:
                 f"{c('base')}*(1+{c('annual_increase')})^({y}-1),0))*(1+In_CostRisk))",
                 ("cost", "year", i, t),
             )
-        yield Formula(
-            "costs",
-            f"{table.check_letter}{r}",
-            f"=IF(AND({blank},COUNT({c('one_off')}:{c('years')})>0),1,"
-            f'IF(AND({c("label")}<>"",{c("category")}=""),1,0))',
-            ("cost", "check", i),
-            style="check",
-            fmt="check",
-        )
+        yield _row_check(table, i, "cost", ("one_off", "years"), f'{c("category")}=""')
     nature = table.span("nature_eff")
     for t in YEARS:
         col = table.letter(f"y{t}")
@@ -178,14 +188,8 @@ def _benefits(layout: Layout) -> Iterator[Formula]:
                 f"*(1-In_BenefitRisk)))",
                 ("benefit", "year", i, t),
             )
-        yield Formula(
-            "benefits",
-            f"{table.check_letter}{r}",
-            f"=IF(AND({blank},COUNT({c('amount_per_year')}:{c('annual_growth')})>0),1,"
-            f'IF(AND({c("label")}<>"",{c("category")}=""),1,0))',
-            ("benefit", "check", i),
-            style="check",
-            fmt="check",
+        yield _row_check(
+            table, i, "benefit", ("amount_per_year", "annual_growth"), f'{c("category")}=""'
         )
     counted = table.span("counted")
     for t in YEARS:
@@ -249,15 +253,7 @@ def _kpis(layout: Layout) -> Iterator[Formula]:
             ("kpi", "trend", i),
             fmt="text",
         )
-        yield Formula(
-            "kpis",
-            f"{table.check_letter}{r}",
-            f"=IF(AND({blank},COUNT({before}:{after})>0),1,"
-            f'IF(AND({c("kind")}<>"",OR({before}="",{after}="")),1,0))',
-            ("kpi", "check", i),
-            style="check",
-            fmt="check",
-        )
+        yield _row_check(table, i, "kpi", ("before", "after"), f'OR({before}="",{after}="")')
 
 
 def _channels(layout: Layout) -> Iterator[Formula]:
@@ -295,15 +291,7 @@ def _channels(layout: Layout) -> Iterator[Formula]:
             ("channel", "cac", i),
             udf=f"{cac_guard}CRM_CAC({spend},{new})))",
         )
-        yield Formula(
-            "channels",
-            f"{table.check_letter}{r}",
-            f'=IF(AND({c("name")}="",COUNT({spend}:{c("gross_margin")})>0),1,'
-            f'IF(AND({c("name")}<>"",{spend}=""),1,0))',
-            ("channel", "check", i),
-            style="check",
-            fmt="check",
-        )
+        yield _row_check(table, i, "channel", ("spend", "gross_margin"), f'{spend}=""')
     total = table.total_row
     for key in ("spend", "attributed_revenue", "new_customers"):
         col = table.letter(key)
