@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from .batch import BatchReport, batch_export
 from .engine import Results, compute
 from .errors import (
     CalcError,
@@ -45,6 +46,7 @@ from .writer import export_workbook, write_template
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchReport",
     "CalcError",
     "CrmRoiError",
     "DivisionByZeroError",
@@ -57,6 +59,7 @@ __all__ = [
     "__version__",
     "average_deal_value",
     "average_resolution_time",
+    "batch_export",
     "cac",
     "change",
     "churn_rate",

@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 
+from .batch import batch_export
 from .engine import HEADLINE_KEYS, Results, compute
 from .errors import CrmRoiError
 from .loader import DEMO_SCENARIO, load_scenario
@@ -139,6 +141,51 @@ def _xlsx(path: Path) -> Path:
 def schema_command() -> None:
     """Print the JSON schema of the scenario format."""
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="A JSON list, JSON Lines (.jsonl), a CSV or xlsx sheet with one scenario "
+            "per row, or a folder of scenario files.",
+            show_default=False,
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out-dir",
+            help="Folder of the workbooks and the portfolio summary.",
+            show_default=False,
+        ),
+    ],
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
+    lang: LangOption = None,
+) -> None:
+    """Write one workbook per scenario and a portfolio summary (xlsx and csv)."""
+    console = Console(stderr=True)
+    with Progress(
+        *Progress.get_default_columns(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not (console.is_terminal and sys.stdout.isatty()),
+    ) as bar:
+        task = bar.add_task("crmroi batch", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = batch_export(source, out_dir, jobs=jobs, lang=lang, progress=progress)
+    typer.echo(
+        f"{len(report.ok)} workbooks written, {len(report.failed)} failed; "
+        f"summary: {report.summary_xlsx} and {report.summary_csv.name}"
+    )
+    if report.failed:
+        raise CrmRoiError("\n".join(report.messages()))  # one line each on stderr, exit 1
 
 
 def main(argv: list[str] | None = None) -> int:

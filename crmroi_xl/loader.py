@@ -21,6 +21,7 @@ from .model import Scenario
 __all__ = [
     "DEMO_SCENARIO",
     "MAX_SCENARIO_BYTES",
+    "describe_error",
     "format_errors",
     "load_scenario",
     "scenario_from_data",
@@ -113,11 +114,12 @@ def format_errors(error: ValidationError, source: str) -> str:
     """One line per validation problem: ``source: field: what is wrong, got value``."""
     lines = []
     for item in error.errors(include_url=False):
-        lines.append(f"{source}: {field_path(item['loc'])}: {_message(item)}")
+        lines.append(f"{source}: {field_path(item['loc'])}: {describe_error(item)}")
     return "\n".join(lines)
 
 
-def _message(item: Any) -> str:
+def describe_error(item: Any) -> str:
+    """What is wrong in one pydantic error item, in a few words, with the value found."""
     kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
     bounds = {
         "greater_than_equal": ("must be >= {}", "ge"),

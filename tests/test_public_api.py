@@ -19,6 +19,9 @@ MODULES = [
     "crmroi_xl.engine",
     "crmroi_xl.loader",
     "crmroi_xl.labels",
+    "crmroi_xl.batch",
+    "crmroi_xl.flat",
+    "crmroi_xl.reader",
 ]
 
 

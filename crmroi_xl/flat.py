@@ -1,0 +1,867 @@
+"""The flat format: one scenario per row of a CSV file or a worksheet.
+
+People who keep their scenarios in a spreadsheet write one scenario per row,
+under column names derived from the scenario model (never typed twice):
+
+* the assumptions by their own names: ``name``, ``currency``,
+  ``horizon_years``, ``discount_rate``, ``start_year``, ``language``,
+  ``benefit_risk``, ``cost_risk``, and the adoption ramp-up as
+  ``adoption_1`` ... ``adoption_10``;
+* the customer economics with the prefix ``customers_``:
+  ``customers_margin_per_customer``, ``customers_retention_rate`` ...;
+* numbered lines, ``cost_N_FIELD``, ``benefit_N_FIELD``, ``kpi_N_FIELD`` and
+  ``channel_N_FIELD`` (N from 1): ``cost_1_label``, ``cost_1_category``,
+  ``cost_1_seats``, ``benefit_2_amount_per_year``, ``kpi_1_before`` ...
+
+A blank cell is an absent value (the model's default applies); a line is
+present when any of its cells is filled, and lines keep their order (gaps in
+the numbering are allowed). Numbers may be typed with a decimal comma (except
+in comma-separated files, where ``1,5`` is ambiguous and refused), with spaces
+between thousands and a trailing ``%`` (``10 %`` is 0.1); yes/no columns take
+``yes``/``no``, ``oui``/``non``, ``true``/``false``, ``vrai``/``faux`` or
+``1``/``0``. Text is kept exactly as typed.
+
+Errors name the row and the column, one line per problem::
+
+    scenarios.csv: row 12: cost_2_seats: must be >= 0, got -3
+
+>>> row = {"name": "PME", "cost_1_label": "CRM", "cost_1_category": "licences",
+...        "cost_1_seats": "20", "cost_1_price_per_seat_month": "50"}
+>>> data_from_row(row)["costs"]
+[{'label': 'CRM', 'category': 'licences', 'seats': 20, 'price_per_seat_month': 50}]
+>>> scenario_from_row({**row, "cost_1_seats": "-3"}, source="scenarios.csv: row 12")
+Traceback (most recent call last):
+crmroi_xl.errors.ScenarioError: scenarios.csv: row 12: cost_1_seats: must be >= 0, got -3
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import re
+import tempfile
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from .errors import ScenarioError
+from .loader import describe_error
+from .model import Scenario
+
+__all__ = [
+    "COLUMNS",
+    "FIELDS",
+    "SECTIONS",
+    "FieldSpec",
+    "FlatRow",
+    "Section",
+    "Unreadable",
+    "csv_bytes",
+    "data_from_row",
+    "flat_columns",
+    "read_rows",
+    "reference_markdown",
+    "row_from_scenario",
+    "scenario_from_row",
+    "write_atomic",
+    "write_rows",
+    "write_scenarios",
+]
+
+Kind = Literal["text", "choice", "number", "integer", "yes/no"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a section as the flat format sees it."""
+
+    name: str
+    kind: Kind
+    #: 0 for one value; N for a list written as ``NAME_1`` .. ``NAME_N``.
+    repeat: int
+    choices: tuple[str, ...]
+    info: FieldInfo
+    #: The constraints (Ge, Le, MaxLen ...) of the value, or of each item of a list.
+    metadata: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the scenario: one record (assumptions, customers) or numbered lines."""
+
+    key: str  # the Scenario field: "assumptions", "costs", ...
+    prefix: str  # "" (assumptions), "customers_", or "cost", "benefit" ... for lines
+    lines: int  # 0 for one record, else the most lines the model allows
+    fields: tuple[FieldSpec, ...]
+
+    def column(self, spec: FieldSpec, number: int = 0, item: int = 0) -> str:
+        """Column name of a field (of line ``number``, list item ``item``, from 1)."""
+        base = f"{self.prefix}_{number}_{spec.name}" if self.lines else self.prefix + spec.name
+        return f"{base}_{item}" if spec.repeat else base
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without ``| None`` and ``Annotated``; whether None is allowed."""
+    optional = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        (annotation,) = args
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation, optional
+
+
+def _max_length(info: FieldInfo) -> int:
+    lengths = [m.max_length for m in info.metadata if hasattr(m, "max_length")]
+    if not lengths:
+        raise TypeError(f"{info}: a list field needs a maximum length for the flat format")
+    return int(lengths[0])
+
+
+def _annotated_metadata(annotation: Any) -> tuple[Any, ...]:
+    """The constraints carried by ``Annotated[...]`` (inside ``| None`` too)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return sum((_annotated_metadata(a) for a in typing.get_args(annotation)), ())
+    out: tuple[Any, ...] = ()
+    if typing.get_origin(annotation) is typing.Annotated:
+        for extra in typing.get_args(annotation)[1:]:
+            out += tuple(extra.metadata) if isinstance(extra, FieldInfo) else (extra,)
+    return out
+
+
+def _field_spec(name: str, info: FieldInfo) -> FieldSpec:
+    annotation, _ = _unwrap(info.annotation)
+    repeat = 0
+    metadata = (*info.metadata, *_annotated_metadata(info.annotation))
+    if typing.get_origin(annotation) is list:
+        repeat = _max_length(info)
+        item = typing.get_args(annotation)[0]
+        metadata = _annotated_metadata(item)
+        annotation, _ = _unwrap(item)
+    choices: tuple[str, ...] = ()
+    kind: Kind
+    if annotation is bool:
+        kind = "yes/no"
+    elif annotation is int:
+        kind = "integer"
+    elif annotation is float:
+        kind = "number"
+    elif isinstance(annotation, type) and issubclass(annotation, Enum):
+        kind, choices = "choice", tuple(str(member.value) for member in annotation)
+    elif typing.get_origin(annotation) is Literal:
+        kind, choices = "choice", tuple(str(a) for a in typing.get_args(annotation))
+    elif annotation is str:
+        kind = "text"
+    else:
+        raise TypeError(f"{name}: no flat form for the type {annotation!r}")
+    return FieldSpec(name, kind, repeat, choices, info, metadata)
+
+
+def _sections() -> tuple[Section, ...]:
+    """The sections of :class:`Scenario`: one-record sections first, then the lines."""
+    records, lines = [], []
+    for key, info in Scenario.model_fields.items():
+        annotation, optional = _unwrap(info.annotation)
+        count = 0
+        if typing.get_origin(annotation) is list:
+            count = _max_length(info)
+            (annotation,) = typing.get_args(annotation)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
+        specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
+        if count:
+            if any(spec.repeat for spec in specs):
+                raise TypeError(f"{key}: list fields inside numbered lines have no flat form")
+            lines.append(Section(key, key.removesuffix("s"), count, specs))
+        else:
+            records.append(Section(key, f"{key}_" if optional else "", 0, specs))
+    return (*records, *lines)
+
+
+#: The sections of the flat format, in column order.
+SECTIONS: tuple[Section, ...] = _sections()
+_BY_KEY = {section.key: section for section in SECTIONS}
+_LINE_PREFIXES = {section.prefix: section for section in SECTIONS if section.lines}
+_LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_]+?)$")
+
+
+@dataclass(frozen=True)
+class _Column:
+    section: Section
+    spec: FieldSpec
+    number: int  # line number from 1 (0 for a one-record section)
+    item: int  # list item from 1 (0 for a single value)
+
+
+def _record_columns() -> dict[str, _Column]:
+    out = {}
+    for section in SECTIONS:
+        if section.lines:
+            continue
+        for spec in section.fields:
+            for item in range(1, spec.repeat + 1) if spec.repeat else [0]:
+                out[section.column(spec, 0, item)] = _Column(section, spec, 0, item)
+    return out
+
+
+_RECORD_COLUMNS = _record_columns()
+
+#: Every column of one-record sections, in order (assumptions, adoption_1..10, customers_*).
+COLUMNS: tuple[str, ...] = tuple(_RECORD_COLUMNS)
+
+#: Field names of each section (``"costs"`` -> ``("label", "category", ...)``).
+FIELDS: dict[str, tuple[str, ...]] = {
+    section.key: tuple(spec.name for spec in section.fields) for section in SECTIONS
+}
+
+
+def flat_columns(
+    *, costs: int = 1, benefits: int = 1, kpis: int = 1, channels: int = 1
+) -> list[str]:
+    """Every column name for the given numbers of lines, in the documented order.
+
+    >>> columns = flat_columns(costs=2, benefits=0, kpis=0, channels=0)
+    >>> columns[:3], columns[-1]
+    (['name', 'currency', 'horizon_years'], 'cost_2_years')
+    >>> "customers_margin_per_customer" in columns, "adoption_10" in columns
+    (True, True)
+    """
+    counts = {"costs": costs, "benefits": benefits, "kpis": kpis, "channels": channels}
+    out = list(COLUMNS)
+    for section in SECTIONS:
+        if not section.lines:
+            continue
+        count = counts[section.key]
+        if not 0 <= count <= section.lines:
+            raise ValueError(f"{section.key}: from 0 to {section.lines} lines, got {count}")
+        for number in range(1, count + 1):
+            out.extend(section.column(spec, number) for spec in section.fields)
+    return out
+
+
+def _parse_column(name: str) -> _Column | None:
+    """The field a column name stands for; None when unknown."""
+    column = _RECORD_COLUMNS.get(name)
+    if column is not None:
+        return column
+    match = _LINE_COLUMN.match(name)
+    if match is None:
+        return None
+    section = _LINE_PREFIXES.get(match.group(1))
+    if section is None:
+        return None
+    number = int(match.group(2))
+    spec = next((s for s in section.fields if s.name == match.group(3)), None)
+    if spec is None or number > section.lines:
+        return None
+    return _Column(section, spec, number, 0)
+
+
+def _suggestion(name: str) -> str:
+    match = re.match(r"^([a-z]+)_([0-9]+)_", name)
+    candidates = list(COLUMNS)
+    section = _LINE_PREFIXES.get(match.group(1)) if match else None
+    if match and section is not None:
+        number = int(match.group(2))
+        if not 1 <= number <= section.lines:
+            return f" (lines are numbered 1 to {section.lines})"
+        candidates += [section.column(spec, number) for spec in section.fields]
+    else:
+        candidates += [s.column(spec, 1) for s in _LINE_PREFIXES.values() for spec in s.fields]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_columns(names: Iterable[str], source: str) -> None:
+    """Refuse unknown and repeated column names, all named in one error."""
+    seen: set[str] = set()
+    unknown, repeated = [], []
+    for name in names:
+        if _parse_column(name) is None:
+            unknown.append(f"{name}{_suggestion(name)}")
+        elif name in seen:
+            repeated.append(name)
+        seen.add(name)
+    problems = []
+    if unknown:
+        problems.append(
+            f"{source}: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
+            "the columns are listed in docs/batch.md"
+        )
+    if repeated:
+        problems.append(f"{source}: column given twice: {', '.join(repeated)}")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+
+
+# --- cell values ----------------------------------------------------------------
+
+_BLANK = object()
+_YES_NO = {
+    **dict.fromkeys(("yes", "oui", "true", "vrai", "1"), True),
+    **dict.fromkeys(("no", "non", "false", "faux", "0"), False),
+}
+_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
+def _number(text: str, decimal_comma: bool) -> Any:
+    """``text`` as an int or a float; the text itself when it is not a number.
+
+    >>> _number("1 000,5", True), _number("12.5 %", False), _number("3", False)
+    (1000.5, 0.125, 3)
+    >>> _number("1,5", False), _number("abc", True)
+    ('1,5', 'abc')
+    """
+    compact = text.translate(_SPACES)
+    percent = compact.endswith("%")
+    if percent:
+        compact = compact[:-1]
+    if decimal_comma and compact.count(",") == 1 and "." not in compact:
+        compact = compact.replace(",", ".")
+    try:
+        value = Decimal(compact)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    if percent:
+        value /= 100
+    integral = not percent and not any(c in compact for c in ".eE")
+    return int(value) if integral else float(value)
+
+
+def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
+    """A cell's value for the model (``_BLANK`` when blank); left as is when unreadable."""
+    if value is None:
+        return _BLANK
+    if spec.kind == "text":
+        if isinstance(value, str):
+            return value if value else _BLANK
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # a number typed in a text column of a worksheet
+        return str(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return _BLANK
+    if spec.kind in ("number", "integer"):
+        return _number(text, decimal_comma)
+    if spec.kind == "yes/no":
+        return _YES_NO.get(text.casefold(), text)
+    return text
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be read (e.g. a formula never calculated)."""
+
+    reason: str
+
+
+# --- row <-> scenario -------------------------------------------------------------
+
+
+def _assemble(
+    row: Mapping[str, Any], decimal_comma: bool
+) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
+    """The nested data, each section's line numbers in order, and the cells' problems."""
+    records: dict[str, dict[str, Any]] = {}
+    lists: dict[tuple[str, str], dict[int, Any]] = {}
+    lines: dict[str, dict[int, dict[str, Any]]] = {}
+    problems = []
+    for name, raw in row.items():
+        column = _parse_column(name)
+        if column is None:  # callers check the names first; a mapping may hold anything
+            raise ScenarioError(f"unknown column: {name}{_suggestion(name)}")
+        if isinstance(raw, Unreadable):
+            problems.append(f"{name}: {raw.reason}")
+            continue
+        value = _cell(raw, column.spec, decimal_comma)
+        if value is _BLANK:
+            continue
+        section, spec = column.section, column.spec
+        if section.lines:
+            lines.setdefault(section.key, {}).setdefault(column.number, {})[spec.name] = value
+        elif spec.repeat:
+            lists.setdefault((section.key, spec.name), {})[column.item] = value
+        else:
+            records.setdefault(section.key, {})[spec.name] = value
+    for (key, name), items in sorted(lists.items()):
+        count = max(items)
+        gaps = [i for i in range(1, count) if i not in items]
+        if gaps:
+            section = _BY_KEY[key]
+            spec = next(s for s in section.fields if s.name == name)
+            problems.append(
+                f"{section.column(spec, 0, gaps[0])}: blank, but "
+                f"{section.column(spec, 0, count)} is given; fill the values in order"
+            )
+        records.setdefault(key, {})[name] = [items[i] for i in sorted(items)]
+    data: dict[str, Any] = {"assumptions": records.pop("assumptions", {})}
+    data.update(records)
+    numbers: dict[str, list[int]] = {}
+    for section in SECTIONS:
+        if section.key in lines:
+            numbered = lines[section.key]
+            numbers[section.key] = sorted(numbered)
+            data[section.key] = [numbered[n] for n in numbers[section.key]]
+    return data, numbers, problems
+
+
+def data_from_row(row: Mapping[str, Any], *, decimal_comma: bool = True) -> dict[str, Any]:
+    """The nested scenario data of a flat row, as :func:`~crmroi_xl.loader.scenario_from_data`
+    validates it. Blank cells (None, "") are left out; numbers in text are converted.
+
+    >>> data_from_row({"name": "A", "adoption_1": "50 %", "adoption_2": 1, "customers_retention_rate": ""})
+    {'assumptions': {'name': 'A', 'adoption': [0.5, 1]}}
+    """
+    data, _, problems = _assemble(row, decimal_comma)
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return data
+
+
+def _column_of(loc: tuple[int | str, ...], numbers: Mapping[str, list[int]]) -> str:
+    """The flat column a validation error location points to."""
+    section = _BY_KEY.get(str(loc[0])) if loc else None
+    if section is None:
+        return "(row)"
+    rest = loc[1:]
+    if section.lines:
+        if not rest or not isinstance(rest[0], int):
+            return f"{section.prefix}_N"
+        number = numbers[section.key][rest[0]]
+        rest = rest[1:]
+        if not rest:
+            return f"{section.prefix}_{number}"
+    else:
+        number = 0
+        if not rest:
+            return section.key if not section.prefix else section.prefix.rstrip("_")
+    spec = next((s for s in section.fields if s.name == rest[0]), None)
+    if spec is None:
+        return str(rest[0])
+    if spec.repeat:
+        if len(rest) > 1 and isinstance(rest[1], int):
+            return section.column(spec, number, rest[1] + 1)
+        return spec.name
+    return section.column(spec, number)
+
+
+def _validate(
+    row: Mapping[str, Any], source: str, decimal_comma: bool, problems: Sequence[str] = ()
+) -> Scenario:
+    data, numbers, cell_problems = _assemble(row, decimal_comma)
+    found = [*problems, *cell_problems]
+    if not found:
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as error:
+            found = [
+                f"{_column_of(item['loc'], numbers)}: {describe_error(item)}"
+                for item in error.errors(include_url=False)
+            ]
+    raise ScenarioError("\n".join(f"{source}: {line}" for line in found))
+
+
+def scenario_from_row(
+    row: Mapping[str, Any], *, source: str = "row", decimal_comma: bool = True
+) -> Scenario:
+    """Validate a flat row into a Scenario; errors name ``source`` and the column.
+
+    >>> scenario_from_row({"name": "A", "horizon_years": "12"}, source="s.csv: row 3")
+    Traceback (most recent call last):
+    crmroi_xl.errors.ScenarioError: s.csv: row 3: horizon_years: must be <= 10, got 12
+    """
+    _check_columns(row, source)
+    return _validate(row, source, decimal_comma)
+
+
+def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The flat row of a scenario: every assumption, and each line's non-default values.
+
+    Reading the row back gives the same scenario (``start_year`` and the
+    adoption ramp-up are always written, so the row does not depend on the
+    day it is read).
+
+    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
+    >>> demo = load_scenario(DEMO_SCENARIO)
+    >>> row = row_from_scenario(demo)
+    >>> row["name"], row["adoption_2"], row["cost_1_seats"], row["customers_retention_rate"]
+    ('PME 20 postes', 0.9, 20.0, 0.86)
+    >>> scenario_from_row(row) == demo
+    True
+    """
+    row: dict[str, Any] = {}
+    for section in SECTIONS:
+        value = getattr(scenario, section.key)
+        if value is None:
+            continue
+        if section.lines:
+            for number, line in enumerate(value, start=1):
+                dump = line.model_dump(mode="json", exclude_defaults=True)
+                for spec in section.fields:
+                    if dump.get(spec.name) is not None:
+                        row[section.column(spec, number)] = dump[spec.name]
+            continue
+        dump = value.model_dump(mode="json")
+        for spec in section.fields:
+            item = dump.get(spec.name)
+            if spec.repeat:
+                for i, element in enumerate(item or [], start=1):
+                    row[section.column(spec, 0, i)] = element
+            elif item is not None:
+                row[section.column(spec, 0)] = item
+    return row
+
+
+# --- files ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlatRow:
+    """One non-blank row of a flat file: its spreadsheet row number and its cells."""
+
+    number: int
+    cells: dict[str, Any]
+    decimal_comma: bool = True
+    problems: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str | None:
+        """The scenario name typed on the row, if any (even when the row is invalid)."""
+        name = _cell(self.cells.get("name"), _RECORD_COLUMNS["name"].spec, False)
+        return name if isinstance(name, str) else None
+
+    def scenario(self, source: str) -> Scenario:
+        """Validate the row; errors are prefixed with ``source`` (e.g. ``"s.csv: row 4"``)."""
+        return _validate(self.cells, source, self.decimal_comma, self.problems)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(
+    header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]], source: str, comma: bool
+) -> list[FlatRow]:
+    names = [None if _blank(h) else str(h).strip().lower() for h in header]
+    if not any(names):
+        raise ScenarioError(f"{source}: row 1 must hold the column names (name, currency, ...)")
+    _check_columns([n for n in names if n], source)
+    out = []
+    for number, values in records:
+        if all(_blank(v) for v in values):
+            continue
+        cells: dict[str, Any] = {}
+        problems = []
+        for i, value in enumerate(values):
+            name = names[i] if i < len(names) else None
+            if name is not None:
+                cells[name] = value
+            elif not _blank(value):
+                problems.append(
+                    f"column {get_column_letter(i + 1)}: a value ({value!r}) under no column name"
+                )
+        out.append(FlatRow(number, cells, comma, tuple(problems)))
+    return out
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text ({error.reason}); in Excel, save as 'CSV UTF-8'"
+        ) from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _read_csv(path: Path) -> list[FlatRow]:
+    text = _read_text(path)
+    first = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count)  # column names hold none of these
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not records:
+        raise ScenarioError(f"{path}: empty file; row 1 must hold the column names")
+    body = ((number, values) for number, values in enumerate(records[1:], start=2))
+    return _rows(records[0], body, str(path), comma=delimiter != ",")
+
+
+def _read_xlsx(path: Path) -> list[FlatRow]:
+    """The first worksheet; formulas give their last calculated value."""
+    try:
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        raise ScenarioError(f"{path}: not a readable xlsx workbook ({error})") from None
+    try:
+        pairs = zip(
+            values.worksheets[0].iter_rows(values_only=True),
+            formulas.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        records = []
+        for number, (cached, typed) in enumerate(pairs, start=1):
+            row: list[Any] = list(cached)
+            for i, (value, formula) in enumerate(zip(cached, typed, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    row[i] = Unreadable(
+                        f"formula {formula} without a calculated value; "
+                        "open and save the file in Excel or LibreOffice"
+                    )
+            records.append((number, row))
+    finally:
+        values.close()
+        formulas.close()
+    if not records:
+        raise ScenarioError(f"{path}: empty worksheet; row 1 must hold the column names")
+    return _rows(records[0][1], records[1:], str(path), comma=True)
+
+
+def read_rows(path: str | Path) -> list[FlatRow]:
+    """The non-blank rows of a flat ``.csv`` or ``.xlsx`` file (row 1: the column names).
+
+    CSV files are UTF-8 (Excel's "CSV UTF-8"), separated by commas, semicolons
+    or tabs (found from row 1); in semicolon- and tab-separated files a comma is
+    the decimal mark. Workbooks are read from their first worksheet. Unknown or
+    repeated column names are an error for the whole file; a bad cell is an
+    error for its row only (see :meth:`FlatRow.scenario`).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, guard_formulas: bool = False
+) -> bytes:
+    """UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), comma-separated.
+
+    With ``guard_formulas``, text that a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``) gets a leading apostrophe, the
+    usual CSV-injection guard -- for reports; a flat scenario file keeps its text
+    as typed so it reads back exactly.
+
+    >>> data = csv_bytes(["name", "npv"], [["=HYPERLINK(x)", -3.5]], guard_formulas=True)
+    >>> data.decode("utf-8-sig").splitlines()
+    ['name,npv', "'=HYPERLINK(x),-3.5"]
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        cells = [_csv_text(v) for v in row]
+        if guard_formulas:
+            cells = [
+                f"'{text}" if isinstance(v, str) and text.startswith(FORMULA_STARTS) else text
+                for v, text in zip(row, cells, strict=True)
+            ]
+        writer.writerow(cells)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _line_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {section.key: 0 for section in SECTIONS if section.lines}
+    for row in rows:
+        for name in row:
+            column = _parse_column(name)
+            if column is not None and column.section.lines:
+                key = column.section.key
+                counts[key] = max(counts[key], column.number)
+    return counts
+
+
+def write_rows(
+    rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str] | None = None
+) -> Path:
+    """Write flat rows to ``.csv`` or ``.xlsx`` (atomically; same rows, same bytes).
+
+    ``columns`` defaults to every column up to the most lines any row uses, so
+    the file is also a sheet to fill. Text cells of a workbook stay text (a
+    label starting with ``=`` is not a formula).
+    """
+    from .writer import save_workbook  # the writer is heavy: imported when needed
+
+    path = Path(path)
+    header = list(columns) if columns is not None else flat_columns(**_line_counts(rows))
+    _check_columns(header, str(path))
+    for row in rows:
+        missing = [name for name in row if name not in header]
+        if missing:
+            raise ScenarioError(f"{path}: the columns do not include {', '.join(missing)}")
+    table = [[row.get(name) for name in header] for row in rows]
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_atomic(path, csv_bytes(header, table))
+    if suffix != ".xlsx":
+        raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "scenarios"
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in table:
+        ws.append(values)
+    for row_cells in ws.iter_rows(min_row=2):
+        for cell in row_cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for i, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(name) + 2))
+    ws.freeze_panes = "B2"
+    return save_workbook(wb, path)
+
+
+def write_scenarios(scenarios: Iterable[Scenario], path: str | Path) -> Path:
+    """Write scenarios one per row to a flat ``.csv`` or ``.xlsx`` file.
+
+    >>> import tempfile, pathlib
+    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "scenarios.csv"
+    >>> demo = load_scenario(DEMO_SCENARIO)
+    >>> rows = read_rows(write_scenarios([demo, demo], out))
+    >>> [row.number for row in rows], rows[1].scenario("scenarios.csv: row 3") == demo
+    ([2, 3], True)
+    """
+    return write_rows([row_from_scenario(s) for s in scenarios], path)
+
+
+# --- documentation ------------------------------------------------------------------
+
+
+def _values(spec: FieldSpec) -> str:
+    meta = {type(m).__name__: m for m in spec.metadata}
+    low = getattr(meta.get("Ge"), "ge", None)
+    high = getattr(meta.get("Le"), "le", None)
+    if spec.kind == "choice":
+        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.kind == "yes/no":
+        return "yes/no"
+    if spec.kind == "text":
+        pattern = next((m.pattern for m in spec.metadata if getattr(m, "pattern", None)), None)
+        return f"text matching `{pattern}`" if pattern else "text"
+    kind = spec.kind
+    if low is not None and high is not None:
+        return f"{kind}, {_num(low)} to {_num(high)}"
+    if low is not None:
+        return f"{kind} ≥ {_num(low)}"
+    return kind
+
+
+def _num(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_SAMPLES: dict[Kind, Any] = {"text": "x", "number": 0, "integer": 1, "yes/no": True}
+
+
+def _derived(section: Section) -> set[str]:
+    """Required fields the model fills from the others when left out (e.g. a cost's nature)."""
+    required = {
+        spec.name: spec.choices[0] if spec.choices else _SAMPLES[spec.kind]
+        for spec in section.fields
+        if spec.info.is_required()
+    }
+    model = Scenario.model_fields[section.key].annotation
+    model, _ = _unwrap(model)
+    if typing.get_origin(model) is list:
+        (model,) = typing.get_args(model)
+    out = set()
+    for name in required:
+        try:
+            model.model_validate({k: v for k, v in required.items() if k != name})
+        except ValidationError:
+            continue
+        out.add(name)
+    return out
+
+
+def _default(spec: FieldSpec, derived: set[str]) -> str:
+    info = spec.info
+    if spec.name in derived:
+        return "from the other columns"
+    if info.default_factory is not None:
+        return "see meaning"
+    if info.is_required():
+        return "**required**"
+    default = info.default.value if isinstance(info.default, Enum) else info.default
+    if default is None:
+        return "blank"
+    if isinstance(default, bool):
+        return "yes" if default else "no"
+    if isinstance(default, int | float):
+        return _num(default)
+    return f"`{default}`"
+
+
+def reference_markdown() -> str:
+    """The column reference of the flat format as a Markdown table (docs/batch.md holds it)."""
+    out = ["| column | values | default | meaning |", "|---|---|---|---|"]
+    for section in SECTIONS:
+        derived = _derived(section)
+        for spec in section.fields:
+            if section.lines:
+                name = f"`{section.prefix}_N_{spec.name}`"
+            elif spec.repeat:
+                first = section.column(spec, 0, 1)
+                name = f"`{first}` … `{section.column(spec, 0, spec.repeat)}`"
+            else:
+                name = f"`{section.column(spec)}`"
+            meaning = (spec.info.description or "").replace("|", "\\|")
+            out.append(f"| {name} | {_values(spec)} | {_default(spec, derived)} | {meaning} |")
+    lines = ", ".join(f"`{s.prefix}_N_…` N = 1 … {s.lines}" for s in SECTIONS if s.lines)
+    return "\n".join(out) + f"\n\nNumbered lines: {lines}.\n"

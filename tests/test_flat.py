@@ -1,0 +1,434 @@
+"""The flat format: columns from the model, row <-> scenario round trips, cell reading, errors."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from pydantic import BaseModel
+
+from crmroi_xl import flat
+from crmroi_xl.errors import ScenarioError
+from crmroi_xl.flat import (
+    COLUMNS,
+    data_from_row,
+    flat_columns,
+    read_rows,
+    reference_markdown,
+    row_from_scenario,
+    scenario_from_row,
+    write_rows,
+    write_scenarios,
+)
+from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
+from crmroi_xl.model import (
+    Assumptions,
+    BenefitLine,
+    Channel,
+    CostLine,
+    CustomerEconomics,
+    Kpi,
+    Scenario,
+)
+from crmroi_xl.writer import save_workbook
+
+from .strategies import scenarios
+
+DEMO = load_scenario(DEMO_SCENARIO)
+MINIMAL = {"name": "PME", "start_year": "2026"}
+ROUND_TRIP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _csv(tmp_path: Path, text: str, name: str = "scenarios.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the columns ---------------------------------------------------------------------
+
+
+def test_the_columns_are_the_documented_ones() -> None:
+    columns = flat_columns(costs=2, benefits=1, kpis=1, channels=1)
+    assert columns[:8] == [
+        "name",
+        "currency",
+        "horizon_years",
+        "discount_rate",
+        "start_year",
+        "language",
+        "benefit_risk",
+        "cost_risk",
+    ]
+    assert columns[8:18] == [f"adoption_{i}" for i in range(1, 11)]
+    assert columns[18] == "customers_margin_per_customer"
+    cost_1 = [c for c in columns if c.startswith("cost_1_")]
+    assert cost_1 == [
+        "cost_1_label",
+        "cost_1_category",
+        "cost_1_nature",
+        "cost_1_one_off",
+        "cost_1_driver",
+        "cost_1_amount_per_year",
+        "cost_1_seats",
+        "cost_1_price_per_seat_month",
+        "cost_1_hours_per_year",
+        "cost_1_hourly_rate",
+        "cost_1_annual_increase",
+        "cost_1_years",
+    ]
+    assert columns.index("cost_2_label") == columns.index("cost_1_years") + 1
+    assert len(columns) == len(set(columns))
+
+
+@pytest.mark.parametrize(
+    ("model", "pattern"),
+    [
+        (CostLine, "cost_{n}_{field}"),
+        (BenefitLine, "benefit_{n}_{field}"),
+        (Kpi, "kpi_{n}_{field}"),
+        (Channel, "channel_{n}_{field}"),
+        (CustomerEconomics, "customers_{field}"),
+        (Assumptions, "{field}"),
+    ],
+)
+def test_every_model_field_has_a_column_and_a_line_in_the_docs(
+    model: type[BaseModel], pattern: str
+) -> None:
+    columns = set(flat_columns(costs=3, benefits=3, kpis=3, channels=3))
+    docs = Path("docs/batch.md").read_text(encoding="utf-8")
+    for field in model.model_fields:
+        if field == "adoption":
+            assert {f"adoption_{i}" for i in range(1, 11)} <= columns
+            assert "`adoption_1` … `adoption_10`" in docs
+            continue
+        for n in (1, 3):
+            assert pattern.format(n=n, field=field) in columns
+        assert f"`{pattern.format(n='N', field=field)}`" in docs
+
+
+def test_the_column_reference_in_the_docs_is_the_generated_one() -> None:
+    docs = Path("docs/batch.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- columns:start -->\n(.*?)<!-- columns:end -->", docs, re.DOTALL)
+    assert block is not None, "docs/batch.md lost its column reference markers"
+    assert block.group(1).strip() == reference_markdown().strip(), (
+        "regenerate: python -c 'from crmroi_xl.flat import reference_markdown as r; print(r())'"
+    )
+
+
+def test_the_reference_says_which_columns_are_required_or_derived() -> None:
+    rows = {line.split(" | ")[0]: line for line in reference_markdown().splitlines()}
+    assert "**required**" in rows["| `name`"]
+    assert "**required**" in rows["| `cost_N_label`"]
+    assert "from the other columns" in rows["| `cost_N_nature`"]
+    assert "from the other columns" in rows["| `kpi_N_unit`"]
+    assert "one of `direct`, `indirect`" in rows["| `cost_N_nature`"]
+    assert "number, 0 to 1" in rows["| `discount_rate`"]
+    assert "number ≥ 0" in rows["| `customers_acquisition_spend`"]
+
+
+# --- round trips ---------------------------------------------------------------------
+
+
+@given(scenarios())
+@ROUND_TRIP
+def test_row_round_trip(data: dict[str, Any]) -> None:
+    scenario = Scenario.model_validate(data)
+    assert scenario_from_row(row_from_scenario(scenario)) == scenario
+
+
+@given(scenarios())
+@ROUND_TRIP
+def test_csv_round_trip(data: dict[str, Any]) -> None:
+    scenario = Scenario.model_validate(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_scenarios([scenario, scenario], Path(tmp) / "s.csv")
+        rows = read_rows(path)
+    assert [row.number for row in rows] == [2, 3]
+    assert rows[1].scenario("s.csv: row 3") == scenario
+
+
+@given(scenarios())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_xlsx_round_trip(data: dict[str, Any]) -> None:
+    scenario = Scenario.model_validate(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = read_rows(write_scenarios([scenario], Path(tmp) / "s.xlsx"))
+    assert rows[0].scenario("s.xlsx: row 2") == scenario
+
+
+def test_the_demo_row_writes_what_a_user_would_type() -> None:
+    row = row_from_scenario(DEMO)
+    assert row["name"] == "PME 20 postes" and row["start_year"] == 2026
+    assert [row[f"adoption_{i}"] for i in (1, 2, 3)] == [0.6, 0.9, 1.0]
+    assert "adoption_4" not in row
+    assert row["cost_1_seats"] == 20 and row["cost_1_price_per_seat_month"] == 50
+    assert "cost_1_amount_per_year" not in row  # defaults (0) are left blank
+    assert row["cost_4_nature"] == "indirect" and row["benefit_4_include_in_roi"] is False
+    assert row["kpi_3_kind"] == "resolution_time" and row["kpi_3_after"] == 18
+    assert "channel_1_name" not in row
+
+
+# --- reading cells --------------------------------------------------------------------
+
+
+def test_an_error_names_the_file_row_and_column(tmp_path: Path) -> None:
+    demo = row_from_scenario(DEMO)
+    rows = [dict(demo, name=f"Agence {i}") for i in range(12)]
+    rows[10]["cost_2_seats"] = -3  # the 11th scenario: row 12 under the header
+    rows[10]["cost_2_one_off"] = None
+    rows[10]["cost_2_price_per_seat_month"] = 10
+    path = write_rows(rows, tmp_path / "scenarios.csv")
+    read = read_rows(path)
+    assert read[10].number == 12
+    with pytest.raises(ScenarioError) as raised:
+        read[10].scenario(f"{path.name}: row 12")
+    assert raised.value.message == "scenarios.csv: row 12: cost_2_seats: must be >= 0, got -3"
+    assert read[9].scenario("row 11").name == "Agence 9"
+
+
+def test_every_problem_of_a_row_is_one_line() -> None:
+    row = {
+        **MINIMAL,
+        "horizon_years": "12",
+        "cost_1_label": "CRM",
+        "cost_1_category": "licence",
+        "benefit_2_label": "Ventes",
+        "benefit_2_category": "incremental_revenue",
+        "benefit_2_amount_per_year": 1000,
+        "benefit_2_seats_typo": 1,
+    }
+    with pytest.raises(
+        ScenarioError, match=r"row 5: unknown column: benefit_2_seats_typo; the columns"
+    ):
+        scenario_from_row(row, source="s.csv: row 5")
+    del row["benefit_2_seats_typo"]
+    row["benefit_2_gross_margin"] = "120 %"
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_row(row, source="s.csv: row 5")
+    lines = raised.value.message.splitlines()
+    assert lines[0] == "s.csv: row 5: horizon_years: must be <= 10, got 12"
+    assert lines[1].startswith("s.csv: row 5: cost_1_category: input should be 'licences', ")
+    assert lines[1].endswith("got 'licence'")
+    # the second benefit line is the first of the list: its column keeps its number
+    assert lines[2] == "s.csv: row 5: benefit_2_gross_margin: must be <= 1, got 1.2"
+    assert len(lines) == 3
+
+
+def test_a_rule_across_columns_names_the_line() -> None:
+    row = {
+        **MINIMAL,
+        "cost_1_label": "CRM",
+        "cost_1_category": "licences",
+        "cost_1_amount_per_year": "1000",
+        "cost_1_seats": "20",
+    }
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_row(row, source="row 2")
+    assert raised.value.message.startswith(
+        "row 2: cost_1: the driver is 'amount' but seats (driver 'seats') is given"
+    )
+
+
+def test_customers_columns_are_all_or_nothing() -> None:
+    assert scenario_from_row(dict(MINIMAL, customers_clv_years="")).customers is None
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_row(dict(MINIMAL, customers_margin_per_customer="1200"), source="row 2")
+    assert raised.value.message == "row 2: customers_retention_rate: required, missing"
+
+
+def test_unknown_and_repeated_columns_fail_the_whole_file(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "name,cost_1_seat,colour,Name,cost_201_label\nA,1,red,B,x\n")
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)
+    assert raised.value.message.splitlines() == [
+        f"{path}: unknown columns: cost_1_seat (did you mean cost_1_seats?), colour, "
+        "cost_201_label (lines are numbered 1 to 200); the columns are listed in docs/batch.md",
+        f"{path}: column given twice: name",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "comma", "expected"),
+    [
+        ("0.1", False, 0.1),
+        ("10 %", False, 0.1),
+        ("12,5%", True, 0.125),
+        ("0,08", True, 0.08),
+        ("1 000,50", True, 1000.5),
+        ("1\u202f000", False, 1000),
+        ("  7  ", False, 7),
+        ("1e3", False, 1000.0),
+    ],
+)
+def test_numbers_as_people_type_them(cell: str, comma: bool, expected: float) -> None:
+    data = data_from_row({"name": "A", "customers_margin_per_customer": cell}, decimal_comma=comma)
+    value = data["customers"]["margin_per_customer"]
+    assert value == expected and type(value) is type(expected)
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_refused(tmp_path: Path) -> None:
+    path = _csv(tmp_path, 'name,start_year,discount_rate\nA,2026,"0,1"\n')
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)[0].scenario("s.csv: row 2")
+    assert raised.value.message == (
+        "s.csv: row 2: discount_rate: input should be a valid number, "
+        "unable to parse string as a number, got '0,1'"
+    )
+
+
+def test_semicolon_files_take_decimal_commas_and_yes_no_in_french(tmp_path: Path) -> None:
+    text = (
+        "name;start_year;discount_rate;benefit_1_label;benefit_1_category;"
+        "benefit_1_amount_per_year;benefit_1_include_in_roi\n"
+        "Agence;2026;8 %;Image;intangible;1 500,5;Oui\n"
+    )
+    scenario = read_rows(_csv(tmp_path, text))[0].scenario("row 2")
+    assert scenario.assumptions.discount_rate == 0.08
+    assert scenario.benefits[0].amount_per_year == 1500.5
+    assert scenario.benefits[0].include_in_roi is True
+
+
+def test_blank_cells_are_absent_and_text_is_kept_as_typed(tmp_path: Path) -> None:
+    text = (
+        "name,start_year,horizon_years,cost_1_label,cost_1_category,cost_1_one_off,cost_1_years\n"
+        '"  Agence  Nord ",2026,  ,=1+1,licences,500,\n'
+        ",,,,,,\n"
+        "\n"
+        "Sud,2027,,CRM,support,,2\n"
+    )
+    rows = read_rows(_csv(tmp_path, text))
+    assert [row.number for row in rows] == [2, 5]  # blank rows skipped, numbers kept
+    first = rows[0].scenario("row 2")
+    assert first.name == "  Agence  Nord "
+    assert first.assumptions.horizon_years == 3  # blank: the default
+    assert first.costs[0].label == "=1+1" and first.costs[0].years is None
+    assert rows[1].scenario("row 5").costs[0].years == 2
+
+
+def test_lines_may_skip_numbers_and_adoption_may_not() -> None:
+    scenario = scenario_from_row(
+        {**MINIMAL, "kpi_3_kind": "nps", "kpi_3_before": "20", "kpi_3_after": "35"}
+    )
+    assert [(k.kind, k.after) for k in scenario.kpis] == [("nps", 35.0)]
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_row({**MINIMAL, "adoption_1": "0.5", "adoption_3": "1"}, source="row 9")
+    assert raised.value.message == (
+        "row 9: adoption_2: blank, but adoption_3 is given; fill the values in order"
+    )
+    with pytest.raises(ScenarioError, match="row 9: adoption: 4 values for a 3-year horizon"):
+        scenario_from_row({**MINIMAL, **{f"adoption_{i}": 1 for i in range(1, 5)}}, source="row 9")
+
+
+def _workbook(tmp_path: Path, rows: list[list[Any]], cached: dict[str, Any] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    values = {(ws.title, ref): v for ref, v in (cached or {}).items()}
+    return save_workbook(wb, tmp_path / "scenarios.xlsx", values)
+
+
+def test_a_worksheet_gives_typed_values_and_calculated_formulas(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path,
+        [
+            ["Name", "start_year", "discount_rate", "cost_1_label", "cost_1_category"],
+            ["Nord", 2026, "=0.05*2", 2024, "licences"],
+            ["Sud", 2026, "=0.05*3", "CRM", "licences"],
+        ],
+        cached={"C2": 0.1},  # C3 was never calculated
+    )
+    rows = read_rows(path)
+    nord = rows[0].scenario("row 2")
+    assert nord.assumptions.discount_rate == 0.1
+    assert nord.costs[0].label == "2024"  # a number in a text column is text
+    with pytest.raises(ScenarioError) as raised:
+        rows[1].scenario("scenarios.xlsx: row 3")
+    assert raised.value.message == (
+        "scenarios.xlsx: row 3: discount_rate: formula =0.05*3 without a calculated value; "
+        "open and save the file in Excel or LibreOffice"
+    )
+
+
+def test_a_value_under_no_column_name_is_an_error_for_its_row(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path, [["name", None, "start_year"], ["A", "oops", 2026], ["B", None, 2026]]
+    )
+    rows = read_rows(path)
+    with pytest.raises(ScenarioError) as raised:
+        rows[0].scenario("row 2")
+    assert raised.value.message == "row 2: column B: a value ('oops') under no column name"
+    assert rows[1].scenario("row 3").name == "B"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_written_sheet(tmp_path: Path) -> None:
+    scenario = DEMO.model_copy(
+        update={"assumptions": DEMO.assumptions.model_copy(update={"name": "=HYPERLINK(1)"})}
+    )
+    path = write_scenarios([scenario], tmp_path / "s.xlsx")
+    cell = openpyxl.load_workbook(path)["scenarios"]["A2"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
+    assert read_rows(path)[0].scenario("row 2") == scenario
+
+
+def test_written_files_are_reproducible(tmp_path: Path) -> None:
+    for suffix in (".csv", ".xlsx"):
+        a = write_scenarios([DEMO], tmp_path / f"a{suffix}").read_bytes()
+        b = write_scenarios([DEMO], tmp_path / f"b{suffix}").read_bytes()
+        assert a == b
+    assert (tmp_path / "a.csv").read_bytes().startswith("\ufeffname,".encode())
+
+
+def test_an_empty_sheet_to_fill(tmp_path: Path) -> None:
+    path = write_rows([], tmp_path / "to-fill.xlsx", columns=flat_columns(costs=5))
+    header = [c.value for c in openpyxl.load_workbook(path).active[1]]  # type: ignore[index]
+    assert header[: len(COLUMNS)] == list(COLUMNS) and "cost_5_years" in header
+    assert read_rows(path) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("nom,start_year\n".encode("cp1252") + "Société,2026\n".encode("cp1252"), "not UTF-8"),
+        (b"", "empty file"),
+        (b",,\nA,B,C\n", "row 1 must hold the column names"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(content)
+    with pytest.raises(ScenarioError, match=message):
+        read_rows(path)
+
+
+def test_other_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"a flat file is \.csv or \.xlsx, got '\.txt'"):
+        read_rows(tmp_path / "s.txt")
+    with pytest.raises(ScenarioError, match="no such file"):
+        read_rows(tmp_path / "missing.csv")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(ScenarioError, match="not a readable xlsx workbook"):
+        read_rows(tmp_path / "broken.xlsx")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_scenarios([DEMO], tmp_path / "s.csv")
+    before = path.read_bytes()
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(flat.os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        write_scenarios([DEMO, DEMO], path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]
