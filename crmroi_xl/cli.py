@@ -1,12 +1,15 @@
 """The ``crmroi`` command: a thin layer over the Python API.
 
 Each command parses its options, calls one public function and prints. Errors
-of the toolkit become one line on stderr and exit code 1; usage errors exit 2.
+of the toolkit and of the system (a folder that cannot be written) become one
+line on stderr and exit code 1; usage errors exit 2; Ctrl-C exits 130. An
+unexpected error is one line too, unless ``CRMROI_DEBUG`` is set.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -198,14 +201,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.Exit as done:
         return done.exit_code
-    except typer.Abort:
-        typer.echo("crmroi: aborted", err=True)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("crmroi: interrupted", err=True)
+        return 130
+    except OSError as error:  # a disk full, a folder that cannot be written...
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"crmroi: error: {where}{error.strerror or error}", err=True)
         return 1
-    except Exception as error:  # usage errors raised by the parser
-        handled = _usage_error(error)
-        if handled is None:
+    except Exception as error:
+        handled = _usage_error(error)  # usage errors raised by the parser
+        if handled is not None:
+            return handled
+        if os.environ.get("CRMROI_DEBUG"):
             raise
-        return handled
+        typer.echo(
+            f"crmroi: internal error: {type(error).__name__}: {error} "
+            "(set CRMROI_DEBUG=1 to see where)",
+            err=True,
+        )
+        return 1
     return 0
 
 

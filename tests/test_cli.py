@@ -159,3 +159,38 @@ def test_export_refuses_a_name_that_is_not_xlsx(
     )
     assert code == 1 and err.endswith("the workbook must end in .xlsx\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_writing_into_a_folder_that_does_not_exist_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "out.xlsx"
+    code, out, err = _run(capsys, "export", "examples/pme-20-postes.yaml", "-o", str(target))
+    assert (code, out) == (1, "")
+    assert err.startswith("crmroi: error: ") and "missing" in err and err.count("\n") == 1
+
+
+def test_writing_over_a_folder_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "taken.xlsx").mkdir()
+    code, _, err = _run(
+        capsys, "export", "examples/pme-20-postes.yaml", "-o", str(tmp_path / "taken.xlsx")
+    )
+    assert code == 1 and err.startswith("crmroi: error: ") and err.count("\n") == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.xlsx"]  # no temporary file left
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("crmroi_xl.cli.compute", broken)
+    code, _, err = _run(capsys, "compute", "examples/pme-20-postes.yaml")
+    assert code == 1
+    assert err == "crmroi: internal error: RuntimeError: boom (set CRMROI_DEBUG=1 to see where)\n"
+    monkeypatch.setenv("CRMROI_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["compute", "examples/pme-20-postes.yaml"])
