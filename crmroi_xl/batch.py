@@ -27,8 +27,6 @@ file, and running the same batch again writes the same bytes.
 from __future__ import annotations
 
 import json
-import tempfile
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -50,7 +48,8 @@ from .labels import Lang, label
 from .layout import HEADLINE, HEADLINE_EXTRA
 from .loader import SUFFIXES, load_scenario, scenario_from_data
 from .model import Scenario
-from .writer import export_workbook, number_formats, save_workbook
+from .skeleton import workbook_bytes
+from .writer import number_formats, save_workbook
 
 __all__ = [
     "MAX_STEM",
@@ -336,9 +335,6 @@ def file_names(
 
 # --- the work, in any process -----------------------------------------------------------
 
-#: export_workbook swaps an openpyxl function while it saves: one save at a time per process.
-_EXPORT_LOCK = threading.Lock()
-
 
 def export_data(data: Mapping[str, Any], lang: Lang | None = None) -> tuple[bytes, dict[str, Any]]:
     """Export one scenario given as plain data: the workbook's bytes and its results.
@@ -349,9 +345,7 @@ def export_data(data: Mapping[str, Any], lang: Lang | None = None) -> tuple[byte
     the currency.
     """
     scenario = Scenario.model_validate(data)
-    with _EXPORT_LOCK, tempfile.TemporaryDirectory(prefix="crmroi-batch-") as folder:
-        path = export_workbook(scenario, Path(folder) / "scenario.xlsx", lang=lang)
-        content = path.read_bytes()
+    content = workbook_bytes(scenario, lang=lang)  # in memory: no shared state, no lock
     results = compute(scenario)
     values: dict[str, Any] = {key: getattr(results, key) for key, _ in METRICS}
     values["currency"] = scenario.assumptions.currency

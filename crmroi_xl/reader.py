@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import types
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -180,10 +181,15 @@ def _check_prolog(path: Path, name: str, archive: zipfile.ZipFile) -> None:
             tail = chunk[-16:]
 
 
-def _load(path: Path, data_only: bool) -> Any:
-    """The workbook in read-only mode: sheets are streamed, never held whole."""
+def _load(path: Path, data_only: bool, files: ExitStack) -> Any:
+    """The workbook in read-only mode: sheets are streamed, never held whole.
+
+    The file is opened here and closed by ``files``, whatever openpyxl does when
+    it trips over a damaged part (it would leave its own handle open).
+    """
+    handle = files.enter_context(path.open("rb"))
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        return openpyxl.load_workbook(handle, read_only=True, data_only=data_only)
     except WorkbookError:
         raise
     except Exception as error:  # openpyxl raises many kinds on damaged files
@@ -255,8 +261,8 @@ def _kind(model: type[BaseModel], field: str) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, wb: Any, layout: Layout) -> None:
-        self.path, self.wb, self.layout = path, wb, layout
+    def __init__(self, path: Path, wb: Any, layout: Layout, files: ExitStack) -> None:
+        self.path, self.wb, self.layout, self.files = path, wb, layout, files
         self.lang = layout.lang
         self.problems = _Problems(str(path), layout.lang)
         self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
@@ -271,7 +277,7 @@ class _Reader:
         """The sheet's input area, streamed once: address -> cell (value, data type)."""
         key = (sheet, computed)
         if key not in self._grids:
-            wb = self.wb if not computed else _load(self.path, data_only=True)
+            wb = self.wb if not computed else _load(self.path, True, self.files)
             rows, cols = _extent(self.layout, sheet)
             grid = {}
             try:
@@ -498,19 +504,18 @@ def read_workbook(path: str | Path) -> Scenario:
     """
     path = Path(path)
     _check_archive(path)
-    wb = _load(path, data_only=False)
-    try:
-        lang = _language(path, wb.sheetnames)
-        layout = Layout(lang, _capacity(wb, Layout(lang), path))
-        return _Reader(path, wb, layout).scenario()
-    except CrmRoiError:
-        raise
-    except Exception as error:  # a damaged part openpyxl trips over: still one clear line
-        raise WorkbookError(
-            f"{path}: cannot be read as a workbook ({type(error).__name__}: {error})"
-        ) from None
-    finally:
-        wb.close()
+    with ExitStack() as files:
+        wb = _load(path, False, files)
+        try:
+            lang = _language(path, wb.sheetnames)
+            layout = Layout(lang, _capacity(wb, Layout(lang), path))
+            return _Reader(path, wb, layout, files).scenario()
+        except CrmRoiError:
+            raise
+        except Exception as error:  # a damaged part openpyxl trips over: still one clear line
+            raise WorkbookError(
+                f"{path}: cannot be read as a workbook ({type(error).__name__}: {error})"
+            ) from None
 
 
 def _extent(layout: Layout, sheet: str) -> tuple[int, int]:

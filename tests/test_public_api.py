@@ -22,6 +22,8 @@ MODULES = [
     "crmroi_xl.batch",
     "crmroi_xl.flat",
     "crmroi_xl.reader",
+    "crmroi_xl.writer",
+    "crmroi_xl.skeleton",
 ]
 
 

@@ -1,0 +1,509 @@
+"""The fast exporter: openpyxl builds each kind of workbook once, a scenario fills it in.
+
+An exported workbook is some 3 000 cells, styles, a theme, validations, names
+and charts, and nearly all of it is the same for every scenario of one
+language, table size and currency. Building and saving it with openpyxl cell
+by cell costs some 25 times what zipping its XML costs, so the exporter does
+that once per kind of workbook and keeps the result in memory:
+
+1. **The skeleton** -- per (language, table capacities, currency) --
+   :func:`~crmroi_xl.writer.build_workbook` builds the workbook of a stand-in
+   scenario; every place a scenario changes is then overwritten with a marker
+   (each input cell, each formula cell's cached value, the widths of the
+   columns that widen to their texts, the header rows' heights, the print
+   scale) and the workbook is saved by
+   :func:`~crmroi_xl.writer.write_package`, the reference path's own writer.
+   Each worksheet's XML is cut at the markers into static text and *slots*.
+2. **The package** -- per skeleton, horizon and number of marketing channels,
+   the only things the charts depend on -- the charts, drawings, their
+   relationships and the content types, written by openpyxl from
+   :func:`~crmroi_xl.charts.add_charts` on empty sheets of the same names
+   (a few milliseconds), and the order of the parts in the zip.
+3. **Per scenario** only the slots are rendered -- an input as openpyxl
+   writes it (inline strings escaped the same way, ``xml:space="preserve"``
+   where openpyxl sets it, floats with ``repr``), a cached value as
+   :func:`crmroi_xl.writer._write_cached` writes it, a width with the same
+   measuring functions the reference path calls -- each worksheet is one
+   ``str.join``, and the parts are zipped with the same fixed timestamps.
+
+The result is the workbook :func:`~crmroi_xl.writer.export_workbook_openpyxl`
+writes, byte for byte (``tests/test_fast_export.py`` checks it on the
+examples and on generated scenarios). Both caches are bounded
+(:func:`functools.lru_cache`) and hold only immutable values, so threads share
+them safely; a process pool fills one per worker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from io import BytesIO
+from operator import itemgetter
+from typing import Any
+from zipfile import ZIP_DEFLATED
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from .charts import add_charts
+from .engine import compute
+from .expected import CellValue, expected_values
+from .labels import Lang
+from .layout import SHEETS, Capacity, Formula, Layout
+from .model import Scenario
+from .writer import (
+    EXCEL_ERRORS,
+    TEXT_CAP,
+    _fit_width,
+    _FixedTimeZip,
+    _header_fit,
+    _height,
+    _input_cells,
+    _input_values,
+    _page_scale,
+    _pages,
+    _style_font,
+    _text_need,
+    build_workbook,
+    export_layout,
+    fitted_columns,
+    fixed_texts,
+    header_letters,
+    number_formats,
+    write_package,
+)
+
+__all__ = [
+    "Skeleton",
+    "cache_info",
+    "cached_xml",
+    "clear_caches",
+    "escape",
+    "input_xml",
+    "skeleton",
+    "workbook_bytes",
+]
+
+# Markers: private-use characters around a slot's index (inputs, cached values),
+# and numbers no real width, height or print scale reaches.
+_INPUT = "\ue000{}\ue001"
+_CACHED = "\ue002{}\ue003"
+_WIDTH, _HEIGHT, _SCALE = 900_000, 800_000, 700_000
+_SLOT = re.compile(
+    r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
+    r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
+    r'|(?P<cell><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="str">(?P<formula><f>[^<]*</f>)<v>'
+    r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
+    r'|(?P<dim> width="| ht="| scale=")(?P<n>[987][0-9]{5})"'
+    r"|(?P<drawing><drawing [^>]*/>)"
+)
+#: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# --- rendering a value as openpyxl writes it ------------------------------------------
+
+
+def escape(text: str) -> str:
+    """``text`` as lxml writes it in an element of an ASCII document: ``& < >`` as
+    entities, a carriage return and every non-ASCII character as a character
+    reference (quotes stay as they are in element text)."""
+    if _NOT_XML.search(text) is not None:
+        raise ValueError(f"All strings must be XML compatible: {text!r}")
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if text.isascii():
+        return text
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+_BLANK = ' t="n"></c>'
+
+
+def input_xml(value: Any) -> str:
+    """The end of an input cell's ``<c r=... s=...`` element, as openpyxl writes the
+    value ``build_workbook`` puts there (text always as an inline string)."""
+    if value is None:
+        return _BLANK
+    if isinstance(value, str):
+        value = value[:32767]  # openpyxl's check_string
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        if value == "":
+            return ' t="inlineStr"></c>'
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f' t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f' t="b"><v>{safe_string(value)}</v></c>'
+    if type(value) is float:
+        return f' t="n"><v>{value!r}</v></c>'  # writer._write_number: every digit
+    if isinstance(value, (int, float)):
+        return f' t="n"><v>{safe_string(value)}</v></c>'
+    raise TypeError(f"cannot write {value!r} in a cell")
+
+
+def cached_xml(value: CellValue | None) -> tuple[str, str]:
+    """The type attribute and the ``<v>`` text of a formula cell's cached value, as
+    :func:`crmroi_xl.writer._write_cached` writes them."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool):
+        return ' t="b"', str(int(value))
+    if isinstance(value, float):
+        return "", repr(value)
+    if isinstance(value, int):
+        return "", str(value)
+    if value in EXCEL_ERRORS:
+        return ' t="e"', value
+    return ' t="str"', escape(value)
+
+
+@lru_cache(maxsize=1024)
+def _cached_text(value: str) -> tuple[str, str]:
+    """:func:`cached_xml` of a text (a few labels: blank, ``#N/A``, Yes, ▲ ...)."""
+    return cached_xml(value)
+
+
+# --- the skeleton --------------------------------------------------------------------
+
+
+class _Layout(Layout):
+    """A layout whose formulas are listed once (:func:`expected_values` walks them
+    for every scenario)."""
+
+    @cached_property
+    def _formulas(self) -> tuple[Formula, ...]:
+        return tuple(super().formulas())
+
+    def formulas(self) -> Any:
+        return iter(self._formulas)
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """A column that widens to its texts, less the scenario's texts: what the
+    reference path's ``_table`` and ``_fit_header_row`` start from."""
+
+    letter: str
+    slot: int  # where its width goes
+    current: float  # the layout's width
+    need: float  # what its fixed texts need
+    inputs: tuple[int, ...]  # its input cells (indices of the input slots)
+    header: tuple[str, float, bool] | None  # header text, font size, bold
+
+
+@dataclass(frozen=True)
+class _TableGeometry:
+    """Column widths, header height and print scale of a table sheet."""
+
+    fitted: tuple[_Fitted, ...]
+    tallest: int  # lines of the tallest header among the other columns
+    height_slot: int
+    pages: tuple[tuple[str, ...], ...]  # columns of the printed pages (two-page tables)
+    widths: tuple[tuple[str, float | None], ...]  # the other page columns' widths
+    scale_slot: int | None
+
+    def render(self, inputs: Sequence[Any], out: list[str]) -> None:
+        """Write this table's widths, header height and scale in ``out``."""
+        tallest = self.tallest
+        widths = dict(self.widths)
+        for column in self.fitted:
+            texts = [str(inputs[i]) for i in column.inputs if inputs[i] is not None]
+            width = _fit_width(column.current, max(column.need, _text_need(texts)), TEXT_CAP)
+            if column.header is not None:
+                text, size, bold = column.header
+                width, lines = _header_fit(text, width, size, bold, 4)
+                tallest = max(tallest, lines)
+            widths[column.letter] = width
+            out[column.slot] = safe_string(width)
+        out[self.height_slot] = safe_string(_height(tallest))
+        if self.scale_slot is not None:
+            scale = _page_scale([[widths[c] for c in page] for page in self.pages])
+            out[self.scale_slot] = safe_string(scale)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A worksheet's XML: static text around the slots (``len(statics) == len(slots) + 1``)."""
+
+    statics: tuple[str, ...]
+    slots: tuple[int, ...]
+
+    def render(self, values: Sequence[str]) -> bytes:
+        parts: list[str] = [""] * (2 * len(self.statics) - 1)
+        parts[0::2] = self.statics
+        if len(self.slots) > 1:
+            parts[1::2] = itemgetter(*self.slots)(values)
+        elif self.slots:
+            parts[1] = values[self.slots[0]]
+        return "".join(parts).encode("ascii")
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A kind of workbook, saved once, with the slots a scenario fills."""
+
+    layout: _Layout
+    parts: dict[str, bytes]  # every part but the worksheets, as the skeleton saved them
+    sheets: dict[str, _Sheet]  # worksheet part name -> template
+    inputs: int  # input slots: 0 .. inputs - 1
+    formulas: int  # then a type attribute and a value per formula cell
+    geometry: tuple[_TableGeometry, ...]
+    drawing: int  # the channels sheet's <drawing> (there only when it has a chart)
+    drawing_xml: str
+    size: int  # slots in all
+
+    def values(self, scenario: Scenario, drawing: bool) -> list[str]:
+        """Every slot's text for ``scenario``."""
+        results = compute(scenario)
+        inputs = _input_values(self.layout, scenario, results)
+        cached = expected_values(self.layout, scenario, results)
+        if len(inputs) != self.inputs or len(cached) != self.formulas:
+            raise AssertionError("the scenario does not fit the skeleton's layout")
+        out = [_BLANK if value is None else input_xml(value) for value in inputs]
+        types, texts = [], []
+        for value in cached.values():
+            if type(value) is float:  # most of them
+                types.append("")
+                texts.append(repr(value))
+            else:
+                kind, text = _cached_text(value) if type(value) is str else cached_xml(value)
+                types.append(kind)
+                texts.append(text)
+        out += types
+        out += texts
+        out += [""] * (self.size - len(out))
+        for table in self.geometry:
+            table.render(inputs, out)
+        out[self.drawing] = self.drawing_xml if drawing else ""
+        return out
+
+
+class _Parts:
+    """What openpyxl's ExcelWriter writes, kept in order in memory (no zip)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes) -> None:
+        self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def write(self, filename: str, arcname: str) -> None:
+        with open(filename, "rb") as handle:
+            self.parts[arcname] = handle.read()
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+
+def _stand_in(currency: str, horizon: int = 3, channels: int = 1) -> Scenario:
+    """A scenario of ``horizon`` years and ``channels`` channels, in ``currency``."""
+    return Scenario.model_validate(
+        {
+            "assumptions": {"name": "skeleton", "currency": currency, "horizon_years": horizon},
+            "channels": [{"name": f"c{i}", "spend": 1} for i in range(channels)],
+        }
+    )
+
+
+def _sheet_part(key: str) -> str:
+    return f"xl/worksheets/sheet{list(SHEETS).index(key) + 1}.xml"
+
+
+@lru_cache(maxsize=16)
+def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
+    """The skeleton of the workbooks of one language, table size and currency."""
+    layout = _Layout(lang, capacity)
+    wb, _ = build_workbook(layout, _stand_in(currency), mode="native")
+    sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
+
+    positions = [where for where, _ in _input_cells(layout)]
+    assert len(set(positions)) == len(positions)
+    for i, (sheet, ref) in enumerate(positions):
+        cell = sheets[sheet][ref]
+        cell.value = _INPUT.format(i)
+        cell.data_type = "s"
+    formulas = list(layout.formulas())
+    cached: dict[tuple[str, str], CellValue] = {
+        (layout.sheet_name(f.sheet), f.ref): _CACHED.format(j) for j, f in enumerate(formulas)
+    }
+    assert len(cached) == len(formulas)
+    size = len(positions) + 2 * len(formulas)
+
+    geometry = []
+    markers: dict[int, int] = {}  # marker -> slot
+    for table in (layout.costs, layout.benefits, layout.kpis, layout.channels):
+        ws = sheets[table.sheet]
+        fitted = {table.letter(c.key): c for c in fitted_columns(table)}
+        tallest = 1
+        for letter in header_letters(table):
+            header = ws[f"{letter}{table.header_row}"]
+            if letter not in fitted and isinstance(header.value, str):
+                size_, bold = _style_font(header)
+                width = ws.column_dimensions[letter].width
+                tallest = max(tallest, _header_fit(header.value, width, size_, bold, 4)[1])
+        pages = tuple(tuple(page) for page in _pages(table)) if table.years_after else ()
+        widths = tuple(
+            (c, ws.column_dimensions[c].width)
+            for c in dict.fromkeys(sum(pages, ()))
+            if c not in fitted
+        )
+        columns = []
+        for letter, column in fitted.items():
+            header = ws[f"{letter}{table.header_row}"]
+            title = (header.value, *_style_font(header)) if isinstance(header.value, str) else None
+            cells = {table.cell(column.key, i) for i in range(table.capacity)}
+            inputs = tuple(
+                i for i, (s, ref) in enumerate(positions) if s == table.sheet and ref in cells
+            )
+            need = _text_need(fixed_texts(layout, table, column))
+            columns.append(_Fitted(letter, size, column.width, need, inputs, title))
+            markers[_WIDTH + size] = size
+            ws.column_dimensions[letter].width = _WIDTH + size
+            size += 1
+        height_slot = size
+        markers[_HEIGHT + size] = size
+        ws.row_dimensions[table.header_row].height = _HEIGHT + size
+        size += 1
+        scale_slot = None
+        if pages:
+            scale_slot = size
+            markers[_SCALE + size] = size
+            ws.page_setup.scale = _SCALE + size
+            size += 1
+        geometry.append(
+            _TableGeometry(tuple(columns), tallest, height_slot, pages, widths, scale_slot)
+        )
+    drawing = size
+    size += 1
+
+    collected = _Parts()
+    write_package(wb, collected, cached)
+    parts, templates, drawing_xml = {}, {}, ""
+    for name, data in collected.parts.items():
+        if not (name.startswith("xl/worksheets/sheet") and name.endswith(".xml")):
+            parts[name] = data
+            continue
+        statics: list[str] = []
+        slots: list[int] = []
+        text, start = data.decode("ascii"), 0
+        for m in _SLOT.finditer(text):
+            if m["input"]:
+                statics.append(text[start : m.start()] + m["input"])
+                slots.append(int(m["i"]))
+                start = m.end()
+            elif m["cell"]:
+                j = int(m["j"])
+                statics.append(text[start : m.start()] + m["cell"])
+                slots.append(len(positions) + j)
+                statics.append(">" + m["formula"] + "<v>")
+                slots.append(len(positions) + len(formulas) + j)
+                start = m.end() - len("</v></c>")
+            elif m["dim"]:
+                statics.append(text[start : m.start()] + m["dim"])
+                slots.append(markers.pop(int(m["n"])))
+                start = m.end() - 1
+            elif name == _sheet_part("channels"):
+                statics.append(text[start : m.start()])
+                slots.append(drawing)
+                drawing_xml = m["drawing"]
+                start = m.end()
+        statics.append(text[start:])
+        templates[name] = _Sheet(tuple(statics), tuple(slots))
+    if markers or not drawing_xml:
+        raise AssertionError("a marker was not found in the skeleton's XML")
+    if sorted(s for t in templates.values() for s in t.slots) != list(range(size)):
+        raise AssertionError("each slot must appear once in the skeleton's XML")
+    return Skeleton(
+        layout,
+        parts,
+        templates,
+        len(positions),
+        len(formulas),
+        tuple(geometry),
+        drawing,
+        drawing_xml,
+        size,
+    )
+
+
+# --- the package: parts in order, charts -------------------------------------------
+
+#: Parts that depend on the charts (the horizon, the number of channels).
+_CHART_PARTS = ("xl/charts/", "xl/drawings/", "xl/worksheets/_rels/", "[Content_Types].xml")
+
+
+@dataclass(frozen=True)
+class _Package:
+    """The parts of a workbook in zip order: bytes, or a worksheet template."""
+
+    skeleton: Skeleton
+    entries: tuple[tuple[str, bytes | _Sheet], ...]
+    drawing: bool  # the channels sheet has its chart
+
+
+@lru_cache(maxsize=256)
+def _package(
+    lang: Lang, capacity: Capacity, currency: str, horizon: int, channels: int
+) -> _Package:
+    """The skeleton's parts with the charts of ``horizon`` years and ``channels`` channels:
+    openpyxl writes the same charts on empty sheets of the same names."""
+    base = skeleton(lang, capacity, currency)
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in SHEETS}
+    formats = number_formats(lang, currency)
+    add_charts(base.layout, sheets, _stand_in(currency, horizon, channels), formats)
+    collected = _Parts()
+    write_package(wb, collected)
+    entries: list[tuple[str, bytes | _Sheet]] = []
+    for name, data in collected.parts.items():
+        if name in base.sheets:
+            entries.append((name, base.sheets[name]))
+        elif name.startswith(_CHART_PARTS):
+            entries.append((name, data))
+        else:
+            entries.append((name, base.parts[name]))
+    expected = {n for n in base.parts if not n.startswith(_CHART_PARTS)} | set(base.sheets)
+    if not expected <= {name for name, _ in entries}:
+        raise AssertionError("the charts' workbook lacks parts of the skeleton")
+    rels = _sheet_part("channels").replace("worksheets/", "worksheets/_rels/") + ".rels"
+    return _Package(base, tuple(entries), rels in collected.parts)
+
+
+def workbook_bytes(scenario: Scenario, *, lang: Lang | None = None) -> bytes:
+    """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes)."""
+    layout = export_layout(scenario, lang)
+    a = scenario.assumptions
+    package = _package(
+        layout.lang, layout.capacity, a.currency, a.horizon_years, len(scenario.channels)
+    )
+    values = package.skeleton.values(scenario, package.drawing)
+    buffer = BytesIO()
+    with _FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
+        for name, content in package.entries:
+            archive.writestr(
+                name, content.render(values) if isinstance(content, _Sheet) else content
+            )
+    return buffer.getvalue()
+
+
+def cache_info() -> dict[str, Any]:
+    """Hits and misses of the skeleton and package caches."""
+    return {"skeletons": skeleton.cache_info(), "packages": _package.cache_info()}
+
+
+def clear_caches() -> None:
+    """Forget every skeleton and package (the next export builds them again)."""
+    _package.cache_clear()
+    skeleton.cache_clear()
