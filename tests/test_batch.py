@@ -274,6 +274,28 @@ def test_a_big_batch_writes_every_good_scenario_and_reports_the_broken(big: Batc
     assert no_temporary_files(big.out_dir)
 
 
+@pytest.mark.parametrize(("kind", "jobs"), [("json", 1), ("jsonl", 2), ("xlsx", 2)])
+def test_big_batches_from_the_other_inputs_end_to_end(
+    inputs: dict[str, Path], tmp_path: Path, kind: str, jobs: int
+) -> None:
+    """The same few hundred scenarios, with their broken ones, from JSON, JSON Lines, xlsx."""
+    report = batch_export(inputs[kind], tmp_path / "out", jobs=jobs)
+    failed = [i for i in range(BIG) if broken_kind(i) is not None]
+    assert [e.index for e in report.failed] == failed
+    for entry in report.entries:
+        assert entry.place == _place(kind, entry.index)
+        broken = broken_kind(entry.index)
+        if broken is not None:
+            _, _, nested, flat = BREAKS[broken]
+            assert entry.error is not None
+            assert entry.error.startswith(nested if kind.startswith("json") else flat)
+            continue
+        assert entry.file is not None
+        scenario = Scenario.model_validate(good(entry.index))
+        assert defined_values(report.out_dir / entry.file, OUT_NAMES) == expected_out(scenario)
+    assert no_temporary_files(report.out_dir)
+
+
 def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> None:
     for entry in big.ok:
         scenario = Scenario.model_validate(good(entry.index))
