@@ -345,8 +345,8 @@ def export_data(data: Mapping[str, Any], lang: Lang | None = None) -> tuple[byte
     the currency.
     """
     scenario = Scenario.model_validate(data)
-    content = workbook_bytes(scenario, lang=lang)  # in memory: no shared state, no lock
     results = compute(scenario)
+    content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
     values: dict[str, Any] = {key: getattr(results, key) for key, _ in METRICS}
     values["currency"] = scenario.assumptions.currency
     return content, values

@@ -50,7 +50,7 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from .charts import add_charts
-from .engine import compute
+from .engine import Results, compute
 from .expected import CellValue, expected_values
 from .labels import Lang
 from .layout import SHEETS, Capacity, Formula, Layout
@@ -263,9 +263,11 @@ class Skeleton:
     drawing_xml: str
     size: int  # slots in all
 
-    def values(self, scenario: Scenario, drawing: bool) -> list[str]:
-        """Every slot's text for ``scenario``."""
-        results = compute(scenario)
+    def values(
+        self, scenario: Scenario, drawing: bool, results: Results | None = None
+    ) -> list[str]:
+        """Every slot's text for ``scenario`` (``results``: its computed results, if known)."""
+        results = results or compute(scenario)
         inputs = _input_values(self.layout, scenario, results)
         cached = expected_values(self.layout, scenario, results)
         if len(inputs) != self.inputs or len(cached) != self.formulas:
@@ -481,14 +483,19 @@ def _package(
     return _Package(base, tuple(entries), rels in collected.parts)
 
 
-def workbook_bytes(scenario: Scenario, *, lang: Lang | None = None) -> bytes:
-    """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes)."""
+def workbook_bytes(
+    scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
+) -> bytes:
+    """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes).
+
+    ``results``, when the caller already computed them, saves computing twice.
+    """
     layout = export_layout(scenario, lang)
     a = scenario.assumptions
     package = _package(
         layout.lang, layout.capacity, a.currency, a.horizon_years, len(scenario.channels)
     )
-    values = package.skeleton.values(scenario, package.drawing)
+    values = package.skeleton.values(scenario, package.drawing, results)
     buffer = BytesIO()
     with _FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
         for name, content in package.entries:
