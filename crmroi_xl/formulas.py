@@ -18,7 +18,6 @@ from .layout import (
     ADOPTION_CALC_ROW,
     ADOPTION_ROW,
     CHECKS,
-    CUSTOMERS,
     SUMMARY_ROWS,
     SUMMARY_T_ROW,
     YEARS,
@@ -418,7 +417,7 @@ def _summary(layout: Layout) -> Iterator[Formula]:
 
 def _headline(layout: Layout) -> Iterator[Formula]:
     s = layout.summary_span
-    net, cumulative = s("net_flow"), s("cumulative_flow")
+    net = s("net_flow")
     later_net = s("net_flow", first=1)
     first_net = layout.summary_cell("net_flow", 0)
     channels, row = layout.channels, layout.customers_calc_row
@@ -462,7 +461,6 @@ def _headline(layout: Layout) -> Iterator[Formula]:
             None,
         ),
     }
-    del cumulative
     from .layout import HEADLINE
 
     for _, hrow, key, fmt in HEADLINE:
@@ -549,7 +547,3 @@ def _checks(layout: Layout) -> Iterator[Formula]:
         style="output",
         fmt="text",
     )
-
-
-# Keep the customer-economics inputs documented next to the formulas that read them.
-_ = CUSTOMERS
