@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # udfs.py, unin
 
 import numpy_financial as npf
 import openpyxl
+from bench_batch import make_batch  # the same scenarios as the batch benchmark
 
 import crmroi_xl
 from crmroi_xl import compute, load_scenario
@@ -145,19 +146,6 @@ def export_section(scenario: Scenario, folder: Path, runs: int) -> dict[str, flo
 
 
 # --- batch --------------------------------------------------------------------------------
-
-
-def make_batch(folder: Path, count: int) -> Path:
-    """COUNT demo scenarios with varied names and seats (as benchmarks/bench_batch.py)."""
-    demo = load_scenario(DEMO_SCENARIO).model_dump(mode="json")
-    path = folder / "batch.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(count):
-            data = json.loads(json.dumps(demo))
-            data["assumptions"]["name"] = f"Agence n°{i + 1} — Île-de-France"
-            data["costs"][0]["seats"] = 10 + i % 40
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-    return path
 
 
 def _export_one(args: tuple[dict[str, Any], str]) -> int:
