@@ -14,7 +14,6 @@ XNPV / XIRR documentation examples.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import math
 import os
@@ -30,11 +29,11 @@ from typing import Any
 import numpy_financial as npf
 import openpyxl.utils
 import pytest
-import xlwings
 from xlwings import server
 
 import udfs
 from crmroi_xl import kpis, metrics
+from tests.excel import call
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,23 +73,6 @@ OPTIONAL = {
 
 
 # --- calling through xlwings -----------------------------------------------------------
-
-
-def call(name: str, *args: Any) -> Any:
-    """Call an Excel function as Excel does; return the single result cell."""
-    data = {
-        "func_name": name,
-        "args": list(args),
-        "version": xlwings.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "caller_address": "Sheet1!A1",
-        "culture_info_name": "en-US",
-        "date_format": "m/d/yyyy",
-    }
-    result = asyncio.run(server.custom_functions_call(data, udfs))
-    assert isinstance(result, list) and len(result) == 1 and len(result[0]) == 1, result
-    return result[0][0]
 
 
 def error(kind: str) -> dict[str, str]:
