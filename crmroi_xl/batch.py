@@ -27,6 +27,10 @@ file, and running the same batch again writes the same bytes.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -43,7 +47,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .engine import compute
 from .errors import CrmRoiError, InputError, ScenarioError
-from .flat import csv_bytes, read_rows, write_atomic
+from .files import remove_stale_temporaries, same_file, write_atomic
+from .flat import csv_bytes, read_rows
 from .labels import Lang, label
 from .layout import HEADLINE, HEADLINE_EXTRA
 from .loader import SUFFIXES, load_scenario, scenario_from_data
@@ -592,10 +597,18 @@ def batch_export(
     items = read_batch(source)
     if not items:
         raise ScenarioError(f"{source}: no scenario found")
+    given = Path(source) if Path(source).is_file() else None
+    for summary in (out / f"{SUMMARY_NAME}.xlsx", out / f"{SUMMARY_NAME}.csv"):
+        if given is not None and same_file(summary, given):
+            raise CrmRoiError(
+                f"{summary}: is the batch's input: the summary would replace it; "
+                "choose another --out-dir"
+            )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CrmRoiError(f"{out}: cannot create the folder ({error.strerror})") from None
+    remove_stale_temporaries(out)  # left by a batch that was killed
     names = file_names([item.name for item in items])
     valid = [item for item in items if item.scenario is not None]
     first = next((item.scenario for item in valid if item.scenario is not None), None)
@@ -611,7 +624,11 @@ def batch_export(
     if progress is not None:
         progress(done, total)
 
-    owned = ProcessPoolExecutor(jobs) if executor is None and jobs > 1 and valid else None
+    owned = (
+        ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(os.getpid(),))
+        if executor is None and jobs > 1 and valid
+        else None
+    )
     runner = executor or owned or _InProcess()
     window = 1 if isinstance(runner, _InProcess) else max(64, 4 * jobs)
     queue = iter(valid)
@@ -631,7 +648,7 @@ def batch_export(
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: pending[f].index):
                 item = pending.pop(future)
-                entries[item.index] = _finish(item, future, out, names[item.index])
+                entries[item.index] = _finish(item, future, out, names[item.index], given)
                 done += 1
                 if progress is not None:
                     progress(done, total)
@@ -659,13 +676,48 @@ def batch_export(
     return BatchReport(ordered, out, xlsx, csv_path)
 
 
+def _start_worker(parent: int) -> None:
+    """Set up a worker process: Ctrl-C is the parent's to handle (it cancels the
+    batch, then stops the workers), and a worker whose parent dies (``kill -9``)
+    exits instead of waiting forever for work."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    direct = os.getppid() == parent  # under forkserver the parent is the server
+
+    def alive() -> bool:
+        if direct:
+            return os.getppid() == parent
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def watch() -> None:
+        while alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    if direct or os.name == "posix":  # Windows' os.kill would stop the parent
+        threading.Thread(target=watch, name="crmroi-parent-watch", daemon=True).start()
+
+
 def _finish(
-    item: BatchItem, future: Future[tuple[bytes, dict[str, Any]]], out: Path, name: str | None
+    item: BatchItem,
+    future: Future[tuple[bytes, dict[str, Any]]],
+    out: Path,
+    name: str | None,
+    given: Path | None,
 ) -> BatchEntry:
     """Write one finished export; any failure becomes an error entry."""
     try:
         content, results = future.result()
         assert name is not None  # a valid scenario always has a name
+        if given is not None and same_file(out / name, given):
+            raise CrmRoiError(
+                f"{out / name}: is the batch's input: the workbook of this scenario would "
+                "replace it; rename the scenario or choose another --out-dir"
+            )
         write_atomic(out / name, content)
     except Exception as error:
         return BatchEntry(

@@ -21,13 +21,17 @@ from rich.progress import MofNCompleteColumn, Progress
 from .batch import batch_export
 from .engine import HEADLINE_KEYS, Results, compute
 from .errors import CrmRoiError
+from .files import same_file
 from .loader import DEMO_SCENARIO, load_scenario
 from .model import Scenario
 from .reader import read_workbook
 from .report import render
 from .writer import export_workbook, write_template
 
-__all__ = ["app", "main"]
+__all__ = ["INTERRUPTED", "app", "main"]
+
+#: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
+INTERRUPTED = 130
 
 app = typer.Typer(
     name="crmroi",
@@ -97,11 +101,25 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Workbook to 
 def export_command(
     scenario: ScenarioPath,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).", show_default=False)
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Workbook to write (.xlsx); an existing file is replaced.",
+            show_default=False,
+        ),
     ],
     lang: LangOption = None,
 ) -> None:
-    """Write a standalone workbook of a scenario (native Excel formulas, no Python needed)."""
+    """Write a standalone workbook of a scenario (native Excel formulas, no Python needed).
+
+    An existing OUT.xlsx is replaced, unless it is the scenario itself.
+    """
+    if same_file(scenario, output):
+        raise CrmRoiError(
+            f"{output}: is the input workbook: writing there would replace it; "
+            "give -o another file name"
+        )
     written = export_workbook(load_scenario(scenario), _xlsx(output), lang=lang)
     typer.echo(f"{written}")
 
@@ -194,7 +212,12 @@ def batch_command(
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        app(args=argv, prog_name="crmroi", standalone_mode=False)
+        # typer turns Ctrl-C into an exit code of 130 that it returns, not raises
+        code = app(args=argv, prog_name="crmroi", standalone_mode=False)
+        if code == INTERRUPTED:
+            raise KeyboardInterrupt
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
     except CrmRoiError as error:
         for line in error.message.splitlines():
             typer.echo(f"crmroi: error: {line}", err=True)
@@ -203,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         return done.exit_code
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("crmroi: interrupted", err=True)
-        return 130
+        return INTERRUPTED
     except OSError as error:  # a disk full, a folder that cannot be written...
         where = f"{error.filename}: " if error.filename else ""
         typer.echo(f"crmroi: error: {where}{error.strerror or error}", err=True)

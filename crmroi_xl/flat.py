@@ -39,9 +39,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
-import tempfile
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,6 +56,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import ScenarioError
+from .files import write_atomic
 from .loader import describe_error
 from .model import Scenario
 
@@ -76,7 +75,6 @@ __all__ = [
     "reference_markdown",
     "row_from_scenario",
     "scenario_from_row",
-    "write_atomic",
     "write_rows",
     "write_scenarios",
 ]
@@ -665,20 +663,6 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -20,8 +20,6 @@ both paths, so they cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -50,8 +48,8 @@ from openpyxl.xml.functions import Element, SubElement
 
 from .charts import add_charts
 from .engine import Results, compute
-from .errors import CrmRoiError
 from .expected import CellValue, expected_values
+from .files import atomic_path, write_atomic
 from .labels import Lang, label
 from .layout import (
     ADOPTION_ROW,
@@ -78,7 +76,6 @@ __all__ = [
     "export_workbook",
     "export_workbook_openpyxl",
     "save_workbook",
-    "write_bytes_atomic",
     "write_package",
     "write_template",
 ]
@@ -914,40 +911,12 @@ def write_package(
         ExcelWriter(wb, archive).write_data()
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[str]:
-    """A temporary file beside ``path`` that replaces it on success; on failure it is
-    removed and ``path`` is left as it was."""
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise CrmRoiError(f"{path}: cannot write in {path.parent} ({error.strerror})") from None
-    os.close(handle)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_bytes_atomic(path: str | Path, content: bytes) -> Path:
-    """Write ``content`` to ``path`` atomically (temporary file, then rename)."""
-    path = Path(path)
-    with _atomic(path) as temporary, open(temporary, "wb") as out:
-        out.write(content)
-    return path
-
-
 def save_workbook(
     wb: Workbook, path: str | Path, cached: dict[tuple[str, str], CellValue] | None = None
 ) -> Path:
     """Save atomically with fixed timestamps; a failure leaves no file and no change."""
     path = Path(path)
-    with _atomic(path) as temporary, _FixedTimeZip(temporary, "w", ZIP_DEFLATED) as archive:
+    with atomic_path(path) as temporary, _FixedTimeZip(temporary, "w", ZIP_DEFLATED) as archive:
         write_package(wb, archive, cached)
     return path
 
@@ -971,7 +940,7 @@ def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None =
     from .skeleton import workbook_bytes  # the fast path builds on this module
 
     content = workbook_bytes(scenario, lang=lang)
-    return write_bytes_atomic(path, content)
+    return write_atomic(path, content)
 
 
 def export_workbook_openpyxl(

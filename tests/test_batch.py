@@ -7,9 +7,14 @@ import copy
 import csv
 import doctest
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -683,3 +688,133 @@ def test_the_docs_list_every_summary_column() -> None:
     text = DOC.read_text(encoding="utf-8")
     for key, (fr, en) in SUMMARY_COLUMNS.items():
         assert f"| `{key}` | {fr if fr == en else f'{fr} / {en}'} |" in text, key
+
+
+# --- interruptions and inputs in the output folder -------------------------------------------
+
+
+def _interruptible(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """``crmroi ARGS`` in a process that Ctrl-C (SIGINT) reaches, even when the tests
+    themselves run where SIGINT is ignored (a background job)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from crmroi_xl.cli import main; sys.exit(main())",
+            *args,
+        ],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def _wait_for_files(folder: Path, count: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if folder.is_dir() and len(list(folder.glob("*.xlsx"))) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the batch did not start writing")
+
+
+@pytest.fixture(scope="module")
+def long_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("long")
+    lines = [json.dumps(good(i) | {"assumptions": {"name": f"S{i}"}}) for i in range(3000)]
+    (folder / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_and_leaves_a_summary_and_no_temporary_file(
+    long_batch: Path, jobs: str
+) -> None:
+    out = long_batch / f"out-{jobs}"
+    process = _interruptible(
+        ["batch", "batch.jsonl", "--out-dir", out.name, "--jobs", jobs], long_batch
+    )
+    _wait_for_files(out, 5, process)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stdout, stderr) == (130, "", "crmroi: interrupted\n")
+    assert no_temporary_files(out)
+    rows = list(csv.DictReader((out / "portfolio-summary.csv").read_text("utf-8-sig").splitlines()))
+    statuses = [row["status"] for row in rows]
+    assert len(rows) == 3000 and statuses[0] == "ok" and statuses[-1] == "cancelled"
+    written = {row["file"] for row in rows if row["status"] == "ok"}
+    assert written == {p.name for p in out.glob("*.xlsx")} - {"portfolio-summary.xlsx"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc")
+def test_killing_a_batch_stops_its_workers(long_batch: Path) -> None:
+    out = long_batch / "out-killed"
+    process = _interruptible(
+        ["batch", "batch.jsonl", "--out-dir", out.name, "--jobs", "2"], long_batch
+    )
+    _wait_for_files(out, 5, process)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    assert len(children) == 2
+    process.kill()
+    process.communicate()
+
+    def running(pid: str) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        return state != "Z"  # a zombie has exited
+
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if running(pid)]
+    # the next batch in that folder removes what the killed one left half-written
+    again = subprocess.run(
+        [sys.executable, "-m", "crmroi_xl.cli", "batch", "batch.jsonl", "--out-dir", out.name],
+        cwd=long_batch,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert no_temporary_files(out)
+
+
+def test_a_batch_never_writes_over_its_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "scenarios.xlsx"
+    rows = [
+        row_from_scenario(Scenario.model_validate(good(0))),
+        row_from_scenario(
+            Scenario.model_validate(good(1) | {"assumptions": {"name": "Scenarios"}})
+        ),
+    ]
+    write_rows(rows, source)
+    before = source.read_bytes()
+    assert main(["batch", str(source), "--out-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"crmroi: error: scenarios.xlsx: row 3: {source}: is the batch's input: the workbook "
+        "of this scenario would replace it; rename the scenario or choose another --out-dir"
+    )
+    assert source.read_bytes() == before
+    assert (tmp_path / "agence-ile-de-france.xlsx").is_file()
+
+
+def test_a_batch_whose_summary_would_replace_its_input_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "portfolio-summary.csv"
+    write_rows([row_from_scenario(Scenario.model_validate(good(0)))], source)
+    before = source.read_bytes()
+    assert main(["batch", str(source), "--out-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"crmroi: error: {source}: is the batch's input: the summary would replace it; "
+        "choose another --out-dir\n"
+    )
+    assert source.read_bytes() == before and list(tmp_path.iterdir()) == [source]

@@ -194,3 +194,22 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     monkeypatch.setenv("CRMROI_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
         main(["compute", "examples/pme-20-postes.yaml"])
+
+
+def test_export_refuses_to_write_over_its_own_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    workbook = tmp_path / "filled.xlsx"
+    assert main(["export", "examples/pme-20-postes.yaml", "-o", str(workbook)]) == 0
+    before = workbook.read_bytes()
+    capsys.readouterr()
+    code, out, err = _run(
+        capsys, "export", str(workbook), "-o", str(tmp_path / "." / "filled.xlsx")
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        f"crmroi: error: {tmp_path / '.' / 'filled.xlsx'}: is the input workbook: writing there "
+        "would replace it; give -o another file name\n"
+    )
+    assert workbook.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["filled.xlsx"]
