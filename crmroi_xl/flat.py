@@ -57,7 +57,7 @@ from pydantic.fields import FieldInfo
 
 from .errors import ScenarioError
 from .files import write_atomic
-from .loader import describe_error
+from .messages import describe_error
 from .model import Scenario
 
 __all__ = [

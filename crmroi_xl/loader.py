@@ -16,13 +16,12 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import ScenarioError
+from .messages import format_errors
 from .model import Scenario
 
 __all__ = [
     "DEMO_SCENARIO",
     "MAX_SCENARIO_BYTES",
-    "describe_error",
-    "format_errors",
     "load_scenario",
     "scenario_from_data",
 ]
@@ -96,48 +95,3 @@ def scenario_from_data(data: Any, *, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(format_errors(error, source)) from None
-
-
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """Dotted path of a pydantic error location: ``costs[0].seats``.
-
-    >>> field_path(("costs", 0, "seats"))
-    'costs[0].seats'
-    """
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(scenario)"
-
-
-def format_errors(error: ValidationError, source: str) -> str:
-    """One line per validation problem: ``source: field: what is wrong, got value``."""
-    lines = []
-    for item in error.errors(include_url=False):
-        lines.append(f"{source}: {field_path(item['loc'])}: {describe_error(item)}")
-    return "\n".join(lines)
-
-
-def describe_error(item: Any) -> str:
-    """What is wrong in one pydantic error item, in a few words, with the value found."""
-    kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
-    bounds = {
-        "greater_than_equal": ("must be >= {}", "ge"),
-        "greater_than": ("must be > {}", "gt"),
-        "less_than_equal": ("must be <= {}", "le"),
-        "less_than": ("must be < {}", "lt"),
-    }
-    if kind in bounds:
-        template, key = bounds[kind]
-        return f"{template.format(_number(ctx[key]))}, got {value!r}"
-    if kind == "missing":
-        return "required, missing"
-    if kind == "extra_forbidden":
-        return f"unknown field (value {value!r}); see `crmroi schema` for the fields"
-    if kind == "value_error":
-        return str(ctx.get("error", item["msg"]))
-    return f"{item['msg'][0].lower()}{item['msg'][1:]}, got {value!r}"
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

@@ -41,7 +41,7 @@ from .layout import (
     Layout,
     Table,
 )
-from .loader import field_path
+from .messages import field_path
 from .model import (
     Assumptions,
     BenefitLine,
