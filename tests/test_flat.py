@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
-from crmroi_xl import flat
-from crmroi_xl.errors import ScenarioError
+from crmroi_xl.errors import CrmRoiError, ScenarioError
 from crmroi_xl.flat import (
     COLUMNS,
     data_from_row,
@@ -427,8 +426,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(flat.os, "replace", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr("crmroi_xl.files.os.replace", disk_full)
+    with pytest.raises(
+        CrmRoiError, match=r"s\.csv: cannot be written \(No space left on device\)$"
+    ):
         write_scenarios([DEMO, DEMO], path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]
