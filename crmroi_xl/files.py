@@ -56,7 +56,7 @@ def _create_temporary(path: Path) -> Path:
 
 
 def _why(error: OSError) -> str:
-    return error.strerror or type(error).__name__
+    return error.strerror or str(error) or type(error).__name__
 
 
 @contextmanager
