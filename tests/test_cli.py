@@ -187,7 +187,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmroi_xl.cli.compute", broken)
+    monkeypatch.setattr("crmroi_xl.engine.compute", broken)
     code, _, err = _run(capsys, "compute", "examples/pme-20-postes.yaml")
     assert code == 1
     assert err == "crmroi: internal error: RuntimeError: boom (set CRMROI_DEBUG=1 to see where)\n"
