@@ -14,8 +14,8 @@ its Excel function (``udfs.py``) and one record here. Formulas refer to other
 results by their defined names (``Out_Total_Costs``), never by address; the
 yearly rows of the summary come from the layout.
 
->>> [h.name for h in HEADLINES][:4]
-['Out_ROI', 'Out_ROI_PV', 'Out_NPV', 'Out_IRR']
+>>> [h.name for h in HEADLINES][:2]
+['Out_ROI', 'Out_ROI_PV']
 >>> BY_KEY["roi"].title
 ('ROI', 'ROI')
 """

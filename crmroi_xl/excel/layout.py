@@ -14,8 +14,8 @@ workbook itself.
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
 ('Coûts', 'F6', 'P6')
->>> layout.names["Out_ROI"], layout.headline_cell("npv")
-(('summary', '$B$4'), 'B6')
+>>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
+(('summary', '$B$4'), 'C4')
 """
 
 from __future__ import annotations
