@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import metrics
 from .errors import CrmRoiError
 
 if TYPE_CHECKING:
@@ -102,6 +103,19 @@ HEADLINES: tuple[Headline, ...] = (
         ("même calcul sur les valeurs actualisées", "the same on present values"),
         lambda _: "=IF(Out_PV_Costs=0,NA(),(Out_PV_Benefits-Out_PV_Costs)/Out_PV_Costs)",
         lambda _: "=IF(Out_PV_Costs=0,NA(),CRM_ROI(Out_PV_Benefits,Out_PV_Costs))",
+    ),
+    Headline(
+        "bcr",
+        "Out_BCR",
+        ("Ratio bénéfices / coûts", "Benefit-cost ratio"),
+        "ratio",
+        (
+            "bénéfices actualisés / coûts actualisés ; > 1 : rentable",
+            "PV of benefits / PV of costs; above 1 pays",
+        ),
+        lambda _: "=IF(Out_PV_Costs=0,NA(),Out_PV_Benefits/Out_PV_Costs)",
+        lambda _: "=IF(Out_PV_Costs=0,NA(),CRM_BCR(Out_PV_Benefits,Out_PV_Costs))",
+        lambda results: metrics.bcr(results.pv_benefits, results.pv_costs),
     ),
     Headline(
         "npv",

@@ -32,6 +32,7 @@ __all__ = [
     "Values",
     "as_number",
     "as_numbers",
+    "bcr",
     "cac",
     "clv",
     "irr",
@@ -167,6 +168,47 @@ def roi(benefits: Values, costs: Values) -> float:
     """
     total_costs = sum_of(costs, "costs")
     return ratio(sum_of(benefits, "benefits") - total_costs, total_costs, "sum of costs")
+
+
+def bcr(benefits: Values, costs: Values) -> float:
+    r"""Benefit-cost ratio: benefits per unit of cost (the profitability index).
+
+    Parameters
+    ----------
+    benefits : float or iterable of float
+        Benefits in currency units (euros), summed; present values for the
+        usual discounted ratio.
+    costs : float or iterable of float
+        Costs in currency units (euros), summed the same way; must not sum to zero.
+
+    Returns
+    -------
+    float
+        The ratio (``1.5`` is 1.50 € of benefit per euro of cost); above 1 the
+        case pays, and ``bcr = roi + 1`` on the same figures.
+
+    Raises
+    ------
+    DivisionByZeroError
+        When the costs sum to zero (Excel: ``#DIV/0!``).
+
+    Notes
+    -----
+    .. math:: BCR = \frac{\sum benefits}{\sum costs}
+
+    Native Excel formula written by the exporter, on present values:
+    ``=IF(Out_PV_Costs=0,NA(),Out_PV_Benefits/Out_PV_Costs)``.
+
+    Examples
+    --------
+    The seeds' worked case: 200 000 EUR of benefits for 50 000 EUR of costs.
+
+    >>> bcr(200_000, 50_000)
+    4.0
+    >>> round(bcr([173_449.4, 0], [67_281.4]), 4)  # the SME example's present values
+    2.578
+    """
+    return ratio(sum_of(benefits, "benefits"), sum_of(costs, "costs"), "sum of costs")
 
 
 def roas(revenue: Values, ad_spend: Values) -> float:
