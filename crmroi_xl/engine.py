@@ -42,6 +42,7 @@ from . import kpis as kpi_functions
 from . import metrics
 from .errors import CrmRoiError
 from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
+from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
     "HEADLINE_KEYS",
@@ -136,6 +137,7 @@ class Results(_Frozen):
     kpis: list[KpiResult]
     channels: list[ChannelResult]
     undefined: dict[str, str]
+    sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
         """The headline metrics under the names DESIGN.md fixes."""
@@ -294,6 +296,11 @@ def compute(scenario: Scenario) -> Results:
         kpis=[_kpi(k) for k in scenario.kpis],
         channels=channels,
         undefined=undefined,
+        sensitivity=analyse(
+            LineTable.of(
+                scenario, [c.values for c in cost_lines], [b.values for b in benefit_lines]
+            )
+        ),
     )
 
 
