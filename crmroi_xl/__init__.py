@@ -40,7 +40,9 @@ from .kpis import (
 from .loader import load_scenario, scenario_from_data
 from .metrics import cac, clv, irr, npv, payback, roas, roi
 from .model import Scenario
+from .montecarlo import Simulation, simulate
 from .reader import read_workbook
+from .sensitivity import Sensitivity
 from .writer import export_workbook, write_template
 
 __version__ = "0.1.0"
@@ -55,6 +57,8 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
+    "Simulation",
     "WorkbookError",
     "__version__",
     "average_deal_value",
@@ -83,6 +87,7 @@ __all__ = [
     "roi",
     "sales_cycle_length",
     "scenario_from_data",
+    "simulate",
     "win_rate",
     "write_template",
 ]

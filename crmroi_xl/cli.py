@@ -24,8 +24,9 @@ from .errors import CrmRoiError
 from .files import same_file
 from .loader import DEMO_SCENARIO, load_scenario
 from .model import Scenario
+from .montecarlo import MAX_RUNS, MAX_SEED, MIN_RUNS, simulate
 from .reader import read_workbook
-from .report import render
+from .report import render, render_simulation
 from .writer import export_workbook, write_template
 
 __all__ = ["INTERRUPTED", "app", "main"]
@@ -72,6 +73,46 @@ def _results_json(results: Results) -> dict[str, object]:
     """The results with the headline keys DESIGN.md fixes first."""
     data = results.model_dump(mode="json")
     return {key: data.pop(key) for key in HEADLINE_KEYS} | data
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioPath,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs",
+            min=MIN_RUNS,
+            max=MAX_RUNS,
+            help="Runs (default: the scenario's simulation_runs, 10 000).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            max=MAX_SEED,
+            help="Seed of the random numbers (default: the scenario's simulation_seed, 0).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON (null where undefined).")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Monte Carlo over the lines' low/high ranges: NPV, ROI and payback percentiles.
+
+    The same scenario, runs and seed print the same output.
+    """
+    loaded = load_scenario(scenario)
+    result = simulate(loaded, runs=runs, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False))
+    else:
+        Console().print(render_simulation(result, lang or loaded.assumptions.language))
 
 
 @app.command("read")
