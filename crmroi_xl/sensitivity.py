@@ -51,7 +51,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from .model import BenefitLine, CostLine, Scenario
-from .variants import Array, Outcomes, evaluate, npv_rows
+from .variants import Array, Outcomes, evaluate, irr_rows, npv_rows
 
 __all__ = [
     "CASES",
@@ -147,13 +147,11 @@ class LineTable:
 
     def case(self, case: Case) -> Array:
         """Every line's multiplier in ``case``."""
-        return np.array(
-            [
-                case_multiplier(case, side, low, high)
-                for side, low, high in zip(self.sides, self.low, self.high, strict=True)
-            ],
-            dtype=float,
-        )
+        if case == "base":
+            return np.ones(self.low.size)
+        costs = np.array([side == "cost" for side in self.sides], dtype=bool)
+        hurt = case == "pessimistic"
+        return np.where(costs == hurt, self.high, self.low)
 
     def evaluate(self, multipliers: Array, *, with_irr: bool = True) -> Outcomes:
         """Flows and metrics of each row of multipliers (see :func:`variants.evaluate`)."""
@@ -215,42 +213,33 @@ def _number(value: float) -> float | None:
 
 
 def analyse(table: LineTable) -> Sensitivity:
-    """Cases, tornado and break-even of the lines in ``table`` (see the module docstring)."""
-    # the cases, with IRR; identical rows (no range anywhere) are solved once
-    rows = np.stack([table.case(case) for case in CASES])
-    unique, where = np.unique(rows, axis=0, return_inverse=True)
-    out = table.evaluate(unique)
-    assert out.irr is not None
+    """Cases, tornado and break-even of the lines in ``table`` (see the module docstring).
+
+    One evaluation of 3 + 2 x (lines with a range) variants: the three cases,
+    then each uncertain line alone at its low and at its high; the IRR is
+    solved for the cases only (once when no line has a range).
+    """
+    lines = np.flatnonzero(table.uncertain)
+    rows = np.ones((3 + 2 * lines.size, table.low.size))
+    rows[:3] = np.stack([table.case(case) for case in CASES])
+    bars = np.arange(lines.size)
+    rows[3 + 2 * bars, lines] = table.low[lines]
+    rows[4 + 2 * bars, lines] = table.high[lines]
+    out = table.evaluate(rows, with_irr=False)
+    irr = irr_rows(out.net_flow[:3] if lines.size else out.net_flow[1:2])
     cases = {
         case: CaseResult(
             npv=float(out.npv[k]),
             roi=_number(out.roi[k]),
-            irr=_number(out.irr[k]),
+            irr=_number(irr[k if lines.size else 0]),
             payback=_number(out.payback[k]),
         )
-        for case, k in zip(CASES, where.reshape(-1), strict=True)
+        for k, case in enumerate(CASES)
     }
-    base = out.costs[where.reshape(-1)[1]], out.benefits[where.reshape(-1)[1]]
-    pv_costs, pv_benefits = (float(v) for v in npv_rows(table.rate, np.stack(base)))
-    return Sensitivity(
-        cases=Cases(**cases),
-        tornado=_tornado(table),
-        breakeven=Breakeven(
-            benefits_factor=pv_costs / pv_benefits if pv_benefits else None,
-            costs_factor=pv_benefits / pv_costs if pv_costs else None,
-        ),
+    pv_costs, pv_benefits = (
+        float(v) for v in npv_rows(table.rate, np.stack([out.costs[1], out.benefits[1]]))
     )
-
-
-def _tornado(table: LineTable) -> list[TornadoBar]:
-    lines = np.flatnonzero(table.uncertain)
-    if not lines.size:
-        return []
-    rows = np.ones((2 * lines.size, table.low.size))
-    rows[2 * np.arange(lines.size), lines] = table.low[lines]
-    rows[2 * np.arange(lines.size) + 1, lines] = table.high[lines]
-    npv = table.evaluate(rows, with_irr=False).npv.reshape(-1, 2)
-    bars = [
+    tornado = [
         TornadoBar(
             label=table.labels[i],
             side=table.sides[i],
@@ -260,6 +249,13 @@ def _tornado(table: LineTable) -> list[TornadoBar]:
             high=float(table.high[i]),
             index=table.indexes[i],
         )
-        for i, (low, high) in zip(lines, npv, strict=True)
+        for i, (low, high) in zip(lines, out.npv[3:].reshape(-1, 2), strict=True)
     ]
-    return sorted(bars, key=lambda bar: -abs(bar.npv_high - bar.npv_low))
+    return Sensitivity(
+        cases=Cases(**cases),
+        tornado=sorted(tornado, key=lambda bar: -abs(bar.npv_high - bar.npv_low)),
+        breakeven=Breakeven(
+            benefits_factor=pv_costs / pv_benefits if pv_benefits else None,
+            costs_factor=pv_benefits / pv_costs if pv_costs else None,
+        ),
+    )

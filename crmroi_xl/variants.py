@@ -269,12 +269,12 @@ def _newton(flows: Array) -> Array:
     active = np.arange(flows.shape[0])
     rate = np.full(flows.shape[0], GUESS)
     backwards = -np.arange(flows.shape[1], dtype=float)
+    sums = np.stack([np.ones(flows.shape[1]), backwards], axis=1)  # value and t-weighted sum
     for _ in range(50):
-        discounted = flows * np.exp(np.multiply.outer(np.log1p(rate), backwards))
-        slope = (discounted @ backwards) / (1.0 + rate)
-        step = discounted.sum(axis=1) / slope
-        usable = np.isfinite(step) & np.isfinite(slope)
-        if not usable.all():
+        value, weighted = (flows * np.exp(np.multiply.outer(np.log1p(rate), backwards)) @ sums).T
+        slope = weighted / (1.0 + rate)
+        step = value / slope
+        if not (usable := np.isfinite(step + slope)).all():
             active, rate, step, flows = active[usable], rate[usable], step[usable], flows[usable]
         new_rate = rate - step
         while (outside := new_rate <= -1).any():  # stay in the domain: halve the step
