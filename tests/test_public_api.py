@@ -24,6 +24,10 @@ MODULES = [
     "crmroi_xl.reader",
     "crmroi_xl.writer",
     "crmroi_xl.skeleton",
+    "crmroi_xl.variants",
+    "crmroi_xl.sensitivity",
+    "crmroi_xl.montecarlo",
+    "crmroi_xl.report",
 ]
 
 
@@ -52,6 +56,7 @@ def test_the_design_contract_names_are_public() -> None:
         "payback",
         "clv",
         "cac",
+        "simulate",
     ]:
         assert name in crmroi_xl.__all__
 
@@ -76,8 +81,8 @@ def test_version_is_read_from_the_package() -> None:
 
 
 def test_metrics_module_is_pure() -> None:
-    """metrics.py and kpis.py import neither openpyxl, pydantic nor xlwings."""
-    for path in ["crmroi_xl/metrics.py", "crmroi_xl/kpis.py"]:
+    """metrics.py, kpis.py and the vectorised variants.py import neither openpyxl, pydantic nor xlwings."""
+    for path in ["crmroi_xl/metrics.py", "crmroi_xl/kpis.py", "crmroi_xl/variants.py"]:
         source = Path(path).read_text(encoding="utf-8")
         for heavy in ["openpyxl", "pydantic", "xlwings"]:
             assert f"import {heavy}" not in source and f"from {heavy}" not in source
