@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -218,6 +219,24 @@ def test_export_refuses_to_write_over_its_own_input(
 # --- sensitivity and simulate (issue 12) ------------------------------------------------
 
 
+@pytest.fixture
+def report_at_80_columns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., str]:
+    """Run a command on an 80-column terminal; its report holds ``expected`` and fits."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def report(expected: list[str], *args: str) -> str:
+        code, out, err = _run(capsys, *args)
+        assert (code, err) == (0, "")
+        for piece in expected:
+            assert piece in out.replace("\u202f", " ")
+        assert max(len(line) for line in out.splitlines()) <= 80
+        return out
+
+    return report
+
+
 def test_compute_json_has_the_sensitivity_after_the_headline(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -248,17 +267,11 @@ def test_compute_json_has_the_sensitivity_after_the_headline(
     ],
 )
 def test_compute_report_shows_the_cases_and_five_tornado_bars(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    lang: str,
-    expected: list[str],
+    report_at_80_columns: Callable[..., str], lang: str, expected: list[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    code, out, _ = _run(capsys, "compute", "examples/mid-size-risk-adjusted.yaml", "--lang", lang)
-    assert code == 0
-    for piece in expected:
-        assert piece in out
-    assert max(len(line) for line in out.splitlines()) <= 80
+    out = report_at_80_columns(
+        expected, "compute", "examples/mid-size-risk-adjusted.yaml", "--lang", lang
+    )
     tornado = out.split(expected[2], 1)[1]
     assert tornado.count("█") > 0
     bars = [line for line in tornado.splitlines() if "█" in line]
@@ -277,18 +290,9 @@ def test_compute_report_shows_the_cases_and_five_tornado_bars(
     ],
 )
 def test_simulate_prints_the_percentile_table_and_a_histogram(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    lang: str,
-    expected: list[str],
+    report_at_80_columns: Callable[..., str], lang: str, expected: list[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    code, out, err = _run(capsys, "simulate", "examples/pme-20-postes.yaml", "--lang", lang)
-    assert (code, err) == (0, "")
-    text = out.replace("\u202f", " ")
-    for piece in expected:
-        assert piece in text
-    assert max(len(line) for line in out.splitlines()) <= 80
+    out = report_at_80_columns(expected, "simulate", "examples/pme-20-postes.yaml", "--lang", lang)
     histogram = [line for line in out.splitlines() if "→" in line]
     assert len(histogram) == 12 and all("█" in line for line in histogram)
 
