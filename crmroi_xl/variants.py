@@ -55,16 +55,9 @@ Array = NDArray[np.float64]
 
 #: Excel's and :func:`crmroi_xl.metrics.irr`'s starting rate.
 GUESS = 0.1
-#: The grid :func:`crmroi_xl.metrics.irr` scans when Newton's method fails, and
+#: The grid metrics.irr scans when Newton's method fails (metrics.BRACKET_GRID), and
 #: its intervals in the order it tries them (nearest the guess first).
-_GRID = np.array(
-    [
-        *(-1 + 1e-12, -1 + 1e-9, -1 + 1e-6, -0.99999, -0.9999, -0.999, -0.99, -0.95, -0.9),
-        *(-0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2, -0.15, -0.1, -0.05, -0.02, 0.0, 0.02),
-        *(0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0),
-        *(50.0, 100.0, 1e3, 1e4, 1e6),
-    ]
-)
+_GRID = metrics.BRACKET_GRID
 _ORDER = np.array(
     sorted(
         range(len(_GRID) - 1),
