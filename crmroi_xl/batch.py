@@ -47,14 +47,15 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .engine import compute
 from .errors import CrmRoiError, InputError, ScenarioError
+from .excel.fast import workbook_bytes
+from .excel.package import save_workbook
+from .excel.styles import number_formats
 from .files import remove_stale_temporaries, same_file, write_atomic
 from .flat import csv_bytes, read_rows
+from .headline import HEADLINES
 from .labels import Lang, label
-from .layout import HEADLINE, HEADLINE_EXTRA
 from .loader import SUFFIXES, load_scenario, scenario_from_data
 from .model import Scenario
-from .skeleton import workbook_bytes
-from .writer import number_formats, save_workbook
 
 __all__ = [
     "MAX_STEM",
@@ -77,9 +78,7 @@ __all__ = [
 SUMMARY_NAME = "portfolio-summary"
 
 #: The results in the summary, with their number format: the workbooks' headline names.
-METRICS: tuple[tuple[str, str], ...] = tuple(
-    (key, fmt) for _, _, key, fmt in HEADLINE if key != "check"
-)
+METRICS: tuple[tuple[str, str], ...] = tuple((h.key, h.fmt) for h in HEADLINES if h.shown)
 
 #: Columns of the summary: key (the CSV header) -> (French, English) header of the workbook.
 SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
@@ -87,7 +86,7 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     "name": ("Scénario", "Scenario"),
     "status": ("Statut", "Status"),
     "file": ("Classeur", "Workbook"),
-    **{key: HEADLINE_EXTRA.get(key) or (label(key, "fr"), label(key, "en")) for key, _ in METRICS},
+    **{h.key: h.title for h in HEADLINES if h.shown},
     "currency": ("Devise", "Currency"),
     "error": ("Problème", "Problem"),
 }
@@ -352,7 +351,7 @@ def export_data(data: Mapping[str, Any], lang: Lang | None = None) -> tuple[byte
     scenario = Scenario.model_validate(data)
     results = compute(scenario)
     content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
-    values: dict[str, Any] = {key: getattr(results, key) for key, _ in METRICS}
+    values: dict[str, Any] = {h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown}
     values["currency"] = scenario.assumptions.currency
     return content, values
 

@@ -22,6 +22,7 @@ from .model import Scenario
 __all__ = [
     "DEMO_SCENARIO",
     "MAX_SCENARIO_BYTES",
+    "SUFFIXES",
     "load_scenario",
     "scenario_from_data",
 ]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -39,7 +39,11 @@ from pydantic import (
     model_validator,
 )
 
+from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver
+
 __all__ = [
+    "INDIRECT_CATEGORIES",
+    "KPI_DEFAULTS",
     "Assumptions",
     "BenefitCategory",
     "BenefitLine",
@@ -92,6 +96,14 @@ _XML_ILLEGAL = frozenset(
 )
 Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 MAX_HORIZON = 10
+
+
+if TYPE_CHECKING:
+    CostDriverKey = str
+    BenefitDriverKey = str
+else:  # the drivers' keys, from their records (an enum in the JSON schema)
+    CostDriverKey = Literal[tuple(d.key for d in COST_DRIVERS)]
+    BenefitDriverKey = Literal[tuple(d.key for d in BENEFIT_DRIVERS)]
 
 
 class _Model(BaseModel):
@@ -257,9 +269,7 @@ class CostLine(_Model):
         description="Direct or indirect cost; by default from the category."
     )
     one_off: Amount = Field(0.0, description="One-off amount in year 0.")
-    driver: Literal["amount", "seats", "hours"] = Field(
-        description="How the recurring yearly amount is formed."
-    )
+    driver: CostDriverKey = Field(description="How the recurring yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
     seats: Amount = Field(0.0, description="Number of seats (driver seats).")
     price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
@@ -287,20 +297,13 @@ class CostLine(_Model):
             except ValueError:
                 indirect = False  # the field's own validation reports the bad category
             data = _fill(data, "nature", "indirect" if indirect else "direct")
-            data = _fill(data, "driver", _infer_driver(data, COST_DRIVER_FIELDS))
+            data = _fill(data, "driver", _infer_driver(data, COST_DRIVERS))
         return data
 
     @model_validator(mode="after")
     def _one_driver(self) -> CostLine:
-        _check_driver_fields(self, COST_DRIVER_FIELDS)
+        _check_driver_fields(self, COST_DRIVERS)
         return self
-
-
-COST_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
-    "amount": ("amount_per_year",),
-    "seats": ("seats", "price_per_seat_month"),
-    "hours": ("hours_per_year", "hourly_rate"),
-}
 
 
 class BenefitLine(_Model):
@@ -315,9 +318,7 @@ class BenefitLine(_Model):
 
     label: Label = Field(description="What the benefit is, as the user words it.")
     category: BenefitCategory = Field(description="Benefit category.")
-    driver: Literal["amount", "sales", "hours"] = Field(
-        description="How the yearly amount is formed."
-    )
+    driver: BenefitDriverKey = Field(description="How the yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Amount per year (driver amount).")
     extra_sales_per_month: Amount = Field(0.0, description="Extra sales per month (driver sales).")
     average_deal_value: Amount = Field(0.0, description="Average value of a sale (driver sales).")
@@ -340,47 +341,42 @@ class BenefitLine(_Model):
     def _defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = _fill(data, "include_in_roi", data.get("category") != "intangible")
-            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVER_FIELDS))
+            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVERS))
         return data
 
     @model_validator(mode="after")
     def _one_driver(self) -> BenefitLine:
-        _check_driver_fields(self, BENEFIT_DRIVER_FIELDS)
-        if self.driver != "sales" and self.gross_margin != 1.0:
-            raise ValueError("gross_margin applies to the driver 'sales' only")
+        _check_driver_fields(self, BENEFIT_DRIVERS)
         if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
             raise ValueError("only intangible benefits can be left out of the ROI")
         return self
 
 
-BENEFIT_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
-    "amount": ("amount_per_year",),
-    "sales": ("extra_sales_per_month", "average_deal_value"),
-    "hours": ("hours_saved_per_year", "hourly_rate"),
-}
-
-
-def _infer_driver(data: dict[str, Any], drivers: dict[str, tuple[str, ...]]) -> str:
-    """The driver whose fields are given; ``amount`` when none or several are."""
-    given = [d for d, fields in drivers.items() if any(data.get(f) is not None for f in fields)]
+def _infer_driver(data: dict[str, Any], drivers: tuple[Driver, ...]) -> str:
+    """The driver whose defining fields are given; ``amount`` when none or several are."""
+    given = [d.key for d in drivers if any(data.get(f) is not None for f in d.defining)]
     return given[0] if len(given) == 1 else "amount"
 
 
-def _check_driver_fields(line: BaseModel, drivers: dict[str, tuple[str, ...]]) -> None:
+def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
     """A line's fields belong to its driver only (nothing silently ignored)."""
     driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
-    stray = [
-        f"{field} (driver '{other}')"
-        for other, fields in drivers.items()
-        if other != driver
-        for field in fields
-        if getattr(line, field)
-    ]
+    own = {f for d in drivers if d.key == driver for f in d.fields}
+    defaults = {name: info.default for name, info in type(line).model_fields.items()}
+
+    def given(field: str) -> bool:
+        return field not in own and getattr(line, field) != defaults[field]
+
+    stray = [f"{field} (driver '{d.key}')" for d in drivers for field in d.defining if given(field)]
     if stray:
         raise ValueError(
             f"the driver is '{driver}' but {', '.join(stray)} is given; "
             "a line has one driver: split it into two lines"
         )
+    for d in drivers:  # a detail of another driver, e.g. the margin of the driver 'sales'
+        for field in d.fields:
+            if given(field):
+                raise ValueError(f"{field} applies to the driver '{d.key}' only")
 
 
 class Kpi(_Model):

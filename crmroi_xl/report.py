@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .engine import Results
+from .headline import HEADLINES
 from .labels import Lang, label
 from .montecarlo import Simulation
 from .sensitivity import CASES
@@ -64,33 +65,25 @@ def render(results: Results, lang: Lang = "fr") -> Group:
 
 
 def _headline(r: Results, lang: Lang) -> Table:
+    """The headline results (:data:`crmroi_xl.headline.HEADLINES`), undefined ones with why."""
     table = Table(title=f"{r.name} — {label('headline', lang)}", show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     years, months = label("years_unit", lang), label("months_unit", lang)
-
-    def in_years(value: float) -> str:
-        return f"{number(value, lang)} {years}"
-
-    rows = [
-        ("roi", percent(r.roi, lang)),
-        ("roi_pv", percent(r.roi_pv, lang)),
-        ("npv", money(r.npv, lang, r.currency)),
-        ("irr", percent(r.irr, lang)),
-        ("payback", _or_dash(r.payback, in_years)),
-        ("payback_months", _or_dash(r.payback_months, lambda v: f"{number(v, lang, 1)} {months}")),
-        (
-            "discounted_payback",
-            _or_dash(r.discounted_payback, lambda v: f"{number(v, lang)} {years}"),
-        ),
-        ("roas", _or_dash(r.roas, lambda v: f"{number(v, lang)} x")),
-        ("clv", money(r.clv, lang, r.currency)),
-        ("cac", money(r.cac, lang, r.currency)),
-        ("clv_cac_ratio", _or_dash(r.clv_cac_ratio, lambda v: f"{number(v, lang)} x")),
-    ]
-    for key, text in rows:
-        why = r.undefined.get(key)
-        table.add_row(label(key, lang), f"— ({label(why, lang)})" if why and text == "—" else text)
+    shown: dict[str, Callable[[float], str]] = {
+        "pct1": lambda v: percent(v, lang),
+        "eur": lambda v: money(v, lang, r.currency),
+        "years": lambda v: f"{number(v, lang)} {years}",
+        "months": lambda v: f"{number(v, lang, 1)} {months}",
+        "ratio": lambda v: f"{number(v, lang)} x",
+    }
+    for h in HEADLINES:
+        if not h.shown:
+            continue
+        value, why = h.evaluate(r)
+        text = "—" if value is None else shown[h.fmt](value)
+        title = h.title[0] if lang == "fr" else h.title[1]
+        table.add_row(title, f"— ({label(why, lang)})" if why and value is None else text)
     return table
 
 

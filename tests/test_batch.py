@@ -39,10 +39,11 @@ from crmroi_xl.batch import (
 )
 from crmroi_xl.cli import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
+from crmroi_xl.excel.package import save_workbook
+from crmroi_xl.excel.styles import number_formats
 from crmroi_xl.flat import row_from_scenario, write_rows
-from crmroi_xl.layout import HEADLINE
+from crmroi_xl.headline import HEADLINES
 from crmroi_xl.model import Scenario
-from crmroi_xl.writer import number_formats, save_workbook
 
 from .spreadsheet import recalculate, same
 
@@ -59,7 +60,7 @@ NAMES = [
     "Продажи",
 ]
 BIG = 200
-OUT_NAMES = [name for name, *_ in HEADLINE if name != "Out_Check"]
+OUT_NAMES = [h.name for h in HEADLINES if h.shown]
 
 
 def good(i: int) -> dict[str, Any]:
@@ -197,10 +198,10 @@ def defined_values(path: Path, names: list[str]) -> dict[str, Any]:
 def expected_out(scenario: Scenario) -> dict[str, Any]:
     results = compute(scenario)
     values = {}
-    for name, _, key, _ in HEADLINE:
-        if name in OUT_NAMES:
-            value = getattr(results, key)
-            values[name] = "#N/A" if value is None else value
+    for h in HEADLINES:
+        if h.name in OUT_NAMES:
+            value = h.evaluate(results)[0]
+            values[h.name] = "#N/A" if value is None else value
     return values
 
 

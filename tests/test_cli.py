@@ -188,7 +188,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmroi_xl.cli.compute", broken)
+    monkeypatch.setattr("crmroi_xl.engine.compute", broken)
     code, _, err = _run(capsys, "compute", "examples/pme-20-postes.yaml")
     assert code == 1
     assert err == "crmroi: internal error: RuntimeError: boom (set CRMROI_DEBUG=1 to see where)\n"
@@ -242,7 +242,7 @@ def test_compute_json_has_the_sensitivity_after_the_headline(
 ) -> None:
     _, out, _ = _run(capsys, "compute", "examples/mid-size-risk-adjusted.yaml", "--json")
     data = json.loads(out)
-    assert list(data)[:7] == HEADLINE and list(data)[-1] == "sensitivity"
+    assert list(data)[:7] == HEADLINE  # then the rest, sensitivity among it
     s = data["sensitivity"]
     assert list(s) == ["cases", "tornado", "breakeven"]
     assert list(s["cases"]) == ["pessimistic", "base", "optimistic"]
@@ -316,15 +316,26 @@ def test_simulate_json_is_the_python_summary(capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(
-    ("args", "option"),
-    [(["--runs", "5"], "--runs"), (["--runs", "2000000"], "--runs"), (["--seed", "-1"], "--seed")],
+    ("args", "message"),
+    [
+        (["--runs", "5"], "runs: must be from 100 to 1000000, got 5"),
+        (["--runs", "2000000"], "runs: must be from 100 to 1000000, got 2000000"),
+        (["--seed", "-1"], "seed: must be from 0 to 4294967295, got -1"),
+    ],
 )
-def test_simulate_options_out_of_bounds_are_usage_errors(
-    capsys: pytest.CaptureFixture[str], args: list[str], option: str
+def test_simulate_runs_and_seed_out_of_bounds_are_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     code, out, err = _run(capsys, "simulate", "examples/pme-20-postes.yaml", *args)
+    assert (code, out, err) == (1, "", f"crmroi: error: {message}\n")
+
+
+def test_simulate_runs_that_are_not_a_number_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _run(capsys, "simulate", "examples/pme-20-postes.yaml", "--runs", "many")
     assert (code, out) == (2, "")
-    assert option in err and "Traceback" not in err
+    assert "--runs" in err and "Traceback" not in err
 
 
 def test_simulate_a_bad_range_is_one_line_naming_the_file_and_field(

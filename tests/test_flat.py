@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
 from crmroi_xl.errors import CrmRoiError, ScenarioError
+from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.flat import (
     COLUMNS,
     data_from_row,
@@ -34,7 +35,6 @@ from crmroi_xl.model import (
     Kpi,
     Scenario,
 )
-from crmroi_xl.writer import save_workbook
 
 from .strategies import scenarios
 

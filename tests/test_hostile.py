@@ -20,7 +20,7 @@ import pytest
 
 from crmroi_xl import WorkbookError, export_workbook, load_scenario, read_workbook
 from crmroi_xl.cli import main
-from crmroi_xl.layout import Layout
+from crmroi_xl.excel.layout import Layout
 from tests.ranges import without_ranges
 
 SECONDS = 10.0  # far above the ~0.1 s a refusal takes
