@@ -47,7 +47,8 @@ from numpy.typing import NDArray
 
 from .engine import compute
 from .errors import InputError
-from .model import Scenario
+from .fieldinfo import bounds
+from .model import Assumptions, Scenario
 from .sensitivity import LineTable
 from .variants import Array
 
@@ -68,8 +69,9 @@ __all__ = [
 PERT_LAMBDA = 4.0
 #: The percentiles the summary gives.
 PERCENTILES = (5, 10, 50, 90, 95)
-#: Bounds of ``runs`` and ``seed``: the scenario's own bounds (model.py).
-MIN_RUNS, MAX_RUNS, MAX_SEED = 100, 1_000_000, 2**32 - 1
+#: Bounds of ``runs`` and ``seed``: the scenario's own (model.py), read from the model.
+MIN_RUNS, MAX_RUNS = (int(b or 0) for b in bounds(Assumptions, "simulation_runs"))
+MAX_SEED = int(bounds(Assumptions, "simulation_seed")[1] or 0)
 #: Multipliers held in memory at once (runs x lines) -- about 16 MB.
 CHUNK_CELLS = 2_000_000
 
