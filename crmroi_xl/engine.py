@@ -43,6 +43,7 @@ from . import kpis as kpi_functions
 from .errors import CrmRoiError
 from .headline import JSON_FIRST
 from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
+from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
     "ChannelResult",
@@ -133,6 +134,7 @@ class Results(_Frozen):
     kpis: list[KpiResult]
     channels: list[ChannelResult]
     undefined: dict[str, str]
+    sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
         """The headline metrics under the names DESIGN.md fixes (``compute --json`` order)."""
@@ -283,6 +285,11 @@ def compute(scenario: Scenario) -> Results:
         kpis=[_kpi(k) for k in scenario.kpis],
         channels=channels,
         undefined=undefined,
+        sensitivity=analyse(
+            LineTable.of(
+                scenario, [c.values for c in cost_lines], [b.values for b in benefit_lines]
+            )
+        ),
     )
 
 
