@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .errors import CrmRoiError, WorkbookError
 from .excel.layout import LISTS, SHEETS, InputCell, Layout
@@ -38,8 +39,6 @@ from .labels import LABELS, Lang, label
 from .messages import field_path
 from .model import Assumptions, Scenario
 from .xlsx import (
-    MAX_FILE_BYTES,
-    MAX_UNZIPPED_BYTES,
     Cell,
     Xlsx,
     date_text,

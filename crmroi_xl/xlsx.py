@@ -8,18 +8,9 @@ of a sheet. Each cell comes back as a :class:`Cell`: its value, the type of that
 value, and for a formula its text (the value is then the one the spreadsheet
 saved for it, if any).
 
-What is checked before anything is parsed (the same checks whatever reads the
-file, so a bomb is refused with the same words everywhere):
-
-* the path is a regular file (not a FIFO, a device such as ``/dev/zero`` or a
-  folder) of at most :data:`MAX_FILE_BYTES`;
-* it is a zip archive (an Excel 97-2003 file or a password-protected workbook
-  is named as such); at most :data:`MAX_PARTS` parts, each at most
-  :data:`MAX_PART_BYTES` once unzipped, :data:`MAX_UNZIPPED_BYTES` in all, none
-  over 1 MB inflating more than :data:`MAX_RATIO` times; ``xl/workbook.xml``
-  is there;
-* no XML part declares a DOCTYPE or entities (no spreadsheet writes them;
-  entity bombs and external entities need them).
+Before anything is parsed, the file passes the checks of
+:mod:`crmroi_xl.archive` (a regular file, a sane zip, no bomb, no DOCTYPE),
+so a hostile file is refused with the same words whatever reads it.
 
 What is read, and how:
 
@@ -57,13 +48,10 @@ What is read, and how:
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
-import stat
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,16 +60,11 @@ from typing import IO, Any, Literal, NamedTuple
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from .archive import DAMAGE, damaged, open_archive
 from .errors import WorkbookError
-from .files import regular_size
 
 __all__ = [
-    "MAX_FILE_BYTES",
-    "MAX_PARTS",
-    "MAX_PART_BYTES",
-    "MAX_RATIO",
     "MAX_STYLE_ELEMENTS",
-    "MAX_UNZIPPED_BYTES",
     "Cell",
     "CellType",
     "Sheet",
@@ -93,23 +76,9 @@ __all__ = [
     "parse_area",
 ]
 
-#: A real workbook is well under a megabyte; these bounds refuse bombs early.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-MAX_PART_BYTES = 16 * 1024 * 1024  # one part once unzipped
-MAX_RATIO = 200  # unzipped / zipped size of one part (over 1 MB)
-MAX_PARTS = 500
 #: Elements of the stylesheet read at most to find the number format of a cell:
 #: far above what Excel can write (64 000 cell formats), far below a bomb.
 MAX_STYLE_ELEMENTS = 400_000
-SCAN_CHUNK = 256 * 1024  # XML parts are scanned for DOCTYPE/ENTITY by chunks of this size
-#: Parts up to SCAN_CHUNK are kept once unzipped for the scan, up to this in all,
-#: and parsed from there (the others are unzipped again as they are read).
-MAX_KEPT_BYTES = 4 * 1024 * 1024
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 files, encrypted workbooks
-#: An encrypted xlsx is an OLE2 file holding the zip in a stream of this name (as an
-#: OLE2 directory stores it), beside an ``EncryptionInfo`` stream.
-ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -250,117 +219,12 @@ def _is_date_format(format_id: int, custom: dict[int, str]) -> bool:
     return _DATE_LETTER.search(first) is not None
 
 
-# --- the archive ------------------------------------------------------------------------
+_XML_DAMAGE = (*DAMAGE, etree.LxmlError)
 
 
-def _refuse(path: Path, message: str) -> WorkbookError:
-    return WorkbookError(f"{path}: {message}")
-
-
-def _open_regular(path: Path) -> IO[bytes]:
-    """The file opened for reading, refused unless it is a regular file of at most
-    MAX_FILE_BYTES (checked before opening: a FIFO would block, a device never end;
-    and again on the open file, in case it was swapped meanwhile)."""
-    regular_size(path, MAX_FILE_BYTES, error=WorkbookError)
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise _refuse(path, f"cannot be read ({error.strerror or error})") from None
-    handle = os.fdopen(descriptor, "rb")
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        handle.close()
-        raise _refuse(path, "not a file: refused")
-    return handle
-
-
-def _not_a_zip(path: Path, handle: IO[bytes]) -> WorkbookError:
-    handle.seek(0)
-    if handle.read(len(OLE2_MAGIC)) != OLE2_MAGIC:
-        return _refuse(path, "not an xlsx workbook (not a zip archive)")
-    handle.seek(0)
-    tail = b""
-    while chunk := handle.read(SCAN_CHUNK):  # the file is at most MAX_FILE_BYTES
-        window = tail + chunk
-        if ENCRYPTED_PACKAGE in window:
-            return _refuse(
-                path,
-                "a password-protected workbook: remove the password in Excel (File > Info > "
-                "Protect Workbook > Encrypt with Password, then clear it), save, and try again",
-            )
-        tail = chunk[-len(ENCRYPTED_PACKAGE) :]
-    return _refuse(path, "an Excel 97-2003 (.xls) file: save it as .xlsx and try again")
-
-
-def _check_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, bytes]:
-    entries = archive.infolist()
-    if len(entries) > MAX_PARTS:
-        raise _refuse(path, f"{len(entries)} parts, too many for a workbook")
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > MAX_PART_BYTES:
-            raise _refuse(
-                path,
-                f"part {entry.filename} is {entry.file_size} bytes once unzipped, more than "
-                f"the {MAX_PART_BYTES} allowed",
-            )
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if ratio > MAX_RATIO and entry.file_size > 1024 * 1024:
-            raise _refuse(path, f"part {entry.filename} inflates {ratio:.0f} times (zip bomb?)")
-    if total > MAX_UNZIPPED_BYTES:
-        raise _refuse(
-            path, f"{total} bytes once unzipped, more than the {MAX_UNZIPPED_BYTES} allowed"
-        )
-    if "xl/workbook.xml" not in archive.NameToInfo:
-        raise _refuse(path, "not an xlsx workbook (no xl/workbook.xml)")
-    kept: dict[str, bytes] = {}
-    budget = MAX_KEPT_BYTES
-    for entry in entries:
-        if entry.filename.endswith((".xml", ".rels")):
-            with archive.open(entry) as part:  # read(n) inflates n bytes at most, whatever
-                chunks = iter(lambda: part.read(SCAN_CHUNK), b"")  # the entry claims
-                if entry.file_size <= min(SCAN_CHUNK, budget):
-                    content = b"".join(chunks)
-                    _check_prolog(path, entry.filename, [content])
-                    kept[entry.filename] = content
-                    budget -= len(content)
-                else:
-                    _check_prolog(path, entry.filename, chunks)
-    return kept
-
-
-def _check_prolog(path: Path, name: str, chunks: Iterable[bytes]) -> None:
-    """Refuse DTDs: no spreadsheet writes them; entity bombs and XXE need them.
-
-    The whole part is scanned in chunks (bounded memory): comments or spaces
-    may push a DOCTYPE far from the start.
-    """
-    tail = b""
-    for chunk in chunks:
-        window = tail + chunk
-        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-            raise _refuse(path, f"part {name} declares a DOCTYPE or entities: refused")
-        tail = chunk[-16:]
-
-
-# Errors that a damaged archive or part raises while it is read.
-_DAMAGE = (zipfile.BadZipFile, zlib.error, etree.LxmlError, EOFError, OSError, ValueError,
-           KeyError, IndexError, NotImplementedError, RuntimeError)  # fmt: skip
-
-
-@contextmanager
-def _damaged(path: Path, part: str | None = None) -> Iterator[None]:
-    """Any error a damaged file causes, as one line naming the file (and the part)."""
-    try:
-        yield
-    except WorkbookError:
-        raise
-    except _DAMAGE as error:
-        where = f"part {part} " if part else ""
-        message = str(error).splitlines()[0][:200] if str(error) else ""
-        raise _refuse(
-            path, f"{where}damaged or truncated workbook ({type(error).__name__}: {message})"
-        ) from None
+def _damaged(path: Path, part: str | None = None) -> Any:
+    """Errors of a damaged part, XML ones included, as one line (see archive.damaged)."""
+    return damaged(path, part, _XML_DAMAGE)
 
 
 def _events(source: IO[bytes], tag: str | None = None) -> Any:
@@ -389,8 +253,8 @@ def _forget(element: Any) -> None:
 
 @contextmanager
 def open_xlsx(path: str | Path) -> Iterator[Xlsx]:
-    """Check the file at ``path`` (see the module's docstring) and open it as an
-    :class:`Xlsx`, closed when the block ends.
+    """Check the file at ``path`` (:func:`crmroi_xl.archive.open_archive`) and open it
+    as an :class:`Xlsx`, closed when the block ends.
 
     Raises
     ------
@@ -398,26 +262,12 @@ def open_xlsx(path: str | Path) -> Iterator[Xlsx]:
         One line naming the file: not a regular file, too big, not an xlsx
         archive, a bomb, a damaged part.
     """
-    path = Path(path)
-    handle = _open_regular(path)
-    try:
-        with _damaged(path):
-            if not zipfile.is_zipfile(handle):
-                raise _not_a_zip(path, handle)
-            handle.seek(0)
-            archive = zipfile.ZipFile(handle)
+    with open_archive(path) as (archive, kept):
+        book = Xlsx(Path(path), archive, kept)
         try:
-            with _damaged(path):
-                kept = _check_parts(path, archive)
-            book = Xlsx(path, archive, kept)
-            try:
-                yield book
-            finally:
-                book.close()
+            yield book
         finally:
-            archive.close()
-    finally:
-        handle.close()
+            book.close()
 
 
 class Xlsx:
@@ -500,7 +350,7 @@ class Xlsx:
         for sheet in self.sheets:
             if sheet.name == name:
                 return sheet
-        raise _refuse(self.path, f"no sheet named {name!r}")
+        raise WorkbookError(f"{self.path}: no sheet named {name!r}")
 
     # --- cells --------------------------------------------------------------------------
     def cells(self, sheet: str, *, rows: int, columns: int) -> dict[str, Cell]:
@@ -523,7 +373,7 @@ class Xlsx:
         self, sheet: Sheet, max_row: int, max_column: int
     ) -> Iterator[tuple[int, list[tuple[str, int, Cell]]]]:
         if sheet.part is None or not self._has(sheet.part):
-            raise _refuse(self.path, f"sheet {sheet.name!r} has no part in the archive")
+            raise WorkbookError(f"{self.path}: sheet {sheet.name!r} has no part in the archive")
         formulas = _Formulas()
         with _damaged(self.path, sheet.part), self._open(sheet.part) as stream:
             number = 0
@@ -735,9 +585,8 @@ def _date_formats(path: Path, part: str, stream: IO[bytes]) -> Iterator[bool]:
     with stream:
         for seen, (_, element) in enumerate(_events(stream)):
             if seen >= MAX_STYLE_ELEMENTS:
-                raise _refuse(
-                    path,
-                    f"part {part} holds more than {MAX_STYLE_ELEMENTS} elements before the "
+                raise WorkbookError(
+                    f"{path}: part {part} holds more than {MAX_STYLE_ELEMENTS} elements before the "
                     "cell formats needed: not a stylesheet a spreadsheet writes",
                 )
             tag = element.tag

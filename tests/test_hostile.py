@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenario, read_workbook
+from crmroi_xl.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.cli import main
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.flat import read_rows, write_scenarios
-from crmroi_xl.xlsx import MAX_PART_BYTES, MAX_RATIO
 
 SECONDS = 10.0  # far above the ~0.1 s a refusal takes
 MEGABYTES = 64  # far below what inflating any bomb here would take
