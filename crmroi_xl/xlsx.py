@@ -16,13 +16,16 @@ What is read, and how:
 
 * XML is parsed by lxml without entity resolution, DTD or network, and
   without ``huge_tree``;
-* a sheet is streamed row by row and left as soon as the rows asked for are
-  read, so a sheet of 150 000 rows, or one cell at ``XFD1048576``, costs
-  nothing beyond the area asked for; ``<dimension>`` is never trusted;
-* sheets not asked for are never parsed; the shared strings are read only as
-  far as the cells read need them; of the stylesheet, only the cell formats'
-  number formats are read (to tell a date from a number), as far as the cells
-  read need them and at most :data:`MAX_STYLE_ELEMENTS` elements of it.
+* sheets not asked for are never parsed; of the stylesheet, only the cell
+  formats' number formats are read (to tell a date from a number), and only
+  when a number cell with a format is read;
+* a part the checks kept in memory (at most 256 kB) is parsed whole, in C,
+  which is fastest; a larger one is streamed and left as soon as what is
+  needed is read: a sheet down to the last row asked for (a sheet of 150 000
+  rows, or one cell at ``XFD1048576``, costs nothing beyond the area asked
+  for; ``<dimension>`` is never trusted), the shared strings up to the last
+  one used, the stylesheet up to the last cell format used and at most
+  :data:`MAX_STYLE_ELEMENTS` elements of it.
 
 >>> import io, zipfile, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.xlsx"
@@ -47,12 +50,11 @@ What is read, and how:
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -227,19 +229,25 @@ def _damaged(path: Path, part: str | None = None) -> Any:
     return damaged(path, part, _XML_DAMAGE)
 
 
+#: How every part is parsed: no entity resolution, DTD or network; no huge_tree.
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def _parser() -> Any:
+    """An lxml parser for a whole part (one per parse: lxml parsers are not thread-safe)."""
+    return etree.XMLParser(**_SAFE)
+
+
 def _events(source: IO[bytes], tag: str | None = None) -> Any:
-    """An lxml iterparse over ``source``: end events, no entities, DTD or network."""
-    return etree.iterparse(
-        source,
-        events=("end",),
-        tag=tag,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    """An lxml iterparse over ``source``, end events."""
+    return etree.iterparse(source, events=("end",), tag=tag, **_SAFE)
 
 
 def _forget(element: Any) -> None:
@@ -304,10 +312,18 @@ class Xlsx:
     def _has(self, part: str) -> bool:
         return part in self._archive.NameToInfo
 
-    def _open(self, part: str) -> IO[bytes]:
-        """A part to parse: from the bytes the checks kept, or unzipped as it is read."""
+    def _elements(self, part: str, tag: str | None = None) -> Iterator[Any]:
+        """The elements of a part (those named ``tag``, or all) in document order. A
+        part the checks kept (at most SCAN_CHUNK bytes) is parsed whole, in C; a
+        larger one is streamed, each element freed once the next is asked for."""
         kept = self._kept.get(part)
-        return io.BytesIO(kept) if kept is not None else self._archive.open(part)
+        if kept is not None:
+            yield from etree.fromstring(kept, _parser()).iter(tag)
+            return
+        with self._archive.open(part) as stream:
+            for _, element in _events(stream, tag):
+                yield element
+                _forget(element)
 
     def _relationships(
         self, part: str, folder: str
@@ -318,31 +334,27 @@ class Xlsx:
         by_kind: dict[str, str] = {}
         if not self._has(part):
             return by_id, by_kind
-        with self._open(part) as stream:
-            for _, element in _events(stream, _PACKAGE_RELS):
-                if element.get("TargetMode") != "External":
-                    target = element.get("Target") or ""
-                    joined = target if target.startswith("/") else f"/{folder}/{target}"
-                    resolved = posixpath.normpath(joined).lstrip("/")
-                    kind = (element.get("Type") or "").rsplit("/", 1)[-1]
-                    by_id[element.get("Id") or ""] = (resolved, kind)
-                    by_kind.setdefault(kind, resolved)
-                _forget(element)
+        for element in self._elements(part, _PACKAGE_RELS):
+            if element.get("TargetMode") != "External":
+                target = element.get("Target") or ""
+                joined = target if target.startswith("/") else f"/{folder}/{target}"
+                resolved = posixpath.normpath(joined).lstrip("/")
+                kind = (element.get("Type") or "").rsplit("/", 1)[-1]
+                by_id[element.get("Id") or ""] = (resolved, kind)
+                by_kind.setdefault(kind, resolved)
         return by_id, by_kind
 
     def _read_workbook(self, by_id: dict[str, tuple[str, str]]) -> None:
         sheets = []
-        with self._open("xl/workbook.xml") as stream:
-            for _, element in _events(stream):
-                tag = element.tag
-                if tag == f"{_MAIN}sheet":
-                    part, kind = by_id.get(element.get(_RELATIONSHIP) or "", (None, "unknown"))
-                    sheets.append(Sheet(element.get("name") or "", part, kind))
-                elif tag == f"{_MAIN}definedName" and element.get("localSheetId") is None:
-                    self.names[element.get("name") or ""] = element.text or ""
-                elif tag == f"{_MAIN}workbookPr":
-                    self.date1904 = element.get("date1904", "").lower() in ("1", "true")
-                _forget(element)
+        for element in self._elements("xl/workbook.xml"):
+            tag = element.tag
+            if tag == f"{_MAIN}sheet":
+                part, kind = by_id.get(element.get(_RELATIONSHIP) or "", (None, "unknown"))
+                sheets.append(Sheet(element.get("name") or "", part, kind))
+            elif tag == f"{_MAIN}definedName" and element.get("localSheetId") is None:
+                self.names[element.get("name") or ""] = element.text or ""
+            elif tag == f"{_MAIN}workbookPr":
+                self.date1904 = element.get("date1904", "").lower() in ("1", "true")
         self.sheets = tuple(sheets)
 
     def sheet(self, name: str) -> Sheet:
@@ -375,9 +387,10 @@ class Xlsx:
         if sheet.part is None or not self._has(sheet.part):
             raise WorkbookError(f"{self.path}: sheet {sheet.name!r} has no part in the archive")
         formulas = _Formulas()
-        with _damaged(self.path, sheet.part), self._open(sheet.part) as stream:
+        rows = self._elements(sheet.part, _ROW)
+        with _damaged(self.path, sheet.part), closing(rows):  # type: ignore[type-var]
             number = 0
-            for _, row in _events(stream, _ROW):
+            for row in rows:
                 spelled = row.get("r")
                 number = int(spelled) if spelled else number + 1
                 if number > max_row:
@@ -398,7 +411,6 @@ class Xlsx:
                     cell = self._cell(element, formulas, column, number)
                     if cell is not None:
                         found.append((address, column, cell))
-                _forget(row)
                 if found:
                     yield number, found
 
@@ -538,9 +550,7 @@ class _Formulas:
 class _Lazy:
     """A part read only as far as needed: ``get(i)`` parses it up to item ``i``."""
 
-    def __init__(
-        self, book: Xlsx, part: str, reader: Callable[[Path, str, IO[bytes]], Iterator[Any]]
-    ) -> None:
+    def __init__(self, book: Xlsx, part: str, reader: Callable[[Xlsx, str], Iterator[Any]]) -> None:
         self.book, self.part, self.reader = book, part, reader
         self.items: list[Any] = []
         self._source: Iterator[Any] | None = None
@@ -550,8 +560,7 @@ class _Lazy:
         if index >= len(self.items) and not self._done:
             with _damaged(self.book.path, self.part):
                 if self._source is None:
-                    stream = self.book._open(self.part)
-                    self._source = self.reader(self.book.path, self.part, stream)
+                    self._source = self.reader(self.book, self.part)
                 for item in self._source:
                     self.items.append(item)
                     if index < len(self.items):
@@ -567,33 +576,29 @@ class _Lazy:
             self._source.close()  # type: ignore[attr-defined]
 
 
-def _strings(path: Path, part: str, stream: IO[bytes]) -> Iterator[str]:
+def _strings(book: Xlsx, part: str) -> Iterator[str]:
     """The shared strings, in order (``x005F_`` unescaped as openpyxl does)."""
-    with stream:
-        for _, element in _events(stream, f"{_MAIN}si"):
-            yield _rich_text(element).replace("x005F_", "")
-            _forget(element)
+    for element in book._elements(part, f"{_MAIN}si"):
+        yield _rich_text(element).replace("x005F_", "")
 
 
-def _date_formats(path: Path, part: str, stream: IO[bytes]) -> Iterator[bool]:
+def _date_formats(book: Xlsx, part: str) -> Iterator[bool]:
     """For each cell format (``cellXfs/xf``) in order: whether it shows a date.
 
-    Every element is freed once read, and at most MAX_STYLE_ELEMENTS are read.
+    At most MAX_STYLE_ELEMENTS elements are read (each freed once read).
     """
     custom: dict[int, str] = {}
     cell_formats = f"{_MAIN}cellXfs"
-    with stream:
-        for seen, (_, element) in enumerate(_events(stream)):
-            if seen >= MAX_STYLE_ELEMENTS:
-                raise WorkbookError(
-                    f"{path}: part {part} holds more than {MAX_STYLE_ELEMENTS} elements before the "
-                    "cell formats needed: not a stylesheet a spreadsheet writes",
-                )
-            tag = element.tag
-            if tag == f"{_MAIN}numFmt":
-                custom[int(element.get("numFmtId") or -1)] = element.get("formatCode") or ""
-            elif tag == f"{_MAIN}xf":
-                parent = element.getparent()
-                if parent is not None and parent.tag == cell_formats:
-                    yield _is_date_format(int(element.get("numFmtId") or 0), custom)
-            _forget(element)
+    for seen, element in enumerate(book._elements(part)):
+        if seen >= MAX_STYLE_ELEMENTS:
+            raise WorkbookError(
+                f"{book.path}: part {part} holds more than {MAX_STYLE_ELEMENTS} elements "
+                "before the cell formats needed: not a stylesheet a spreadsheet writes"
+            )
+        tag = element.tag
+        if tag == f"{_MAIN}numFmt":
+            custom[int(element.get("numFmtId") or -1)] = element.get("formatCode") or ""
+        elif tag == f"{_MAIN}xf":
+            parent = element.getparent()
+            if parent is not None and parent.tag == cell_formats:
+                yield _is_date_format(int(element.get("numFmtId") or 0), custom)

@@ -20,6 +20,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROKEN = b"<row r='999'><c r='A999'><v>1</v></c></row><not xml"  # a parser fails here
+#: Parts over 256 kB are streamed (smaller ones, kept by the checks, are parsed whole).
+PADDING = b"<!--" + b" " * 300_000 + b"-->"
 
 
 def make_xlsx(
@@ -140,7 +142,8 @@ def test_addresses_may_be_left_out(tmp_path: Path) -> None:
 
 def test_a_sheet_is_read_no_further_than_asked(tmp_path: Path) -> None:
     """Damaged XML after the rows asked for is never parsed; rows() does reach it."""
-    rows = b"<row r='1'><c r='A1'><v>1</v></c><c r='Z1'><v>9</v></c></row>" + BROKEN
+    first = b"<row r='1'><c r='A1'><v>1</v></c><c r='Z1'><v>9</v></c></row>"
+    rows = first + b"<row r='50'><c r='A50'><v>2</v></c></row>" + PADDING + BROKEN
     path = make_xlsx(tmp_path / "b.xlsx", {"S": rows})
     with open_xlsx(path) as book:
         assert book.cells("S", rows=10, columns=3) == {"A1": Cell(1, "number")}
@@ -164,7 +167,7 @@ def test_the_dimension_is_not_trusted_and_rows_are_sparse(tmp_path: Path) -> Non
 def test_parts_not_needed_are_never_parsed(tmp_path: Path) -> None:
     """Broken shared strings past the ones used, a broken stylesheet, a broken sheet
     not asked for: reading the cells that need none of them works."""
-    strings = b"<si><t>kept</t></si><si><t>never read" + b"<broken" * 10
+    strings = b"<si><t>kept</t></si><si><t>never read</t></si>" + PADDING + b"<broken"
     sheets = {
         "S": b"<row r='1'><c r='A1' t='s'><v>0</v></c><c r='B1'><v>3</v></c></row>",
         "T": BROKEN,
@@ -178,7 +181,8 @@ def test_parts_not_needed_are_never_parsed(tmp_path: Path) -> None:
 
 
 def test_the_stylesheet_is_read_only_as_far_as_the_formats_used(tmp_path: Path) -> None:
-    styles = STYLES.replace(b"</cellXfs>", b"<xf numFmtId='0'/>" * 10 + b"</cellXfs><broken")
+    more = b"<xf numFmtId='0'/>" * 10
+    styles = STYLES.replace(b"</cellXfs>", more + PADDING + b"</cellXfs><broken")
     row = b"<row r='1'><c r='A1' s='2'><v>45292.5</v></c><c r='B1' s='12'><v>1</v></c></row>"
     path = make_xlsx(tmp_path / "s.xlsx", {"S": row}, styles=styles)
     with open_xlsx(path) as book:
