@@ -474,7 +474,7 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
     source = write_rows(rows, tmp_path / "scenarios.xlsx")
     wb = openpyxl.load_workbook(source)
     column = openpyxl.utils.get_column_letter(list(rows[0]).index("discount_rate") + 1)
-    wb.active[f"{column}3"] = "=0.04*2"  # type: ignore[index]  # never calculated
+    wb.active[f"{column}3"] = "=SUM(0.04,0.04)"  # type: ignore[index]  # a function: refused
     save_workbook(wb, source)
     report = batch_export(source, tmp_path / "out", lang="en")
     assert [(e.place, e.status) for e in report.entries] == [
@@ -484,8 +484,8 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
         ("row 5", "ok"),
     ]
     assert report.messages() == [
-        "scenarios.xlsx: row 3: discount_rate: formula =0.04*2 without a calculated value; "
-        "open and save the file in Excel or LibreOffice",
+        "scenarios.xlsx: row 3: discount_rate: formula =SUM(0.04,0.04) in an input cell: only "
+        "numbers, + - * / ^ % and parentheses are computed; type the value",
         "scenarios.xlsx: row 4: cost_1_seats: must be >= 0, got -3",
     ]
     assert report.entries[3].file == "con-scenario.xlsx"
