@@ -825,3 +825,22 @@ def test_a_batch_whose_summary_would_replace_its_input_writes_nothing(
         "choose another --out-dir\n"
     )
     assert source.read_bytes() == before and list(tmp_path.iterdir()) == [source]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to this process")
+def test_ctrl_c_during_a_batch_is_a_flag_the_loop_checks() -> None:
+    """A KeyboardInterrupt raised inside concurrent.futures' wait() leaves a future's lock
+    held and the shutdown hangs (seen under load); the batch turns the first Ctrl-C into
+    a flag checked between tasks, and a second one interrupts at once."""
+    from crmroi_xl.batch import interrupt_between_tasks
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # even in a background job
+    with interrupt_between_tasks() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert interrupted.is_set()  # no KeyboardInterrupt raised here
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's again
+    signal.signal(signal.SIGINT, before)
