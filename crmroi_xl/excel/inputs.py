@@ -5,7 +5,9 @@ Every input cell is listed once by the layout
 holds; the writers fill them from :func:`input_values`, the reader reads them
 back. A line fills only its driver's fields (the others stay blank), choices
 are shown in the workbook's language, and zero one-offs and growth rates stay
-blank, as a user would leave them.
+blank, as a user would leave them. The language cell holds the workbook's
+language (an export in English of a French scenario says ``en``), so a
+re-read or a re-export keeps it.
 
 >>> from crmroi_xl.excel.layout import Layout
 >>> layout = Layout("en")
@@ -73,9 +75,10 @@ def input_values(
             values.append(None if irr is None else float(f"{irr:.6g}"))
         elif section == "assumptions":
             field = rest[0]
-            values.append(
-                getattr(scenario.assumptions, field) if scenario else _template(field, layout)
-            )
+            if field == "language" or scenario is None:
+                values.append(_template(field, layout))
+            else:
+                values.append(getattr(scenario.assumptions, field))
         elif section == "adoption":
             t = rest[0]
             if scenario is None:
