@@ -60,7 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "days": ("jours", "days"),
     "hours": ("heures", "hours"),
     "years": ("ans", "years"),
-    "currency": ("€", "€"),
+    "currency": ("devise", "currency"),  # a workbook shows its currency's symbol
     "count": ("nombre", "count"),
     "points": ("points", "points"),
     # headline metrics

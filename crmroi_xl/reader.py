@@ -29,6 +29,7 @@ from openpyxl.utils import range_boundaries
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .currency import unit_symbols
 from .errors import CrmRoiError, WorkbookError
 from .excel.layout import ASSUMPTIONS, CUSTOMERS, LISTS, SHEETS, Layout
 from .excel.parts import YEARS, Capacity, Table
@@ -358,7 +359,9 @@ class _Reader:
             accepted: dict[str, str] = {}
             for code in LISTS[list_name]:
                 accepted[code.casefold()] = code
-                for text in LABELS.get(code, (code, code)):
+                # a money unit shows as its currency's symbol (€, $, CHF ...)
+                symbols = unit_symbols() if code == "currency" else ()
+                for text in (*LABELS.get(code, (code, code)), *symbols):
                     accepted.setdefault(text.casefold(), code)
             out[field] = accepted
         return out

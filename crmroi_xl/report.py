@@ -2,6 +2,8 @@
 
 >>> money(12171.3, "fr"), money(12171.3, "en")
 ('12\\u202f171\\u202f€', '€12,171')
+>>> money(-595793, "en", "USD"), money(595793, "fr", "CHF")
+('-$595,793', '595\\u202f793\\u202fCHF')
 >>> percent(3.0, "fr"), percent(0.2338, "en")
 ('300,0\\u202f%', '23.4%')
 """
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from rich.console import Group
 from rich.table import Table
 
+from .currency import amount, name
 from .engine import Results
 from .headline import HEADLINES
 from .labels import Lang, label
@@ -27,13 +30,13 @@ def _group(text: str, lang: Lang) -> str:
 
 
 def money(value: float | None, lang: Lang = "fr", currency: str = "EUR") -> str:
-    """An amount rounded to the unit, with the currency symbol where the language puts it."""
+    """An amount rounded to the unit, with the currency's symbol where the language puts
+    it (:mod:`crmroi_xl.currency`)."""
     if value is None:
         return "—"
-    symbol = "€" if currency == "EUR" else currency
     digits = _group(f"{abs(value):,.0f}", lang)
     sign = "-" if round(value) < 0 else ""
-    return f"{sign}{digits}{NARROW_NBSP}{symbol}" if lang == "fr" else f"{sign}{symbol}{digits}"
+    return sign + amount(digits, currency, lang, NARROW_NBSP if lang == "fr" else "\u00a0")
 
 
 def percent(value: float | None, lang: Lang = "fr") -> str:
@@ -89,8 +92,7 @@ def _or_dash(value: float | None, fmt: Callable[[float], str]) -> str:
 
 
 def _yearly(r: Results, lang: Lang) -> Table:
-    symbol = "€" if r.currency == "EUR" else r.currency
-    table = Table(title=f"{label('yearly_flows', lang)} ({symbol})")
+    table = Table(title=f"{label('yearly_flows', lang)} ({name(r.currency, lang)})")
     table.add_column(label("year", lang))
     for year in r.calendar_years:
         table.add_column(str(year), justify="right")

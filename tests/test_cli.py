@@ -222,7 +222,9 @@ def test_an_export_in_another_language_stays_in_that_language(
     """The language cell holds the workbook's language, not the scenario file's: a French
     scenario exported in English reads back in English and re-exports in English."""
     english = tmp_path / "x.xlsx"
-    code, _, _ = _run(capsys, "export", "examples/pme-20-postes.yaml", "-o", str(english), "--lang", "en")
+    code, _, _ = _run(
+        capsys, "export", "examples/pme-20-postes.yaml", "-o", str(english), "--lang", "en"
+    )
     assert code == 0
     code, out, _ = _run(capsys, "read", str(english), "--json")
     assert code == 0 and json.loads(out)["scenario"]["assumptions"]["language"] == "en"

@@ -297,7 +297,7 @@ def _sheet_part(key: str) -> str:
 @lru_cache(maxsize=16)
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
-    layout = Layout(lang, capacity)
+    layout = Layout(lang, capacity, currency)
     wb, _ = build_workbook(layout, _stand_in(currency), mode="native")
     sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
 

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from .. import drivers
 from ..fieldinfo import kind
-from ..labels import label
 from ..model import Assumptions
 from .layout import LINE_MODELS, Layout
 
@@ -43,7 +42,7 @@ def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
     """The cell value of one input column for one line (None = blank)."""
     value = getattr(line, key)
     if kind(LINE_MODELS[sheet], key) == "choice":
-        return label(str(getattr(value, "value", value)), layout.lang)
+        return layout.word(str(getattr(value, "value", value)))
     if isinstance(value, bool):
         return layout.yes_no(value)
     by_key = _DRIVERS.get(sheet)

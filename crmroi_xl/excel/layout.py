@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from .. import currency as currencies
 from .. import drivers
 from ..fieldinfo import Kind, bounds, kind
 from ..headline import HEADLINES
@@ -423,10 +424,12 @@ class InputCell(NamedTuple):
 
 @dataclass
 class Layout:
-    """The places of one workbook language and table size."""
+    """The places of one workbook language and table size, and the words of its
+    language and currency (the places do not depend on the currency)."""
 
     lang: Lang = "fr"
     capacity: Capacity = field(default_factory=Capacity)
+    currency: str = "EUR"  # ISO code of every amount
 
     # --- sheets -----------------------------------------------------------------------
     def sheet_name(self, key: str) -> str:
@@ -667,7 +670,27 @@ class Layout:
     # --- what a user reads ------------------------------------------------------------
     def choices(self, list_name: str) -> list[str]:
         """The values of a validation list in this language."""
-        return [label(key, self.lang) for key in LISTS[list_name]]
+        return [self.word(key) for key in LISTS[list_name]]
+
+    def word(self, key: str) -> str:
+        """The label of ``key`` in this language; the unit ``currency`` is the
+        workbook currency's symbol (``€``, ``$``, ``CHF``) when it has one.
+
+        >>> Layout("en", currency="USD").word("currency"), Layout("fr").word("days")
+        ('$', 'jours')
+        >>> Layout("fr", currency="SEK").word("currency")
+        'devise'
+        """
+        symbol = currencies.unit_symbol(self.currency) if key == "currency" else None
+        return symbol or label(key, self.lang)
+
+    def money_text(self, pair: Bilingual) -> str:
+        """A text of ``pair`` in this language whose ``{money}`` names the currency.
+
+        >>> Layout("en", currency="USD").money_text(("", "Amounts in {money}."))
+        'Amounts in US dollars.'
+        """
+        return self.text(pair).replace("{money}", currencies.name(self.currency, self.lang))
 
     def yes_no(self, value: bool) -> str:
         return label("yes" if value else "no", self.lang)

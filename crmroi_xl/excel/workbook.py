@@ -64,7 +64,8 @@ def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
     capacity = Capacity.for_counts(
         len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
     )
-    return Layout(lang or scenario.assumptions.language, capacity)
+    a = scenario.assumptions
+    return Layout(lang or a.language, capacity, a.currency)
 
 
 def build_workbook(
@@ -73,8 +74,7 @@ def build_workbook(
     """Build the workbook of ``layout``; with a scenario, its inputs and cached values
     (``(sheet title, address) -> value``)."""
     lang = layout.lang
-    currency = scenario.assumptions.currency if scenario else "EUR"
-    formats = number_formats(lang, currency)
+    formats = number_formats(lang, layout.currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for style in named_styles():

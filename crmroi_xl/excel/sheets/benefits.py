@@ -34,9 +34,9 @@ __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Bénéfices du CRM", "CRM benefits")
 NOTE: Bilingual = (
-    "Montants en euros par an, à partir de l'année 1 : montant, ou ventes × 12 × "
+    "Montants en {money} par an, à partir de l'année 1 : montant, ou ventes × 12 × "
     "valeur × marge, ou heures × coût horaire ; × adoption × (1 − risque).",
-    "Amounts in euros a year from year 1: amount, or sales × 12 × value × margin, "
+    "Amounts in {money} a year from year 1: amount, or sales × 12 × value × margin, "
     "or hours × hourly rate; × adoption × (1 − risk).",
 )
 TOTALS: tuple[Bilingual, ...] = (

@@ -28,9 +28,9 @@ TITLE: Bilingual = (
     "Marketing channels and customer economics",
 )
 NOTE: Bilingual = (
-    "Montants en euros par an. ROAS = revenu / dépenses ; ROI = (revenu × marge − "
+    "Montants en {money} par an. ROAS = revenu / dépenses ; ROI = (revenu × marge − "
     "dépenses) / dépenses ; CAC = dépenses / nouveaux clients.",
-    "Amounts in euros a year. ROAS = revenue / spend; ROI = (revenue × margin − "
+    "Amounts in {money} a year. ROAS = revenue / spend; ROI = (revenue × margin − "
     "spend) / spend; CAC = spend / new customers.",
 )
 TOTALS: tuple[Bilingual, ...] = (("Total des canaux", "All channels"),)

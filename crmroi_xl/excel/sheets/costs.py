@@ -35,9 +35,9 @@ __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Coûts du CRM", "CRM costs")
 NOTE: Bilingual = (
-    "Montants en euros hors taxes, positifs. Année 0 = ponctuel ; années 1 à N = "
+    "Montants en {money} hors taxes, positifs. Année 0 = ponctuel ; années 1 à N = "
     "récurrent : montant par an, ou postes × prix × 12, ou heures × coût horaire.",
-    "Amounts in euros excluding VAT, positive. Year 0 = one-off; years 1 to N = "
+    "Amounts in {money} excluding VAT, positive. Year 0 = one-off; years 1 to N = "
     "recurring: amount per year, or seats × price × 12, or hours × hourly rate.",
 )
 TOTALS: tuple[Bilingual, ...] = (

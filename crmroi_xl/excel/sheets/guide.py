@@ -80,10 +80,10 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
         "label",
         "Cellules jaunes à chiffres bleus = saisies ; cellules blanches = calculs ; cellules "
         "vertes = résultats ; fond rose = ligne ou contrôle à revoir (feuilles protégées sans "
-        "mot de passe). Montants en euros hors taxes, positifs ; un tiret signifie zéro.",
+        "mot de passe). Montants en {money} hors taxes, positifs ; un tiret signifie zéro.",
         "Yellow cells with blue figures = inputs; white cells = calculations; green cells = "
         "results; pink = a line or a check to review (sheets protected without a password). "
-        "Amounts in euros excluding VAT, positive; a dash means zero.",
+        "Amounts in {money} excluding VAT, positive; a dash means zero.",
     ),
     (
         "label",
@@ -146,7 +146,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     for style, french, english in _paragraphs():
         if style == "subtitle":
             row += 1
-        text = french_typography(french) if layout.lang == "fr" else english
+        text = layout.money_text((french_typography(french), english))
         yield Text("guide", f"{layout.guide_col}{row}", text, style)
         row += 1
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...labels import label
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import format_rule, rule
 from .tables import col, row_check, table_looks, table_texts
@@ -94,7 +93,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
-    """KPI values in their unit (percentages as %, amounts in euros) and coloured trends."""
+    """KPI values in their unit (percentages as %, amounts in the currency) and coloured trends."""
     table = layout.kpis
     table_looks(layout, table, ws, texts(layout))
     first, last = table.first_row, table.last_row
@@ -104,7 +103,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in ("before", "after", "change")
     )
     for ident, (unit_key, fmt) in enumerate((("percent", "pct"), ("currency", "eur")), 300):
-        shown = label(unit_key, layout.lang)
+        shown = layout.word(unit_key)
         test = f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
         ws.conditional_formatting.add(values, format_rule(test, formats[fmt], ident))
     trend = f"{table.letter('trend')}{first}:{table.letter('trend')}{last}"

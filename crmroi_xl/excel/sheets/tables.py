@@ -56,7 +56,7 @@ def table_texts(
 ) -> Iterator[Text]:
     """A table sheet's title and note, column headers, timeline and total labels."""
     yield Text(table.sheet, layout.title_cell, layout.text(title), "title")
-    yield Text(table.sheet, layout.note_cell, layout.text(note), "note")
+    yield Text(table.sheet, layout.note_cell, layout.money_text(note), "note")
     for column in table.columns:
         style = "header_calc" if column.computed else "header"
         yield Text(
