@@ -307,7 +307,6 @@ CUSTOMER_RESULTS: tuple[str, ...] = ("spend", "new", "clv", "cac", "clv_cac")
 SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
     "t": (("Année (t)", "Year (t)"), "int"),
     "calendar": (("Année civile", "Calendar year"), "year"),
-    "in_horizon": (("Dans l'horizon (1/0)", "Within the horizon (1/0)"), "int"),
     "costs": (("Coûts", "Costs"), "eur"),
     "direct_costs": (("  dont coûts directs", "  of which direct costs"), "eur"),
     "indirect_costs": (("  dont coûts indirects", "  of which indirect costs"), "eur"),
@@ -324,7 +323,7 @@ SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
         "years",
     ),
 }
-FIRST_HEADLINE_ROW = 4
+FIRST_HEADLINE_ROW = 4  # under the headline block's header row
 #: The headline block's columns: the result's title, its value, its help text.
 HEADLINE_COLUMNS = {"label": "A", "value": "B", "help": "C"}
 SUMMARY_FIRST_YEAR_COLUMN = 3  # C: the yearly block's year 0
@@ -530,6 +529,11 @@ class Layout:
         return f"{HEADLINE_COLUMNS[column]}{self.headline_row(key)}"
 
     @property
+    def headline_header_row(self) -> int:
+        """The headline block's header: result, value, what it is."""
+        return FIRST_HEADLINE_ROW - 1
+
+    @property
     def summary_t_row(self) -> int:
         """The yearly block's year-index row (its subtitle is on the row above)."""
         return FIRST_HEADLINE_ROW + len(HEADLINES) + 2
@@ -555,11 +559,6 @@ class Layout:
         """Where the ROAS chart sits: right of the channels table, one column apart."""
         table = self.channels
         return f"{column_letter(len(table.columns) + 3)}{table.header_row}"
-
-    @property
-    def payback_zero_cell(self) -> str:
-        """A hidden zero the charts' payback marker stands on, past the yearly columns."""
-        return f"{self.summary_col(YEARS[-1] + 1)}{self.headline_row('payback')}"
 
     # --- the checks ---------------------------------------------------------------------
     def check_row(self, key: str) -> int:

@@ -28,11 +28,11 @@ from ..labels import Lang
 from ..model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_setup
+from .cosmetics import print_area, print_setup
 from .inputs import input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, input_bounds, quote_sheet
 from .package import save_workbook
-from .parts import Capacity, CellValue, Mode, Table
+from .parts import YEARS, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
 from .styles import named_styles, number_formats
 
@@ -107,6 +107,12 @@ def build_workbook(
         ws = sheets[sheet.key]
         print_setup(ws, lang, one_page=sheet.one_page)
         sheet.looks(layout, ws, formats)
+    horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
+    for table in layout.tables:
+        if table.years_after:  # printed up to the horizon (the template: every year)
+            ws = sheets[table.sheet]
+            ws.print_area = print_area(table, horizon, ws.max_row)
+    sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
     add_charts(layout, sheets, scenario, formats)

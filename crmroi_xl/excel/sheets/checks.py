@@ -20,7 +20,7 @@ from ...labels import label
 from ...model import Assumptions
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import CHECK_COLUMNS, CHECKS
-from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -83,7 +83,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     def flags(table_key: str) -> str:
         return layout.ref(table_key, layout.table(table_key).span("check"))
 
-    last_cumulative = layout.ref("summary", layout.summary_cell("cumulative_flow", YEARS[-1]))
+    # the cumulative flow of the horizon's last year (later years are blank)
+    last_cumulative = f"INDEX({summary('cumulative_flow')},1,In_Horizon+1)"
     low_h, high_h = bounds(Assumptions, "horizon_years")
     low_r, high_r = bounds(Assumptions, "discount_rate")
     differences = {
@@ -93,7 +94,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             f"=ABS(SUM({total('costs', 1)})+SUM({total('costs', 2)})-SUM({total('costs', 0)}))"
         ),
         "npv_reconcile": f"=ABS(Out_NPV-SUM({summary('present_values')}))",
-        "cumulative_reconcile": f"=ABS({last_cumulative}-Out_Net_Benefit)",
+        "cumulative_reconcile": f"=IFERROR(ABS({last_cumulative}-Out_Net_Benefit),1)",
     }
     counts = {
         "name_given": '=IF(In_Name="",1,0)',
