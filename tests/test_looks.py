@@ -18,6 +18,7 @@ from crmroi_xl.model import Scenario
 from tests.spreadsheet import render_pdf
 
 PME = "examples/pme-20-postes.yaml"  # a 3-year case starting in 2026
+CHANNELS = "examples/marketing-channels.json"
 FOOTER = re.compile(r"^\s*(\S.*?)\s{2,}Page (\d+) (?:of|sur) (\d+)\s*$", re.MULTILINE)
 
 
@@ -45,6 +46,17 @@ def with_horizon_typed(path: Path, lang: Lang, horizon: int) -> Path:
     return out
 
 
+def without_first_margin(path: Path) -> Path:
+    """A copy of the channels' export whose first channel's margin a user cleared
+    (blank = 100 %); openpyxl rewrites it, charts aside."""
+    wb = openpyxl.load_workbook(path)
+    layout = Layout("en")
+    wb[layout.sheet_name("channels")][layout.channels.cell("gross_margin", 0)] = None
+    out = path.with_name("no-margin.xlsx")
+    wb.save(out)
+    return out
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """Pages printed by LibreOffice: the SME case in French and English, in US dollars,
@@ -59,6 +71,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         ),
     }
     paths["horizon 5"] = with_horizon_typed(paths["en"], "en", 5)
+    paths["channels"] = export_workbook(
+        load_scenario(CHANNELS), folder / "channels.xlsx", lang="en"
+    )
+    paths["no margin"] = without_first_margin(paths["channels"])
     pages = render_pdf(list(paths.values()), folder)
     return {key: pages[path] for key, path in paths.items()}
 
@@ -151,3 +167,56 @@ def test_the_costs_sheet_says_its_amounts_include_the_cost_risk(
     as the benefits' note says × (1 − benefit risk)."""
     note = " ".join(_page(printed, lang, "costs", lang).split())
     assert words in note
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_percent_kpi_changes_in_points(printed: dict[str, list[str]], lang: Lang) -> None:
+    """Retention from 82 % to 86 %: +4.0 pts (LibreOffice's locale gives the decimal mark)."""
+    kpis = _page(printed, lang, "kpis", lang)
+    retention = next(line for line in kpis.splitlines() if "tention" in line)
+    assert re.search(r"\+4[.,]0\s?pts", retention), retention
+
+
+def _total_line(printed: dict[str, list[str]], key: str) -> str:
+    channels = _page(printed, key, "channels")
+    return next(line for line in channels.splitlines() if line.strip().startswith("All channels"))
+
+
+def test_the_channels_total_row_has_its_roi_and_cac(printed: dict[str, list[str]]) -> None:
+    """Five channels, all at a 45 % margin: 210 000 spent, 806 000 of revenue, 5 850 new
+    customers (worked by hand: ROI (362 700 − 210 000) / 210 000 = 72.7 %, CAC 35.90)."""
+    line = _total_line(printed, "channels")
+    assert "72.7%" in line.split() and "€36" in line.split()
+    # the first channel's margin cleared: 100 % on its 412 000, so 412 000 + 45 % of the
+    # other 394 000 = 589 300 of margin, ROI (589 300 − 210 000) / 210 000 = 180.6 %
+    assert "180.6%" in _total_line(printed, "no margin").split()
+
+
+def test_revenue_at_full_margin_is_a_point_to_review(printed: dict[str, list[str]]) -> None:
+    """The SME's extra sales count at 100 % margin: flagged, the master check still OK."""
+    checks = _page(printed, "en", "checks")
+    flag = next(line for line in checks.splitlines() if "Revenue counted at 100 % margin" in line)
+    assert flag.split()[-3:] == ["1", "0", "REVIEW"]
+    assert "Master check" in checks and "ERROR" not in checks
+    assert "OK" in _page(printed, "en", "summary").split()
+    checks = _page(printed, "channels", "checks")  # the channels case gives its margins
+    flag = next(line for line in checks.splitlines() if "Revenue counted at 100 % margin" in line)
+    assert flag.split()[-3:] == ["0", "1", "OK"]
+
+
+def test_the_irr_start_is_an_advanced_setting_not_an_input(printed: dict[str, list[str]]) -> None:
+    assumptions = _page(printed, "en", "assumptions")
+    assert "Advanced, optional: starting point of the IRR calculation" in assumptions
+
+
+def test_one_off_lines_leave_their_amount_per_year_blank(tmp_path: Path) -> None:
+    path = export_workbook(load_scenario(PME), tmp_path / "x.xlsx", lang="en")
+    costs = openpyxl.load_workbook(path)[Layout("en").sheet_name("costs")]
+    table = Layout("en").costs
+    one_off = [i for i in range(6) if costs[table.cell("one_off", i)].value]
+    assert one_off == [1, 2, 3]
+    assert [costs[table.cell("amount_per_year", i)].value for i in one_off] == [None] * 3
+    assert costs[table.cell("amount_per_year", 5)].value == 7000  # a yearly amount stays
+    irr = openpyxl.load_workbook(path)[Layout("en").sheet_name("assumptions")]
+    cell = irr[f"B{Layout('en').irr_guess_row}"]
+    assert cell.style == "advanced" and cell.fill.fgColor.rgb != "00FFF2CC"

@@ -33,7 +33,8 @@ __all__ = ["input_values"]
 
 #: The fields of each line table that belong to a driver (blank unless the line's).
 _DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
-_BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth")
+#: Blank when zero: a one-off-only line has no amount per year, rather than a dash.
+_BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth", "amount_per_year")
 #: Assumptions the template leaves for the user (the rest show the model's defaults).
 _NO_TEMPLATE_DEFAULT = ("name", "start_year")
 
@@ -47,7 +48,9 @@ def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
         return layout.yes_no(value)
     by_key = _DRIVERS.get(sheet)
     if by_key is not None and any(key in d.fields for d in by_key.values()):
-        return value if key in by_key[line.driver].fields else None
+        if key not in by_key[line.driver].fields:
+            return None
+        return None if value == 0 and key in _BLANK_IF_ZERO else value
     if value == 0 and key in _BLANK_IF_ZERO:
         return None
     return value

@@ -52,6 +52,7 @@ __all__ = [
     "CONSTANT_COLUMNS",
     "CUSTOMERS",
     "CUSTOMER_RESULTS",
+    "IRR_GUESS_NOTE",
     "IRR_GUESS_TITLE",
     "KPI_DEFAULT_COLUMNS",
     "LINE_MODELS",
@@ -59,6 +60,7 @@ __all__ = [
     "LIST_COLUMNS",
     "SHEETS",
     "SUMMARY_ROWS",
+    "WARNINGS",
     "Assumption",
     "InputCell",
     "Layout",
@@ -130,12 +132,17 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
 FIRST_ASSUMPTION_ROW = 4
 #: Choice lists of the assumptions that have one.
 ASSUMPTION_CHOICES = {"language": "List_Languages"}
-#: A spreadsheet-only input below the assumptions: where the spreadsheet's IRR
+#: A spreadsheet-only setting below the assumptions: where the spreadsheet's IRR
 #: (Newton's method) starts. The exporter fills in the engine's IRR so Excel and
-#: LibreOffice converge where their default start (10 %) fails; not part of the scenario.
+#: LibreOffice converge where their default start (10 %) fails; not part of the
+#: scenario, and shown as an advanced setting, not as one of the yellow inputs.
 IRR_GUESS_TITLE: Bilingual = (
-    "Point de départ du calcul du TRI (facultatif)",
-    "Starting point of the IRR calculation (optional)",
+    "Avancé, facultatif : point de départ du calcul du TRI",
+    "Advanced, optional: starting point of the IRR calculation",
+)
+IRR_GUESS_NOTE: Bilingual = (
+    "Rempli par l'export ; à laisser tel quel (vide = 10 %).",
+    "Filled in by the export; leave it as it is (blank = 10%).",
 )
 
 YES_NO = "List_YesNo"
@@ -356,6 +363,8 @@ CHECKS: tuple[tuple[str, Bilingual], ...] = (
         ),
     ),
 )
+#: Points to review, under the master check (they do not fail it): (key, label key).
+WARNINGS: tuple[tuple[str, str], ...] = (("full_margin", "full_margin_revenue"),)
 #: The checks sheet's columns: the check, its value, passed (1/0), its status.
 CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "title": ("A", ("Contrôle", "Check")),
@@ -401,6 +410,8 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("MonthsPerYear", 12),
     ("Tolerance", 0.005),
     ("IrrDefaultGuess", 0.1),
+    ("PointsPerFraction", 100),
+    ("Lbl_Percent", "percent"),
     ("Lbl_Direct", "direct"),
     ("Lbl_Indirect", "indirect"),
     ("Lbl_Yes", "yes"),
@@ -408,6 +419,7 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("Lbl_Intangible", "intangible"),
     ("Lbl_OK", "ok"),
     ("Lbl_Error", "error"),
+    ("Lbl_Review", "review"),
 )
 
 
@@ -419,6 +431,7 @@ class InputCell(NamedTuple):
     fmt: str  # number-format key
     kind: Kind | None  # what the model expects (None: spreadsheet-only, the IRR start)
     where: tuple[Any, ...]  # ("assumptions", field), ("adoption", t), ("costs", i, field) ...
+    style: str = "input"  # "advanced": an optional setting, not one of the yellow inputs
 
 
 @dataclass
@@ -579,6 +592,16 @@ class Layout:
     def master_check_row(self) -> int:
         return CHECK_HEADER_ROW + len(CHECKS) + 2
 
+    @property
+    def warnings_title_row(self) -> int:
+        """The subtitle of the points to review, under the master check."""
+        return self.master_check_row + 2
+
+    def warning_cell(self, key: str, column: str) -> str:
+        """A point to review's ``title``, ``value``, ``passed`` or ``status`` cell."""
+        row = self.warnings_title_row + 1 + [k for k, _ in WARNINGS].index(key)
+        return f"{CHECK_COLUMNS[column][0]}{row}"
+
     def master_check(self) -> str:
         """The master check's passed (1/0) cell, from another sheet."""
         return self.ref("checks", f"${self.check_col('passed')}${self.master_check_row}")
@@ -633,7 +656,11 @@ class Layout:
     @cached_property
     def inputs(self) -> tuple[InputCell, ...]:
         """Every input cell, in the order the writers fill them."""
-        cells = [InputCell("assumptions", f"B{self.irr_guess_row}", "pct", None, ("irr_guess",))]
+        cells = [
+            InputCell(
+                "assumptions", f"B{self.irr_guess_row}", "pct", None, ("irr_guess",), "advanced"
+            )
+        ]
         for a in ASSUMPTIONS:
             cells.append(
                 InputCell(

@@ -64,11 +64,13 @@ def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
         ratio = f'0.00"{NBSP}x"'
     else:
         percent, years, months, ratio = "0.0%", '0.00" years"', '0.0" months"', '0.00"x"'
+    points = f'"+"0.0"{NBSP}pts";"−"0.0"{NBSP}pts";0.0"{NBSP}pt"'  # a change of percentages
     return {
         "eur": f"{money};[Red]-{money};{dash}",
         "eur2": f"{cents};[Red]-{cents};{dash}",
         "pct": percent,
         "pct1": percent,
+        "points": points,
         "int": "#,##0",
         "num": "#,##0.0",
         "num2": "#,##0.00",
@@ -123,6 +125,12 @@ def named_styles() -> list[NamedStyle]:
             font=font(color="0000FF"),
             border=_BOX,
             fill=PatternFill("solid", fgColor="FFF2CC"),
+            protection=Protection(locked=False),
+        ),
+        style(  # an optional setting (the IRR's starting point): not a yellow input
+            "advanced",
+            font=font(italic=True, color=GREY),
+            border=Border(*(Side(style="dotted", color="BFBFBF"),) * 4),
             protection=Protection(locked=False),
         ),
         style("calc", font=font()),

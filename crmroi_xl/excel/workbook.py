@@ -101,7 +101,7 @@ def build_workbook(
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
-        cell.style = "input"
+        cell.style = where.style
         cell.number_format = formats[where.fmt]
     for sheet in SHEETS:
         ws = sheets[sheet.key]

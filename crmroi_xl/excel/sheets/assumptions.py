@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import ASSUMPTIONS, IRR_GUESS_TITLE
+from ..layout import ASSUMPTIONS, IRR_GUESS_NOTE, IRR_GUESS_TITLE
 from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 
 if TYPE_CHECKING:
@@ -37,7 +37,13 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("assumptions", layout.note_cell, layout.text(NOTE), "note")
     for a in ASSUMPTIONS:
         yield Text("assumptions", _label(layout.assumption_row(a.field)), layout.text(a.title))
-    yield Text("assumptions", _label(layout.irr_guess_row), layout.text(IRR_GUESS_TITLE))
+    yield Text("assumptions", _label(layout.irr_guess_row), layout.text(IRR_GUESS_TITLE), "note")
+    yield Text(
+        "assumptions",
+        f"{layout.adoption_col(2)}{layout.irr_guess_row}",
+        layout.text(IRR_GUESS_NOTE),
+        "note",
+    )
     header = layout.adoption_row - 1
     yield Text(
         "assumptions",

@@ -1,7 +1,8 @@
 """The Channels sheet: each marketing channel's return, then the customer economics.
 
-Per channel: ROAS = revenue / spend, ROI = (revenue × margin − spend) / spend,
-CAC = spend / new customers. Below the table, the customer economics give the
+Per channel and for all of them (the total row): ROAS = revenue / spend,
+ROI = (revenue × margin − spend) / spend, CAC = spend / new customers. Below
+the table, the customer economics give the
 CLV (a customer's margin, weighted by retention and discounted) and the CAC of
 all acquisition spend, and their ratio.
 """
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ... import metrics
+from ...errors import CrmRoiError
 from ..layout import CUSTOMER_RESULTS, CUSTOMERS
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import col, row_check, table_looks, table_texts
@@ -66,6 +69,18 @@ def _or_na(value: float | None) -> CellValue:
 def _channel(ctx: Context, i: int, part: str) -> CellValue:
     channels = ctx.results.channels
     return _or_na(getattr(channels[i], part)) if i < len(channels) else ""
+
+
+def _all_channels(ctx: Context, part: str) -> CellValue:
+    """The total row's ROI (margin on revenue, blank margin = 100 %) or CAC."""
+    channels = ctx.scenario.channels
+    spend = [c.spend for c in channels]
+    try:
+        if part == "roi":
+            return metrics.roi([c.attributed_revenue * c.gross_margin for c in channels], spend)
+        return metrics.cac(spend, [c.new_customers for c in channels])
+    except CrmRoiError:
+        return NA  # no spend, or no new customer
 
 
 def _customers(ctx: Context, part: str) -> CellValue:
@@ -137,6 +152,26 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         style="total",
         fmt="ratio",
         udf=f"=IF({spend}=0,NA(),CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')}))",
+    )
+    revenue_span, margin_span = table.span("attributed_revenue"), table.span("gross_margin")
+    margin = f'SUMPRODUCT({revenue_span}*({margin_span}+({margin_span}="")))'  # blank = 100 %
+    yield Formula(
+        "channels",
+        f"{table.letter('roi')}{total}",
+        f"=IF({spend}=0,NA(),({margin}-{spend})/{spend})",
+        lambda ctx: _all_channels(ctx, "roi"),
+        style="total",
+        fmt="pct1",
+        udf=f"=IF({spend}=0,NA(),CRM_ROI({margin},{spend}))",
+    )
+    new = f"{table.letter('new_customers')}{total}"
+    yield Formula(
+        "channels",
+        f"{table.letter('cac')}{total}",
+        f"=IF({new}=0,NA(),{spend}/{new})",
+        lambda ctx: _all_channels(ctx, "cac"),
+        style="total",
+        udf=f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
     )
     yield from _customer_formulas(layout)
 

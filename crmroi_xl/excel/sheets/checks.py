@@ -1,9 +1,11 @@
-"""The Checks sheet: reconciliations and input checks, and the master check.
+"""The Checks sheet: reconciliations and input checks, the master check, points to review.
 
 Each check gives a difference (reconciliations: within the tolerance) or a
 number of problems (input checks: zero), whether it passed (1/0) and its
 status; the master check (shown on the summary) passes when all do. Bounds
 come from the scenario model, so the workbook checks what the model accepts.
+Under it, points to review flag defaults that flatter the ROI (extra sales
+counted at 100 % margin) without failing the master check.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ...fieldinfo import bounds
 from ...labels import label
 from ...model import Assumptions
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import CHECK_COLUMNS, CHECKS
+from ..layout import CHECK_COLUMNS, CHECKS, WARNINGS
 from ..parts import Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import BAD_FILL, rule
 
@@ -34,6 +36,10 @@ NOTE: Bilingual = (
     "1 = check passed. The master check is shown on the summary.",
 )
 MASTER: Bilingual = ("Contrôle général", "Master check")
+TO_REVIEW: Bilingual = (
+    "Points à vérifier (hors contrôle général)",
+    "Points to review (not in the master check)",
+)
 
 
 def _num(value: float | None) -> str:
@@ -53,6 +59,14 @@ def texts(layout: Layout) -> Iterator[Text]:
         layout.text(MASTER),
         "total_label",
     )
+    yield Text(
+        "checks",
+        f"{layout.check_col('title')}{layout.warnings_title_row}",
+        layout.text(TO_REVIEW),
+        "subtitle",
+    )
+    for key, words in WARNINGS:
+        yield Text("checks", layout.warning_cell(key, "title"), label(words, layout.lang))
 
 
 def _difference(ctx: Context, key: str) -> CellValue:
@@ -70,6 +84,16 @@ def _ok(ctx: Context) -> CellValue:
 
 def _one(ctx: Context) -> CellValue:
     return 1
+
+
+def _warning(ctx: Context, column: str) -> CellValue:
+    """The points to review: lines whose extra sales count at 100 % margin."""
+    count = len(ctx.results.full_margin_revenue)
+    if column == "value":
+        return count
+    if column == "passed":
+        return 1 if count == 0 else 0
+    return label("ok" if count == 0 else "review", ctx.lang)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -130,6 +154,32 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             _ok,
             fmt="text",
         )
+    benefits = layout.benefits
+    sales, margin = (
+        layout.ref("benefits", benefits.span(key))
+        for key in ("extra_sales_per_month", "gross_margin")
+    )
+    counts = {  # blank margin or 100 %
+        "full_margin": f'=SUMPRODUCT(ISNUMBER({sales})*({sales}>0)*(({margin}="")+({margin}=1)>0))'
+    }
+    for key, _ in WARNINGS:
+        value, passed = layout.warning_cell(key, "value"), layout.warning_cell(key, "passed")
+        yield Formula("checks", value, counts[key], lambda ctx: _warning(ctx, "value"), fmt="int")
+        yield Formula(
+            "checks",
+            passed,
+            f"=IF({value}=0,1,0)",
+            lambda ctx: _warning(ctx, "passed"),
+            style="check",
+            fmt="int",
+        )
+        yield Formula(
+            "checks",
+            layout.warning_cell(key, "status"),
+            f"=IF({passed}=1,Lbl_OK,Lbl_Review)",
+            lambda ctx: _warning(ctx, "status"),
+            fmt="text",
+        )
     first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
     passed = f"{layout.check_col('passed')}{layout.master_check_row}"
     yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
@@ -163,7 +213,11 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         f"{status}{first}:{status}{master}",
         rule(f"{status}{first}=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=BAD_FILL),
     )
-    for row in range(first, master + 1):
+    review = f"{status}{layout.warnings_title_row + 1}:{status}{ws.max_row}"
+    ws.conditional_formatting.add(
+        review, rule(f"{review.split(':')[0]}=Lbl_Review", font=Font(bold=True, color="9C5700"))
+    )
+    for row in range(first, ws.max_row + 1):
         for letter in (passed, status):
             ws[f"{letter}{row}"].alignment = Alignment(horizontal="center")
         if ws[f"{value}{row}"].number_format == formats["eur"]:
