@@ -5,8 +5,9 @@ under a header row, with its help text; the yearly block links the cost and
 benefit totals, then derives the net flow, its cumulative sum, the discount
 factors, the present values and the payback points (where a cumulative flow
 turns non-negative, interpolated within the year). Years past the horizon are
-blank (the calendar row keeps the horizon's year there, hidden: the charts'
-date axis then ends at the horizon, see :mod:`crmroi_xl.excel.charts`). The
+blank (their year index, and the calendar row's repeat of the horizon's year,
+are hidden by a conditional number format: the charts' date axis then ends at
+the horizon, see :mod:`crmroi_xl.excel.charts`). The
 sheet prints on one page.
 """
 
@@ -198,8 +199,10 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     bottom = layout.summary_row(list(SUMMARY_ROWS)[-1])
     past = f"{years[0]}${layout.summary_t_row}>In_Horizon"
     calendar = layout.summary_row("calendar")
-    ws.conditional_formatting.add(  # the horizon's year repeated for the charts: not shown
-        f"{years[0]}{calendar}:{years[-1]}{calendar}", format_rule(past, ";;;", 310)
+    ws.conditional_formatting.add(  # past the horizon: the year index, and the horizon's
+        # calendar year repeated for the charts, not shown
+        f"{years[0]}{layout.summary_t_row}:{years[-1]}{calendar}",
+        format_rule(past, ";;;", 310),
     )
     ws.conditional_formatting.add(
         f"{years[0]}{top}:{years[-1]}{bottom}", rule(past, font=Font(color="BFBFBF"))
