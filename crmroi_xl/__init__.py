@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from .loader import load_scenario, scenario_from_data
     from .metrics import cac, clv, irr, npv, payback, roas, roi
     from .model import Scenario
+    from .montecarlo import Simulation, simulate
     from .reader import read_workbook
+    from .sensitivity import Sensitivity
 
 __version__ = "0.1.0"
 
@@ -97,7 +99,10 @@ _WHERE: dict[str, str] = {
     "scenario_from_data": "loader",
     **dict.fromkeys(["cac", "clv", "irr", "npv", "payback", "roas", "roi"], "metrics"),
     "Scenario": "model",
+    "Simulation": "montecarlo",
+    "simulate": "montecarlo",
     "read_workbook": "reader",
+    "Sensitivity": "sensitivity",
 }
 
 __all__ = [
@@ -110,6 +115,8 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
+    "Simulation",
     "WorkbookError",
     "__version__",
     "average_deal_value",
@@ -138,6 +145,7 @@ __all__ = [
     "roi",
     "sales_cycle_length",
     "scenario_from_data",
+    "simulate",
     "win_rate",
     "write_template",
 ]

@@ -81,10 +81,55 @@ def _results_json(results: Results) -> dict[str, object]:
     from .headline import HEADLINES, JSON_FIRST
 
     data = results.model_dump(mode="json")
-    for h in HEADLINES:
-        if h.shown and h.key not in data:  # a result the engine's record does not hold
-            data[h.key] = h.evaluate(results)[0]
-    return {key: data.pop(key) for key in JSON_FIRST} | data
+    first = {key: data.pop(key) for key in JSON_FIRST}
+    for h in HEADLINES:  # then the other headline results, in their order
+        if h.shown and h.key not in first:
+            first[h.key] = data.pop(h.key) if h.key in data else h.evaluate(results)[0]
+    return first | data
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioPath,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs",
+            help="Runs, 100 to 1 000 000 (default: the scenario's simulation_runs, 10 000).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Seed of the random numbers, 0 to 2^32 - 1 "
+            "(default: the scenario's simulation_seed, 0).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON (null where undefined).")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Monte Carlo over the lines' low/high ranges: NPV, ROI and payback percentiles.
+
+    The same scenario, runs and seed print the same output.
+    """
+    from .loader import load_scenario
+    from .montecarlo import simulate
+
+    loaded = load_scenario(scenario)
+    result = simulate(loaded, runs=runs, seed=seed)  # runs, seed out of bounds: one line, exit 1
+    if as_json:
+        typer.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from .report import render_simulation
+
+        Console().print(render_simulation(result, lang or loaded.assumptions.language))
 
 
 @app.command("read")

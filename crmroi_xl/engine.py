@@ -43,6 +43,7 @@ from . import kpis as kpi_functions
 from .errors import CrmRoiError
 from .headline import JSON_FIRST
 from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
+from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
     "ChannelResult",
@@ -136,6 +137,7 @@ class Results(_Frozen):
     #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
     #: margin given): a default that flatters the ROI, flagged for review.
     full_margin_revenue: list[str] = []
+    sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
         """The headline metrics under the names DESIGN.md fixes (``compute --json`` order)."""
@@ -292,6 +294,11 @@ def compute(scenario: Scenario) -> Results:
         kpis=[_kpi(k) for k in scenario.kpis],
         channels=channels,
         undefined=undefined,
+        sensitivity=analyse(
+            LineTable.of(
+                scenario, [c.values for c in cost_lines], [b.values for b in benefit_lines]
+            )
+        ),
     )
 
 

@@ -42,7 +42,7 @@ import io
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -55,10 +55,12 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .arithmetic import FormulaRefused, describe, input_value
 from .errors import ScenarioError
 from .files import write_atomic
 from .messages import describe_error
 from .model import Scenario
+from .xlsx import Cell, date_text, open_xlsx
 
 __all__ = [
     "COLUMNS",
@@ -234,7 +236,7 @@ def flat_columns(
 
     >>> columns = flat_columns(costs=2, benefits=0, kpis=0, channels=0)
     >>> columns[:3], columns[-1]
-    (['name', 'currency', 'horizon_years'], 'cost_2_years')
+    (['name', 'currency', 'horizon_years'], 'cost_2_high')
     >>> "customers_margin_per_customer" in columns, "adoption_10" in columns
     (True, True)
     """
@@ -604,37 +606,56 @@ def _read_csv(path: Path) -> list[FlatRow]:
     return _rows(records[0], body, str(path), comma=delimiter != ",")
 
 
+def _flat_value(cell: Cell, date1904: bool) -> Any:
+    """A worksheet cell's value for the flat format (an :class:`Unreadable` when none)."""
+    if cell.formula is not None:
+        try:
+            return input_value(cell.formula, None if cell.type == "empty" else cell.value)
+        except FormulaRefused as refused:
+            return Unreadable(describe(refused, "en", cell.origin))
+    if cell.type == "date":
+        shown = date_text(float(cell.value), date1904)  # type: ignore[arg-type]
+        return Unreadable(f"found a date ({shown}); type the value as a number or text")
+    if cell.type == "error":
+        return Unreadable(f"found the error {cell.value}")
+    return cell.value
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of the first worksheet, streamed; row 1 (the column names)
+    first, even when blank. Past the last column name, a row's values stop at its
+    first non-blank one (the one reported)."""
+    with open_xlsx(path) as book:
+        if not book.worksheets:
+            raise ScenarioError(
+                f"{path}: no worksheet in the workbook; put the scenarios on its first "
+                "worksheet, with the column names in row 1"
+            )
+        width = 0
+        for number, cells in book.rows(book.worksheets[0].name):
+            if width == 0 and number != 1:
+                yield 1, []  # no column names: refused by _rows
+            values: list[Any] = [None] * (width or cells[-1][0])
+            for column, cell in cells:
+                value = _flat_value(cell, book.date1904)
+                if column <= len(values):
+                    values[column - 1] = value
+                elif not _blank(value):
+                    values += [None] * (column - 1 - len(values)) + [value]
+                    break
+            width = width or len(values)
+            yield number, values
+
+
 def _read_xlsx(path: Path) -> list[FlatRow]:
-    """The first worksheet; formulas give their last calculated value."""
-    try:
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise ScenarioError(f"{path}: not a readable xlsx workbook ({error})") from None
-    try:
-        pairs = zip(
-            values.worksheets[0].iter_rows(values_only=True),
-            formulas.worksheets[0].iter_rows(values_only=True),
-            strict=False,
-        )
-        records = []
-        for number, (cached, typed) in enumerate(pairs, start=1):
-            row: list[Any] = list(cached)
-            for i, (value, formula) in enumerate(zip(cached, typed, strict=False)):
-                if value is None and isinstance(formula, str) and formula.startswith("="):
-                    row[i] = Unreadable(
-                        f"formula {formula} without a calculated value; "
-                        "open and save the file in Excel or LibreOffice"
-                    )
-            records.append((number, row))
-    finally:
-        values.close()
-        formulas.close()
-    if not records:
+    """The first worksheet, through the safe reader (:mod:`crmroi_xl.xlsx`: archive
+    checks, streamed rows, ``<dimension>`` not trusted). A formula is taken when it
+    is plain arithmetic, and its saved value agrees (:mod:`crmroi_xl.arithmetic`)."""
+    records = _xlsx_records(path)
+    header = next(records, None)
+    if header is None:
         raise ScenarioError(f"{path}: empty worksheet; row 1 must hold the column names")
-    return _rows(records[0][1], records[1:], str(path), comma=True)
+    return _rows(header[1], records, str(path), comma=True)
 
 
 def read_rows(path: str | Path) -> list[FlatRow]:

@@ -27,6 +27,7 @@ import numpy as np
 from .errors import CalcError, DivisionByZeroError, InputError, NoSolutionError
 
 __all__ = [
+    "BRACKET_GRID",
     "EXCEL_EPOCH",
     "DateLike",
     "Values",
@@ -382,7 +383,7 @@ def _npv_and_slope(rate: float, flows: np.ndarray, times: np.ndarray) -> tuple[f
 
 #: Rates tried, in order of distance from the guess, when Newton's method fails.
 #: It reaches -100 % + 1e-12: [-1 000, -10 000, 1] has its IRR at -99.990001 %.
-_BRACKET_GRID = np.array(
+BRACKET_GRID = np.array(
     [
         -1 + 1e-12,
         -1 + 1e-9,
@@ -531,7 +532,7 @@ def _bracketed(flows: np.ndarray, times: np.ndarray, guess: float) -> float | No
     The NPV is evaluated lazily, interval by interval in order of distance from
     the guess, so a root near the guess costs a few evaluations, not the grid.
     """
-    grid = [float(r) for r in _BRACKET_GRID]
+    grid = [float(r) for r in BRACKET_GRID]
     known: dict[int, float] = {}
 
     def value_at(i: int) -> float:

@@ -58,6 +58,27 @@ __all__ = [
 
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+#: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
+Low = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Low multiplier of the line's amounts in every year, a cost's one-off "
+        "included (0 to 1; 0.8 = 20 % less); 1 = no downside.",
+    ),
+]
+High = Annotated[
+    float,
+    Field(
+        ge=1,
+        le=10,
+        allow_inf_nan=False,
+        description="High multiplier of the line's amounts in every year, a cost's one-off "
+        "included (1 to 10; 1.3 = 30 % more); 1 = no upside.",
+    ),
+]
 
 
 def _printable(text: str) -> str:
@@ -217,6 +238,21 @@ class Assumptions(_Model):
         last = adoption[-1] if adoption else 1.0
         return adoption + [last] * (horizon - len(adoption))
 
+    distribution: Literal["pert", "triangular", "uniform"] = Field(
+        "pert",
+        description="Distribution of each line's multiplier on [low, high] in the Monte Carlo "
+        "simulation: pert (lambda 4, mode 1), triangular (mode 1) or uniform.",
+    )
+    simulation_runs: int = Field(
+        10_000, ge=100, le=1_000_000, description="Runs of the Monte Carlo simulation."
+    )
+    simulation_seed: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the simulation's random numbers: the same seed, the same results.",
+    )
+
 
 class CostLine(_Model):
     """One cost: a one-off amount in year 0 and/or a recurring amount per year.
@@ -248,6 +284,8 @@ class CostLine(_Model):
         le=MAX_HORIZON,
         description="Years the recurring amount lasts; whole horizon if empty.",
     )
+    low: Low = 1.0
+    high: High = 1.0
 
     @model_validator(mode="before")
     @classmethod
@@ -295,6 +333,8 @@ class BenefitLine(_Model):
     include_in_roi: bool = Field(
         description="Counted in ROI, NPV and payback; intangible benefits are not by default."
     )
+    low: Low = 1.0
+    high: High = 1.0
 
     @model_validator(mode="before")
     @classmethod

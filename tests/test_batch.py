@@ -310,7 +310,7 @@ def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> No
         assert values == expected_out(scenario), entry.file
         results = compute(scenario)
         assert dict(entry.results) == {
-            **{key: getattr(results, key) for key, _ in METRICS},
+            **{h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown},
             "currency": "EUR",
         }
 
@@ -474,7 +474,7 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
     source = write_rows(rows, tmp_path / "scenarios.xlsx")
     wb = openpyxl.load_workbook(source)
     column = openpyxl.utils.get_column_letter(list(rows[0]).index("discount_rate") + 1)
-    wb.active[f"{column}3"] = "=0.04*2"  # type: ignore[index]  # never calculated
+    wb.active[f"{column}3"] = "=SUM(0.04,0.04)"  # type: ignore[index]  # a function: refused
     save_workbook(wb, source)
     report = batch_export(source, tmp_path / "out", lang="en")
     assert [(e.place, e.status) for e in report.entries] == [
@@ -484,8 +484,8 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
         ("row 5", "ok"),
     ]
     assert report.messages() == [
-        "scenarios.xlsx: row 3: discount_rate: formula =0.04*2 without a calculated value; "
-        "open and save the file in Excel or LibreOffice",
+        "scenarios.xlsx: row 3: discount_rate: formula =SUM(0.04,0.04) in an input cell: only "
+        "numbers, + - * / ^ % and parentheses are computed; type the value",
         "scenarios.xlsx: row 4: cost_1_seats: must be >= 0, got -3",
     ]
     assert report.entries[3].file == "con-scenario.xlsx"
@@ -689,9 +689,15 @@ def test_the_docs_examples_run(
 
 
 def test_the_docs_list_every_summary_column() -> None:
+    """The columns of their own are listed; the headline results are listed once, in
+    docs/results.md (generated from their records), whose order the summary follows."""
     text = DOC.read_text(encoding="utf-8")
+    metrics = [key for key, _ in METRICS]
+    assert metrics == [h.key for h in HEADLINES if h.shown]
     for key, (fr, en) in SUMMARY_COLUMNS.items():
-        assert f"| `{key}` | {fr if fr == en else f'{fr} / {en}'} |" in text, key
+        if key not in metrics:
+            assert f"| `{key}` | {fr if fr == en else f'{fr} / {en}'} |" in text, key
+    assert "[results.md](results.md)" in text
 
 
 # --- interruptions and inputs in the output folder -------------------------------------------

@@ -53,6 +53,7 @@ def test_the_design_contract_names_are_public() -> None:
         "payback",
         "clv",
         "cac",
+        "simulate",
     ]:
         assert name in crmroi_xl.__all__
 
@@ -77,10 +78,11 @@ def test_version_is_read_from_the_package() -> None:
 
 
 def test_metrics_module_is_pure() -> None:
-    """metrics.py and kpis.py load neither openpyxl, pydantic nor xlwings, checked in a
-    fresh interpreter (not by reading the source, which a package import would bypass)."""
+    """metrics.py, kpis.py and the vectorised variants.py load neither openpyxl, pydantic
+    nor xlwings, checked in a fresh interpreter (not by reading the source, which a
+    package import would bypass)."""
     code = (
-        "import sys, crmroi_xl.metrics, crmroi_xl.kpis; "
+        "import sys, crmroi_xl.metrics, crmroi_xl.kpis, crmroi_xl.variants; "
         "print(sorted(m for m in ('openpyxl', 'pydantic', 'xlwings') if m in sys.modules))"
     )
     loaded = subprocess.run(
