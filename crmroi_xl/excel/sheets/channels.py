@@ -155,24 +155,29 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     )
     revenue_span, margin_span = table.span("attributed_revenue"), table.span("gross_margin")
     margin = f'SUMPRODUCT({revenue_span}*({margin_span}+({margin_span}="")))'  # blank = 100 %
-    yield Formula(
-        "channels",
-        f"{table.letter('roi')}{total}",
-        f"=IF({spend}=0,NA(),({margin}-{spend})/{spend})",
-        lambda ctx: _all_channels(ctx, "roi"),
-        style="total",
-        fmt="pct1",
-        udf=f"=IF({spend}=0,NA(),CRM_ROI({margin},{spend}))",
-    )
     new = f"{table.letter('new_customers')}{total}"
-    yield Formula(
-        "channels",
-        f"{table.letter('cac')}{total}",
-        f"=IF({new}=0,NA(),{spend}/{new})",
-        lambda ctx: _all_channels(ctx, "cac"),
-        style="total",
-        udf=f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
-    )
+    totals = {  # key: native formula, UDF formula, format
+        "roi": (
+            f"=IF({spend}=0,NA(),({margin}-{spend})/{spend})",
+            f"=IF({spend}=0,NA(),CRM_ROI({margin},{spend}))",
+            "pct1",
+        ),
+        "cac": (
+            f"=IF({new}=0,NA(),{spend}/{new})",
+            f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
+            "eur",
+        ),
+    }
+    for key, (native, udf, fmt) in totals.items():
+        yield Formula(
+            "channels",
+            f"{table.letter(key)}{total}",
+            native,
+            lambda ctx, key=key: _all_channels(ctx, key),
+            style="total",
+            fmt=fmt,
+            udf=udf,
+        )
     yield from _customer_formulas(layout)
 
 

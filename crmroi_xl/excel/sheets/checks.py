@@ -164,22 +164,20 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     }
     for key, _ in WARNINGS:
         value, passed = layout.warning_cell(key, "value"), layout.warning_cell(key, "passed")
-        yield Formula("checks", value, counts[key], lambda ctx: _warning(ctx, "value"), fmt="int")
-        yield Formula(
-            "checks",
-            passed,
-            f"=IF({value}=0,1,0)",
-            lambda ctx: _warning(ctx, "passed"),
-            style="check",
-            fmt="int",
-        )
-        yield Formula(
-            "checks",
-            layout.warning_cell(key, "status"),
-            f"=IF({passed}=1,Lbl_OK,Lbl_Review)",
-            lambda ctx: _warning(ctx, "status"),
-            fmt="text",
-        )
+        cells = {  # column: formula, style, format
+            "value": (counts[key], "calc", "int"),
+            "passed": (f"=IF({value}=0,1,0)", "check", "int"),
+            "status": (f"=IF({passed}=1,Lbl_OK,Lbl_Review)", "calc", "text"),
+        }
+        for column, (text, style, fmt) in cells.items():
+            yield Formula(
+                "checks",
+                layout.warning_cell(key, column),
+                text,
+                lambda ctx, column=column: _warning(ctx, column),
+                style=style,
+                fmt=fmt,
+            )
     first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
     passed = f"{layout.check_col('passed')}{layout.master_check_row}"
     yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
