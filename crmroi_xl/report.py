@@ -197,18 +197,20 @@ def _channels(r: Results, lang: Lang) -> Table:
     return _labelled(title, headers, rows)
 
 
-LONG_LABEL = 24  # characters: a table whose labels may wrap gets lines between its rows
+NARROW = 80  # columns of a pipe or a small terminal, the width the report is made for
 
 
 def _labelled(title: str, headers: list[str], rows: Sequence[tuple[str, ...]]) -> Table:
     """A table of a label and figures: each figure column as wide as its widest figure
-    (never cut); labels wrap within their column, a rule between rows when they are
-    long, so a wrapped label never reads as a row of its own."""
-    long = any(len(row[0]) > LONG_LABEL for row in rows)
-    table = Table(title=title, show_lines=long)
+    (never cut); labels wrap within their column, with a rule between rows when they
+    would not fit on 80 columns, so a wrapped label never reads as a row of its own."""
+    table = Table(title=title)
     table.add_column(headers[0], overflow="fold")  # takes what the figures leave
     for i, header in enumerate(headers[1:], 1):
         _figures(table, header, [row[i] for row in rows])
+    longest = max(len(row[0]) for row in rows)
+    figures = sum(column.width or 0 for column in table.columns[1:])
+    table.show_lines = longest + figures + 3 * len(headers) + 1 > NARROW  # padding, borders
     for row in rows:
         table.add_row(*row)
     return table
