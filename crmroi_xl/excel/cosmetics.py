@@ -112,8 +112,9 @@ def print_area(table: Table, horizon: int, last_row: int) -> str:
     year 10 is summed on the Checks sheet).
 
     The range is fixed when the workbook is written: after a longer horizon is typed
-    in the workbook, Page Layout › Print Area widens it (Excel and LibreOffice read
-    no formula there, and openpyxl warns on reading one).
+    in the workbook, Page Layout › Print Area widens it. A formula there (INDEX over
+    ``In_Horizon``) would follow the horizon in Excel, but LibreOffice ignores it and
+    prints the whole sheet, and openpyxl warns on reading such a workbook.
 
     >>> from crmroi_xl.excel.parts import Column
     >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),), years_after="label")
