@@ -21,15 +21,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import drivers
-from ..fieldinfo import kind
-from ..model import Assumptions
-from .layout import LINE_MODELS, Layout
+from ..fieldinfo import bounds, kind
+from ..model import Assumptions, CustomerEconomics
+from .layout import LINE_MODELS, InputCell, Layout
 
 if TYPE_CHECKING:
     from ..engine import Results
     from ..model import Scenario
 
-__all__ = ["input_values"]
+__all__ = ["input_bounds", "input_values"]
 
 #: The fields of each line table that belong to a driver (blank unless the line's).
 _DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
@@ -96,3 +96,17 @@ def input_values(
             lines = getattr(scenario, section) if scenario else []
             values.append(_line_value(section, key, lines[i], layout) if i < len(lines) else None)
     return values
+
+
+def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
+    """The model's bounds of an input cell's field (None, None for the IRR start)."""
+    section = cell.where[0]
+    if section == "assumptions":
+        return bounds(Assumptions, cell.where[1])
+    if section == "adoption":
+        return bounds(Assumptions, "adoption")
+    if section == "customers":
+        return bounds(CustomerEconomics, cell.where[1])
+    if section in LINE_MODELS:
+        return bounds(LINE_MODELS[section], cell.where[2])
+    return None, None

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from .. import currency as currencies
 from .. import drivers
-from ..fieldinfo import Kind, bounds, kind
+from ..fieldinfo import Kind, kind
 from ..headline import HEADLINES
 from ..labels import Lang, label
 from ..model import (
@@ -52,8 +52,6 @@ __all__ = [
     "CONSTANT_COLUMNS",
     "CUSTOMERS",
     "CUSTOMER_RESULTS",
-    "IRR_GUESS_NOTE",
-    "IRR_GUESS_TITLE",
     "KPI_DEFAULT_COLUMNS",
     "LINE_MODELS",
     "LISTS",
@@ -64,7 +62,6 @@ __all__ = [
     "Assumption",
     "InputCell",
     "Layout",
-    "input_bounds",
     "quote_sheet",
 ]
 
@@ -132,18 +129,6 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
 FIRST_ASSUMPTION_ROW = 4
 #: Choice lists of the assumptions that have one.
 ASSUMPTION_CHOICES = {"language": "List_Languages"}
-#: A spreadsheet-only setting below the assumptions: where the spreadsheet's IRR
-#: (Newton's method) starts. The exporter fills in the engine's IRR so Excel and
-#: LibreOffice converge where their default start (10 %) fails; not part of the
-#: scenario, and shown as an advanced setting, not as one of the yellow inputs.
-IRR_GUESS_TITLE: Bilingual = (
-    "Avancé, facultatif : point de départ du calcul du TRI",
-    "Advanced, optional: starting point of the IRR calculation",
-)
-IRR_GUESS_NOTE: Bilingual = (
-    "Rempli par l'export ; à laisser tel quel (vide = 10 %).",
-    "Filled in by the export; leave it as it is (blank = 10%).",
-)
 
 YES_NO = "List_YesNo"
 
@@ -436,8 +421,7 @@ class InputCell(NamedTuple):
 
 @dataclass
 class Layout:
-    """The places of one workbook language and table size, and the words of its
-    language and currency (the places do not depend on the currency)."""
+    """The places of one workbook language and table size; its words, in its currency."""
 
     lang: Lang = "fr"
     capacity: Capacity = field(default_factory=Capacity)
@@ -541,10 +525,7 @@ class Layout:
         """A headline result's ``label``, ``value`` or ``help`` cell."""
         return f"{HEADLINE_COLUMNS[column]}{self.headline_row(key)}"
 
-    @property
-    def headline_header_row(self) -> int:
-        """The headline block's header: result, value, what it is."""
-        return FIRST_HEADLINE_ROW - 1
+    headline_header_row = FIRST_HEADLINE_ROW - 1  # result, value, what it is
 
     @property
     def summary_t_row(self) -> int:
@@ -656,11 +637,8 @@ class Layout:
     @cached_property
     def inputs(self) -> tuple[InputCell, ...]:
         """Every input cell, in the order the writers fill them."""
-        cells = [
-            InputCell(
-                "assumptions", f"B{self.irr_guess_row}", "pct", None, ("irr_guess",), "advanced"
-            )
-        ]
+        guess = f"B{self.irr_guess_row}"  # the IRR's start: an advanced setting
+        cells = [InputCell("assumptions", guess, "pct", None, ("irr_guess",), "advanced")]
         for a in ASSUMPTIONS:
             cells.append(
                 InputCell(
@@ -702,20 +680,14 @@ class Layout:
         """The label of ``key`` in this language; the unit ``currency`` is the
         workbook currency's symbol (``€``, ``$``, ``CHF``) when it has one.
 
-        >>> Layout("en", currency="USD").word("currency"), Layout("fr").word("days")
-        ('$', 'jours')
-        >>> Layout("fr", currency="SEK").word("currency")
-        'devise'
+        >>> [Layout("fr", currency=code).word("currency") for code in ("USD", "SEK")]
+        ['$', 'devise']
         """
         symbol = currencies.unit_symbol(self.currency) if key == "currency" else None
         return symbol or label(key, self.lang)
 
     def money_text(self, pair: Bilingual) -> str:
-        """A text of ``pair`` in this language whose ``{money}`` names the currency.
-
-        >>> Layout("en", currency="USD").money_text(("", "Amounts in {money}."))
-        'Amounts in US dollars.'
-        """
+        """``pair`` in this language, its ``{money}`` naming the currency ("US dollars")."""
         return self.text(pair).replace("{money}", currencies.name(self.currency, self.lang))
 
     def yes_no(self, value: bool) -> str:
@@ -723,17 +695,3 @@ class Layout:
 
     def text(self, pair: Bilingual) -> str:
         return pick(pair, self.lang)
-
-
-def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
-    """The model's bounds of an input cell's field (None, None for the IRR start)."""
-    section = cell.where[0]
-    if section == "assumptions":
-        return bounds(Assumptions, cell.where[1])
-    if section == "adoption":
-        return bounds(Assumptions, "adoption")
-    if section == "customers":
-        return bounds(CustomerEconomics, cell.where[1])
-    if section in LINE_MODELS:
-        return bounds(LINE_MODELS[section], cell.where[2])
-    return None, None

@@ -29,8 +29,8 @@ from ..model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import print_area, print_setup
-from .inputs import input_values
-from .layout import ASSUMPTION_CHOICES, InputCell, Layout, input_bounds, quote_sheet
+from .inputs import input_bounds, input_values
+from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
 from .parts import YEARS, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
