@@ -134,6 +134,9 @@ class Results(_Frozen):
     kpis: list[KpiResult]
     channels: list[ChannelResult]
     undefined: dict[str, str]
+    #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
+    #: margin given): a default that flatters the ROI, flagged for review.
+    full_margin_revenue: list[str] = []
     sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
@@ -246,7 +249,13 @@ def compute(scenario: Scenario) -> Results:
     elif "clv_cac_ratio" not in undefined:
         undefined["clv_cac_ratio"] = "needs both CLV and CAC"
 
+    full_margin = [
+        line.label
+        for line in scenario.benefits
+        if line.driver == "sales" and line.extra_sales_per_month > 0 and line.gross_margin == 1
+    ]
     return Results(
+        full_margin_revenue=full_margin,
         name=a.name,
         currency=a.currency,
         discount_rate=rate,
