@@ -247,7 +247,7 @@ def test_the_read_path_does_not_use_openpyxl(
 
     monkeypatch.setattr("openpyxl.load_workbook", refused)
     monkeypatch.setattr("openpyxl.reader.excel.load_workbook", refused)
-    assert read_workbook(path) == load_scenario("examples/marketing-channels.json")
+    assert read_workbook(path) == without_ranges(load_scenario("examples/marketing-channels.json"))
 
 
 def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Path:
