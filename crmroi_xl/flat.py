@@ -184,8 +184,6 @@ def _sections() -> tuple[Section, ...]:
             raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
         specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
         if count:
-            if any(spec.repeat for spec in specs):
-                raise TypeError(f"{key}: list fields inside numbered lines have no flat form")
             lines.append(Section(key, key.removesuffix("s"), count, specs))
         else:
             records.append(Section(key, f"{key}_" if optional else "", 0, specs))
@@ -196,7 +194,7 @@ def _sections() -> tuple[Section, ...]:
 SECTIONS: tuple[Section, ...] = _sections()
 _BY_KEY = {section.key: section for section in SECTIONS}
 _LINE_PREFIXES = {section.prefix: section for section in SECTIONS if section.lines}
-_LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_]+?)$")
+_LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_0-9]+?)$")
 
 
 @dataclass(frozen=True)
@@ -249,7 +247,9 @@ def flat_columns(
         if not 0 <= count <= section.lines:
             raise ValueError(f"{section.key}: from 0 to {section.lines} lines, got {count}")
         for number in range(1, count + 1):
-            out.extend(section.column(spec, number) for spec in section.fields)
+            for spec in section.fields:
+                items = range(1, spec.repeat + 1) if spec.repeat else [0]
+                out.extend(section.column(spec, number, item) for item in items)
     return out
 
 
@@ -264,11 +264,17 @@ def _parse_column(name: str) -> _Column | None:
     section = _LINE_PREFIXES.get(match.group(1))
     if section is None:
         return None
-    number = int(match.group(2))
-    spec = next((s for s in section.fields if s.name == match.group(3)), None)
-    if spec is None or number > section.lines:
+    number, rest = int(match.group(2)), match.group(3)
+    if number > section.lines:
         return None
-    return _Column(section, spec, number, 0)
+    spec = next((s for s in section.fields if s.name == rest and not s.repeat), None)
+    if spec is not None:
+        return _Column(section, spec, number, 0)
+    field, _, item = rest.rpartition("_")  # a list of the line: cost_1_seats_by_year_2
+    spec = next((s for s in section.fields if s.name == field and s.repeat), None)
+    if spec is None or not item.isdigit() or not 1 <= int(item) <= spec.repeat:
+        return None
+    return _Column(section, spec, number, int(item))
 
 
 def _suggestion(name: str) -> str:
@@ -381,7 +387,7 @@ def _assemble(
 ) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
     """The nested data, each section's line numbers in order, and the cells' problems."""
     records: dict[str, dict[str, Any]] = {}
-    lists: dict[tuple[str, str], dict[int, Any]] = {}
+    lists: dict[tuple[str, int, str], dict[int, Any]] = {}  # (section, line, field) -> items
     lines: dict[str, dict[int, dict[str, Any]]] = {}
     problems = []
     for name, raw in row.items():
@@ -395,23 +401,27 @@ def _assemble(
         if value is _BLANK:
             continue
         section, spec = column.section, column.spec
-        if section.lines:
+        if spec.repeat:
+            lists.setdefault((section.key, column.number, spec.name), {})[column.item] = value
+        elif section.lines:
             lines.setdefault(section.key, {}).setdefault(column.number, {})[spec.name] = value
-        elif spec.repeat:
-            lists.setdefault((section.key, spec.name), {})[column.item] = value
         else:
             records.setdefault(section.key, {})[spec.name] = value
-    for (key, name), items in sorted(lists.items()):
+    for (key, number, name), items in sorted(lists.items()):
         count = max(items)
         gaps = [i for i in range(1, count) if i not in items]
+        section = _BY_KEY[key]
         if gaps:
-            section = _BY_KEY[key]
             spec = next(s for s in section.fields if s.name == name)
             problems.append(
-                f"{section.column(spec, 0, gaps[0])}: blank, but "
-                f"{section.column(spec, 0, count)} is given; fill the values in order"
+                f"{section.column(spec, number, gaps[0])}: blank, but "
+                f"{section.column(spec, number, count)} is given; fill the values in order"
             )
-        records.setdefault(key, {})[name] = [items[i] for i in sorted(items)]
+        if number:  # a list of a numbered line
+            target = lines.setdefault(key, {}).setdefault(number, {})
+        else:
+            target = records.setdefault(key, {})
+        target[name] = [items[i] for i in sorted(items)]
     data: dict[str, Any] = {"assumptions": records.pop("assumptions", {})}
     data.update(records)
     numbers: dict[str, list[int]] = {}
@@ -516,7 +526,10 @@ def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
             for number, line in enumerate(value, start=1):
                 dump = line.model_dump(mode="json", exclude_defaults=True)
                 for spec in section.fields:
-                    if dump.get(spec.name) is not None:
+                    if spec.repeat:
+                        for i, element in enumerate(dump.get(spec.name) or [], start=1):
+                            row[section.column(spec, number, i)] = element
+                    elif dump.get(spec.name) is not None:
                         row[section.column(spec, number)] = dump[spec.name]
             continue
         dump = value.model_dump(mode="json")
@@ -859,7 +872,9 @@ def reference_markdown() -> str:
     for section in SECTIONS:
         derived = _derived(section)
         for spec in section.fields:
-            if section.lines:
+            if section.lines and spec.repeat:
+                name = f"`{section.prefix}_N_{spec.name}_1` … `_{spec.repeat}`"
+            elif section.lines:
                 name = f"`{section.prefix}_N_{spec.name}`"
             elif spec.repeat:
                 first = section.column(spec, 0, 1)

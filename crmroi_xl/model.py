@@ -39,7 +39,7 @@ from pydantic import (
     model_validator,
 )
 
-from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver
+from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
 
 __all__ = [
     "INDIRECT_CATEGORIES",
@@ -255,12 +255,15 @@ class Assumptions(_Model):
 
 
 class CostLine(_Model):
-    """One cost: a one-off amount in year 0 and/or a recurring amount per year.
+    """One cost: a one-off amount and/or a recurring amount per year.
 
-    The recurring amount comes from one driver: ``amount`` (an amount per
-    year), ``seats`` (seats x price per seat per month x 12) or ``hours``
-    (hours per year x hourly rate). The driver is inferred from the fields
-    given when left out.
+    The recurring amount comes from one driver (:mod:`crmroi_xl.drivers`):
+    ``amount`` (an amount per year), ``seats`` (seats x price per seat per
+    month x 12, seats possibly ramping up year by year) or ``hours`` (hours
+    per year x hourly rate). The driver is inferred from the fields given when
+    left out. The one-off falls in ``one_off_year`` (0: today); the recurring
+    amount runs from ``start_year`` for ``years`` years (or to the horizon),
+    increased each year from ``increase_from_year``.
     """
 
     label: Label = Field(description="What the cost is, as the user words it.")
@@ -268,21 +271,43 @@ class CostLine(_Model):
     nature: Literal["direct", "indirect"] = Field(
         description="Direct or indirect cost; by default from the category."
     )
-    one_off: Amount = Field(0.0, description="One-off amount in year 0.")
+    one_off: Amount = Field(0.0, description="One-off amount (in year 0 unless one_off_year).")
+    one_off_year: int = Field(
+        0, ge=0, le=MAX_HORIZON, description="Year the one-off amount falls in (0 = today)."
+    )
     driver: CostDriverKey = Field(description="How the recurring yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
     seats: Amount = Field(0.0, description="Number of seats (driver seats).")
     price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
+    seats_by_year: list[Amount] = Field(
+        default_factory=list,
+        max_length=MAX_HORIZON,
+        description="Seats in years 1, 2, ... instead of seats (driver seats); "
+        "the last value carries over to later years.",
+    )
     hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
     annual_increase: float = Field(
-        0.0, ge=-0.5, le=1, description="Yearly change of the recurring amount after year 1."
+        0.0,
+        ge=-0.5,
+        le=1,
+        description="Yearly change of the recurring amount, compounded from increase_from_year.",
     )
     years: int | None = Field(
         None,
         ge=0,
         le=MAX_HORIZON,
-        description="Years the recurring amount lasts; whole horizon if empty.",
+        description="Years the recurring amount lasts from start_year; to the horizon if empty.",
+    )
+    start_year: int = Field(
+        1, ge=1, le=MAX_HORIZON, description="First year of the recurring amount."
+    )
+    increase_from_year: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_HORIZON + 1,
+        description="First year the yearly increase applies (after a lock-in period); "
+        "start_year + 1 if empty.",
     )
     low: Low = 1.0
     high: High = 1.0
@@ -303,17 +328,24 @@ class CostLine(_Model):
     @model_validator(mode="after")
     def _one_driver(self) -> CostLine:
         _check_driver_fields(self, COST_DRIVERS)
+        if self.seats_by_year and self.seats:
+            raise ValueError("seats_by_year replaces seats: give one of them")
         return self
 
 
 class BenefitLine(_Model):
-    """One benefit per year, from year 1, from one driver.
+    """One benefit per year, from ``start_year`` for ``years`` years, from one driver.
 
-    Drivers: ``amount`` (an amount per year); ``sales`` (extra sales per month
-    x 12 x average deal value x gross margin -- the source method's "5 more
-    sales a month at 1 000 EUR"); ``hours`` (hours saved per year x hourly
-    rate). Intangible benefits stay visible and are left out of the ROI unless
-    ``include_in_roi`` is set.
+    Drivers (:mod:`crmroi_xl.drivers`): ``amount`` (an amount per year);
+    ``sales`` (extra sales per month x 12 x average deal value x gross margin
+    -- the source method's "5 more sales a month at 1 000 EUR"); ``hours``
+    (hours saved per year x hourly rate x the share realised); and three driven
+    by a KPI measured before and after the CRM: ``win_rate`` (opportunities x
+    the win rate's rise x deal value x margin), ``conversion`` (leads x the
+    conversion rate's rise x deal value x margin) and ``churn`` (customers x
+    the churn's fall x margin per customer). The adoption ramp-up applies
+    unless ``ramp_up`` is off. Intangible benefits stay visible and are left
+    out of the ROI unless ``include_in_roi`` is set.
     """
 
     label: Label = Field(description="What the benefit is, as the user words it.")
@@ -327,8 +359,31 @@ class BenefitLine(_Model):
     )
     hours_saved_per_year: Amount = Field(0.0, description="Hours saved per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    realisation: Share = Field(
+        1.0, description="Share of the saved hours that becomes value (driver hours)."
+    )
+    opportunities_per_year: Amount = Field(
+        0.0, description="Opportunities worked per year (driver win_rate, KPI win_rate)."
+    )
+    leads_per_year: Amount = Field(
+        0.0, description="Leads per year (driver conversion, KPI lead_conversion_rate)."
+    )
+    customers: Amount = Field(0.0, description="Customers (driver churn, KPI churn_rate).")
+    margin_per_customer: Amount = Field(
+        0.0, description="Gross margin per customer per year (driver churn)."
+    )
     annual_growth: float = Field(
-        0.0, ge=-0.5, le=1, description="Yearly change of the amount after year 1."
+        0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."
+    )
+    start_year: int = Field(1, ge=1, le=MAX_HORIZON, description="First year of the benefit.")
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the benefit lasts from start_year; to the horizon if empty.",
+    )
+    ramp_up: bool = Field(
+        True, description="Whether the adoption ramp-up applies (no: full value from the start)."
     )
     include_in_roi: bool = Field(
         description="Counted in ROI, NPV and payback; intangible benefits are not by default."
@@ -353,16 +408,29 @@ class BenefitLine(_Model):
 
 
 def _infer_driver(data: dict[str, Any], drivers: tuple[Driver, ...]) -> str:
-    """The driver whose defining fields are given; ``amount`` when none or several are."""
-    given = [d.key for d in drivers if any(data.get(f) is not None for f in d.defining)]
-    return given[0] if len(given) == 1 else "amount"
+    """The driver whose defining fields are given; ``amount`` when none or several are.
+
+    A field several drivers share (a deal value) gives none of them away when a
+    field of one driver alone (opportunities per year) is given too.
+    """
+    given = [d for d in drivers if any(data.get(f) not in (None, []) for f in d.defining)]
+    if len(given) > 1:
+        own = {
+            d.key: {f for f in d.defining if all(f not in o.fields for o in drivers if o is not d)}
+            for d in given
+        }
+        given = [d for d in given if any(data.get(f) not in (None, []) for f in own[d.key])]
+    return given[0].key if len(given) == 1 else "amount"
 
 
 def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
-    """A line's fields belong to its driver only (nothing silently ignored)."""
+    """A line's fields belong to its driver (nothing silently ignored)."""
     driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
     own = {f for d in drivers if d.key == driver for f in d.fields}
-    defaults = {name: info.default for name, info in type(line).model_fields.items()}
+    defaults = {
+        name: info.get_default(call_default_factory=True)
+        for name, info in type(line).model_fields.items()
+    }
 
     def given(field: str) -> bool:
         return field not in own and getattr(line, field) != defaults[field]
@@ -370,13 +438,14 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
     stray = [f"{field} (driver '{d.key}')" for d in drivers for field in d.defining if given(field)]
     if stray:
         raise ValueError(
-            f"the driver is '{driver}' but {', '.join(stray)} is given; "
+            f"the driver is '{driver}' but {', '.join(dict.fromkeys(stray))} is given; "
             "a line has one driver: split it into two lines"
         )
-    for d in drivers:  # a detail of another driver, e.g. the margin of the driver 'sales'
-        for field in d.fields:
-            if given(field):
-                raise ValueError(f"{field} applies to the driver '{d.key}' only")
+    for field in dict.fromkeys(f for d in drivers for f in d.fields):
+        if given(field):  # a detail of other drivers, e.g. the margin of the driver 'sales'
+            users = ", ".join(f"'{d.key}'" for d in drivers if field in d.fields)
+            plural = "s" if users.count(",") else ""
+            raise ValueError(f"{field} applies to the driver{plural} {users} only")
 
 
 class Kpi(_Model):
@@ -443,6 +512,53 @@ class Scenario(_Model):
     kpis: list[Kpi] = Field(default_factory=list, max_length=100)
     channels: list[Channel] = Field(default_factory=list, max_length=100)
     customers: CustomerEconomics | None = None
+
+    @model_validator(mode="after")
+    def _lines_fit(self) -> Scenario:
+        """Lines start within the horizon; a KPI-driven benefit has its KPI, once."""
+        horizon = self.assumptions.horizon_years
+        problems = []
+        timed: list[tuple[str, str, int]] = []  # (where, field, year)
+        for i, cost in enumerate(self.costs):
+            timed += [(f"costs[{i}]", "start_year", cost.start_year)]
+            timed += [(f"costs[{i}]", "one_off_year", cost.one_off_year)]
+            if len(cost.seats_by_year) > horizon:
+                problems.append(
+                    f"costs[{i}].seats_by_year: {len(cost.seats_by_year)} values "
+                    f"for a {horizon}-year horizon"
+                )
+        timed += [
+            (f"benefits[{i}]", "start_year", b.start_year) for i, b in enumerate(self.benefits)
+        ]
+        for where, field, year in timed:
+            if year > horizon:
+                problems.append(f"{where}.{field}: year {year} is after the {horizon}-year horizon")
+        kinds = [k.kind.value for k in self.kpis]
+        needs = kpi_drivers(BENEFIT_DRIVERS)
+        for i, line in enumerate(self.benefits):
+            kind = needs.get(line.driver)
+            if kind is None:
+                continue
+            if kind not in kinds:
+                problems.append(
+                    f"benefits[{i}] ({line.label}): the driver '{line.driver}' needs the KPI "
+                    f"'{kind}' (its before and after values) in kpis"
+                )
+            elif kinds.count(kind) > 1:
+                problems.append(
+                    f"benefits[{i}] ({line.label}): the KPI '{kind}' is given "
+                    f"{kinds.count(kind)} times; the driver '{line.driver}' needs it once"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def kpis_by_kind(self) -> dict[str, Kpi]:
+        """The KPIs by kind (the first of each kind)."""
+        out: dict[str, Kpi] = {}
+        for kpi in self.kpis:
+            out.setdefault(kpi.kind.value, kpi)
+        return out
 
     @property
     def name(self) -> str:
