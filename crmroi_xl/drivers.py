@@ -116,6 +116,12 @@ def _change(kpis: Kpis, kind: str, *, fall: bool = False) -> float:
     return float(before - after if fall else after - before)
 
 
+def _when(c: Cell, field: str, term: str) -> str:
+    """A KPI-driven term only on a line that gives its volume: another line's driver
+    reads no KPI (it may be missing from the KPI table)."""
+    return f'IF({c(field)}="",0,{term})'
+
+
 def _margin(c: Cell) -> str:
     return f'IF({c("gross_margin")}="",1,{c("gross_margin")})'
 
@@ -213,9 +219,11 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
             * _get(line, "average_deal_value")
             * _get(line, "gross_margin")
         ),
-        lambda c: (
+        lambda c: _when(
+            c,
+            "opportunities_per_year",
             f"{c('opportunities_per_year')}*{c('kpi:win_rate')}"
-            f"*{c('average_deal_value')}*{_margin(c)}"
+            f"*{c('average_deal_value')}*{_margin(c)}",
         ),
         kpi="win_rate",
     ),
@@ -229,9 +237,11 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
             * _get(line, "average_deal_value")
             * _get(line, "gross_margin")
         ),
-        lambda c: (
+        lambda c: _when(
+            c,
+            "leads_per_year",
             f"{c('leads_per_year')}*{c('kpi:lead_conversion_rate')}"
-            f"*{c('average_deal_value')}*{_margin(c)}"
+            f"*{c('average_deal_value')}*{_margin(c)}",
         ),
         kpi="lead_conversion_rate",
     ),
@@ -252,7 +262,9 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
             * -_change(kpis, "churn_rate")
             * _get(line, "margin_per_customer")
         ),
-        lambda c: f"{c('customers')}*(-{c('kpi:churn_rate')})*{c('margin_per_customer')}",  # fall
+        lambda c: _when(  # the churn's fall
+            c, "customers", f"{c('customers')}*(-{c('kpi:churn_rate')})*{c('margin_per_customer')}"
+        ),
         kpi="churn_rate",
     ),
 )

@@ -50,6 +50,7 @@ from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
 from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
+    "MARGIN_VOLUMES",
     "ChannelResult",
     "KpiResult",
     "LineFlows",
@@ -146,11 +147,16 @@ class Results(_Frozen):
     #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
     #: margin given): a default that flatters the ROI, flagged for review.
     full_margin_revenue: list[str] = []
+    kpi_worsens: list[str] = []  # lines whose KPI worsens: a negative benefit
     sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
         """The headline metrics under the names DESIGN.md fixes (``compute --json`` order)."""
         return {key: getattr(self, key) for key in JSON_FIRST}
+
+
+#: Volumes a gross margin applies to (extra sales, opportunities, leads).
+MARGIN_VOLUMES = ("extra_sales_per_month", "opportunities_per_year", "leads_per_year")
 
 
 def cost_base(line: CostLine, t: int = 1) -> float:
@@ -313,10 +319,17 @@ def compute(scenario: Scenario) -> Results:
     full_margin = [
         line.label
         for line in scenario.benefits
-        if line.driver == "sales" and line.extra_sales_per_month > 0 and line.gross_margin == 1
+        if line.gross_margin == 1 and any(getattr(line, f) > 0 for f in MARGIN_VOLUMES)
+    ]
+    kpi_driven = drivers.kpi_drivers(drivers.BENEFIT_DRIVERS)
+    worsening = [
+        line.label
+        for line in scenario.benefits
+        if line.driver in kpi_driven and benefit_base(line, kpis) < 0
     ]
     return Results(
         full_margin_revenue=full_margin,
+        kpi_worsens=worsening,
         name=a.name,
         currency=a.currency,
         discount_rate=rate,

@@ -5,16 +5,24 @@ against the rules the engine had before they existed."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
-from crmroi_xl import compute
+from crmroi_xl import batch_export, compute, export_workbook, load_scenario, read_workbook
 from crmroi_xl.errors import ScenarioError
+from crmroi_xl.excel.content import expected_values
+from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.flat import write_scenarios
 from crmroi_xl.loader import scenario_from_data
 from crmroi_xl.model import Scenario
-from tests.strategies import scenarios
+from tests.ranges import without_ranges
+from tests.spreadsheet import mismatches, recalculate, same
+from tests.strategies import scenarios, timed_scenarios
 
 # --- the defaults are today's rules -------------------------------------------------------
 
@@ -263,3 +271,88 @@ def test_each_line_has_its_total_and_present_value() -> None:
     assert math.fsum(c.present_value for c in results.cost_lines) == pytest.approx(
         results.pv_costs, rel=1e-12
     )
+
+
+# --- the workbook: native formulas, LibreOffice, read back, a user's edits -----------------
+
+B2B = "examples/b2b-150-seats.yaml"
+
+
+def _in(scenario: Scenario, lang: str) -> Scenario:
+    return scenario.model_copy(
+        update={"assumptions": scenario.assumptions.model_copy(update={"language": lang})}
+    )
+
+
+@settings(
+    max_examples=2,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: soffice is slow
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batch=st.lists(timed_scenarios(), min_size=4, max_size=4))
+def test_timed_workbooks_match_libreoffice_and_read_back(
+    batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("timed")
+    cases = [without_ranges(load_scenario(B2B)), *map(Scenario.model_validate, batch)]
+    paths = {
+        (i, lang): export_workbook(scenario, folder / f"s{i}-{lang}.xlsx", lang=lang)
+        for i, scenario in enumerate(cases)
+        for lang in ("fr", "en")
+    }
+    recalculated = recalculate(list(paths.values()), folder)
+    for (i, lang), path in paths.items():
+        assert mismatches(path, recalculated[path]) == [], (i, lang)
+        assert read_workbook(path) == _in(cases[i], lang)
+        assert read_workbook(recalculated[path]) == _in(cases[i], lang)  # saved by LibreOffice
+
+
+def test_a_user_edits_timing_seats_and_a_kpi_and_libreoffice_agrees(tmp_path: Path) -> None:
+    scenario = without_ranges(load_scenario(B2B))
+    path = export_workbook(scenario, tmp_path / "case.xlsx", lang="fr")
+    layout = export_layout(scenario, "fr")
+    wb = openpyxl.load_workbook(path)
+    costs, kpis = wb[layout.sheet_name("costs")], wb[layout.sheet_name("kpis")]
+    phase2 = next(i for i, c in enumerate(scenario.costs) if c.start_year == 3)
+    costs[layout.costs.cell("start_year", phase2)] = 2  # phase 2 a year earlier
+    costs[layout.seats_cell(0, 2)] = 140  # 140 seats in year 2, carried over
+    win = next(i for i, k in enumerate(scenario.kpis) if k.kind == "win_rate")
+    kpis[layout.kpis.cell("after", win)] = 0.28  # the win rate rises more
+    wb.save(path)
+
+    edited = read_workbook(path)
+    assert edited.costs[phase2].start_year == 2
+    assert edited.costs[0].seats_by_year == [100, 140]
+    assert edited.kpis[win].after == 0.28
+    recalculated = recalculate([path], tmp_path)[path]
+    expected = expected_values(layout, edited, compute(edited))
+    computed = openpyxl.load_workbook(recalculated, data_only=True)
+    wrong = [
+        (sheet, ref, value, computed[layout.sheet_name(sheet)][ref].value)
+        for (sheet, ref), value in expected.items()
+        if not same(computed[layout.sheet_name(sheet)][ref].value, value)
+    ]
+    assert wrong == []
+    assert compute(edited).npv > compute(scenario).npv  # more deals, earlier phase 2 benefits
+
+
+def test_a_batch_of_timed_scenarios_from_json_lines_and_a_flat_csv(tmp_path: Path) -> None:
+    scenario = load_scenario(B2B)
+    renamed = scenario.model_copy(
+        update={"assumptions": scenario.assumptions.model_copy(update={"name": "Other"})}
+    )
+    lines = [s.model_dump_json() for s in (scenario, renamed)]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    write_scenarios([scenario, renamed], tmp_path / "batch.csv")
+    header = (tmp_path / "batch.csv").read_text("utf-8-sig").splitlines()[0].split(",")
+    assert {
+        "cost_1_seats_by_year_2",
+        "cost_3_one_off_year",
+        "benefit_2_opportunities_per_year",
+    } <= set(header)
+    for source in ("batch.jsonl", "batch.csv"):
+        report = batch_export(tmp_path / source, tmp_path / source.replace(".", "-"))
+        assert [e.status for e in report.entries] == ["ok", "ok"]
+        for entry in report.entries:
+            assert entry.results["npv"] == pytest.approx(compute(scenario).npv, rel=1e-12)
