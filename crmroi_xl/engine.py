@@ -18,6 +18,13 @@ consistent rule per row along the years ``0 .. horizon``:
   before/after the CRM turned into money);
 * net flow = counted benefits - costs; discount factor ``1 / (1 + rate)^t``.
 
+``compute(scenario, case="pessimistic")`` (or ``"optimistic"``) gives the results
+of one of the sensitivity cases: every line's amounts times its multiplier in
+that case (:func:`~crmroi_xl.sensitivity.case_multiplier`: a cost at its
+``high`` and a benefit at its ``low`` when pessimistic), as a workbook whose
+case selector ``In_Case`` shows that case computes them. Its ``sensitivity``
+stays relative to the base case.
+
 A metric the scenario cannot define (no channel, so no ROAS; flows that never
 pay back) is ``None`` and :attr:`Results.undefined` says why.
 
@@ -38,16 +45,16 @@ pay back) is ``None`` and :attr:`Results.undefined` says why.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from . import drivers, metrics
 from . import kpis as kpi_functions
-from .errors import CrmRoiError
+from .errors import CrmRoiError, InputError
 from .headline import JSON_FIRST
 from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
-from .sensitivity import LineTable, Sensitivity, analyse
+from .sensitivity import CASES, Case, LineTable, Sensitivity, Side, analyse, case_multiplier
 
 __all__ = [
     "MARGIN_VOLUMES",
@@ -271,8 +278,23 @@ def _attempt(undefined: dict[str, str], key: str, function: Callable[[], float])
         return None
 
 
-def compute(scenario: Scenario) -> Results:
-    """Compute every result of a scenario (see the module docstring for the rules)."""
+def _in_case(
+    case: Case, side: Side, lines: Sequence[CostLine | BenefitLine], values: list[list[float]]
+) -> list[list[float]]:
+    """Each line's yearly values times its multiplier in ``case`` (unchanged at base)."""
+    if case == "base":
+        return values
+    return [
+        [v * case_multiplier(case, side, line.low, line.high) for v in row]
+        for line, row in zip(lines, values, strict=True)
+    ]
+
+
+def compute(scenario: Scenario, *, case: Case = "base") -> Results:
+    """Compute every result of a scenario (see the module docstring for the rules);
+    ``case``: the results of the pessimistic or optimistic case instead of the base."""
+    if case not in CASES:
+        raise InputError(f"case: one of {', '.join(CASES)}, got {case!r}")
     a = scenario.assumptions
     horizon, rate = a.horizon_years, a.discount_rate
     width = horizon + 1
@@ -280,19 +302,23 @@ def compute(scenario: Scenario) -> Results:
 
     factors = [1 / (1 + rate) ** t for t in range(width)]
     kpis = scenario.kpis_by_kind()
+    base_costs = [cost_flows(line, horizon, a.cost_risk) for line in scenario.costs]
+    base_benefits = [
+        benefit_flows(line, a.adoption, a.benefit_risk, kpis) for line in scenario.benefits
+    ]
     cost_lines = [
-        _line_flows(line, line.nature, True, cost_flows(line, horizon, a.cost_risk), factors)
-        for line in scenario.costs
+        _line_flows(line, line.nature, True, values, factors)
+        for line, values in zip(
+            scenario.costs, _in_case(case, "cost", scenario.costs, base_costs), strict=True
+        )
     ]
     benefit_lines = [
-        _line_flows(
-            line,
-            None,
-            line.include_in_roi,
-            benefit_flows(line, a.adoption, a.benefit_risk, kpis),
-            factors,
+        _line_flows(line, None, line.include_in_roi, values, factors)
+        for line, values in zip(
+            scenario.benefits,
+            _in_case(case, "benefit", scenario.benefits, base_benefits),
+            strict=True,
         )
-        for line in scenario.benefits
     ]
     costs = _column_sums([line.values for line in cost_lines], width)
     benefits = _column_sums([line.values for line in benefit_lines if line.counted], width)
@@ -368,11 +394,7 @@ def compute(scenario: Scenario) -> Results:
         kpis=[_kpi(k) for k in scenario.kpis],
         channels=channels,
         undefined=undefined,
-        sensitivity=analyse(
-            LineTable.of(
-                scenario, [c.values for c in cost_lines], [b.values for b in benefit_lines]
-            )
-        ),
+        sensitivity=analyse(LineTable.of(scenario, base_costs, base_benefits)),
     )
 
 

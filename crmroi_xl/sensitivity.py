@@ -15,7 +15,11 @@ vectorised evaluator of :mod:`crmroi_xl.variants`:
   first). Since the NPV is linear in each line's multiplier,
   ``npv_low = npv_base + sign x (low - 1) x PV(line)`` with sign -1 for a
   cost and +1 for a benefit: a spreadsheet computes it from the line's
-  present value.
+  present value. The bars are sorted on that swing written exactly,
+  ``(high - low) x |PV(line)|``, rather than on the difference of two
+  evaluated NPVs, whose last bits depend on where the line sits in the sums:
+  two identical lines then tie and keep their order, here and in the
+  workbook's Sensitivity sheet, which sorts on the same product.
 * **break-even** -- ``benefits_factor`` = PV costs / PV benefits, the factor on
   all counted benefits that brings the NPV to 0; ``costs_factor`` = PV
   benefits / PV costs, the factor on all costs that does; None where the
@@ -56,10 +60,12 @@ from .variants import Array, Outcomes, evaluate, irr_rows, npv_rows
 __all__ = [
     "CASES",
     "Breakeven",
+    "Case",
     "CaseResult",
     "Cases",
     "LineTable",
     "Sensitivity",
+    "Side",
     "TornadoBar",
     "analyse",
     "case_multiplier",
@@ -251,9 +257,11 @@ def analyse(table: LineTable) -> Sensitivity:
         )
         for i, (low, high) in zip(lines, out.npv[3:].reshape(-1, 2), strict=True)
     ]
+    swings = (table.high - table.low) * np.abs(table.present_values())
+    order = sorted(range(len(tornado)), key=lambda k: -swings[lines[k]])
     return Sensitivity(
         cases=Cases(**cases),
-        tornado=sorted(tornado, key=lambda bar: -abs(bar.npv_high - bar.npv_low)),
+        tornado=[tornado[k] for k in order],
         breakeven=Breakeven(
             benefits_factor=pv_costs / pv_benefits if pv_benefits else None,
             costs_factor=pv_benefits / pv_costs if pv_costs else None,

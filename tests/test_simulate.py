@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from crmroi_xl.cli import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.loader import scenario_from_data
 from crmroi_xl.model import Scenario
-from crmroi_xl.sensitivity import CASES, LineTable
+from crmroi_xl.sensitivity import CASES, LineTable, case_multiplier
 from crmroi_xl.variants import evaluate, irr_rows, npv_rows, payback_rows, roi_rows
 from tests.strategies import scenarios
 
@@ -283,7 +284,8 @@ def _check_sensitivity(scenario: Scenario) -> None:
     uncertain = [i for i, flag in enumerate(table.uncertain) if flag]
     assert len(s.tornado) == len(uncertain)
     swings = [abs(bar.npv_high - bar.npv_low) for bar in s.tornado]
-    assert swings == sorted(swings, reverse=True)
+    # sorted on (high - low) x |PV|, the same swing written exactly: to rounding here
+    assert all(a >= b - 1e-9 * max(1.0, a) for a, b in pairwise(swings))
     for bar in s.tornado:
         lines = scenario.costs if bar.side == "cost" else scenario.benefits
         line = lines[bar.index]
@@ -307,11 +309,38 @@ def _check_sensitivity(scenario: Scenario) -> None:
         assert abs(at_zero) <= 1e-9 * r.pv_benefits
 
 
+def _check_case_results(scenario: Scenario) -> None:
+    """compute(case=...) is compute on the scenario whose lines are scaled by their
+    multipliers in that case; its sensitivity stays the base case's."""
+    base = compute(scenario)
+    for case in CASES:
+        r = compute(scenario, case=case)
+        costs = [case_multiplier(case, "cost", c.low, c.high) for c in scenario.costs]
+        benefits = [case_multiplier(case, "benefit", b.low, b.high) for b in scenario.benefits]
+        expected = compute(scaled(scenario, costs, benefits))
+        for mine, theirs in (
+            *zip(r.cost_lines, expected.cost_lines, strict=True),
+            *zip(r.benefit_lines, expected.benefit_lines, strict=True),
+        ):
+            assert mine.values == pytest.approx(theirs.values, rel=1e-12, abs=1e-9)
+        for key in ("npv", "roi", "irr", "payback", "total_costs", "pv_benefits"):
+            assert close(getattr(r, key), getattr(expected, key)), (case, key)
+        assert close(r.npv, getattr(base.sensitivity.cases, case).npv)
+        assert r.sensitivity == base.sensitivity
+    assert compute(scenario, case="base") == base
+
+
+def test_compute_refuses_an_unknown_case() -> None:
+    with pytest.raises(InputError, match="case: one of pessimistic, base, optimistic"):
+        compute(load_scenario("examples/pme-20-postes.yaml"), case="worst")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_cases_tornado_and_breakeven_of_the_examples_equal_compute(example: Path) -> None:
     scenario = load_scenario(example)
     assert compute(scenario).sensitivity.tornado  # every example has ranges
     _check_sensitivity(scenario)
+    _check_case_results(scenario)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -320,6 +349,7 @@ def test_cases_tornado_and_breakeven_of_generated_scenarios_equal_compute(
     scenario: Scenario,
 ) -> None:
     _check_sensitivity(scenario)
+    _check_case_results(scenario)
 
 
 def test_the_examples_figures_by_hand() -> None:
