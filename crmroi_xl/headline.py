@@ -80,6 +80,16 @@ def _no_irr(layout: Layout) -> str:
     return f'OR(COUNTIF({net},">0")=0,COUNTIF({net},"<0")=0)'
 
 
+def _irr_start() -> str:
+    """Where the IRR starts in the case shown (``Calc_Case``): the export's start of that
+    case (the engine's IRR of it), or the spreadsheet's own 10 % when blank."""
+    starts = (
+        f'IF({name}="",IrrDefaultGuess,{name})'
+        for name in ("In_IrrGuessPessimistic", "In_IrrGuess", "In_IrrGuessOptimistic")
+    )
+    return f"CHOOSE(Calc_Case,{','.join(starts)})"
+
+
 HEADLINES: tuple[Headline, ...] = (
     Headline(
         "roi",
@@ -135,10 +145,7 @@ HEADLINES: tuple[Headline, ...] = (
         ("TRI", "IRR"),
         "pct1",
         ("taux qui annule la VAN", "rate at which the NPV is zero"),
-        lambda lo: (
-            f"=IF({_no_irr(lo)},NA(),IRR({lo.summary_span('net_flow')},"
-            'IF(In_IrrGuess="",IrrDefaultGuess,In_IrrGuess)))'
-        ),
+        lambda lo: f"=IF({_no_irr(lo)},NA(),IRR({lo.summary_span('net_flow')},{_irr_start()}))",
         lambda lo: f"=IF({_no_irr(lo)},NA(),CRM_IRR({lo.summary_span('net_flow')}))",
     ),
     Headline(

@@ -137,6 +137,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "case_pessimistic": ("Pessimiste", "Pessimistic"),
     "case_base": ("Base", "Base"),
     "case_optimistic": ("Optimiste", "Optimistic"),
+    "cost": ("Coût", "Cost"),
+    "benefit": ("Bénéfice", "Benefit"),
     "sensitivity_cases": ("Cas pessimiste, de base et optimiste", "Pessimistic, base, optimistic"),
     "sensitivity_case": ("Cas", "Case"),
     "sensitivity_tornado": ("Ce qui pèse le plus sur la VAN", "What moves the NPV most"),

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .engine import compute
+from .engine import Results, compute
 from .errors import InputError
 from .fieldinfo import bounds
 from .model import Assumptions, Scenario
@@ -200,7 +200,13 @@ def draw_multipliers(
     return out
 
 
-def simulate(scenario: Scenario, runs: int | None = None, seed: int | None = None) -> Simulation:
+def simulate(
+    scenario: Scenario,
+    runs: int | None = None,
+    seed: int | None = None,
+    *,
+    results: Results | None = None,
+) -> Simulation:
     """Run the Monte Carlo simulation of a scenario over its line ranges.
 
     Parameters
@@ -212,6 +218,8 @@ def simulate(scenario: Scenario, runs: int | None = None, seed: int | None = Non
     seed : int, optional
         Seed of the random numbers (0 to 2^32 - 1); ``assumptions.simulation_seed``
         by default.
+    results : Results, optional, keyword-only
+        ``compute(scenario)``, when the caller has it (the exporter): not computed again.
 
     Raises
     ------
@@ -221,7 +229,7 @@ def simulate(scenario: Scenario, runs: int | None = None, seed: int | None = Non
     a = scenario.assumptions
     runs = _bounded(a.simulation_runs if runs is None else runs, "runs", MIN_RUNS, MAX_RUNS)
     seed = _bounded(a.simulation_seed if seed is None else seed, "seed", 0, MAX_SEED)
-    results = compute(scenario)
+    results = compute(scenario) if results is None else results
     table = LineTable.of(
         scenario,
         [line.values for line in results.cost_lines],

@@ -10,6 +10,11 @@ from crmroi_xl.model import BenefitCategory, CostCategory, KpiKind
 
 amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2))
 shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
+#: A line's range: low and high multipliers (blank = 1), a low of 0 included.
+lows = st.sampled_from([0.0, 0.3, 0.5, 0.8, 0.95, 1.0]) | st.floats(0, 1).map(lambda x: round(x, 3))
+highs = st.sampled_from([1.0, 1.05, 1.2, 1.5, 2.0, 10.0]) | st.floats(1, 10).map(
+    lambda x: round(x, 3)
+)
 labels = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
 ).filter(lambda text: text.strip() and not {"\ufffe", "\uffff"} & set(text))
@@ -33,7 +38,14 @@ def cost_lines(draw: st.DrawFn) -> dict[str, Any]:
         line["hourly_rate"] = draw(st.integers(0, 200))
     line["annual_increase"] = draw(st.sampled_from([0, 0.02, 0.05, -0.1]))
     line["years"] = draw(st.none() | st.integers(0, 10))
+    _ranged(draw, line)
     return line
+
+
+def _ranged(draw: st.DrawFn, line: dict[str, Any]) -> None:
+    """Give ``line`` a range half of the time (low, high or both)."""
+    if draw(st.booleans()):
+        line["low"], line["high"] = draw(lows), draw(highs)
 
 
 @st.composite
@@ -53,6 +65,7 @@ def benefit_lines(draw: st.DrawFn) -> dict[str, Any]:
     line["annual_growth"] = draw(st.sampled_from([0, 0.03, 0.1, -0.05]))
     if category == "intangible":
         line["include_in_roi"] = draw(st.booleans())
+    _ranged(draw, line)
     return line
 
 

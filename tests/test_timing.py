@@ -20,7 +20,6 @@ from crmroi_xl.excel.workbook import export_layout
 from crmroi_xl.flat import write_scenarios
 from crmroi_xl.loader import scenario_from_data
 from crmroi_xl.model import Scenario
-from tests.ranges import without_ranges
 from tests.spreadsheet import mismatches, recalculate, same
 from tests.strategies import scenarios, timed_scenarios
 
@@ -295,7 +294,7 @@ def test_timed_workbooks_match_libreoffice_and_read_back(
     batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("timed")
-    cases = [without_ranges(load_scenario(B2B)), *map(Scenario.model_validate, batch)]
+    cases = [load_scenario(B2B), *map(Scenario.model_validate, batch)]
     paths = {
         (i, lang): export_workbook(scenario, folder / f"s{i}-{lang}.xlsx", lang=lang)
         for i, scenario in enumerate(cases)
@@ -309,7 +308,7 @@ def test_timed_workbooks_match_libreoffice_and_read_back(
 
 
 def test_a_user_edits_timing_seats_and_a_kpi_and_libreoffice_agrees(tmp_path: Path) -> None:
-    scenario = without_ranges(load_scenario(B2B))
+    scenario = load_scenario(B2B)
     path = export_workbook(scenario, tmp_path / "case.xlsx", lang="fr")
     layout = export_layout(scenario, "fr")
     wb = openpyxl.load_workbook(path)

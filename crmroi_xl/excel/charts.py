@@ -1,5 +1,6 @@
-"""Charts: cumulative net flow and costs and benefits per year (summary sheet), ROAS
-by channel (channels sheet).
+"""Charts: cumulative net flow and costs and benefits per year (summary sheet), the
+tornado and the Monte Carlo histogram and S-curve (sensitivity sheet), ROAS by channel
+(channels sheet).
 
 The two summary charts sit beside the headline results, so the results and the
 charts are on the first screen and the summary prints on one page. Axes carry
@@ -18,13 +19,24 @@ changed from 3 to 5 and recalculated gives six columns a chart, see
 ``tests/test_looks.py``). Dynamic defined names (``OFFSET``/``INDEX`` over
 ``In_Horizon``) would do it in Excel only: LibreOffice drops a chart series whose
 range is a formula (it reads only names that are plain ranges).
+
+**The tornado** plots the ten largest bars of the sensitivity sheet's sorted
+table: each line's NPV at its low and at its high, less the base NPV, as two
+overlapping series of horizontal bars around zero (the largest on top); it
+follows any input, like the table. **The histogram and the S-curve** plot the
+Monte Carlo results written at export; a scenario without a range has no
+simulation, hence neither chart (the sheet says so in a sentence).
 """
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference, Series
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.chart.axis import ChartLines, DateAxis
+from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.chart.title import Title
@@ -41,8 +53,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import Lang, label
 from ..model import Scenario
-from .layout import Layout
+from .layout import Layout, quote_sheet
 from .parts import YEARS
+from .sensitivity_layout import CURVE_POINTS, HISTOGRAM_BINS, HISTOGRAM_COLUMNS
+from .simulated import simulated
 
 __all__ = ["add_charts"]
 
@@ -51,6 +65,18 @@ NAVY, ORANGE, GRID = "1F3864", "ED7D31", "D9D9D9"
 TITLES: dict[str, tuple[str, str]] = {
     "flows": ("Coûts et bénéfices par an", "Costs and benefits per year"),
     "roas": ("ROAS par canal (revenu / dépenses)", "ROAS by channel (revenue / spend)"),
+    "tornado": (
+        "Tornado : écart de VAN par rapport au cas de base",
+        "Tornado: NPV change from the base case",
+    ),
+    "low": ("Ligne à son bas", "Line at its low"),
+    "high": ("Ligne à son haut", "Line at its high"),
+    "histogram": (
+        "Répartition de la VAN simulée (part des tirages)",
+        "Simulated NPV (share of runs)",
+    ),
+    "curve": ("VAN simulée : probabilité cumulée", "Simulated NPV: cumulative probability"),
+    "share": ("Part des tirages", "Share of runs"),
 }
 
 
@@ -76,7 +102,7 @@ def _gridlines(axis: object) -> None:
     axis.majorGridlines = lines  # type: ignore[attr-defined]
 
 
-def _style(chart: BarChart, title: str, money: str) -> None:
+def _style(chart: BarChart | ScatterChart, title: str, money: str) -> None:
     """Title, axis formats, fonts and legend common to the charts."""
     chart.title = _title(title)
     chart.x_axis.title = None
@@ -154,6 +180,8 @@ def add_charts(
     _style(bars, TITLES["flows"][lang != "fr"], money)
     summary.add_chart(bars, layout.summary_chart_anchors[1])
 
+    _sensitivity_charts(layout, sheets["sensitivity"], simulated(scenario), formats)
+
     table = layout.channels
     count = len(scenario.channels) if scenario else table.capacity
     if count:
@@ -184,3 +212,89 @@ def add_charts(
         roas.y_axis.scaling.min = 0
         roas.width, roas.height = 15, min(9.5, max(6.5, 1.1 * count + 3))
         channels.add_chart(roas, layout.channel_chart_anchor)
+
+
+def _series(values: Reference, title: str, colour: str) -> Any:
+    """A bar series of one colour (openpyxl's ``Series`` is a factory, not a type)."""
+    series = Series(values, title=title)
+    series.graphicalProperties.solidFill = colour
+    series.graphicalProperties.line.solidFill = colour
+    return series
+
+
+def _sensitivity_charts(
+    layout: Layout, sheet: Worksheet, simulation: bool, formats: dict[str, str]
+) -> None:
+    """The tornado; the histogram and the S-curve of the NPV when there is a simulation."""
+    lang: Lang = layout.lang
+    words = {key: pair[lang != "fr"] for key, pair in TITLES.items()}
+    p = layout.sensitivity
+    money = formats["eur_zero"]
+
+    tornado = BarChart()
+    tornado.type = "bar"
+    tornado.grouping = "clustered"
+    tornado.overlap = 100  # the low and the high of a line on one bar, either side of 0
+    tornado.gapWidth = 40
+    for key, colour in (("delta_low", ORANGE), ("delta_high", NAVY)):
+        col, first, last = p.tornado_span(key)
+        values = Reference(sheet, min_col=col, min_row=first, max_row=last)
+        tornado.series.append(_series(values, words[key.removeprefix("delta_")], colour))
+    col, first, last = p.tornado_span("label")
+    tornado.set_categories(Reference(sheet, min_col=col, min_row=first, max_row=last))
+    _style(tornado, words["tornado"], money)
+    tornado.x_axis.scaling.orientation = "maxMin"  # the largest swing on top, as in the table
+    tornado.y_axis.crosses = "max"  # ... and the values' axis below
+    tornado.width, tornado.height = 16, 7.5
+    sheet.add_chart(tornado, p.tornado_chart_anchor)
+    if not simulation:
+        return
+
+    first_row = p.histogram_row(0)
+    histogram = BarChart()
+    histogram.type = "col"
+    histogram.gapWidth = 15
+    col = column_index_from_string(HISTOGRAM_COLUMNS["share"])
+    share = Reference(sheet, min_col=col, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
+    histogram.series.append(_series(share, words["share"], NAVY))
+    middle = column_index_from_string(HISTOGRAM_COLUMNS["middle"])
+    histogram.set_categories(
+        Reference(sheet, min_col=middle, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
+    )
+    histogram.legend = None
+    _style(histogram, words["histogram"], formats["pct"])
+    histogram.x_axis.number_format = money
+    histogram.x_axis.txPr = _text(800)
+    histogram.width, histogram.height = 16, 8.5
+    sheet.add_chart(histogram, p.histogram_chart_anchor)
+
+    curve = ScatterChart()
+    curve.scatterStyle = "line"
+    last_row = first_row + CURVE_POINTS - 1
+    columns = {key: column_index_from_string(letter) for key, letter in p.curve_columns.items()}
+    npv = Reference(sheet, min_col=columns["npv"], min_row=first_row, max_row=last_row)
+    shares = Reference(sheet, min_col=columns["probability"], min_row=first_row, max_row=last_row)
+    line = Series(shares, npv, title=words["curve"])
+    line.graphicalProperties.line.solidFill = NAVY
+    line.graphicalProperties.line.width = 28575  # 2.25 pt
+    line.marker.symbol = "none"
+    line.smooth = False
+    marker = Series(
+        Reference(sheet, min_col=columns["marker_y"], min_row=first_row, max_row=first_row + 1),
+        Reference(sheet, min_col=columns["marker_x"], min_row=first_row, max_row=first_row + 1),
+    )
+    name = quote_sheet(layout.sheet_name("sensitivity"))
+    title = p.marker_title_cell
+    letters = title.rstrip("0123456789")
+    marker.tx = SeriesLabel(strRef=StrRef(f"{name}!${letters}${title[len(letters) :]}"))
+    marker.graphicalProperties.line.solidFill = ORANGE
+    marker.graphicalProperties.line.dashStyle = "dash"
+    marker.marker.symbol = "none"
+    marker.smooth = False
+    curve.series += [line, marker]
+    _style(curve, words["curve"], formats["pct"])
+    curve.x_axis.number_format = money
+    curve.x_axis.majorGridlines = None
+    curve.y_axis.scaling.min, curve.y_axis.scaling.max = 0, 1
+    curve.width, curve.height = 16, 8.5
+    sheet.add_chart(curve, p.curve_chart_anchor)

@@ -18,8 +18,10 @@ from ..model import BenefitLine, Channel, CostLine, Kpi
 from .parts import Column
 
 __all__ = [
+    "CASE_FACTOR",
     "DURATION",
     "LINE_MODELS",
+    "RANGE",
     "START",
     "YEAR_TOTALS",
     "YES_NO",
@@ -45,6 +47,38 @@ DURATION = Column(
     "int",
     13,
     "integer",
+)
+#: A line's range (issue 12): multipliers of its amounts in every year, shown as
+#: percentages of them (80 % = 0.8); blank = 100 %, no uncertainty.
+RANGE = (
+    Column(
+        "low",
+        (
+            "Bas (% du montant, vide\u00a0=\u00a0100\u00a0%)",
+            "Low (% of the amount, blank\u00a0=\u00a0100%)",
+        ),
+        "pct",
+        11,
+        "share",
+    ),
+    Column(
+        "high",
+        (
+            "Haut (% du montant, vide\u00a0=\u00a0100\u00a0%)",
+            "High (% of the amount, blank\u00a0=\u00a0100%)",
+        ),
+        "pct",
+        11,
+        "number",
+    ),
+)
+#: The multiplier of the line's amounts in the case the workbook shows (``In_Case``).
+CASE_FACTOR = Column(
+    "case",
+    ("Facteur du cas affiché", "Factor of the case shown"),
+    "pct",
+    11,
+    computed=True,
 )
 #: A line's total over the years and its present value, before its year columns.
 YEAR_TOTALS = (
@@ -85,8 +119,10 @@ def cost_columns() -> tuple[Column, ...]:
             "int",
             13,
         ),
+        *RANGE,
         Column("nature_eff", ("Nature retenue", "Nature used"), "text", 12, computed=True),
         Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
+        CASE_FACTOR,
     )
 
 
@@ -136,10 +172,12 @@ def benefit_columns() -> tuple[Column, ...]:
                 "yesno",
                 YES_NO,
             ),
+            *RANGE,
             Column("counted", ("Compté (1/0)", "Counted (1/0)"), "int", 9, computed=True),
             Column(
                 "base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True
             ),
+            CASE_FACTOR,
         )
     )
 

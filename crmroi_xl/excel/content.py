@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..engine import compute
 from .layout import Layout
 from .parts import Capacity, CellValue, Context, Formula, Text
 from .sheets import SHEETS
@@ -19,6 +20,7 @@ from .sheets import SHEETS
 if TYPE_CHECKING:
     from ..engine import Results
     from ..model import Scenario
+    from ..sensitivity import Case
 
 __all__ = ["expected_values", "formulas", "texts"]
 
@@ -41,11 +43,13 @@ def formulas(layout: Layout) -> tuple[Formula, ...]:
 
 
 def expected_values(
-    layout: Layout, scenario: Scenario, results: Results
+    layout: Layout, scenario: Scenario, results: Results, *, case: Case = "base"
 ) -> dict[tuple[str, str], CellValue]:
     """``(sheet key, address) -> value`` the engine gives every formula cell of ``layout``:
     what the exporter writes as cached values and what the tests compare with a
     spreadsheet's own calculation. A blank table line is ``""``, an undefined
-    result ``"#N/A"``, as the formulas give."""
-    context = Context(layout, scenario, results)
+    result ``"#N/A"``, as the formulas give. ``results`` are the base case's; with
+    ``case``, the values when the workbook's ``In_Case`` shows that case."""
+    shown = results if case == "base" else compute(scenario, case=case)
+    context = Context(layout, scenario, shown, results, case)
     return {(f.sheet, f.ref): f.value(context) for f in formulas(layout)}

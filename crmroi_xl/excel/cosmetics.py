@@ -5,7 +5,9 @@ list choices, the longest word of a header), so nothing is cut off in Excel or
 LibreOffice; header rows get the height their wrapped titles need; every sheet
 prints on A4 landscape, one page wide, with its name and page number in the
 footer, the Costs and Benefits sheets up to the horizon's year (an exported
-3-year case prints on 8 pages; the Lists sheet is hidden and does not print). The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
+3-year case prints on 9 pages; the Lists sheet is hidden and does not print; the
+base amounts under the Costs and Benefits tables and the Sensitivity sheet's detail are
+calculations and do not print either). The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
 the fast exporter.
 """
 

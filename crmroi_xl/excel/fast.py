@@ -14,9 +14,10 @@ that once per kind of workbook and keeps the result in memory:
    workbook is saved by
    :func:`~crmroi_xl.excel.package.write_package`, the reference path's own writer.
    Each worksheet's XML is cut at the markers into static text and *slots*.
-2. **The package** -- per skeleton and number of marketing channels (the ROAS
+2. **The package** -- per skeleton, number of marketing channels (the ROAS
    chart has a bar per channel; the summary charts follow the horizon in the
-   workbook itself) -- the charts, drawings, their relationships and the
+   workbook itself) and whether the scenario has a simulation (the Monte
+   Carlo charts of the sensitivity sheet) -- the charts, drawings, their relationships and the
    content types, written by openpyxl from
    :func:`~crmroi_xl.excel.charts.add_charts` on empty sheets of the same names
    (a few milliseconds), and the order of the parts in the zip. The workbook
@@ -66,6 +67,7 @@ from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .package import FixedTimeZip, cached_type, write_package
 from .parts import Capacity, CellValue
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
+from .simulated import simulated
 from .styles import number_formats
 from .workbook import build_workbook, export_layout
 
@@ -276,11 +278,14 @@ class _Parts:
         return list(self.parts)
 
 
-def _stand_in(currency: str, channels: int = 1) -> Scenario:
-    """A scenario of ``channels`` channels, in ``currency``."""
+def _stand_in(currency: str, channels: int = 1, ranged: bool = False) -> Scenario:
+    """A scenario of ``channels`` channels, in ``currency``; ``ranged``: a cost with a
+    range (so a simulation)."""
+    costs = [{"label": "c", "category": "other", "high": 2}] if ranged else []
     return Scenario.model_validate(
         {
             "assumptions": {"name": "skeleton", "currency": currency},
+            "costs": costs,
             "channels": [{"name": f"c{i}", "spend": 1} for i in range(channels)],
         }
     )
@@ -397,7 +402,11 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         size,
         stand_in.assumptions.horizon_years,
         tuple(
-            (table.sheet, str(sheets[table.sheet].print_area), sheets[table.sheet].max_row)
+            (
+                table.sheet,
+                str(sheets[table.sheet].print_area),
+                layout.sensitivity.printed_rows(table.sheet),
+            )
             for table in layout.tables
             if table.years_after
         ),
@@ -421,15 +430,18 @@ class _Package:
 
 
 @lru_cache(maxsize=256)
-def _package(lang: Lang, capacity: Capacity, currency: str, channels: int) -> _Package:
-    """The skeleton's parts with the charts of ``channels`` channels: openpyxl writes the
-    same charts on empty sheets of the same names."""
+def _package(
+    lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
+) -> _Package:
+    """The skeleton's parts with the charts of ``channels`` channels and, with a
+    ``simulation``, the Monte Carlo charts: openpyxl writes the same charts on empty
+    sheets of the same names."""
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in SHEETS}
     formats = number_formats(lang, currency)
-    add_charts(base.layout, sheets, _stand_in(currency, channels), formats)
+    add_charts(base.layout, sheets, _stand_in(currency, channels, simulation), formats)
     collected = _Parts()
     write_package(wb, collected)
     entries: list[tuple[str, bytes | _Sheet]] = []
@@ -472,7 +484,7 @@ def workbook_bytes(
     """
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
-    package = _package(*kind, len(scenario.channels))
+    package = _package(*kind, len(scenario.channels), simulated(scenario))
     values = package.skeleton.values(scenario, package.drawing, results)
     buffer = BytesIO()
     with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:

@@ -25,12 +25,14 @@ from ..fieldinfo import bounds, kind
 from ..model import Assumptions, CustomerEconomics
 from .columns import LINE_MODELS
 from .layout import InputCell, Layout
+from .simulated import simulation_values
 
 if TYPE_CHECKING:
     from ..engine import Results
     from ..model import Scenario
+    from ..sensitivity import Case
 
-__all__ = ["input_bounds", "input_values"]
+__all__ = ["input_bounds", "input_values", "irr_start"]
 
 #: The fields of each line table that belong to a driver (blank unless the line's).
 _DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
@@ -42,6 +44,8 @@ _BLANK_IF_DEFAULT: dict[str, Any] = {
     "start_year": 1,
     "ramp_up": True,
     "realisation": 1.0,
+    "low": 1.0,  # no range: blank = 100 %
+    "high": 1.0,
 }
 #: Assumptions the template leaves for the user (the rest show the model's defaults).
 _NO_TEMPLATE_DEFAULT = ("name", "start_year")
@@ -80,11 +84,17 @@ def input_values(
     """The value of every input cell of ``layout`` (None = blank), in its order;
     without a scenario, the template's defaults."""
     values: list[Any] = []
+    simulated: dict[tuple[Any, ...], Any] | None = None
     for cell in layout.inputs:
         section, *rest = cell.where
-        if section == "irr_guess":  # a start near the root (see the layout)
-            irr = results.irr if results else None
-            values.append(None if irr is None else float(f"{irr:.6g}"))
+        if section == "case":  # the workbook opens on the base case
+            values.append(layout.word("case_base"))
+        elif section == "simulation":  # the Monte Carlo results, run once
+            if simulated is None:
+                simulated = simulation_values(layout, scenario, results)
+            values.append(simulated.get(cell.where))
+        elif section == "irr_guess":  # a start near the root, in each case (see the layout)
+            values.append(irr_start(results, rest[0] if rest else "base"))
         elif section == "assumptions":
             field = rest[0]
             if field == "language" or scenario is None:
@@ -112,6 +122,16 @@ def input_values(
             else:
                 values.append(_line_value(section, key, lines[i], layout))
     return values
+
+
+def irr_start(results: Results | None, case: Case = "base") -> float | None:
+    """Where the spreadsheet's IRR starts in ``case``: the engine's IRR of the case, to 6
+    significant digits (None: blank, the spreadsheet's own 10 %), so Excel and
+    LibreOffice converge to the engine's root even far from 10 %."""
+    if results is None:
+        return None
+    irr = results.irr if case == "base" else getattr(results.sensitivity.cases, case).irr
+    return None if irr is None else float(f"{irr:.6g}")
 
 
 def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:

@@ -13,7 +13,7 @@ workbook itself.
 
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
-('Coûts', 'G6', 'U6')
+('Coûts', 'G6', 'X6')
 >>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
 (('summary', '$B$4'), 'C4')
 """
@@ -46,6 +46,7 @@ from .columns import (
     kpi_columns,
 )
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
+from .sensitivity_layout import SensitivityLayout
 
 __all__ = [
     "ASSUMPTIONS",
@@ -73,6 +74,7 @@ __all__ = [
 SHEETS: dict[str, Bilingual] = {
     "guide": ("Guide", "Guide"),
     "summary": ("Synthèse", "Summary"),
+    "sensitivity": ("Sensibilité", "Sensitivity"),
     "assumptions": ("Hypothèses", "Assumptions"),
     "costs": ("Coûts", "Costs"),
     "benefits": ("Bénéfices", "Benefits"),
@@ -131,8 +133,8 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
 )
 FIRST_ASSUMPTION_ROW = 4
-#: Choice lists of the assumptions that have one.
-ASSUMPTION_CHOICES = {"language": "List_Languages"}
+#: Choice lists of the assumptions that have one, and of the spreadsheet-only inputs.
+ASSUMPTION_CHOICES = {"language": "List_Languages", "case": "List_Cases"}
 
 #: Customer economics, below the channels table: (field, defined name, title, format).
 CUSTOMERS: tuple[tuple[str, str, Bilingual, str], ...] = (
@@ -256,6 +258,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "List_KpiKinds": tuple(k.value for k in KpiKind),
     "List_Units": ("percent", "days", "hours", "years", "currency", "count", "points"),
     "List_Languages": ("fr", "en"),
+    "List_Cases": ("case_pessimistic", "case_base", "case_optimistic"),
 }
 #: The lists sheet: each list's column, and the title of its header.
 LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
@@ -267,6 +270,7 @@ LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "List_KpiKinds": ("F", ("Indicateurs", "KPIs")),
     "List_Units": ("I", ("Unités", "Units")),
     "List_Languages": ("J", ("Langues", "Languages")),
+    "List_Cases": ("M", ("Cas", "Cases")),
 }
 #: The KPI defaults beside the KPI list (its kind in column F): unit, higher is better.
 KPI_DEFAULT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
@@ -297,6 +301,8 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("Lbl_OK", "ok"),
     ("Lbl_Error", "error"),
     ("Lbl_Review", "review"),
+    ("Lbl_Cost", "cost"),
+    ("Lbl_Benefit", "benefit"),
     *((name, kind) for kind, name in KPI_LABELS.items()),
 )
 
@@ -307,7 +313,8 @@ class InputCell(NamedTuple):
     sheet: str
     ref: str
     fmt: str  # number-format key
-    kind: Kind | None  # what the model expects (None: spreadsheet-only, the IRR start)
+    kind: Kind | None  # what the model expects (None: not read back: the IRR start, the
+    # case shown, the Monte Carlo results)
     where: tuple[Any, ...]  # ("assumptions", field), ("adoption", t), ("costs", i, field) ...
     style: str = "input"  # "advanced": an optional setting, not one of the yellow inputs
 
@@ -356,12 +363,12 @@ class Layout:
     # --- tables -------------------------------------------------------------------------
     @cached_property
     def costs(self) -> Table:
-        return Table("costs", 5, self.capacity.costs, cost_columns(), "base", YEAR_TOTALS)
+        return Table("costs", 5, self.capacity.costs, cost_columns(), "case", YEAR_TOTALS)
 
     @cached_property
     def benefits(self) -> Table:
         columns = benefit_columns()
-        return Table("benefits", 5, self.capacity.benefits, columns, "base", YEAR_TOTALS)
+        return Table("benefits", 5, self.capacity.benefits, columns, "case", YEAR_TOTALS)
 
     @cached_property
     def kpis(self) -> Table:
@@ -481,6 +488,11 @@ class Layout:
         table = self.channels
         return f"{column_letter(len(table.columns) + 3)}{table.header_row}"
 
+    @cached_property
+    def sensitivity(self) -> SensitivityLayout:
+        """The base amounts under the Costs and Benefits tables and the Sensitivity sheet."""
+        return SensitivityLayout(self)
+
     # --- the checks ---------------------------------------------------------------------
     def check_row(self, key: str) -> int:
         return CHECK_HEADER_ROW + 1 + [k for k, _ in CHECKS].index(key)
@@ -551,6 +563,7 @@ class Layout:
         value_col = CONSTANT_COLUMNS["value"][0]
         for i, (name, _) in enumerate(CONSTANTS):
             names[name] = ("lists", f"${value_col}${2 + i}")
+        names.update(self.sensitivity.names)
         for table in self.tables:
             last_col = column_letter(len(table.columns))
             if table.years_after:
@@ -607,6 +620,19 @@ class Layout:
                     "channels", ref, fmt, kind(CustomerEconomics, field_), ("customers", field_)
                 )
             )
+        # the case shown (spreadsheet-only, like the IRR start), then the Monte Carlo
+        # results the export writes as values (not read back, not inputs to type)
+        places = self.sensitivity
+        cells.append(InputCell("sensitivity", places.case_cell, "text", None, ("case",)))
+        cells += [
+            InputCell(
+                "sensitivity", places.irr_start_cell(c), "pct", None, ("irr_guess", c), "advanced"
+            )
+            for c in ("pessimistic", "optimistic")
+        ]
+        cells += [
+            InputCell("sensitivity", s.ref, s.fmt, None, s.where, "calc") for s in places.slots()
+        ]
         return tuple(cells)
 
     # --- what a user reads ------------------------------------------------------------

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from ..engine import Results
     from ..model import Scenario
+    from ..sensitivity import Case
     from .layout import Layout
 
 __all__ = [
@@ -76,10 +77,25 @@ def column_letter(index: int) -> str:
 
 
 class Context:
-    """What the engine gives the formula cells of one scenario's workbook."""
+    """What the engine gives the formula cells of one scenario's workbook.
 
-    def __init__(self, layout: Layout, scenario: Scenario, results: Results) -> None:
+    ``results`` are those of the case the workbook shows (``case``, its
+    ``In_Case``: the base case unless a test switches it), ``base`` those of the
+    base case, which the base amounts and the Sensitivity sheet read whatever
+    the case shown.
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        scenario: Scenario,
+        results: Results,
+        base: Results | None = None,
+        case: Case = "base",
+    ) -> None:
         self.layout, self.scenario, self.results = layout, scenario, results
+        self.base = results if base is None else base
+        self.case: Case = case
         self.lang: Lang = layout.lang
         self.horizon = scenario.assumptions.horizon_years
 

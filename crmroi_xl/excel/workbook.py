@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A change from -50% to +100% is expected.",
     ),
     "integer": ("Nombre entier attendu.", "A whole number is expected."),
+    "multiplier": (
+        "Pourcentage du montant entre {low} et {high} attendu.",
+        "A percentage of the amount from {low} to {high} is expected.",
+    ),
     "choice": ("Choisissez une valeur de la liste.", "Pick a value from the list."),
 }
 
@@ -111,7 +115,7 @@ def build_workbook(
     for table in layout.tables:
         if table.years_after:  # printed up to the horizon (the template: every year)
             ws = sheets[table.sheet]
-            ws.print_area = print_area(table, horizon, ws.max_row)
+            ws.print_area = print_area(table, horizon, layout.sensitivity.printed_rows(table.sheet))
     sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
@@ -134,7 +138,10 @@ def build_workbook(
 
 def _rule(cell: InputCell, table: Table | None) -> tuple[str, str | None, Any, Any] | None:
     """The validation of an input cell: (kind, list, low, high), or None (free text)."""
-    if cell.kind is None or cell.kind == "text":
+    if cell.kind is None:  # a spreadsheet-only input: the case shown has a list
+        choices = ASSUMPTION_CHOICES.get(cell.where[0])
+        return ("choice", choices, None, None) if choices else None
+    if cell.kind == "text":
         return None
     if cell.kind in ("choice", "yesno"):
         key = cell.where[-1]
@@ -142,8 +149,10 @@ def _rule(cell: InputCell, table: Table | None) -> tuple[str, str | None, Any, A
         choices = column.choices if column else ASSUMPTION_CHOICES.get(key)
         return ("choice", choices, None, None) if choices else None
     low, high = input_bounds(cell)
-    if cell.kind == "number":
-        return None if low is None or high is None else ("change", None, low, high)
+    if cell.kind == "number":  # a change (-50 % to +100 %) or a range's high (1 to 10)
+        if low is None or high is None:
+            return None
+        return ("change" if low < 0 else "multiplier", None, low, high)
     return (cell.kind, None, low, high)
 
 
@@ -170,11 +179,16 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
         key = (cell.sheet, found)
         if key not in rules:
             kind, choices, low, high = found
-            message = MESSAGES[kind]
+            message = MESSAGES[kind][0 if fr else 1]
+            if kind == "multiplier":  # 1 to 10: 100 % to 1000 %
+                unit = "\u00a0%" if fr else "%"
+                message = message.format(
+                    low=f"{low * 100:.0f}{unit}", high=f"{high * 100:.0f}{unit}"
+                )
             options: dict[str, Any] = {
                 "allow_blank": True,
                 "showErrorMessage": True,
-                "error": message[0 if fr else 1],
+                "error": message,
                 "errorTitle": "crmroi-xl",
             }
             if kind == "choice":

@@ -11,7 +11,18 @@ layout.
 from __future__ import annotations
 
 from ..parts import Sheet
-from . import assumptions, benefits, channels, checks, costs, guide, kpis, lists, summary
+from . import (
+    assumptions,
+    benefits,
+    channels,
+    checks,
+    costs,
+    guide,
+    kpis,
+    lists,
+    sensitivity,
+    summary,
+)
 
 __all__ = ["SHEETS"]
 
@@ -19,6 +30,7 @@ __all__ = ["SHEETS"]
 SHEETS: tuple[Sheet, ...] = (
     guide.SHEET,
     summary.SHEET,
+    sensitivity.SHEET,
     assumptions.SHEET,
     costs.SHEET,
     benefits.SHEET,

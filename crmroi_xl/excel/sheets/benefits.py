@@ -19,6 +19,7 @@ from ..parts import Bilingual, Formula, Sheet, Text
 from .tables import (
     Computed,
     Total,
+    case_factor,
     line_formulas,
     table_looks,
     table_texts,
@@ -87,6 +88,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.BENEFIT_DRIVERS, _with_kpis(layout, c)),
                 lambda ctx, i: benefit_base(ctx.scenario.benefits[i], ctx.scenario.kpis_by_kind()),
             ),
+            "case": case_factor("benefit"),
         },
         year=_year,
         check=(("amount_per_year", "years"), "category"),

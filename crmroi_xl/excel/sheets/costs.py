@@ -20,6 +20,7 @@ from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import (
     Computed,
     Total,
+    case_factor,
     line_formulas,
     table_looks,
     table_texts,
@@ -117,6 +118,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, 1, c)),
                 lambda ctx, i: cost_base(ctx.scenario.costs[i], 1),
             ),
+            "case": case_factor("cost"),
         },
         year=year,
         check=(("one_off", "increase_from_year"), "category"),

@@ -78,6 +78,17 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
         "6. Summary: the results and charts. Checks: everything must read OK; the points "
         "to review flag an assumption that flatters the ROI (sales counted at 100 % margin).",
     ),
+    (
+        "label",
+        "7. Sensibilité : donnez à chaque ligne une plage (colonnes Bas et Haut, en % du "
+        "montant ; vide = 100 %). Le choix du cas (Pessimiste, Base, Optimiste) en haut de la "
+        "feuille Sensibilité change tout le classeur ; les trois cas, le seuil de rentabilité et "
+        "le tornado suivent toute saisie ; la simulation de Monte Carlo est calculée à l'export.",
+        "7. Sensitivity: give each line a range (Low and High columns, as % of the amount; "
+        "blank = 100 %). The case chosen (Pessimistic, Base, Optimistic) at the top of the "
+        "Sensitivity sheet changes the whole workbook; the three cases, the break-even and the "
+        "tornado follow any input; the Monte Carlo simulation is computed at export.",
+    ),
     ("subtitle", "Conventions", "Conventions"),
     (
         "label",

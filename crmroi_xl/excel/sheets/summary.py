@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Synthèse du ROI du CRM", "CRM ROI summary")
+#: After the title, the case the workbook shows (``In_Case``, chosen on the Sensitivity
+#: sheet): a summary printed in the pessimistic case says so.
+CASE_SHOWN: Bilingual = (" — cas\u00a0: ", " — case: ")
 NOTE: Bilingual = (
     "Résultats calculés à partir des feuilles de saisie ; #N/A = non défini "
     "(par exemple pas de canal marketing, donc pas de ROAS).",
@@ -75,7 +78,6 @@ YEAR_TOTALS_TITLES: dict[str, Bilingual] = {
 
 
 def texts(layout: Layout) -> Iterator[Text]:
-    yield Text("summary", layout.title_cell, layout.text(TITLE), "title")
     yield Text("summary", layout.note_cell, layout.text(NOTE), "note")
     for column, title in HEADER.items():
         ref = f"{layout.headline_col(column)}{layout.headline_header_row}"
@@ -137,6 +139,15 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     def at(key: str, t: int) -> str:
         return layout.summary_cell(key, t)
 
+    title = layout.text(TITLE) + layout.text(CASE_SHOWN)
+    yield Formula(
+        "summary",
+        layout.title_cell,
+        f'="{title}"&INDEX(List_Cases,Calc_Case)',
+        lambda ctx: title + ctx.layout.word(f"case_{ctx.case}"),
+        style="title",
+        fmt="text",
+    )
     first = layout.summary_col(0)
     for t in YEARS:
         col, t_cell = layout.summary_col(t), f"{layout.summary_col(t)}${layout.summary_t_row}"

@@ -4,6 +4,12 @@ Costs and benefits have year columns 0 to 10 after their inputs, under a
 timeline (the year index, then the calendar year); KPIs and channels do not.
 Every table ends with a line-check column (1 = a line to review) and may have
 total rows below it.
+
+A cost or benefit line's year cells show its amounts in the case the workbook
+shows (``In_Case``): its base amount of the year, computed in the block of base
+amounts under the table (:mod:`crmroi_xl.excel.sensitivity_layout`), times the
+line's case factor (:func:`case_factor`). The base amounts stay whatever the
+case, so the Sensitivity sheet reads each line's base present value there.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...fieldinfo import kind
+from ...sensitivity import Side, case_multiplier
 from ..columns import LINE_MODELS
 from ..cosmetics import fit, fit_header_row
 from ..measure import TEXT_CAP
@@ -23,11 +30,14 @@ from ..parts import YEARS, Bilingual, CellValue, Column, Context, Formula, Table
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
+    from ...engine import LineFlows
     from ..layout import Layout
 
 __all__ = [
+    "BASE_TITLE",
     "Computed",
     "Total",
+    "case_factor",
     "col",
     "fitted_columns",
     "fixed_texts",
@@ -42,6 +52,10 @@ __all__ = [
 
 YEAR: Bilingual = ("Année", "Year")
 TIMELINE: Bilingual = ("Échéancier (années)", "Timeline (years)")
+BASE_TITLE: Bilingual = (
+    "Montants du cas de base, avant le facteur du cas (lus par la feuille Sensibilité)",
+    "Amounts of the base case, before the case factor (read by the Sensitivity sheet)",
+)
 
 
 def col(table: Table, key: str, row: int) -> str:
@@ -84,6 +98,9 @@ def table_texts(
             (table.calendar_row, ("Année civile", "Calendar year")),
         ):
             yield Text(table.sheet, f"{before}{row}", layout.text(title), "timeline")
+        row = layout.sensitivity.base_title_row(table.sheet)
+        first_col = table.letter(table.columns[0].key)
+        yield Text(table.sheet, f"{first_col}{row}", layout.text(BASE_TITLE), "subtitle")
     yield Text(
         table.sheet,
         f"{table.check_letter}{table.header_row}",
@@ -134,6 +151,23 @@ class Computed(NamedTuple):
     fmt: str = "eur"
 
 
+def case_factor(side: Side) -> Computed:
+    """A line's multiplier in the case shown (``Calc_Case``: 1 pessimistic, 2 base,
+    3 optimistic): a cost at its high when pessimistic and at its low when optimistic,
+    a benefit the reverse; a blank low or high is 1 (100 %)."""
+
+    def expression(c: Callable[[str], str], i: int) -> str:
+        low, high = (f'IF({c(key)}="",1,{c(key)})' for key in ("low", "high"))
+        worse, better = (high, low) if side == "cost" else (low, high)
+        return f"CHOOSE(Calc_Case,{worse},1,{better})"
+
+    def value(ctx: Context, i: int) -> CellValue:
+        line = getattr(ctx.scenario, f"{side}s")[i]
+        return case_multiplier(ctx.case, side, line.low, line.high)
+
+    return Computed(expression, value, "pct")
+
+
 class Total(NamedTuple):
     """A total row under the year columns: its formula over a year's column of lines
     (``span``), and the engine's yearly series it equals."""
@@ -154,12 +188,15 @@ def line_formulas(
 ) -> Iterator[Formula]:
     """The formulas of a table of lines with year columns (costs, benefits).
 
-    Each line has its ``computed`` columns, its total and present value over the
-    years, then one formula per year column -- ``year(cell, y, t)``, where ``y`` is
-    the year index above the column of year ``t`` -- blank on a line without a
-    label, then its line check (``check``: the range of values that make a line,
-    and when a labelled line is incomplete). Below the lines, the ``totals``, one
-    formula per year column each, and their total and present value.
+    Each line has its ``computed`` columns (its ``case`` factor among them), its
+    total and present value over the years, then one formula per year column: its
+    base amount times its case factor. The base amount -- ``year(cell, y, t)``,
+    where ``y`` is the year index above the column of year ``t`` -- is in the
+    line's row of the base amounts under the table, with its own total and
+    present value; all blank on a line without a label. Then its line check
+    (``check``: the range of values that make a line, and when a labelled line
+    is incomplete). Below the lines, the ``totals``, one formula per year column
+    each, and their total and present value.
     """
     factors = layout.ref("summary", layout.summary_span("discount_factors"))
 
@@ -173,13 +210,16 @@ def line_formulas(
     def has(ctx: Context, i: int) -> bool:
         return i < len(getattr(ctx.scenario, section))
 
-    def flows(ctx: Context, i: int, t: int) -> CellValue:
-        lines = getattr(ctx.results, f"{section.removesuffix('s')}_lines")
-        return ctx.year(lines[i].values, t) if has(ctx, i) else ""
+    def line(ctx: Context, i: int, base: bool) -> LineFlows:
+        results = ctx.base if base else ctx.results
+        lines: list[LineFlows] = getattr(results, f"{section.removesuffix('s')}_lines")
+        return lines[i]
 
-    def line_total(ctx: Context, i: int, attribute: str) -> CellValue:
-        lines = getattr(ctx.results, f"{section.removesuffix('s')}_lines")
-        return float(getattr(lines[i], attribute)) if has(ctx, i) else ""
+    def flows(ctx: Context, i: int, t: int, base: bool = False) -> CellValue:
+        return ctx.year(line(ctx, i, base).values, t) if has(ctx, i) else ""
+
+    def line_total(ctx: Context, i: int, attribute: str, base: bool = False) -> CellValue:
+        return float(getattr(line(ctx, i, base), attribute)) if has(ctx, i) else ""
 
     for i in range(table.capacity):
 
@@ -195,24 +235,37 @@ def line_formulas(
                 lambda ctx, i=i, column=column: column.value(ctx, i) if has(ctx, i) else "",
                 fmt=column.fmt,
             )
-        total, present = over_years(table.row(i))
-        for key, text, attribute in (
-            ("total", total, "total"),
-            ("present_value", present, "present_value"),
-        ):
-            yield Formula(
-                table.sheet,
-                table.cell(key, i),
-                f'=IF({blank},"",{text})',
-                lambda ctx, i=i, attribute=attribute: line_total(ctx, i, attribute),
-            )
+        base_row = layout.sensitivity.base_row(table.sheet, i)
+        label = c(table.columns[0].key)
+        yield Formula(
+            table.sheet,
+            f"{table.letter(table.columns[0].key)}{base_row}",
+            f'=IF({blank},"",{label})',
+            lambda ctx, i=i: line(ctx, i, True).label if has(ctx, i) else "",
+            fmt="text",
+        )
+        for row, base in ((table.row(i), False), (base_row, True)):
+            for key, text in zip(("total", "present_value"), over_years(row), strict=True):
+                yield Formula(
+                    table.sheet,
+                    f"{table.letter(key)}{row}",
+                    f'=IF({blank},"",{text})',
+                    lambda ctx, i=i, key=key, base=base: line_total(ctx, i, key, base),
+                )
         for t in YEARS:
-            y = f"{table.letter(f'y{t}')}${table.timeline_row}"
+            letter = table.letter(f"y{t}")
+            y = f"{letter}${table.timeline_row}"
             yield Formula(
                 table.sheet,
                 table.year_cell(t, i),
-                f'=IF({blank},"",{year(c, i, y, t)})',
+                f'=IF({blank},"",{letter}{base_row}*{c("case")})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t),
+            )
+            yield Formula(
+                table.sheet,
+                f"{letter}{base_row}",
+                f'=IF({blank},"",{year(c, i, y, t)})',
+                lambda ctx, i=i, t=t: flows(ctx, i, t, True),
             )
         (first, last), incomplete = check
         yield row_check(table, i, (first, last), f'{c(incomplete)}=""')

@@ -1,0 +1,274 @@
+"""Issue 12 in the workbook: the ranges, the case selector, the Sensitivity sheet.
+
+The case selector ``In_Case`` is set with openpyxl and LibreOffice recalculates:
+every formula cell must then equal the engine's value for that case
+(``compute(scenario, case=...)``) -- the lines' amounts, the totals, the summary,
+the checks -- and the Sensitivity sheet stays relative to the base case. After
+an amount or a range is edited in the workbook, the tornado equals ``compute``
+of the edited scenario (read back from the workbook). The Monte Carlo block
+holds ``simulate``'s figures.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pytest
+
+from crmroi_xl import compute, export_workbook, load_scenario, read_workbook, simulate
+from crmroi_xl.excel.content import expected_values
+from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.sensitivity_layout import (
+    CURVE_POINTS,
+    HISTOGRAM_BINS,
+    METRIC_COLUMNS,
+    PROBABILITIES,
+    STATISTICS,
+)
+from crmroi_xl.excel.workbook import export_layout, write_template
+from crmroi_xl.model import Scenario
+from crmroi_xl.sensitivity import CASES
+from tests.spreadsheet import recalculate, same
+
+EXAMPLES = sorted(Path("examples").iterdir())
+#: A low of 0 on both sides: the pessimistic case zeroes a benefit, the optimistic a cost.
+ZEROES = {
+    "assumptions": {"name": "Zeroes", "horizon_years": 4, "discount_rate": 0.08},
+    "costs": [
+        {"label": "Licences", "category": "licences", "amount_per_year": 10_000, "high": 1.2},
+        {"label": "Consulting", "category": "implementation", "one_off": 30_000, "low": 0},
+        {"label": "Twin A", "category": "training", "one_off": 2_000, "low": 0.5, "high": 2},
+        {"label": "Twin B", "category": "training", "one_off": 2_000, "low": 0.5, "high": 2},
+    ],
+    "benefits": [
+        {"label": "Sales", "category": "incremental_revenue", "amount_per_year": 40_000,
+         "low": 0, "high": 1.5},
+        {"label": "Image", "category": "intangible", "amount_per_year": 5_000, "low": 0.2},
+        {"label": "Time", "category": "time_saved", "amount_per_year": 6_000},
+    ],
+}  # fmt: skip
+
+
+def _wrong(layout: Layout, path: Path, expected: dict[tuple[str, str], Any]) -> list[Any]:
+    """The formula cells of a recalculated workbook that differ from ``expected``."""
+    computed = openpyxl.load_workbook(path, data_only=True)
+    return [
+        (sheet, ref, value, computed[layout.sheet_name(sheet)][ref].value)
+        for (sheet, ref), value in expected.items()
+        if not same(computed[layout.sheet_name(sheet)][ref].value, value)
+    ]
+
+
+def _switched(path: Path, layout: Layout, case: str | None) -> Path:
+    """A copy of a workbook whose case selector shows ``case`` (None: left blank)."""
+    wb = openpyxl.load_workbook(path)
+    text = None if case is None else layout.word(f"case_{case}")
+    wb[layout.sheet_name("sensitivity")][layout.sensitivity.case_cell] = text
+    out = path.with_name(f"{path.stem}-{case or 'blank'}.xlsx")
+    wb.save(out)
+    return out
+
+
+def test_the_workbook_switched_to_each_case_is_the_engines_case(tmp_path: Path) -> None:
+    """Pessimistic, optimistic, and a blank selector (= base), in French and English,
+    on the examples and on a scenario whose lows of 0 zero a line in a case."""
+    scenarios = [
+        (load_scenario(e), lang) for e, lang in zip(EXAMPLES, ["fr", "en"] * 2, strict=True)
+    ]
+    scenarios.append((Scenario.model_validate(ZEROES), "fr"))
+    switched: dict[Path, tuple[Scenario, Layout, str]] = {}
+    for n, (scenario, lang) in enumerate(scenarios):
+        layout = export_layout(scenario, lang)  # type: ignore[arg-type]
+        path = export_workbook(scenario, tmp_path / f"s{n}-{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
+        for case in ("pessimistic", "optimistic", None):
+            switched[_switched(path, layout, case)] = (scenario, layout, case or "base")
+    recalculated = recalculate(list(switched), tmp_path)
+    for path, (scenario, layout, case) in switched.items():
+        expected = expected_values(layout, scenario, compute(scenario), case=case)  # type: ignore[arg-type]
+        assert _wrong(layout, recalculated[path], expected) == [], (path.name, case)
+        # the headline results are the engine's case, and the summary says which
+        values = openpyxl.load_workbook(recalculated[path], data_only=True)
+        summary = values[layout.sheet_name("summary")]
+        engine = getattr(compute(scenario).sensitivity.cases, case)
+        assert math.isclose(summary[layout.headline_cell("npv")].value, engine.npv, rel_tol=1e-9)
+        roi = summary[layout.headline_cell("roi")].value
+        assert roi == "#N/A" if engine.roi is None else math.isclose(roi, engine.roi, rel_tol=1e-9)
+        assert summary[layout.title_cell].value.endswith(layout.word(f"case_{case}"))
+        shown = compute(scenario, case=case)  # type: ignore[arg-type]
+        flows = [summary[layout.summary_cell("net_flow", t)].value for t in range(len(shown.years))]
+        assert flows == pytest.approx(shown.net_flow, rel=1e-9, abs=1e-6)
+
+
+def test_a_low_of_zero_keeps_the_tornado_and_the_cases(tmp_path: Path) -> None:
+    """In the pessimistic case the Sales line's amounts are 0, yet the tornado (relative
+    to base) still reads its base present value: the base amounts under the table."""
+    scenario = Scenario.model_validate(ZEROES)
+    layout = export_layout(scenario, "en")
+    path = _switched(
+        export_workbook(scenario, tmp_path / "z.xlsx", lang="en"), layout, "pessimistic"
+    )
+    values = openpyxl.load_workbook(recalculate([path], tmp_path)[path], data_only=True)
+    benefits = values[layout.sheet_name("benefits")]
+    assert [benefits[layout.benefits.year_cell(t, 0)].value for t in range(5)] == [0] * 5
+    assert benefits[layout.benefits.cell("case", 0)].value == 0
+    sheet = values[layout.sheet_name("sensitivity")]
+    bars = compute(scenario).sensitivity.tornado
+    p = layout.sensitivity
+    assert [sheet[p.tornado_cell("label", k)].value for k in range(len(bars))] == [
+        bar.label for bar in bars
+    ]
+    for k, bar in enumerate(bars):
+        for key in ("npv_low", "npv_high"):
+            assert same(sheet[p.tornado_cell(key, k)].value, getattr(bar, key)), (k, key)
+    # identical lines tie and keep the scenario's order, here as in the engine
+    assert [b.label for b in bars if b.label.startswith("Twin")] == ["Twin A", "Twin B"]
+    for case in CASES:
+        engine = getattr(compute(scenario).sensitivity.cases, case)
+        assert same(sheet[p.cell("npv", case)].value, engine.npv)
+
+
+def test_editing_an_amount_and_a_range_moves_the_tornado_as_the_engine(tmp_path: Path) -> None:
+    """A user raises a benefit's amount and gives a cost a range in the workbook; after
+    LibreOffice recalculates, every cell -- the tornado's bars and order among them --
+    equals compute on the scenario read back from the edited workbook."""
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    layout = export_layout(scenario, "fr")
+    path = export_workbook(scenario, tmp_path / "pme.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
+    time_saved = next(i for i, b in enumerate(scenario.benefits) if b.driver == "hours")
+    rate = benefits[layout.benefits.cell("hourly_rate", time_saved)]
+    rate.value = rate.value * 3  # the time saved is worth three times as much
+    plain = 2  # the training: 100 % to 120 %, now 70 % to 300 %
+    costs[layout.costs.cell("low", plain)] = 0.7
+    costs[layout.costs.cell("high", plain)] = 3
+    wb.save(path)
+
+    edited = read_workbook(path)
+    assert (edited.costs[plain].low, edited.costs[plain].high) == (0.7, 3)
+    recalculated = recalculate([path], tmp_path)[path]
+    assert _wrong(layout, recalculated, expected_values(layout, edited, compute(edited))) == []
+    bars = compute(edited).sensitivity.tornado
+    before = compute(scenario).sensitivity.tornado
+
+    def swing(bars: list[Any], label: str) -> float:
+        bar = next(b for b in bars if b.label == label)
+        return float(bar.npv_high - bar.npv_low)
+
+    label = edited.benefits[time_saved].label  # its present value, hence its bar, tripled
+    assert swing(bars, label) == pytest.approx(3 * swing(before, label), rel=1e-9)
+    training = edited.costs[plain].label  # a wider range: a longer bar, higher in the order
+    assert abs(swing(bars, training)) > abs(swing(before, training))
+    assert [b.label for b in bars].index(training) < [b.label for b in before].index(training)
+
+
+def test_ranges_are_inputs_beside_each_line_and_read_back(tmp_path: Path) -> None:
+    scenario = load_scenario("examples/marketing-channels.json")
+    layout = export_layout(scenario, "en")
+    path = export_workbook(scenario, tmp_path / "m.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    for sheet, lines in (("costs", scenario.costs), ("benefits", scenario.benefits)):
+        table, ws = layout.table(sheet), wb[layout.sheet_name(sheet)]
+        for i, line in enumerate(lines):
+            for key in ("low", "high"):
+                cell = ws[table.cell(key, i)]
+                assert cell.style == "input"
+                assert cell.value == (None if getattr(line, key) == 1 else getattr(line, key))
+        ranges = {
+            str(dv.sqref): (dv.formula1, dv.formula2)
+            for dv in ws.data_validations.dataValidation
+            if table.span("low").replace("$", "") in str(dv.sqref)
+            or table.span("high").replace("$", "") in str(dv.sqref)
+        }
+        assert sorted(ranges.values()) == [("0", "1"), ("1", "10")]
+    in_english = scenario.assumptions.model_copy(update={"language": "en"})
+    assert read_workbook(path) == scenario.model_copy(update={"assumptions": in_english})
+
+
+def test_the_case_selector_is_a_list_of_the_three_cases_opening_on_base(tmp_path: Path) -> None:
+    for lang, words in (("fr", ["Pessimiste", "Base", "Optimiste"]), ("en", None)):
+        layout = Layout(lang)  # type: ignore[arg-type]
+        path = export_workbook(
+            load_scenario("examples/pme-20-postes.yaml"), tmp_path / f"{lang}.xlsx", lang=lang
+        )  # type: ignore[arg-type]
+        wb = openpyxl.load_workbook(path)
+        ws = wb[layout.sheet_name("sensitivity")]
+        assert ws[layout.sensitivity.case_cell].value == layout.word("case_base")
+        assert ws[layout.sensitivity.case_cell].style == "input"
+        (validation,) = [
+            dv for dv in ws.data_validations.dataValidation
+            if layout.sensitivity.case_cell in str(dv.sqref)
+        ]  # fmt: skip
+        assert (validation.type, validation.formula1) == ("list", "=List_Cases")
+        assert layout.choices("List_Cases") == (words or ["Pessimistic", "Base", "Optimistic"])
+        assert {"In_Case", "Calc_Case", "List_Cases"} <= set(wb.defined_names)
+
+
+def _simulation_cells(path: Path, layout: Layout) -> dict[str, Any]:
+    ws = openpyxl.load_workbook(path)[layout.sheet_name("sensitivity")]
+    p = layout.sensitivity
+    return {
+        "status": ws[p.mc_status_cell].value,
+        "statistics": {
+            (metric, key): ws[f"{col}{p.statistic_row(key)}"].value
+            for metric, col in METRIC_COLUMNS.items()
+            for key in STATISTICS
+        },
+        "probabilities": {key: ws[f"B{p.probability_row(key)}"].value for key in PROBABILITIES},
+        "runs": [ws[f"D{p.histogram_row(k)}"].value for k in range(HISTOGRAM_BINS)],
+        "curve": [ws[f"H{p.histogram_row(k)}"].value for k in range(CURVE_POINTS)],
+        "marker": ws[p.marker_title_cell].value,
+    }
+
+
+def _charts(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return sum(name.startswith("xl/charts/chart") for name in archive.namelist())
+
+
+def test_the_monte_carlo_block_holds_simulates_figures(tmp_path: Path) -> None:
+    scenario = load_scenario("examples/mid-size-risk-adjusted.yaml")
+    layout = export_layout(scenario, "fr")
+    path = export_workbook(scenario, tmp_path / "mc.xlsx", lang="fr")
+    cells = _simulation_cells(path, layout)
+    sim = simulate(scenario)
+    assert cells["status"].startswith("10\u00a0000 tirages, graine 0, loi PERT")
+    assert "réexporter pour actualiser" in cells["status"]
+    for (metric, key), value in cells["statistics"].items():
+        assert value == getattr(getattr(sim, metric), key), (metric, key)
+    assert cells["probabilities"] == vars(sim.probability)
+    assert cells["runs"] == sim.histogram(HISTOGRAM_BINS)[1] and sum(cells["runs"]) == sim.runs
+    assert cells["curve"][0] == sim.npv_runs.min() and cells["curve"][-1] == sim.npv_runs.max()
+    assert cells["curve"][CURVE_POINTS // 2] == pytest.approx(float(np.median(sim.npv_runs)))
+    share = f"{sim.probability.npv_positive * 100:.1f}".replace(".", ",")
+    assert cells["marker"] == f"P(VAN > 0) = {share}\u00a0%"
+    formulas = {
+        c.coordinate
+        for row in openpyxl.load_workbook(path)[layout.sheet_name("sensitivity")].iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
+    assert layout.sensitivity.mc_status_cell not in formulas  # values, not formulas
+
+
+def test_without_a_range_a_sentence_replaces_the_monte_carlo_charts(tmp_path: Path) -> None:
+    ranged = load_scenario("examples/pme-20-postes.yaml")
+    data = ranged.model_dump()
+    for line in [*data["costs"], *data["benefits"]]:
+        line["low"] = line["high"] = 1.0
+    plain = Scenario.model_validate(data)
+    layout = export_layout(plain, "en")
+    with_ranges = export_workbook(ranged, tmp_path / "ranged.xlsx", lang="en")
+    without = export_workbook(plain, tmp_path / "plain.xlsx", lang="en")
+    cells = _simulation_cells(without, layout)
+    assert cells["status"].startswith("No cost or counted benefit has a range")
+    assert set(cells["statistics"].values()) == {None} and cells["marker"] is None
+    assert _charts(with_ranges) - _charts(without) == 2  # the histogram and the S-curve
+    template = write_template(tmp_path / "t.xlsx", lang="en")
+    status = _simulation_cells(template, Layout("en"))["status"]
+    assert status.startswith("Filled by an export")
