@@ -180,16 +180,24 @@ def payback_rows(flows: Array) -> Array:
     [2.6, 2.6667, 0.0, nan]
     """
     flows = np.atleast_2d(flows)
-    cumulative = np.cumsum(flows, axis=1)
-    previous = np.concatenate([np.zeros((flows.shape[0], 1)), cumulative[:, :-1]], axis=1)
-    crossing = (previous < 0) & (cumulative >= 0)
-    crossed = crossing.any(axis=1)
-    k = crossing.argmax(axis=1)
-    rows = np.arange(flows.shape[0])
+    # year by year over a years x runs copy: numpy reduces a short last axis (a few
+    # years) row by row, some six times slower than adding whole year columns; the
+    # sums are the same, in the same order, bit for bit
+    columns = np.ascontiguousarray(flows.T)
+    result = np.full(flows.shape[0], np.nan)
+    pending = np.ones(flows.shape[0], dtype=bool)  # no crossing found yet
+    negative = np.zeros(flows.shape[0], dtype=bool)  # the cumulative flow went below 0
+    previous = np.zeros(flows.shape[0])
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (k - 1) + (-previous[rows, k] / flows[rows, k])
-    never_negative = ~(cumulative < 0).any(axis=1)
-    return np.where(crossed, inside, np.where(never_negative, 0.0, np.nan))
+        for t, flow in enumerate(columns):
+            cumulative = previous + flow
+            crossing = pending & (previous < 0) & (cumulative >= 0)
+            if crossing.any():
+                result = np.where(crossing, (t - 1) + (-previous / flow), result)
+                pending &= ~crossing
+            negative |= cumulative < 0
+            previous = cumulative
+    return np.where(pending & ~negative, 0.0, result)
 
 
 def _npv_and_slope(rates: Array, flows: Array) -> tuple[Array, Array, Array]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..labels import Lang
 
@@ -98,6 +98,7 @@ class Context:
         self.case: Case = case
         self.lang: Lang = layout.lang
         self.horizon = scenario.assumptions.horizon_years
+        self.memo: dict[str, Any] = {}  # what many cells' values share, derived once
 
     def year(self, values: list[float], t: int, after: float = 0.0) -> float:
         """Value of year ``t``; past the horizon the workbook computes ``after``."""

@@ -280,10 +280,11 @@ def _line(ctx: Context, sheet: str, i: int) -> LineFlows | None:
 
 def _bar(ctx: Context, side: Side, i: int) -> tuple[int, TornadoBar] | None:
     """The tornado bar of a line and its rank (from 0), or None when it has none."""
-    for rank, bar in enumerate(ctx.results.sensitivity.tornado):
-        if bar.side == side and bar.index == i:
-            return rank, bar
-    return None
+    if "bars" not in ctx.memo:  # asked by every cell of the detail
+        bars = ctx.results.sensitivity.tornado
+        ctx.memo["bars"] = {(bar.side, bar.index): (k, bar) for k, bar in enumerate(bars)}
+    found: tuple[int, TornadoBar] | None = ctx.memo["bars"].get((side, i))
+    return found
 
 
 def _detail_value(ctx: Context, key: str, sheet: str, side: Side, i: int) -> CellValue:
