@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from crmroi_xl import compute, export_workbook, load_scenario, read_workbook, simulate
 from crmroi_xl.excel.content import expected_values
@@ -34,6 +36,7 @@ from crmroi_xl.excel.workbook import export_layout, write_template
 from crmroi_xl.model import Scenario
 from crmroi_xl.sensitivity import CASES
 from tests.spreadsheet import recalculate, same
+from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())
 #: A low of 0 on both sides: the pessimistic case zeroes a benefit, the optimistic a cost.
@@ -102,6 +105,33 @@ def test_the_workbook_switched_to_each_case_is_the_engines_case(tmp_path: Path) 
         shown = compute(scenario, case=case)  # type: ignore[arg-type]
         flows = [summary[layout.summary_cell("net_flow", t)].value for t in range(len(shown.years))]
         assert flows == pytest.approx(shown.net_flow, rel=1e-9, abs=1e-6)
+        # the case shown is a spreadsheet setting: the scenario read back is unchanged
+        language = scenario.assumptions.model_copy(update={"language": layout.lang})
+        assert read_workbook(path) == scenario.model_copy(update={"assumptions": language})
+
+
+@settings(
+    max_examples=1,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: soffice is slow
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(batch=st.lists(scenarios(), min_size=3, max_size=3))
+def test_generated_scenarios_switched_to_each_case_match_libreoffice(
+    batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("cases")
+    switched: dict[Path, tuple[Scenario, Layout, str]] = {}
+    for n, data in enumerate(batch):
+        scenario = Scenario.model_validate(data)
+        layout = export_layout(scenario)
+        path = export_workbook(scenario, folder / f"g{n}.xlsx")
+        for case in ("pessimistic", "optimistic"):
+            switched[_switched(path, layout, case)] = (scenario, layout, case)
+    recalculated = recalculate(list(switched), folder)
+    for path, (scenario, layout, case) in switched.items():
+        expected = expected_values(layout, scenario, compute(scenario), case=case)  # type: ignore[arg-type]
+        assert _wrong(layout, recalculated[path], expected) == [], (path.name, case)
 
 
 def test_a_low_of_zero_keeps_the_tornado_and_the_cases(tmp_path: Path) -> None:
