@@ -97,9 +97,9 @@ def _total(values: Values, name: str) -> float:
         raise CalcError(f"{name}: the sum is too large to represent", excel_error="#NUM!") from None
 
 
-def _ratio(numerator: float, denominator: float, what: str) -> float:
+def _ratio(numerator: float, denominator: float, what: str, reason: str | None = None) -> float:
     if denominator == 0:
-        raise DivisionByZeroError(f"{what} is zero: the ratio is undefined")
+        raise DivisionByZeroError(f"{what} is zero: the ratio is undefined", reason=reason)
     return _finite(numerator / denominator, what)
 
 
@@ -140,7 +140,9 @@ def roi(benefits: Values, costs: Values) -> float:
     1.2222222222222223
     """
     total_costs = _total(costs, "costs")
-    return _ratio(_total(benefits, "benefits") - total_costs, total_costs, "sum of costs")
+    return _ratio(
+        _total(benefits, "benefits") - total_costs, total_costs, "sum of costs", "zero_costs"
+    )
 
 
 def roas(revenue: Values, ad_spend: Values) -> float:
@@ -171,7 +173,9 @@ def roas(revenue: Values, ad_spend: Values) -> float:
     >>> roas(20_000, 5_000)
     4.0
     """
-    return _ratio(_total(revenue, "revenue"), _total(ad_spend, "ad_spend"), "sum of ad_spend")
+    return _ratio(
+        _total(revenue, "revenue"), _total(ad_spend, "ad_spend"), "sum of ad_spend", "zero_spend"
+    )
 
 
 def cac(acquisition_spend: Values, new_customers: Values) -> float:
@@ -206,6 +210,7 @@ def cac(acquisition_spend: Values, new_customers: Values) -> float:
         _total(acquisition_spend, "acquisition_spend"),
         _total(new_customers, "new_customers"),
         "sum of new_customers",
+        "zero_customers",
     )
 
 
@@ -416,13 +421,16 @@ def irr(
         raise NoSolutionError(
             "cash_flows: an IRR needs at least one positive and one negative flow",
             excel_error="#NUM!",
+            reason="irr_one_sign",
         )
     guess = _check_rate(guess, "guess")
     found = _newton(flows, times, guess)
     if found is None:
         found = _bracketed(flows, times, guess)
     if found is None:
-        raise NoSolutionError("cash_flows: no rate makes the NPV zero", excel_error="#NUM!")
+        raise NoSolutionError(
+            "cash_flows: no rate makes the NPV zero", excel_error="#NUM!", reason="irr_no_root"
+        )
     return found
 
 
@@ -587,6 +595,7 @@ def payback(cash_flows: Values, rate: float | None = None) -> float:
     raise NoSolutionError(
         "cash_flows: the cumulative flow never reaches zero within the periods given",
         excel_error="#N/A",
+        reason="never_paid_back",
     )
 
 
@@ -652,11 +661,14 @@ def clv(
     if periods is None:
         if denominator == 0:
             raise DivisionByZeroError(
-                "1 + discount_rate - retention_rate is zero: the CLV is infinite"
+                "1 + discount_rate - retention_rate is zero: the CLV is infinite",
+                reason="clv_infinite",
             )
         if denominator < 0:
             raise NoSolutionError(
-                "retention_rate above 1 + discount_rate: the CLV diverges", excel_error="#NUM!"
+                "retention_rate above 1 + discount_rate: the CLV diverges",
+                excel_error="#NUM!",
+                reason="clv_infinite",
             )
         return m / denominator
     count = as_number(periods, "periods")

@@ -1,5 +1,9 @@
 """Readable on-screen report of results (French or English), built with rich.
 
+Text the user typed (the scenario's name, KPI labels, channel names) is
+printed as text, never read as rich markup: a name such as
+``[link=https://example.com]Devis[/link]`` shows as typed.
+
 >>> money(12171.3, "fr"), money(12171.3, "en")
 ('12\\u202f171\\u202f€', '€12,171')
 >>> percent(3.0, "fr"), percent(0.2338, "en")
@@ -12,6 +16,7 @@ from collections.abc import Callable
 
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from .engine import Results
 from .labels import Lang, label
@@ -61,7 +66,7 @@ def render(results: Results, lang: Lang = "fr") -> Group:
 
 
 def _headline(r: Results, lang: Lang) -> Table:
-    table = Table(title=f"{r.name} — {label('headline', lang)}", show_header=False)
+    table = Table(title=Text(f"{r.name} — {label('headline', lang)}"), show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     years, months = label("years_unit", lang), label("months_unit", lang)
@@ -86,7 +91,7 @@ def _headline(r: Results, lang: Lang) -> Table:
         ("clv_cac_ratio", _or_dash(r.clv_cac_ratio, lambda v: f"{number(v, lang)} x")),
     ]
     for key, text in rows:
-        why = r.undefined.get(key)
+        why = r.reasons.get(key)
         table.add_row(label(key, lang), f"— ({label(why, lang)})" if why and text == "—" else text)
     return table
 
@@ -126,7 +131,8 @@ def _kpis(r: Results, lang: Lang) -> Table:
         fmt = _kpi_format(k.unit, lang, r.currency)
         change = percent(k.relative_change, lang) if k.relative_change is not None else "—"
         mark = {True: " ▲", False: " ▼", None: ""}[k.improved]
-        table.add_row(k.label or label(k.kind, lang), fmt(k.before), fmt(k.after), change + mark)
+        name = Text(k.label or label(k.kind, lang))
+        table.add_row(name, fmt(k.before), fmt(k.after), change + mark)
     return table
 
 
@@ -145,7 +151,7 @@ def _channels(r: Results, lang: Lang) -> Table:
         table.add_column(label(key, lang), justify="right")
     for c in r.channels:
         table.add_row(
-            c.name,
+            Text(c.name),
             money(c.spend, lang, r.currency),
             money(c.attributed_revenue, lang, r.currency),
             number(c.new_customers, lang, 0),

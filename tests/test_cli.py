@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -213,3 +214,63 @@ def test_export_refuses_to_write_over_its_own_input(
     )
     assert workbook.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["filled.xlsx"]
+
+
+# --- issue 14 item 9 and issue 10 item 7: text on screen ---------------------------------
+
+
+def _scenario_file(tmp_path: Path, name: str = "s.json", **changes: object) -> Path:
+    data: dict[str, object] = {
+        "assumptions": {"name": "Devis", "language": "fr"},
+        "costs": [{"label": "CRM", "category": "licences", "one_off": 1000}],
+        "benefits": [{"label": "Gains", "category": "cost_reduction", "amount_per_year": 900}],
+    }
+    data.update(changes)
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "name", ["[link=https://evil.example]Devis[/link]", "[/]", "[bold red]Devis", "a [b] c"]
+)
+def test_user_text_is_printed_as_typed_never_as_markup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    """A scenario name printed a hidden hyperlink; ``[/]`` crashed with MarkupError."""
+    kpi = {"kind": "custom", "label": name, "before": 1, "after": 2}
+    channel = {"name": name, "spend": 100, "attributed_revenue": 300}
+    path = _scenario_file(
+        tmp_path,
+        assumptions={"name": name, "language": "en"},
+        kpis=[kpi],
+        channels=[channel],
+    )
+    code, out, err = _run(capsys, "compute", str(path))
+    assert (code, err) == (0, "")
+    assert f"{name} — Results" in out  # the title, as typed
+    from rich.console import Console
+
+    from crmroi_xl.report import render
+
+    terminal = io.StringIO()
+    console = Console(file=terminal, width=400, force_terminal=True, color_system="truecolor")
+    console.print(render(compute(load_scenario(path)), "en"))
+    assert "\x1b]8;" not in terminal.getvalue()  # no hidden hyperlink (OSC 8)
+    plain = io.StringIO()
+    Console(file=plain, width=400).print(render(compute(load_scenario(path)), "en"))
+    assert plain.getvalue().count(name) == 3  # the title, the KPI and the channel
+
+
+def test_no_cost_reason_is_said_in_the_report_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A French report said "(sum of costs is zero: the ratio is undefined)"."""
+    path = _scenario_file(tmp_path, costs=[])
+    code, out, _ = _run(capsys, "compute", str(path))
+    assert code == 0
+    assert "coûts nuls : ratio non défini" in out
+    assert "aucun canal marketing" in out
+    assert "sum of" not in out and "cash_flows" not in out
+    code, out, _ = _run(capsys, "compute", str(path), "--lang", "en")
+    assert "no costs: the ratio is undefined" in out and "no marketing channel" in out
