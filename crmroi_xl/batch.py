@@ -244,12 +244,13 @@ def read_batch(source: str | Path) -> list[BatchItem]:
 
     >>> import json, tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "batch.json"
+    >>> cost = {"label": "CRM", "category": "licences", "one_off": 1000}
     >>> _ = path.write_text(json.dumps([
-    ...     {"assumptions": {"name": "Nord"}},
-    ...     {"assumptions": {"name": "Sud", "discount_rate": 2}},
+    ...     {"assumptions": {"name": "Nord"}, "costs": [cost]},
+    ...     {"assumptions": {"name": "Sud", "discount_rate": 12}, "costs": [cost]},
     ... ]))
     >>> [(item.place, item.name, item.error) for item in read_batch(path)]
-    [('index 0', 'Nord', None), ('index 1', 'Sud', 'assumptions.discount_rate: must be <= 1, got 2')]
+    [('index 0', 'Nord', None), ('index 1', 'Sud', 'assumptions.discount_rate: must be <= 1, got 12 (12 % is 0.12)')]
     """
     path = Path(source)
     if path.is_dir():

@@ -26,20 +26,30 @@ today (one-off costs), years 1 .. horizon carry the recurring flows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import types
+import typing
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from .numbers import parse_number
 
 __all__ = [
+    "MAX_AMOUNT",
+    "USER_INPUT",
     "Assumptions",
     "BenefitCategory",
     "BenefitLine",
@@ -52,17 +62,37 @@ __all__ = [
     "Scenario",
 ]
 
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+#: The largest amount, count or KPI value a scenario takes: a spreadsheet keeps 15
+#: significant digits, so 10^15 is the most it holds to the unit, and every result
+#: computed from such inputs stays a finite number a workbook can store.
+MAX_AMOUNT = 1e15
+
+
+#: Letters that take room but show nothing (Hangul fillers, the braille blank).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn"})
+
+
+def _visible(character: str) -> bool:
+    return character not in _BLANK_LETTERS and unicodedata.category(character) not in _INVISIBLE
 
 
 def _printable(text: str) -> str:
-    """A label holds at least one visible character and only what a workbook can store."""
-    if not text.strip():
-        raise ValueError("a label needs at least one visible character")
+    """A label holds at least one visible character and only what a workbook can store.
+
+    Spaces, zero-width characters and other invisible ones alone are refused
+    like an empty label.
+    """
     bad = next((c for c in text if c in _XML_ILLEGAL or "\ud800" <= c <= "\udfff"), None)
     if bad is not None:
-        raise ValueError(f"character U+{ord(bad):04X} cannot be stored in a workbook")
+        character = f"U+{ord(bad):04X}"
+        raise PydanticCustomError(
+            "label_character",
+            "character {character} cannot be stored in a workbook",
+            {"character": character},
+        )
+    if not any(_visible(c) for c in text):
+        raise PydanticCustomError("label_blank", "a label needs at least one visible character")
     return text
 
 
@@ -73,8 +103,68 @@ Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_prin
 MAX_HORIZON = 10
 
 
+@functools.cache
+def _numeric(model: type[BaseModel], name: str) -> bool:
+    """Whether a field holds a number or a list of numbers (never a yes/no)."""
+    annotation = model.model_fields[name].annotation
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return False
+            annotation = options[0]
+        elif origin in (list, typing.Annotated):
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation in (int, float)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "bool_not_number", "a number is needed, not yes/no, got {value}", {"value": value}
+        )
+    if isinstance(value, str):
+        return parse_number(value)
+    return value
+
+
+#: Validation context of a scenario typed by a user -- a file, a flat row, a workbook's
+#: inputs: ``Scenario.model_validate(data, context=USER_INPUT)`` also refuses an empty
+#: business case (no cost and no benefit), which code building a scenario for its
+#: own purposes (a workbook's skeleton) may validate.
+USER_INPUT: dict[str, Any] = {"user_input": True}
+
+
+def _within(value: float) -> float:
+    """An amount, a count or a KPI value a spreadsheet holds (:data:`MAX_AMOUNT`)."""
+    if abs(value) > MAX_AMOUNT:
+        raise PydanticCustomError(
+            "too_large",
+            "at most {bound} in size, got {value}",
+            {"bound": MAX_AMOUNT, "value": value},
+        )
+    return value
+
+
+Amount = Annotated[
+    float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False), AfterValidator(_within)
+]
+Share = Annotated[float, BeforeValidator(_number), Field(ge=0, le=1, allow_inf_nan=False)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _typed_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers are read the way the flat format reads them (``12 000``, ``10 %``,
+        :func:`~crmroi_xl.numbers.parse_number`); a yes/no is never a number."""
+        if info.field_name is None or isinstance(value, list):
+            return value  # list items are read by their own type (Share), naming the item
+        return _number(value) if _numeric(cls, info.field_name) else value
 
 
 class CostCategory(StrEnum):
@@ -161,11 +251,21 @@ def _fill(data: Any, key: str, value: Any) -> Any:
     return data
 
 
+def _currency_code(value: Any) -> Any:
+    if isinstance(value, str) and not (len(value) == 3 and value.isascii() and value.isupper()):
+        raise PydanticCustomError(
+            "currency_code",
+            "a three-letter ISO 4217 currency code is needed, got {value}",
+            {"value": value},
+        )
+    return value
+
+
 class Assumptions(_Model):
     """General assumptions of the business case."""
 
     name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
-    currency: str = Field(
+    currency: Annotated[str, BeforeValidator(_currency_code)] = Field(
         "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
     )
     horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
@@ -201,7 +301,11 @@ class Assumptions(_Model):
         if horizon is None:  # the horizon itself is invalid and reported
             return adoption
         if len(adoption) > horizon:
-            raise ValueError(f"{len(adoption)} values for a {horizon}-year horizon")
+            raise PydanticCustomError(
+                "adoption_too_long",
+                "{count} values for a {horizon}-year horizon",
+                {"count": len(adoption), "horizon": horizon},
+            )
         last = adoption[-1] if adoption else 1.0
         return adoption + [last] * (horizon - len(adoption))
 
@@ -307,9 +411,13 @@ class BenefitLine(_Model):
     def _one_driver(self) -> BenefitLine:
         _check_driver_fields(self, BENEFIT_DRIVER_FIELDS)
         if self.driver != "sales" and self.gross_margin != 1.0:
-            raise ValueError("gross_margin applies to the driver 'sales' only")
+            raise PydanticCustomError(
+                "gross_margin_sales", "gross_margin applies to the driver 'sales' only"
+            )
         if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
-            raise ValueError("only intangible benefits can be left out of the ROI")
+            raise PydanticCustomError(
+                "intangible_only", "only intangible benefits can be left out of the ROI"
+            )
         return self
 
 
@@ -330,16 +438,19 @@ def _check_driver_fields(line: BaseModel, drivers: dict[str, tuple[str, ...]]) -
     """A line's fields belong to its driver only (nothing silently ignored)."""
     driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
     stray = [
-        f"{field} (driver '{other}')"
+        (field, other)
         for other, fields in drivers.items()
         if other != driver
         for field in fields
         if getattr(line, field)
     ]
     if stray:
-        raise ValueError(
-            f"the driver is '{driver}' but {', '.join(stray)} is given; "
-            "a line has one driver: split it into two lines"
+        given = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
+        raise PydanticCustomError(
+            "driver_mixed",
+            "the driver is '{driver}' but {given} is given; "
+            "a line has one driver: split it into two lines",
+            {"driver": driver, "given": given, "stray": tuple(stray)},
         )
 
 
@@ -349,8 +460,12 @@ class Kpi(_Model):
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
     unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
-    before: float = Field(description="Baseline value before the CRM (percent as a fraction).")
-    after: float = Field(description="Value after the CRM, same unit.")
+    before: Annotated[float, AfterValidator(_within)] = Field(
+        description="Baseline value before the CRM (percent as a fraction)."
+    )
+    after: Annotated[float, AfterValidator(_within)] = Field(
+        description="Value after the CRM, same unit."
+    )
     higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
 
     @model_validator(mode="before")
@@ -365,10 +480,22 @@ class Kpi(_Model):
             data = _fill(data, "higher_is_better", higher)
         return data
 
+    @field_validator("before", "after")
+    @classmethod
+    def _fraction(cls, value: float, info: ValidationInfo) -> float:
+        """A percentage is a fraction: 22 typed for 22 % is refused with the hint."""
+        if info.data.get("unit") == "percent" and value > 1:
+            raise PydanticCustomError(
+                "percent_as_number",
+                "percentages are fractions: {value} % is {value} / 100",
+                {"value": value},
+            )
+        return value
+
     @model_validator(mode="after")
     def _custom_has_label(self) -> Kpi:
         if self.kind == KpiKind.CUSTOM and not self.label:
-            raise ValueError("a custom KPI needs a label")
+            raise PydanticCustomError("custom_kpi_label", "a custom KPI needs a label")
         return self
 
 
@@ -407,6 +534,21 @@ class Scenario(_Model):
     kpis: list[Kpi] = Field(default_factory=list, max_length=100)
     channels: list[Channel] = Field(default_factory=list, max_length=100)
     customers: CustomerEconomics | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self, info: ValidationInfo) -> Scenario:
+        """A business case typed by a user has at least one cost or one benefit line
+        (validated with :data:`USER_INPUT` as context)."""
+        if info.context and info.context.get("user_input") and self.is_empty:
+            raise PydanticCustomError(
+                "empty_case", "an empty business case: no cost and no benefit"
+            )
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        """No cost and no benefit: nothing to compute a return on."""
+        return not self.costs and not self.benefits
 
     @property
     def name(self) -> str:

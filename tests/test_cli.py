@@ -78,10 +78,10 @@ def test_bad_scenario_is_one_clear_line_and_exit_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("assumptions: {name: X, discount_rate: 2}\n", encoding="utf-8")
+    bad.write_text("assumptions: {name: X, discount_rate: 1.5}\n", encoding="utf-8")
     code, out, err = _run(capsys, "compute", str(bad))
     assert (code, out) == (1, "")
-    assert err == f"crmroi: error: {bad}: assumptions.discount_rate: must be <= 1, got 2\n"
+    assert err == f"crmroi: error: {bad}: assumptions.discount_rate: must be <= 1, got 1.5\n"
 
 
 def test_missing_file_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
