@@ -48,7 +48,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .engine import compute
 from .errors import CrmRoiError, InputError, ScenarioError
 from .files import remove_stale_temporaries, same_file, write_atomic
-from .flat import csv_bytes, read_rows
+from .flat import read_rows
+from .flatwrite import csv_bytes
 from .labels import Lang, label
 from .layout import HEADLINE, HEADLINE_EXTRA
 from .loader import SUFFIXES, load_scenario, scenario_from_data

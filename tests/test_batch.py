@@ -39,7 +39,8 @@ from crmroi_xl.batch import (
 )
 from crmroi_xl.cli import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
-from crmroi_xl.flat import row_from_scenario, write_rows
+from crmroi_xl.flat import row_from_scenario
+from crmroi_xl.flatwrite import write_rows
 from crmroi_xl.layout import HEADLINE
 from crmroi_xl.model import Scenario
 from crmroi_xl.writer import number_formats, save_workbook
@@ -118,7 +119,7 @@ BREAKS = [
 ]
 
 
-#: The same problems in French: a scenario file's problems are worded in its language.
+#: The same problems in French: a scenario's problems are worded in its language.
 FRENCH = {
     "must be >= 0, got -3": "doit être >= 0, trouvé -3",
     "must be <= 10, got 12": "doit être <= 10, trouvé 12",
@@ -134,7 +135,7 @@ def expected_error(i: int, kind: str) -> str:
     assert broken is not None
     _, _, nested, flat = BREAKS[broken]
     message = nested if kind.startswith("json") else flat
-    if good(i)["assumptions"]["language"] == "fr" and kind.startswith("json"):
+    if good(i)["assumptions"]["language"] == "fr":
         for english, french in FRENCH.items():
             message = message.replace(english, french)
     return message
@@ -287,7 +288,7 @@ def test_a_big_batch_writes_every_good_scenario_and_reports_the_broken(big: Batc
             assert entry.error.startswith(expected_error(i, "csv"))
         else:
             assert (entry.status, entry.file, entry.error) == ("ok", names[i], None)
-    message = "batch.csv: row 4: cost_1_seats: must be >= 0, got -3"
+    message = "batch.csv: row 4: cost_1_seats: doit être >= 0, trouvé -3"  # a French one
     assert big.messages()[0] == message
     files = sorted(p.name for p in big.out_dir.iterdir())
     assert files == sorted(
@@ -354,7 +355,7 @@ def test_the_summary_csv_has_one_row_per_scenario(big: BatchReport) -> None:
             assert row[key] == ("" if value is None else repr(value))
     broken = rows[2]
     assert broken["status"] == "error" and broken["file"] == "" and broken["npv"] == ""
-    assert broken["error"] == "cost_1_seats: must be >= 0, got -3"
+    assert broken["error"] == "cost_1_seats: doit être >= 0, trouvé -3"  # a French scenario
 
 
 def test_the_summary_workbook_is_a_sortable_table_with_a_chart(big: BatchReport) -> None:
@@ -383,7 +384,7 @@ def test_the_summary_workbook_is_a_sortable_table_with_a_chart(big: BatchReport)
     cell = ws.cell(pme.index + 2, col["roas"])
     assert (cell.value, cell.data_type) == ("#N/A", "e")
     assert ws.cell(4, col["status"]).value == "ERREUR"
-    assert ws.cell(4, col["error"]).value == "cost_1_seats: must be >= 0, got -3"
+    assert ws.cell(4, col["error"]).value == "cost_1_seats: doit être >= 0, trouvé -3"
     assert ws.cell(4, col["npv"]).value is None
     (chart,) = wb["Graphique VAN"]._charts  # type: ignore[union-attr]
     assert chart.type == "bar"
@@ -505,7 +506,7 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
     assert report.messages() == [
         "scenarios.xlsx: row 3: discount_rate: formula =0.04*2 without a calculated value; "
         "open and save the file in Excel or LibreOffice",
-        "scenarios.xlsx: row 4: cost_1_seats: must be >= 0, got -3",
+        "scenarios.xlsx: row 4: cost_1_seats: doit être >= 0, trouvé -3",  # the row's language
     ]
     assert report.entries[3].file == "con-scenario.xlsx"
     assert report.entries[2].file is None

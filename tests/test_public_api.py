@@ -21,6 +21,7 @@ MODULES = [
     "crmroi_xl.labels",
     "crmroi_xl.batch",
     "crmroi_xl.flat",
+    "crmroi_xl.flatwrite",
     "crmroi_xl.documents",
     "crmroi_xl.messages",
     "crmroi_xl.numbers",
