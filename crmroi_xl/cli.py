@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 
-from .batch import batch_export
+from .batch import MAX_ROWS, batch_export
 from .engine import HEADLINE_KEYS, Results, compute
 from .errors import CrmRoiError
 from .files import same_file
@@ -39,7 +39,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no type column ("<bool>" beside --help)
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from . import __version__
+
+        typer.echo(f"crmroi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
+) -> None:
+    """What a CRM really returns: ROI, NPV, IRR, payback, CLV, CAC."""
+
 
 ScenarioPath = Annotated[
     Path,
@@ -60,12 +82,18 @@ def compute_command(
     lang: LangOption = None,
 ) -> None:
     """Compute a scenario's results and print them, without writing a workbook."""
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, lang=lang)
     results = compute(loaded)
     if as_json:
-        typer.echo(json.dumps(_results_json(results), indent=2, ensure_ascii=False))
+        typer.echo(_json(_results_json(results)))
     else:
         Console().print(render(results, lang or loaded.assumptions.language))
+
+
+def _json(data: object) -> str:
+    """JSON text; a value that is not a finite number can never be printed (the
+    engine gives none: inputs are bounded, see MAX_AMOUNT)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def _results_json(results: Results) -> dict[str, object]:
@@ -89,7 +117,7 @@ def read_command(
     results = compute(scenario)
     if as_json:
         data = {"scenario": scenario.model_dump(mode="json"), "results": _results_json(results)}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(_json(data))
     else:
         Console().print(render(results, lang or scenario.assumptions.language))
 
@@ -120,7 +148,7 @@ def export_command(
             f"{output}: is the input workbook: writing there would replace it; "
             "give -o another file name"
         )
-    written = export_workbook(load_scenario(scenario), _xlsx(output), lang=lang)
+    written = export_workbook(load_scenario(scenario, lang=lang), _xlsx(output), lang=lang)
     typer.echo(f"{written}")
 
 
@@ -183,8 +211,26 @@ def batch_command(
             show_default=False,
         ),
     ],
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Worker processes; never more than the processors available "
+            "nor than the scenarios.",
+        ),
+    ] = 1,
     lang: LangOption = None,
+    max_rows: Annotated[
+        int,
+        typer.Option(
+            "--max-rows",
+            min=0,
+            help=f"The most scenarios the batch may hold (0: no limit); a bigger batch "
+            f"is refused before anything is written.  [default: {MAX_ROWS}]",
+            show_default=False,
+        ),
+    ] = MAX_ROWS,
 ) -> None:
     """Write one workbook per scenario and a portfolio summary (xlsx and csv)."""
     console = Console(stderr=True)
@@ -200,13 +246,19 @@ def batch_command(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = batch_export(source, out_dir, jobs=jobs, lang=lang, progress=progress)
-    typer.echo(
-        f"{len(report.ok)} workbooks written, {len(report.failed)} failed; "
-        f"summary: {report.summary_xlsx} and {report.summary_csv.name}"
-    )
-    if report.failed:
-        raise CrmRoiError("\n".join(report.messages()))  # one line each on stderr, exit 1
+        report = batch_export(
+            source, out_dir, jobs=jobs, lang=lang, progress=progress, max_rows=max_rows or None
+        )
+    counts = f"{len(report.ok)} workbooks written, {len(report.failed)} failed"
+    if report.summary_errors:  # then each scenario's outcome is printed here instead
+        typer.echo(f"{counts}; the summary could not be written:")
+        for entry in report.entries:
+            typer.echo(f"{entry.where}: {entry.status}" + (f": {entry.file}" if entry.file else ""))
+    else:
+        typer.echo(f"{counts}; summary: {report.summary_xlsx} and {report.summary_csv.name}")
+    problems = [*report.messages(), *report.summary_errors]
+    if problems:
+        raise CrmRoiError("\n".join(problems))  # one line each on stderr, exit 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -506,7 +506,7 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
     assert report.messages() == [
         "scenarios.xlsx: row 3: discount_rate: formula =0.04*2 without a calculated value; "
         "open and save the file in Excel or LibreOffice",
-        "scenarios.xlsx: row 4: cost_1_seats: doit être >= 0, trouvé -3",  # the row's language
+        "scenarios.xlsx: row 4: cost_1_seats: must be >= 0, got -3",
     ]
     assert report.entries[3].file == "con-scenario.xlsx"
     assert report.entries[2].file is None

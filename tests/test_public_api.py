@@ -25,6 +25,7 @@ MODULES = [
     "crmroi_xl.documents",
     "crmroi_xl.messages",
     "crmroi_xl.numbers",
+    "crmroi_xl.portfolio",
     "crmroi_xl.reader",
     "crmroi_xl.writer",
     "crmroi_xl.skeleton",
