@@ -67,6 +67,7 @@ from crmroi_xl.cells import (
 )
 
 __all__ = [
+    "crm_bcr",
     "crm_cac",
     "crm_change",
     "crm_churn_rate",
@@ -111,6 +112,15 @@ _DATES = (
 def crm_roi(benefits: Raw, costs: Raw) -> float:
     """Return on investment: (benefits - costs) / costs, as a fraction (3 is 300 %)."""
     return metrics.roi(total(benefits, "benefits"), total(costs, "costs"))
+
+
+@xw.func
+@xw.arg("benefits", "raw", doc=f"Benefits in euros, present values for the usual ratio: {_SUMMED}.")
+@xw.arg("costs", "raw", doc=f"Costs in euros, counted as the benefits: {_SUMMED}; not 0 in sum.")
+@excel_result
+def crm_bcr(benefits: Raw, costs: Raw) -> float:
+    """Benefit-cost ratio: benefits / costs (above 1 the CRM pays; BCR = ROI + 1)."""
+    return metrics.bcr(total(benefits, "benefits"), total(costs, "costs"))
 
 
 @xw.func

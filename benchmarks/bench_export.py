@@ -51,17 +51,13 @@ from bench_batch import make_batch  # the same scenarios as the batch benchmark
 
 import crmroi_xl
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.layout import Layout
+from crmroi_xl.excel.fast import clear_caches, export_workbook, workbook_bytes
+from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.package import save_workbook
+from crmroi_xl.excel.workbook import build_workbook, export_workbook_openpyxl
 from crmroi_xl.loader import DEMO_SCENARIO
 from crmroi_xl.metrics import irr
 from crmroi_xl.model import Scenario
-from crmroi_xl.skeleton import clear_caches, workbook_bytes
-from crmroi_xl.writer import (
-    build_workbook,
-    export_workbook,
-    export_workbook_openpyxl,
-    save_workbook,
-)
 
 
 def timings(func: Callable[[], object], runs: int) -> tuple[float, float]:

@@ -41,8 +41,10 @@ from typing import Any
 from .documents import load_document, parse_document, read_text
 from .engine import compute
 from .errors import CrmRoiError, InputError, ScenarioError, WorkbookError
+from .excel.fast import workbook_bytes
 from .files import regular_size, remove_stale_temporaries, same_file, write_atomic
 from .flat import read_rows
+from .headline import HEADLINES
 from .labels import Lang
 from .loader import MAX_SCENARIO_BYTES, SUFFIXES, load_scenario, scenario_from_data
 from .messages import echo, shown
@@ -57,7 +59,6 @@ from .portfolio import (
     write_summary,
 )
 from .reader import MAX_WORKBOOK_BYTES
-from .skeleton import workbook_bytes
 
 __all__ = [
     "MAX_BATCH_BYTES",
@@ -368,7 +369,7 @@ def export_data(data: Mapping[str, Any], lang: Lang | None = None) -> tuple[byte
     scenario = Scenario.model_validate(data)
     results = compute(scenario)
     content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
-    values: dict[str, Any] = {key: getattr(results, key) for key, _ in METRICS}
+    values: dict[str, Any] = {h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown}
     values["currency"] = scenario.assumptions.currency
     return content, values
 

@@ -89,11 +89,10 @@ from itertools import chain
 from numbers import Real
 from typing import Any, ParamSpec, TypeAlias, overload
 
-from .errors import CrmRoiError, InputError
+from .errors import EXCEL_ERRORS, CrmRoiError, InputError
 from .metrics import to_serial
 
 __all__ = [
-    "EXCEL_ERRORS",
     "CellResult",
     "Raw",
     "dated_series",
@@ -119,7 +118,6 @@ Raw: TypeAlias = Any
 CellResult: TypeAlias = Any
 
 #: The error values a custom function can return in every integration.
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 #: Office.js ``errorType`` of an error cell -> the error value.
 _OFFICEJS_ERRORS = {

@@ -4,6 +4,9 @@ Each command parses its options, calls one public function and prints. Errors
 of the toolkit and of the system (a folder that cannot be written) become one
 line on stderr and exit code 1; usage errors exit 2; Ctrl-C exits 130. An
 unexpected error is one line too, unless ``CRMROI_DEBUG`` is set.
+
+A command imports what it needs when it runs: ``crmroi --help`` loads no
+pydantic, ``crmroi compute`` no workbook writer.
 """
 
 from __future__ import annotations
@@ -12,23 +15,20 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress
 
-from .batch import MAX_ROWS, batch_export
-from .engine import HEADLINE_KEYS, Results, compute
 from .errors import CrmRoiError
-from .files import same_file
-from .loader import DEMO_SCENARIO, load_scenario
-from .model import Scenario
-from .reader import read_workbook
-from .report import render
-from .writer import export_workbook, write_template
+
+if TYPE_CHECKING:
+    from .engine import Results
 
 __all__ = ["INTERRUPTED", "app", "main"]
+
+#: crmroi_xl.batch.MAX_ROWS, typed here so --help imports no batch machinery (a test
+#: checks they agree).
+_MAX_ROWS = 10_000
 
 #: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
 INTERRUPTED = 130
@@ -82,12 +82,23 @@ def compute_command(
     lang: LangOption = None,
 ) -> None:
     """Compute a scenario's results and print them, without writing a workbook."""
+    from .engine import compute
+    from .loader import load_scenario
+
     loaded = load_scenario(scenario, lang=lang)
     results = compute(loaded)
     if as_json:
         typer.echo(_json(_results_json(results)))
     else:
-        Console().print(render(results, lang or loaded.assumptions.language))
+        _print_report(results, lang or loaded.assumptions.language)
+
+
+def _print_report(results: Results, lang: Literal["fr", "en"]) -> None:
+    from rich.console import Console
+
+    from .report import render
+
+    Console().print(render(results, lang))
 
 
 def _json(data: object) -> str:
@@ -97,9 +108,59 @@ def _json(data: object) -> str:
 
 
 def _results_json(results: Results) -> dict[str, object]:
-    """The results with the headline keys DESIGN.md fixes first."""
+    """The results with the headline keys DESIGN.md fixes first, then every other
+    headline result, then the rest."""
+    from .headline import HEADLINES, JSON_FIRST
+
     data = results.model_dump(mode="json")
-    return {key: data.pop(key) for key in HEADLINE_KEYS} | data
+    for h in HEADLINES:
+        if h.shown and h.key not in data:  # a result the engine's record does not hold
+            data[h.key] = h.evaluate(results)[0]
+    return {key: data.pop(key) for key in JSON_FIRST} | data
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioPath,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs",
+            help="Runs, 100 to 1 000 000 (default: the scenario's simulation_runs, 10 000).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Seed of the random numbers, 0 to 2^32 - 1 "
+            "(default: the scenario's simulation_seed, 0).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON (null where undefined).")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Monte Carlo over the lines' low/high ranges: NPV, ROI and payback percentiles.
+
+    The same scenario, runs and seed print the same output.
+    """
+    from .loader import load_scenario
+    from .montecarlo import simulate
+
+    loaded = load_scenario(scenario, lang=lang)
+    result = simulate(loaded, runs=runs, seed=seed)  # runs, seed out of bounds: one line, exit 1
+    if as_json:
+        typer.echo(_json(result.summary()))
+    else:
+        from rich.console import Console
+
+        from .report import render_simulation
+
+        Console().print(render_simulation(result, lang or loaded.assumptions.language))
 
 
 @app.command("read")
@@ -113,13 +174,16 @@ def read_command(
     lang: LangOption = None,
 ) -> None:
     """Read a filled workbook back: its scenario (inputs only) and recomputed results."""
+    from .engine import compute
+    from .reader import read_workbook
+
     scenario = read_workbook(_xlsx(workbook))
     results = compute(scenario)
     if as_json:
         data = {"scenario": scenario.model_dump(mode="json"), "results": _results_json(results)}
         typer.echo(_json(data))
     else:
-        Console().print(render(results, lang or scenario.assumptions.language))
+        _print_report(results, lang or scenario.assumptions.language)
 
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")]
@@ -143,6 +207,10 @@ def export_command(
 
     An existing OUT.xlsx is replaced, unless it is the scenario itself.
     """
+    from .excel.fast import export_workbook
+    from .files import same_file
+    from .loader import load_scenario
+
     if same_file(scenario, output):
         raise CrmRoiError(
             f"{output}: is the input workbook: writing there would replace it; "
@@ -163,6 +231,8 @@ def template_command(
     lang: Annotated[Literal["fr", "en"], typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the empty template whose results call the CRM_* Excel functions of udfs.py."""
+    from .excel.workbook import write_template
+
     path = output or Path(f"crmroi-template-{lang}.xlsx")
     typer.echo(f"{write_template(_xlsx(path), lang=lang)}")
 
@@ -173,10 +243,14 @@ def demo_command(
     lang: LangOption = None,
 ) -> None:
     """Write the demo workbook (a 20-seat SME) and print its results."""
+    from .engine import compute
+    from .excel.fast import export_workbook
+    from .loader import DEMO_SCENARIO, load_scenario
+
     scenario = load_scenario(DEMO_SCENARIO)
     language = lang or scenario.assumptions.language
     written = export_workbook(scenario, _xlsx(output), lang=language)
-    Console().print(render(compute(scenario), language))
+    _print_report(compute(scenario), language)
     typer.echo(f"{written}")
 
 
@@ -189,6 +263,8 @@ def _xlsx(path: Path) -> Path:
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON schema of the scenario format."""
+    from .model import Scenario
+
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
 
 
@@ -227,12 +303,17 @@ def batch_command(
             "--max-rows",
             min=0,
             help=f"The most scenarios the batch may hold (0: no limit); a bigger batch "
-            f"is refused before anything is written.  [default: {MAX_ROWS}]",
+            f"is refused before anything is written.  [default: {_MAX_ROWS}]",
             show_default=False,
         ),
-    ] = MAX_ROWS,
+    ] = _MAX_ROWS,
 ) -> None:
     """Write one workbook per scenario and a portfolio summary (xlsx and csv)."""
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, Progress
+
+    from .batch import batch_export
+
     console = Console(stderr=True)
     with Progress(
         *Progress.get_default_columns(),

@@ -36,15 +36,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from . import drivers, metrics
 from . import kpis as kpi_functions
-from . import metrics
 from .errors import CrmRoiError
+from .headline import JSON_FIRST
 from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
+from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
-    "HEADLINE_KEYS",
     "ChannelResult",
     "KpiResult",
     "LineFlows",
@@ -53,9 +54,6 @@ __all__ = [
     "compute",
     "cost_base",
 ]
-
-#: The keys ``crmroi compute --json`` always prints (DESIGN.md), in this order.
-HEADLINE_KEYS = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
 
 
 class _Frozen(BaseModel):
@@ -138,29 +136,26 @@ class Results(_Frozen):
     undefined: dict[str, str]
     #: Why each undefined metric is undefined, as a code the same in every language
     #: (``no_channel``, ``zero_costs`` ...; :mod:`crmroi_xl.labels` words it).
-    reasons: dict[str, str] = Field(default_factory=dict)
+    reasons: dict[str, str]
+    sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
-        """The headline metrics under the names DESIGN.md fixes."""
-        return {key: getattr(self, key) for key in HEADLINE_KEYS}
+        """The headline metrics under the names DESIGN.md fixes (``compute --json`` order)."""
+        return {key: getattr(self, key) for key in JSON_FIRST}
 
 
 def cost_base(line: CostLine) -> float:
-    """Recurring yearly amount of a cost line before increase and risk.
+    """Recurring yearly amount of a cost line before increase and risk (its driver's rule).
 
     >>> from crmroi_xl.model import CostLine
     >>> cost_base(CostLine(label="CRM", category="licences", seats=20, price_per_seat_month=50))
     12000.0
     """
-    if line.driver == "seats":
-        return line.seats * line.price_per_seat_month * 12
-    if line.driver == "hours":
-        return line.hours_per_year * line.hourly_rate
-    return line.amount_per_year
+    return float(drivers.COST[line.driver].base(line))
 
 
 def benefit_base(line: BenefitLine) -> float:
-    """Yearly amount of a benefit line before growth, adoption and risk.
+    """Yearly amount of a benefit line before growth, adoption and risk (its driver's rule).
 
     The source method's case, 5 more sales a month at 1 000 EUR:
 
@@ -169,11 +164,7 @@ def benefit_base(line: BenefitLine) -> float:
     ...                          extra_sales_per_month=5, average_deal_value=1000))
     60000.0
     """
-    if line.driver == "sales":
-        return line.extra_sales_per_month * 12 * line.average_deal_value * line.gross_margin
-    if line.driver == "hours":
-        return line.hours_saved_per_year * line.hourly_rate
-    return line.amount_per_year
+    return float(drivers.BENEFIT[line.driver].base(line))
 
 
 def _cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
@@ -310,6 +301,11 @@ def compute(scenario: Scenario) -> Results:
         channels=channels,
         undefined=dict(undefined),
         reasons=undefined.reasons,
+        sensitivity=analyse(
+            LineTable.of(
+                scenario, [c.values for c in cost_lines], [b.values for b in benefit_lines]
+            )
+        ),
     )
 
 

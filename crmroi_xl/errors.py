@@ -20,6 +20,7 @@ so the Excel functions can turn any of them into a cell error::
 from __future__ import annotations
 
 __all__ = [
+    "EXCEL_ERRORS",
     "CalcError",
     "CrmRoiError",
     "DivisionByZeroError",
@@ -28,6 +29,10 @@ __all__ = [
     "ScenarioError",
     "WorkbookError",
 ]
+
+
+#: The error values a spreadsheet cell can hold (what ``.excel_error`` takes).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 
 class CrmRoiError(Exception):

@@ -248,7 +248,7 @@ def flat_columns(
 
     >>> columns = flat_columns(costs=2, benefits=0, kpis=0, channels=0)
     >>> columns[:3], columns[-1]
-    (['name', 'currency', 'horizon_years'], 'cost_2_years')
+    (['name', 'currency', 'horizon_years'], 'cost_2_high')
     >>> "customers_margin_per_customer" in columns, "adoption_10" in columns
     (True, True)
     """

@@ -112,7 +112,7 @@ def write_rows(
     the file is also a sheet to fill. Text cells of a workbook stay text (a
     label starting with ``=`` is not a formula).
     """
-    from .writer import save_workbook  # the writer is heavy: imported when needed
+    from .excel.package import save_workbook  # openpyxl is heavy: imported when needed
 
     path = Path(path)
     header = list(columns) if columns is not None else flat_columns(**_line_counts(rows))
@@ -184,8 +184,6 @@ def _values(spec: FieldSpec) -> str:
 
 
 def _num(value: Any) -> str:
-    if abs(float(value)) >= 1e9:
-        return f"{float(value):.0e}".replace("e+", "e")  # 1e15
     return str(int(value)) if float(value).is_integer() else str(value)
 
 

@@ -9,7 +9,7 @@ when given as iterables (several months, several teams), rates are fractions
 from __future__ import annotations
 
 from .errors import InputError
-from .metrics import Values, _ratio, _total, as_number
+from .metrics import Values, as_number, ratio, sum_of
 
 __all__ = [
     "average_deal_value",
@@ -39,9 +39,7 @@ def lead_conversion_rate(converted_leads: Values, leads: Values) -> float:
     >>> lead_conversion_rate(45, 600)
     0.075
     """
-    return _ratio(
-        _total(converted_leads, "converted_leads"), _total(leads, "leads"), "sum of leads"
-    )
+    return ratio(sum_of(converted_leads, "converted_leads"), sum_of(leads, "leads"), "sum of leads")
 
 
 def win_rate(won: Values, opportunities: Values) -> float:
@@ -52,9 +50,7 @@ def win_rate(won: Values, opportunities: Values) -> float:
     >>> win_rate(30, 120)
     0.25
     """
-    return _ratio(
-        _total(won, "won"), _total(opportunities, "opportunities"), "sum of opportunities"
-    )
+    return ratio(sum_of(won, "won"), sum_of(opportunities, "opportunities"), "sum of opportunities")
 
 
 def retention_rate(customers_end: Values, new_customers: Values, customers_start: Values) -> float:
@@ -70,9 +66,9 @@ def retention_rate(customers_end: Values, new_customers: Values, customers_start
     >>> retention_rate(950, 150, 1_000)
     0.8
     """
-    return _ratio(
-        _total(customers_end, "customers_end") - _total(new_customers, "new_customers"),
-        _total(customers_start, "customers_start"),
+    return ratio(
+        sum_of(customers_end, "customers_end") - sum_of(new_customers, "new_customers"),
+        sum_of(customers_start, "customers_start"),
         "sum of customers_start",
     )
 
@@ -85,9 +81,9 @@ def churn_rate(lost_customers: Values, customers_start: Values) -> float:
     >>> churn_rate(200, 1_000)
     0.2
     """
-    return _ratio(
-        _total(lost_customers, "lost_customers"),
-        _total(customers_start, "customers_start"),
+    return ratio(
+        sum_of(lost_customers, "lost_customers"),
+        sum_of(customers_start, "customers_start"),
         "sum of customers_start",
     )
 
@@ -105,7 +101,7 @@ def customer_lifetime(churn: float) -> float:
     rate = as_number(churn, "churn_rate")
     if rate < 0:
         raise InputError(f"churn_rate must not be negative, got {rate!r}", excel_error="#NUM!")
-    return _ratio(1.0, rate, "churn_rate")
+    return ratio(1.0, rate, "churn_rate")
 
 
 def clv_cac_ratio(clv: float, cac: float) -> float:
@@ -116,7 +112,7 @@ def clv_cac_ratio(clv: float, cac: float) -> float:
     >>> clv_cac_ratio(4_000, 300)
     13.333333333333334
     """
-    return _ratio(as_number(clv, "clv"), as_number(cac, "cac"), "cac", "zero_cac")
+    return ratio(as_number(clv, "clv"), as_number(cac, "cac"), "cac", "zero_cac")
 
 
 def response_rate(answered_requests: Values, requests: Values) -> float:
@@ -127,9 +123,9 @@ def response_rate(answered_requests: Values, requests: Values) -> float:
     >>> response_rate(1_840, 2_000)
     0.92
     """
-    return _ratio(
-        _total(answered_requests, "answered_requests"),
-        _total(requests, "requests"),
+    return ratio(
+        sum_of(answered_requests, "answered_requests"),
+        sum_of(requests, "requests"),
         "sum of requests",
     )
 
@@ -142,9 +138,9 @@ def average_resolution_time(total_resolution_time: Values, resolved_requests: Va
     >>> average_resolution_time(3_600, 1_500)
     2.4
     """
-    return _ratio(
-        _total(total_resolution_time, "total_resolution_time"),
-        _total(resolved_requests, "resolved_requests"),
+    return ratio(
+        sum_of(total_resolution_time, "total_resolution_time"),
+        sum_of(resolved_requests, "resolved_requests"),
         "sum of resolved_requests",
     )
 
@@ -157,9 +153,9 @@ def sales_cycle_length(total_cycle_days: Values, deals_closed: Values) -> float:
     >>> sales_cycle_length(2_700, 60)
     45.0
     """
-    return _ratio(
-        _total(total_cycle_days, "total_cycle_days"),
-        _total(deals_closed, "deals_closed"),
+    return ratio(
+        sum_of(total_cycle_days, "total_cycle_days"),
+        sum_of(deals_closed, "deals_closed"),
         "sum of deals_closed",
     )
 
@@ -172,7 +168,7 @@ def average_deal_value(revenue: Values, deals_won: Values) -> float:
     >>> average_deal_value(60_000, 60)
     1000.0
     """
-    return _ratio(_total(revenue, "revenue"), _total(deals_won, "deals_won"), "sum of deals_won")
+    return ratio(sum_of(revenue, "revenue"), sum_of(deals_won, "deals_won"), "sum of deals_won")
 
 
 def pipeline_velocity(
@@ -194,7 +190,7 @@ def pipeline_velocity(
         * as_number(win_rate, "win_rate")
         * as_number(average_deal_value, "average_deal_value")
     )
-    return _ratio(
+    return ratio(
         numerator, as_number(sales_cycle_length, "sales_cycle_length"), "sales_cycle_length"
     )
 
@@ -207,9 +203,9 @@ def nps(promoters: Values, detractors: Values, respondents: Values) -> float:
     >>> nps(520, 130, 1_000)
     39.0
     """
-    return 100.0 * _ratio(
-        _total(promoters, "promoters") - _total(detractors, "detractors"),
-        _total(respondents, "respondents"),
+    return 100.0 * ratio(
+        sum_of(promoters, "promoters") - sum_of(detractors, "detractors"),
+        sum_of(respondents, "respondents"),
         "sum of respondents",
     )
 
@@ -222,9 +218,7 @@ def csat(satisfied: Values, responses: Values) -> float:
     >>> csat(410, 500)
     0.82
     """
-    return _ratio(
-        _total(satisfied, "satisfied"), _total(responses, "responses"), "sum of responses"
-    )
+    return ratio(sum_of(satisfied, "satisfied"), sum_of(responses, "responses"), "sum of responses")
 
 
 def change(before: float, after: float) -> float:
@@ -242,4 +236,4 @@ def change(before: float, after: float) -> float:
     1.5
     """
     base = as_number(before, "before")
-    return _ratio(as_number(after, "after") - base, abs(base), "before (the baseline)")
+    return ratio(as_number(after, "after") - base, abs(base), "before (the baseline)")

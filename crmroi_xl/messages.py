@@ -18,7 +18,7 @@ of 10 000 lines is described in a few words, never repeated.
 
 >>> message("less_than_equal", "fr", 12, le=10)
 'doit être <= 10, trouvé 12'
->>> message("less_than_equal", "en", 22, le=1)
+>>> message("less_than_equal", "en", 22, le=1, share=True)
 'must be <= 1, got 22 (22 % is 0.22)'
 """
 
@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .labels import Lang
-from .model import Scenario
+from .model import PERCENTAGE, Scenario
 
 __all__ = [
     "MAX_ECHO",
@@ -183,9 +183,9 @@ WORDING: dict[str, tuple[str, str]] = {
         "split it into two lines",
     ),
     "driver_of": ("{field} (mode '{driver}')", "{field} (driver '{driver}')"),
-    "gross_margin_sales": (
-        "gross_margin ne s'applique qu'au mode de calcul 'sales'",
-        "gross_margin applies to the driver 'sales' only",
+    "driver_field_only": (
+        "{field} ne s'applique qu'au mode de calcul '{driver}'",
+        "{field} applies to the driver '{driver}' only",
     ),
     "intangible_only": (
         "seuls les bénéfices intangibles peuvent être exclus du ROI",
@@ -232,8 +232,9 @@ def message(kind: str, lang: Lang = "en", value: Any = _NO_VALUE, **context: Any
     """The wording of one problem of type ``kind`` in ``lang``, echoing ``value``.
 
     ``context`` holds what the type's wording needs (pydantic's ``ctx``: the
-    bound ``le``, the ``expected`` choices ...). A type without a wording of
-    its own gets pydantic's English text as ``detail``.
+    bound ``le``, the ``expected`` choices ...); ``share=True`` says the value is
+    a fraction people may type as a whole percentage (the hint "10 % is 0.1").
+    A type without a wording of its own gets pydantic's English text as ``detail``.
 
     >>> message("missing", "fr")
     'obligatoire, manquant'
@@ -255,7 +256,7 @@ def message(kind: str, lang: Lang = "en", value: Any = _NO_VALUE, **context: Any
         else:
             percent, fraction = _as_fraction(value, lang)
             fields.update(percent=percent, fraction=fraction)
-    if kind == "less_than_equal" and context.get("le") == 1 and _is_percent(value):
+    if kind == "less_than_equal" and context.get("share") and _is_percent(value):
         percent, fraction = _as_fraction(value, lang)
         fields["hint"] = _say("percent_hint", lang, percent=percent, fraction=fraction)
     if kind == "string_too_long" and isinstance(value, str):
@@ -415,6 +416,30 @@ def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
     return []
 
 
+def _is_share(loc: tuple[int | str, ...]) -> bool:
+    """Whether a location points to a fraction people type as a percentage (PERCENTAGE)."""
+    names = [part for part in loc if isinstance(part, str)]
+    if not names:
+        return False
+    model: Any = Scenario
+    for name in names[:-1]:
+        info = model.model_fields.get(name) if _is_model(model) else None
+        if info is None:
+            return False
+        model = _section_type(info.annotation)
+    info = model.model_fields.get(names[-1]) if _is_model(model) else None
+    if info is None:
+        return False
+    if PERCENTAGE in info.metadata:
+        return True
+    items = typing.get_args(info.annotation)  # a list of shares: list[Share]
+    return any(PERCENTAGE in typing.get_args(item)[1:] for item in items)
+
+
+def _is_model(model: Any) -> bool:
+    return isinstance(model, type) and issubclass(model, BaseModel)
+
+
 def _section_type(annotation: Any) -> Any:
     while True:
         origin = typing.get_origin(annotation)
@@ -443,6 +468,8 @@ def describe_error(item: Any, lang: Lang = "en") -> str:
         context["hint"] = (
             _say("did_you_mean", lang, name=close[0]) if close else _say("see_schema", lang)
         )
+    if kind == "less_than_equal":
+        context["share"] = _is_share(tuple(item.get("loc") or ()))
     if kind not in WORDING:
         context.setdefault("detail", _detail(item))
     return message(kind, lang, value, **context)

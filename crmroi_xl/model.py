@@ -31,7 +31,7 @@ import types
 import typing
 import unicodedata
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -45,10 +45,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver
 from .numbers import parse_number
 
 __all__ = [
+    "INDIRECT_CATEGORIES",
+    "KPI_DEFAULTS",
     "MAX_AMOUNT",
+    "PERCENTAGE",
     "USER_INPUT",
     "Assumptions",
     "BenefitCategory",
@@ -75,6 +79,29 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn"})
 
 def _visible(character: str) -> bool:
     return character not in _BLANK_LETTERS and unicodedata.category(character) not in _INVISIBLE
+
+
+#: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
+Low = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Low multiplier of the line's amounts in every year, a cost's one-off "
+        "included (0 to 1; 0.8 = 20 % less); 1 = no downside.",
+    ),
+]
+High = Annotated[
+    float,
+    Field(
+        ge=1,
+        le=10,
+        allow_inf_nan=False,
+        description="High multiplier of the line's amounts in every year, a cost's one-off "
+        "included (1 to 10; 1.3 = 30 % more); 1 = no upside.",
+    ),
+]
 
 
 def _printable(text: str) -> str:
@@ -151,7 +178,29 @@ def _within(value: float) -> float:
 Amount = Annotated[
     float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False), AfterValidator(_within)
 ]
-Share = Annotated[float, BeforeValidator(_number), Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Percentage:
+    """Marks a number that is a fraction a person may type as a whole percentage."""
+
+    def __repr__(self) -> str:
+        return "PERCENTAGE"
+
+
+#: In a field's metadata: its value is a fraction (0.1 for 10 %), so a problem with it
+#: gets the hint "10 % is 0.1" (:mod:`crmroi_xl.messages`).
+PERCENTAGE = _Percentage()
+
+Share = Annotated[
+    float, BeforeValidator(_number), Field(ge=0, le=1, allow_inf_nan=False), PERCENTAGE
+]
+Rate = Annotated[float, PERCENTAGE]
+if TYPE_CHECKING:
+    CostDriverKey = str
+    BenefitDriverKey = str
+else:  # the drivers' keys, from their records (an enum in the JSON schema)
+    CostDriverKey = Literal[tuple(d.key for d in COST_DRIVERS)]
+    BenefitDriverKey = Literal[tuple(d.key for d in BENEFIT_DRIVERS)]
 
 
 class _Model(BaseModel):
@@ -269,7 +318,7 @@ class Assumptions(_Model):
         "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
     )
     horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
-    discount_rate: float = Field(
+    discount_rate: Rate = Field(
         0.10, ge=0, le=1, description="Yearly discount rate (cost of capital), 0.1 = 10 %."
     )
     start_year: int = Field(
@@ -309,6 +358,21 @@ class Assumptions(_Model):
         last = adoption[-1] if adoption else 1.0
         return adoption + [last] * (horizon - len(adoption))
 
+    distribution: Literal["pert", "triangular", "uniform"] = Field(
+        "pert",
+        description="Distribution of each line's multiplier on [low, high] in the Monte Carlo "
+        "simulation: pert (lambda 4, mode 1), triangular (mode 1) or uniform.",
+    )
+    simulation_runs: int = Field(
+        10_000, ge=100, le=1_000_000, description="Runs of the Monte Carlo simulation."
+    )
+    simulation_seed: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the simulation's random numbers: the same seed, the same results.",
+    )
+
 
 class CostLine(_Model):
     """One cost: a one-off amount in year 0 and/or a recurring amount per year.
@@ -325,15 +389,13 @@ class CostLine(_Model):
         description="Direct or indirect cost; by default from the category."
     )
     one_off: Amount = Field(0.0, description="One-off amount in year 0.")
-    driver: Literal["amount", "seats", "hours"] = Field(
-        description="How the recurring yearly amount is formed."
-    )
+    driver: CostDriverKey = Field(description="How the recurring yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
     seats: Amount = Field(0.0, description="Number of seats (driver seats).")
     price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
     hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
-    annual_increase: float = Field(
+    annual_increase: Rate = Field(
         0.0, ge=-0.5, le=1, description="Yearly change of the recurring amount after year 1."
     )
     years: int | None = Field(
@@ -342,6 +404,8 @@ class CostLine(_Model):
         le=MAX_HORIZON,
         description="Years the recurring amount lasts; whole horizon if empty.",
     )
+    low: Low = 1.0
+    high: High = 1.0
 
     @model_validator(mode="before")
     @classmethod
@@ -353,20 +417,13 @@ class CostLine(_Model):
             except ValueError:
                 indirect = False  # the field's own validation reports the bad category
             data = _fill(data, "nature", "indirect" if indirect else "direct")
-            data = _fill(data, "driver", _infer_driver(data, COST_DRIVER_FIELDS))
+            data = _fill(data, "driver", _infer_driver(data, COST_DRIVERS))
         return data
 
     @model_validator(mode="after")
     def _one_driver(self) -> CostLine:
-        _check_driver_fields(self, COST_DRIVER_FIELDS)
+        _check_driver_fields(self, COST_DRIVERS)
         return self
-
-
-COST_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
-    "amount": ("amount_per_year",),
-    "seats": ("seats", "price_per_seat_month"),
-    "hours": ("hours_per_year", "hourly_rate"),
-}
 
 
 class BenefitLine(_Model):
@@ -381,9 +438,7 @@ class BenefitLine(_Model):
 
     label: Label = Field(description="What the benefit is, as the user words it.")
     category: BenefitCategory = Field(description="Benefit category.")
-    driver: Literal["amount", "sales", "hours"] = Field(
-        description="How the yearly amount is formed."
-    )
+    driver: BenefitDriverKey = Field(description="How the yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Amount per year (driver amount).")
     extra_sales_per_month: Amount = Field(0.0, description="Extra sales per month (driver sales).")
     average_deal_value: Amount = Field(0.0, description="Average value of a sale (driver sales).")
@@ -392,28 +447,26 @@ class BenefitLine(_Model):
     )
     hours_saved_per_year: Amount = Field(0.0, description="Hours saved per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
-    annual_growth: float = Field(
+    annual_growth: Rate = Field(
         0.0, ge=-0.5, le=1, description="Yearly change of the amount after year 1."
     )
     include_in_roi: bool = Field(
         description="Counted in ROI, NPV and payback; intangible benefits are not by default."
     )
+    low: Low = 1.0
+    high: High = 1.0
 
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = _fill(data, "include_in_roi", data.get("category") != "intangible")
-            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVER_FIELDS))
+            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVERS))
         return data
 
     @model_validator(mode="after")
     def _one_driver(self) -> BenefitLine:
-        _check_driver_fields(self, BENEFIT_DRIVER_FIELDS)
-        if self.driver != "sales" and self.gross_margin != 1.0:
-            raise PydanticCustomError(
-                "gross_margin_sales", "gross_margin applies to the driver 'sales' only"
-            )
+        _check_driver_fields(self, BENEFIT_DRIVERS)
         if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
             raise PydanticCustomError(
                 "intangible_only", "only intangible benefits can be left out of the ROI"
@@ -421,37 +474,38 @@ class BenefitLine(_Model):
         return self
 
 
-BENEFIT_DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
-    "amount": ("amount_per_year",),
-    "sales": ("extra_sales_per_month", "average_deal_value"),
-    "hours": ("hours_saved_per_year", "hourly_rate"),
-}
-
-
-def _infer_driver(data: dict[str, Any], drivers: dict[str, tuple[str, ...]]) -> str:
-    """The driver whose fields are given; ``amount`` when none or several are."""
-    given = [d for d, fields in drivers.items() if any(data.get(f) is not None for f in fields)]
+def _infer_driver(data: dict[str, Any], drivers: tuple[Driver, ...]) -> str:
+    """The driver whose defining fields are given; ``amount`` when none or several are."""
+    given = [d.key for d in drivers if any(data.get(f) is not None for f in d.defining)]
     return given[0] if len(given) == 1 else "amount"
 
 
-def _check_driver_fields(line: BaseModel, drivers: dict[str, tuple[str, ...]]) -> None:
+def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
     """A line's fields belong to its driver only (nothing silently ignored)."""
     driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
-    stray = [
-        (field, other)
-        for other, fields in drivers.items()
-        if other != driver
-        for field in fields
-        if getattr(line, field)
-    ]
+    own = {f for d in drivers if d.key == driver for f in d.fields}
+    defaults = {name: info.default for name, info in type(line).model_fields.items()}
+
+    def given(field: str) -> bool:
+        return field not in own and getattr(line, field) != defaults[field]
+
+    stray = [(field, d.key) for d in drivers for field in d.defining if given(field)]
     if stray:
-        given = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
+        listed = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
         raise PydanticCustomError(
             "driver_mixed",
             "the driver is '{driver}' but {given} is given; "
             "a line has one driver: split it into two lines",
-            {"driver": driver, "given": given, "stray": tuple(stray)},
+            {"driver": driver, "given": listed, "stray": tuple(stray)},
         )
+    for d in drivers:  # a detail of another driver, e.g. the margin of the driver 'sales'
+        for field in d.fields:
+            if given(field):
+                raise PydanticCustomError(
+                    "driver_field_only",
+                    "{field} applies to the driver '{driver}' only",
+                    {"field": field, "driver": d.key},
+                )
 
 
 class Kpi(_Model):

@@ -27,11 +27,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .errors import CrmRoiError
+from .excel.package import save_workbook
+from .excel.styles import number_formats
 from .files import write_atomic
 from .flatwrite import csv_bytes
+from .headline import HEADLINES
 from .labels import Lang, label
-from .layout import HEADLINE, HEADLINE_EXTRA
-from .writer import number_formats, save_workbook
 
 __all__ = [
     "METRICS",
@@ -48,9 +49,7 @@ __all__ = [
 SUMMARY_NAME = "portfolio-summary"
 
 #: The results in the summary, with their number format: the workbooks' headline names.
-METRICS: tuple[tuple[str, str], ...] = tuple(
-    (key, fmt) for _, _, key, fmt in HEADLINE if key != "check"
-)
+METRICS: tuple[tuple[str, str], ...] = tuple((h.key, h.fmt) for h in HEADLINES if h.shown)
 
 #: Columns of the summary: key (the CSV header) -> (French, English) header of the workbook.
 SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
@@ -58,7 +57,7 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     "name": ("Scénario", "Scenario"),
     "status": ("Statut", "Status"),
     "file": ("Classeur", "Workbook"),
-    **{key: HEADLINE_EXTRA.get(key) or (label(key, "fr"), label(key, "en")) for key, _ in METRICS},
+    **{h.key: h.title for h in HEADLINES if h.shown},
     "currency": ("Devise", "Currency"),
     "error": ("Problème", "Problem"),
 }

@@ -30,17 +30,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import CrmRoiError, WorkbookError
+from .excel.layout import ASSUMPTIONS, CUSTOMERS, LISTS, SHEETS, Layout
+from .excel.parts import YEARS, Capacity, Table
 from .labels import LABELS, Lang, label
-from .layout import (
-    ADOPTION_ROW,
-    ASSUMPTIONS,
-    CUSTOMERS,
-    SHEETS,
-    YEARS,
-    Capacity,
-    Layout,
-    Table,
-)
 from .messages import field_path
 from .model import (
     Assumptions,
@@ -353,8 +345,6 @@ class _Reader:
 
     def _choice_values(self) -> dict[str, dict[str, str]]:
         """Per field: accepted text (a label in either language, or the code) -> code."""
-        from .layout import LISTS
-
         fields = {
             "category:costs": "List_CostCategories",
             "category:benefits": "List_BenefitCategories",
@@ -388,7 +378,8 @@ class _Reader:
     # --- sections ----------------------------------------------------------------------
     def assumptions(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for field, _, row, *_ in ASSUMPTIONS:
+        for a in ASSUMPTIONS:
+            field, row = a.field, self.layout.assumption_row(a.field)
             kind = _kind(Assumptions, field)
             value = self.value("assumptions", f"B{row}", kind, ("assumptions", field))
             if value is not None:
@@ -396,7 +387,7 @@ class _Reader:
         horizon = data.get("horizon_years", Assumptions.model_fields["horizon_years"].default)
         adoption = []
         for t in YEARS[1:]:
-            ref = f"{chr(ord('A') + t)}{ADOPTION_ROW}"
+            ref = f"{self.layout.adoption_col(t)}{self.layout.adoption_row}"
             share = self.value("assumptions", ref, "share", ("assumptions", "adoption", t - 1))
             if isinstance(horizon, int) and t <= horizon:
                 adoption.append(1.0 if share is None else share)  # blank = 100 %, as the sheet
@@ -424,8 +415,8 @@ class _Reader:
 
     def customers(self) -> dict[str, Any] | None:
         data = {}
-        for i, (field, *_) in enumerate(CUSTOMERS):
-            ref = f"B{self.layout.customers_first_row + i}"
+        for field, *_ in CUSTOMERS:
+            ref = f"B{self.layout.customer_row(field)}"
             kind = _kind(CustomerEconomics, field)
             value = self.value("channels", ref, kind, ("customers", field))
             if value is not None:
@@ -521,7 +512,7 @@ def read_workbook(path: str | Path) -> Scenario:
 def _extent(layout: Layout, sheet: str) -> tuple[int, int]:
     """Rows and columns holding the inputs of ``sheet`` (all that is read of it)."""
     if sheet == "assumptions":
-        return ADOPTION_ROW, len(YEARS)
+        return layout.adoption_row, len(YEARS)
     if sheet == "channels":
         table = layout.channels
         return layout.customers_first_row + len(CUSTOMERS), len(table.inputs)

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from .engine import Results
+from .errors import CrmRoiError
+from .headline import HEADLINES, Headline
 from .labels import Lang, label
+from .montecarlo import Simulation
+from .sensitivity import CASES
 
-__all__ = ["money", "percent", "render"]
+__all__ = ["money", "percent", "render", "render_simulation"]
 
 NARROW_NBSP = "\u202f"  # French thousands separator and space before % and €
 
@@ -62,38 +66,44 @@ def render(results: Results, lang: Lang = "fr") -> Group:
         parts.append(_kpis(results, lang))
     if results.channels:
         parts.append(_channels(results, lang))
-    return Group(*parts)
+    return Group(*parts, *_sensitivity(results, lang))
 
 
 def _headline(r: Results, lang: Lang) -> Table:
+    """The headline results (:data:`crmroi_xl.headline.HEADLINES`), undefined ones with why."""
     table = Table(title=Text(f"{r.name} — {label('headline', lang)}"), show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     years, months = label("years_unit", lang), label("months_unit", lang)
-
-    def in_years(value: float) -> str:
-        return f"{number(value, lang)} {years}"
-
-    rows = [
-        ("roi", percent(r.roi, lang)),
-        ("roi_pv", percent(r.roi_pv, lang)),
-        ("npv", money(r.npv, lang, r.currency)),
-        ("irr", percent(r.irr, lang)),
-        ("payback", _or_dash(r.payback, in_years)),
-        ("payback_months", _or_dash(r.payback_months, lambda v: f"{number(v, lang, 1)} {months}")),
-        (
-            "discounted_payback",
-            _or_dash(r.discounted_payback, lambda v: f"{number(v, lang)} {years}"),
-        ),
-        ("roas", _or_dash(r.roas, lambda v: f"{number(v, lang)} x")),
-        ("clv", money(r.clv, lang, r.currency)),
-        ("cac", money(r.cac, lang, r.currency)),
-        ("clv_cac_ratio", _or_dash(r.clv_cac_ratio, lambda v: f"{number(v, lang)} x")),
-    ]
-    for key, text in rows:
-        why = r.reasons.get(key)
-        table.add_row(label(key, lang), f"— ({label(why, lang)})" if why and text == "—" else text)
+    shown: dict[str, Callable[[float], str]] = {
+        "pct1": lambda v: percent(v, lang),
+        "eur": lambda v: money(v, lang, r.currency),
+        "years": lambda v: f"{number(v, lang)} {years}",
+        "months": lambda v: f"{number(v, lang, 1)} {months}",
+        "ratio": lambda v: f"{number(v, lang)} x",
+    }
+    for h in HEADLINES:
+        if not h.shown:
+            continue
+        value, _ = h.evaluate(r)
+        text = "—" if value is None else shown[h.fmt](value)
+        title = h.title[0] if lang == "fr" else h.title[1]
+        why = _reason(h, r) if value is None else None
+        table.add_row(title, f"— ({label(why, lang)})" if why else text)
     return table
+
+
+def _reason(h: Headline, r: Results) -> str:
+    """Why a headline result is undefined, as a reason code the labels word in each
+    language (never the engine's English message)."""
+    if h.key in r.reasons:
+        return r.reasons[h.key]
+    if h.value is not None:
+        try:
+            h.value(r)
+        except CrmRoiError as error:
+            return error.reason
+    return "not_defined"
 
 
 def _or_dash(value: float | None, fmt: Callable[[float], str]) -> str:
@@ -158,5 +168,124 @@ def _channels(r: Results, lang: Lang) -> Table:
             _or_dash(c.roas, lambda v: f"{number(v, lang)} x"),
             percent(c.roi, lang),
             money(c.cac, lang, r.currency),
+        )
+    return table
+
+
+# --- sensitivity (issue 12): cases, tornado, break-even; the Monte Carlo summary ---------
+
+#: Bars of the tornado the console shows (the largest swings).
+TORNADO_BARS = 5
+#: Widest bar of the tornado and of the histogram, in characters (80 columns in all).
+BAR_WIDTH = 24
+
+
+def _bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
+    """A bar of ``width x value / largest`` full blocks (at least one for a non-zero value)."""
+    if largest <= 0 or value <= 0:
+        return ""
+    return "█" * max(1, round(width * value / largest))
+
+
+def _sensitivity(r: Results, lang: Lang) -> list[RenderableType]:
+    """The three cases, the largest tornado bars and the break-even factors."""
+    s = r.sensitivity
+    parts: list[RenderableType] = []
+    if s.tornado:
+        cases = Table(title=label("sensitivity_cases", lang))
+        cases.add_column(label("sensitivity_case", lang))
+        for key in ("npv", "roi", "irr", "payback"):
+            cases.add_column(label(key, lang), justify="right")
+        for case in CASES:
+            c = getattr(s.cases, case)
+            payback = _or_dash(
+                c.payback, lambda v: f"{number(v, lang)} {label('years_unit', lang)}"
+            )
+            cases.add_row(
+                label(f"case_{case}", lang),
+                money(c.npv, lang, r.currency),
+                percent(c.roi, lang),
+                percent(c.irr, lang),
+                payback,
+            )
+        parts += [cases, _tornado(r, lang)]
+    else:
+        parts.append(Text(label("sensitivity_no_range", lang)))
+    for key, factor in (
+        ("breakeven_benefits", s.breakeven.benefits_factor),
+        ("breakeven_costs", s.breakeven.costs_factor),
+    ):
+        if factor is not None:
+            parts.append(Text(label(key, lang).format(percent(factor, lang))))
+    return parts
+
+
+def _tornado(r: Results, lang: Lang) -> Table:
+    bars = r.sensitivity.tornado[:TORNADO_BARS]
+    table = Table(title=label("sensitivity_tornado", lang))
+    table.add_column(label("sensitivity_line", lang), ratio=1, overflow="fold")
+    table.add_column(label("sensitivity_range", lang), justify="right", no_wrap=True)
+    table.add_column(label("sensitivity_npv_low", lang), justify="right", no_wrap=True)
+    table.add_column(label("sensitivity_npv_high", lang), justify="right", no_wrap=True)
+    table.add_column(label("sensitivity_swing", lang), no_wrap=True)
+    largest = max(abs(bar.npv_high - bar.npv_low) for bar in bars)
+    for bar in bars:
+        swing = abs(bar.npv_high - bar.npv_low)
+        table.add_row(
+            Text(bar.label),
+            f"{number(bar.low, lang)}–{number(bar.high, lang)}",
+            money(bar.npv_low, lang, r.currency),
+            money(bar.npv_high, lang, r.currency),
+            _bar(swing, largest, width=10),
+        )
+    return table
+
+
+def render_simulation(sim: Simulation, lang: Lang = "fr") -> Group:
+    """The Monte Carlo summary: percentile table, probabilities and an NPV histogram."""
+    setup = label("simulation_setup", lang).format(
+        number(sim.runs, lang, 0), sim.seed, label(sim.distribution, lang)
+    )
+    title = Text(f"{sim.name} — {label('simulation', lang)}")
+    table = Table(title=title, caption=setup)
+    table.add_column(label("simulation_statistic", lang))
+    for key in ("npv", "roi", "payback"):
+        table.add_column(label(key, lang), justify="right")
+    years = label("years_unit", lang)
+    formats: list[Callable[[float | None], str]] = [
+        lambda v: money(v, lang, sim.currency),
+        lambda v: percent(v, lang),
+        lambda v: "—" if v is None else f"{number(v, lang)} {years}",
+    ]
+    stats = (sim.npv, sim.roi, sim.payback)
+    for key in ("mean", "std", "p5", "p10", "p50", "p90", "p95"):
+        values = (fmt(getattr(stat, key)) for fmt, stat in zip(formats, stats, strict=True))
+        table.add_row(label(f"simulation_{key}", lang), *values)
+    table.add_row(
+        label("simulation_undefined_share", lang),
+        *(percent(stat.undefined_share, lang) for stat in stats),
+    )
+    chances = Table(title=label("simulation_probability", lang), show_header=False)
+    chances.add_column()
+    chances.add_column(justify="right")
+    for key, value in vars(sim.probability).items():
+        chances.add_row(label(key, lang), percent(value, lang))
+    return Group(table, chances, _histogram(sim, lang))
+
+
+def _histogram(sim: Simulation, lang: Lang) -> Table:
+    """One row per NPV bin: its range, a bar, the share of runs (red below zero)."""
+    edges, counts = sim.histogram()
+    table = Table(title=label("simulation_histogram", lang), box=None, show_header=False)
+    for justify in ("right", "left", "left", "right"):
+        table.add_column(justify=justify, no_wrap=True)
+    largest = max(counts)
+    for low, high, count in zip(edges, edges[1:], counts, strict=False):
+        style = "red" if high <= 0 else "green" if low >= 0 else "yellow"
+        table.add_row(
+            money(low, lang, sim.currency),
+            f"→ {money(high, lang, sim.currency)}",
+            Text(_bar(count, largest), style=style),
+            percent(count / sim.runs, lang),
         )
     return table

@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crmroi_xl.writer import save_workbook
+from crmroi_xl.excel.package import save_workbook
 
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"

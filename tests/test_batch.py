@@ -39,11 +39,12 @@ from crmroi_xl.batch import (
 )
 from crmroi_xl.cli import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
+from crmroi_xl.excel.package import save_workbook
+from crmroi_xl.excel.styles import number_formats
 from crmroi_xl.flat import row_from_scenario
 from crmroi_xl.flatwrite import write_rows
-from crmroi_xl.layout import HEADLINE
+from crmroi_xl.headline import HEADLINES
 from crmroi_xl.model import Scenario
-from crmroi_xl.writer import number_formats, save_workbook
 
 from .spreadsheet import recalculate, same
 
@@ -60,7 +61,7 @@ NAMES = [
     "Продажи",
 ]
 BIG = 200
-OUT_NAMES = [name for name, *_ in HEADLINE if name != "Out_Check"]
+OUT_NAMES = [h.name for h in HEADLINES if h.shown]
 
 
 def good(i: int) -> dict[str, Any]:
@@ -220,10 +221,10 @@ def defined_values(path: Path, names: list[str]) -> dict[str, Any]:
 def expected_out(scenario: Scenario) -> dict[str, Any]:
     results = compute(scenario)
     values = {}
-    for name, _, key, _ in HEADLINE:
-        if name in OUT_NAMES:
-            value = getattr(results, key)
-            values[name] = "#N/A" if value is None else value
+    for h in HEADLINES:
+        if h.name in OUT_NAMES:
+            value = h.evaluate(results)[0]
+            values[h.name] = "#N/A" if value is None else value
     return values
 
 
@@ -330,7 +331,7 @@ def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> No
         assert values == expected_out(scenario), entry.file
         results = compute(scenario)
         assert dict(entry.results) == {
-            **{key: getattr(results, key) for key, _ in METRICS},
+            **{h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown},
             "currency": "EUR",
         }
 
@@ -708,9 +709,15 @@ def test_the_docs_examples_run(
 
 
 def test_the_docs_list_every_summary_column() -> None:
+    """The columns of their own are listed; the headline results are listed once, in
+    docs/results.md (generated from their records), whose order the summary follows."""
     text = DOC.read_text(encoding="utf-8")
+    metrics = [key for key, _ in METRICS]
+    assert metrics == [h.key for h in HEADLINES if h.shown]
     for key, (fr, en) in SUMMARY_COLUMNS.items():
-        assert f"| `{key}` | {fr if fr == en else f'{fr} / {en}'} |" in text, key
+        if key not in metrics:
+            assert f"| `{key}` | {fr if fr == en else f'{fr} / {en}'} |" in text, key
+    assert "[results.md](results.md)" in text
 
 
 # --- interruptions and inputs in the output folder -------------------------------------------

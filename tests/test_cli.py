@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,7 +189,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmroi_xl.cli.compute", broken)
+    monkeypatch.setattr("crmroi_xl.engine.compute", broken)
     code, _, err = _run(capsys, "compute", "examples/pme-20-postes.yaml")
     assert code == 1
     assert err == "crmroi: internal error: RuntimeError: boom (set CRMROI_DEBUG=1 to see where)\n"
@@ -214,6 +215,141 @@ def test_export_refuses_to_write_over_its_own_input(
     )
     assert workbook.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["filled.xlsx"]
+
+
+# --- sensitivity and simulate (issue 12) ------------------------------------------------
+
+
+@pytest.fixture
+def report_at_80_columns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., str]:
+    """Run a command on an 80-column terminal; its report holds ``expected`` and fits."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def report(expected: list[str], *args: str) -> str:
+        code, out, err = _run(capsys, *args)
+        assert (code, err) == (0, "")
+        for piece in expected:
+            assert piece in out.replace("\u202f", " ")
+        assert max(len(line) for line in out.splitlines()) <= 80
+        return out
+
+    return report
+
+
+def test_compute_json_has_the_sensitivity_after_the_headline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = _run(capsys, "compute", "examples/mid-size-risk-adjusted.yaml", "--json")
+    data = json.loads(out)
+    assert list(data)[:7] == HEADLINE  # then the rest, sensitivity among it
+    s = data["sensitivity"]
+    assert list(s) == ["cases", "tornado", "breakeven"]
+    assert list(s["cases"]) == ["pessimistic", "base", "optimistic"]
+    for case in s["cases"].values():
+        assert list(case) == ["npv", "roi", "irr", "payback"]
+    assert s["cases"]["base"]["npv"] == pytest.approx(data["npv"], rel=1e-12)
+    assert s["cases"]["pessimistic"]["npv"] < data["npv"] < s["cases"]["optimistic"]["npv"]
+    bar = s["tornado"][0]
+    assert {"label", "side", "npv_low", "npv_high"} <= set(bar)
+    assert bar["label"].startswith("More deals won") and bar["side"] == "benefit"
+    assert set(s["breakeven"]) == {"benefits_factor", "costs_factor"}
+    assert s["breakeven"]["benefits_factor"] == pytest.approx(
+        data["pv_costs"] / data["pv_benefits"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", ["Pessimiste", "Optimiste", "Ce qui pèse le plus", "VAN nulle avec les bénéfices"]),
+        ("en", ["Pessimistic", "Optimistic", "What moves the NPV most", "NPV is zero with"]),
+    ],
+)
+def test_compute_report_shows_the_cases_and_five_tornado_bars(
+    report_at_80_columns: Callable[..., str], lang: str, expected: list[str]
+) -> None:
+    out = report_at_80_columns(
+        expected, "compute", "examples/mid-size-risk-adjusted.yaml", "--lang", lang
+    )
+    tornado = out.split(expected[2], 1)[1]
+    assert tornado.count("█") > 0
+    bars = [line for line in tornado.splitlines() if "█" in line]
+    assert len(bars) == 5  # the five largest of the example's 11 ranged lines
+    assert "Training (150 users" not in tornado  # a small swing, left out
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            ["Simulation de Monte Carlo", "10 000 tirages, graine 0, loi PERT", "P50 (médiane)"],
+        ),
+        ("en", ["Monte Carlo", "10,000 runs, seed 0, PERT distribution", "P50 (median)"]),
+    ],
+)
+def test_simulate_prints_the_percentile_table_and_a_histogram(
+    report_at_80_columns: Callable[..., str], lang: str, expected: list[str]
+) -> None:
+    out = report_at_80_columns(expected, "simulate", "examples/pme-20-postes.yaml", "--lang", lang)
+    histogram = [line for line in out.splitlines() if "→" in line]
+    assert len(histogram) == 12 and all("█" in line for line in histogram)
+
+
+def test_simulate_json_is_the_python_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    from crmroi_xl import simulate
+
+    code, out, _ = _run(
+        capsys,
+        "simulate",
+        "examples/marketing-channels.json",
+        "--runs",
+        "2000",
+        "--seed",
+        "5",
+        "--json",
+    )
+    assert code == 0
+    expected = simulate(load_scenario("examples/marketing-channels.json"), runs=2000, seed=5)
+    assert json.loads(out) == expected.summary()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--runs", "5"], "runs: must be from 100 to 1000000, got 5"),
+        (["--runs", "2000000"], "runs: must be from 100 to 1000000, got 2000000"),
+        (["--seed", "-1"], "seed: must be from 0 to 4294967295, got -1"),
+    ],
+)
+def test_simulate_runs_and_seed_out_of_bounds_are_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = _run(capsys, "simulate", "examples/pme-20-postes.yaml", *args)
+    assert (code, out, err) == (1, "", f"crmroi: error: {message}\n")
+
+
+def test_simulate_runs_that_are_not_a_number_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _run(capsys, "simulate", "examples/pme-20-postes.yaml", "--runs", "many")
+    assert (code, out) == (2, "")
+    assert "--runs" in err and "Traceback" not in err
+
+
+def test_simulate_a_bad_range_is_one_line_naming_the_file_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "assumptions: {name: X}\ncosts: [{label: CRM, category: licences, one_off: 10, low: 2}]\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "simulate", str(bad))
+    assert (code, out) == (1, "")
+    assert err == f"crmroi: error: {bad}: costs[0].low: must be <= 1, got 2\n"
 
 
 # --- issue 14 items 8 and 9, issue 10 items 6 and 7 ------------------------------------

@@ -68,3 +68,21 @@ def test_the_scenario_example_in_the_readme_is_valid(tmp_path: Path) -> None:
     results = compute(load_scenario(path))
     assert results.costs[0] == 8000 and results.costs[1] == 12_000
     assert results.benefits[3] == 60_000  # 5 x 12 x 1 000 at full adoption
+
+
+def test_the_architecture_page_names_only_files_that_exist() -> None:
+    page = Path("docs/architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w./-]+\.(?:py|md))`", page))
+    assert len(named) > 20
+    assert [name for name in named if not Path(name).exists()] == []
+    folders = re.findall(r"`([\w./-]+/)`", page)
+    modules = {str(p) for p in Path("crmroi_xl").rglob("*.py") if p.name != "__init__.py"}
+    unmapped = [m for m in modules - named if not any(m.startswith(f) for f in folders)]
+    assert sorted(unmapped) == []  # and every module is on the map
+
+
+def test_the_results_page_is_the_headline_records() -> None:
+    from crmroi_xl.headline import reference_markdown
+
+    page = Path("docs/results.md").read_text(encoding="utf-8")
+    assert reference_markdown() in page, "regenerate docs/results.md from headline.py"

@@ -257,3 +257,22 @@ def test_more_cost_risk_never_raises_the_npv(data: dict[str, Any]) -> None:
     data["assumptions"]["cost_risk"] = min(1.0, data["assumptions"]["cost_risk"] + 0.1)
     riskier = compute(Scenario.model_validate(data))
     assert riskier.npv <= base.npv + 1e-6
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "examples/pme-20-postes.yaml",
+        "examples/mid-size-risk-adjusted.yaml",
+        "examples/marketing-channels.json",
+    ],
+)
+def test_the_base_case_of_the_sensitivity_is_the_headline(path: str) -> None:
+    """The vectorised evaluator's base case agrees with compute to 1e-10 (issue 12)."""
+    r = compute(load_scenario(path))
+    base = r.sensitivity.cases.base
+    assert base.npv == pytest.approx(r.npv, rel=1e-10)
+    for key in ("roi", "irr", "payback"):
+        assert getattr(base, key) == pytest.approx(getattr(r, key), rel=1e-10), key
+    assert r.sensitivity.cases.pessimistic.npv < r.npv < r.sensitivity.cases.optimistic.npv
+    assert list(r.model_dump())[-1] == "sensitivity"

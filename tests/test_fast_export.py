@@ -28,17 +28,19 @@ from lxml.etree import Element, xmlfile  # type: ignore[import-untyped]
 
 from crmroi_xl import load_scenario, read_workbook
 from crmroi_xl.errors import CrmRoiError
-from crmroi_xl.layout import Capacity, Layout
-from crmroi_xl.model import Scenario
-from crmroi_xl.skeleton import (
+from crmroi_xl.excel.fast import (
     cache_info,
     cached_xml,
     clear_caches,
     escape,
+    export_workbook,
     input_xml,
     workbook_bytes,
 )
-from crmroi_xl.writer import export_workbook, export_workbook_openpyxl
+from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.parts import Capacity
+from crmroi_xl.excel.workbook import export_workbook_openpyxl
+from crmroi_xl.model import Scenario
 from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())

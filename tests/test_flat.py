@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
 from crmroi_xl.errors import CrmRoiError, ScenarioError
+from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.flat import (
     COLUMNS,
     data_from_row,
@@ -32,7 +33,6 @@ from crmroi_xl.model import (
     Kpi,
     Scenario,
 )
-from crmroi_xl.writer import save_workbook
 
 from .strategies import scenarios
 
@@ -64,7 +64,8 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_risk",
     ]
     assert columns[8:18] == [f"adoption_{i}" for i in range(1, 11)]
-    assert columns[18] == "customers_margin_per_customer"
+    assert columns[18:21] == ["distribution", "simulation_runs", "simulation_seed"]
+    assert columns[21] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",
@@ -79,8 +80,10 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_1_hourly_rate",
         "cost_1_annual_increase",
         "cost_1_years",
+        "cost_1_low",
+        "cost_1_high",
     ]
-    assert columns.index("cost_2_label") == columns.index("cost_1_years") + 1
+    assert columns.index("cost_2_label") == columns.index("cost_1_high") + 1
     assert len(columns) == len(set(columns))
 
 

@@ -32,6 +32,7 @@ from crmroi_xl.errors import (
 from crmroi_xl.metrics import (
     as_number,
     as_numbers,
+    bcr,
     cac,
     clv,
     irr,
@@ -476,6 +477,8 @@ def test_clv_docstring_figure() -> None:
 ERROR_CASES: list[Any] = [
     # (call, exception class, Excel error, word the message must contain)
     pytest.param(lambda: roi(100, [50, -50]), DivisionByZeroError, "#DIV/0!", "costs", id="roi-0"),
+    pytest.param(lambda: bcr(100, [0]), DivisionByZeroError, "#DIV/0!", "costs", id="bcr-0"),
+    pytest.param(lambda: bcr(1, "abc"), InputError, "#VALUE!", "costs", id="bcr-text"),
     pytest.param(lambda: roi("abc", 1), InputError, "#VALUE!", "benefits", id="roi-text"),
     pytest.param(lambda: roi([1, None], 1), InputError, "#VALUE!", "benefits", id="roi-none"),
     pytest.param(lambda: roi(1, [True]), InputError, "#VALUE!", "costs", id="roi-bool"),
@@ -866,6 +869,7 @@ def test_roi_has_the_sign_of_net_benefit(benefits: list[int], costs: list[int]) 
     assert (result > 0) == (net > 0)
     assert (result == 0) == (net == 0)
     assert result == pytest.approx(net / sum(costs), rel=1e-15)
+    assert bcr(benefits, costs) == pytest.approx(result + 1, rel=1e-12, abs=1e-12)  # BCR = ROI + 1
 
 
 @settings(max_examples=100, deadline=None)

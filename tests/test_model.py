@@ -119,7 +119,7 @@ def test_gross_margin_only_with_the_sales_driver() -> None:
             {"label": "x", "category": "cost_reduction", "amount_per_year": 5, "gross_margin": 0.4}
         ]
     )
-    assert _errors(data) == [("gross_margin_sales", ("benefits", 0))]
+    assert _errors(data) == [("driver_field_only", ("benefits", 0))]
 
 
 def test_kpi_unit_and_direction_default_from_the_kind() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,25 +13,18 @@ import pytest
 
 import crmroi_xl
 
+PACKAGE = Path("crmroi_xl")
+#: Every module of the package, and udfs.py.
 MODULES = [
-    "crmroi_xl",
-    "crmroi_xl.metrics",
-    "crmroi_xl.kpis",
-    "crmroi_xl.errors",
-    "crmroi_xl.model",
-    "crmroi_xl.engine",
-    "crmroi_xl.loader",
-    "crmroi_xl.labels",
-    "crmroi_xl.batch",
-    "crmroi_xl.flat",
-    "crmroi_xl.flatwrite",
-    "crmroi_xl.documents",
-    "crmroi_xl.messages",
-    "crmroi_xl.numbers",
-    "crmroi_xl.portfolio",
-    "crmroi_xl.reader",
-    "crmroi_xl.writer",
-    "crmroi_xl.skeleton",
+    *sorted(
+        ".".join(
+            path.with_suffix("").parts[:-1]
+            if path.name == "__init__.py"
+            else path.with_suffix("").parts
+        )
+        for path in PACKAGE.rglob("*.py")
+    ),
+    "udfs",
 ]
 
 
@@ -57,6 +53,7 @@ def test_the_design_contract_names_are_public() -> None:
         "payback",
         "clv",
         "cac",
+        "simulate",
     ]:
         assert name in crmroi_xl.__all__
 
@@ -81,8 +78,97 @@ def test_version_is_read_from_the_package() -> None:
 
 
 def test_metrics_module_is_pure() -> None:
-    """metrics.py and kpis.py import neither openpyxl, pydantic nor xlwings."""
-    for path in ["crmroi_xl/metrics.py", "crmroi_xl/kpis.py"]:
-        source = Path(path).read_text(encoding="utf-8")
-        for heavy in ["openpyxl", "pydantic", "xlwings"]:
-            assert f"import {heavy}" not in source and f"from {heavy}" not in source
+    """metrics.py, kpis.py and the vectorised variants.py load neither openpyxl, pydantic
+    nor xlwings, checked in a fresh interpreter (not by reading the source, which a
+    package import would bypass)."""
+    code = (
+        "import sys, crmroi_xl.metrics, crmroi_xl.kpis, crmroi_xl.variants; "
+        "print(sorted(m for m in ('openpyxl', 'pydantic', 'xlwings') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
+
+
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every ``from .module import name`` in a package file (outside
+    ``if TYPE_CHECKING:`` blocks)."""
+    parts = path.with_suffix("").parts
+    package = list(parts[:-1])  # a module's package; an __init__'s is its own folder
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)]
+            source = ".".join([*base, node.module] if node.module else base)
+            found += [(source, alias.name) for alias in node.names]
+    return found
+
+
+def test_every_name_used_across_modules_is_in_its_all() -> None:
+    """A name another module imports is public: in its module's ``__all__``."""
+    missing = []
+    for path in PACKAGE.rglob("*.py"):
+        for source, name in _imports(path):
+            try:
+                module = importlib.import_module(source)
+            except ModuleNotFoundError:
+                continue
+            if (PACKAGE.parent / f"{source}.{name}".replace(".", "/")).with_suffix(".py").exists():
+                continue  # a submodule
+            if name not in getattr(module, "__all__", ()):
+                missing.append(f"{path}: {name} from {source}")
+    assert missing == []
+
+
+def test_no_import_cycle_and_no_private_name_across_modules() -> None:
+    """The package's import graph (module level and inside functions) has no cycle."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.with_suffix("").parts)
+        if path.name == "__init__.py":
+            module = module.removesuffix(".__init__")
+        targets = set()
+        for source, name in _imports(path):
+            if name.startswith("_") and not name.startswith("__"):
+                raise AssertionError(f"{path}: takes the private {name} from {source}")
+            sub = f"{source}.{name}"
+            targets.add(
+                sub if (PACKAGE.parent / (sub.replace(".", "/") + ".py")).exists() else source
+            )
+        graph[module] = {t for t in targets if not module.startswith(t + ".") and t != module}
+    seen: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if seen.get(node) == 1:
+            raise AssertionError("import cycle: " + " -> ".join([*trail, node]))
+        if seen.get(node) == 2:
+            return
+        seen[node] = 1
+        for target in sorted(graph.get(node, ())):
+            visit(target, [*trail, node])
+        seen[node] = 2
+
+    for node in sorted(graph):
+        visit(node, [])
+
+
+@pytest.mark.parametrize("module", ["crmroi_xl", "crmroi_xl.metrics", "crmroi_xl.kpis", "udfs"])
+def test_light_imports(module: str) -> None:
+    """The metric functions and the Excel functions load neither openpyxl, lxml nor
+    multiprocessing (checked in a fresh interpreter: ``sys.modules`` tells)."""
+    heavy = ["openpyxl", "lxml", "multiprocessing", "concurrent.futures.process"]
+    code = f"import sys, {module}; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The Python function behind every Excel function (same arguments, same order).
 PYTHON: dict[str, Callable[..., float]] = {
     "crm_roi": metrics.roi,
+    "crm_bcr": metrics.bcr,
     "crm_roas": metrics.roas,
     "crm_npv": metrics.npv,
     "crm_irr": metrics.irr,
@@ -176,6 +177,7 @@ def F(*flows: float) -> Flows:
 #: name -> (arguments, expected value, source of the expected value)
 EXAMPLES: dict[str, tuple[tuple[Any, ...], float, str]] = {
     "crm_roi": ((S(120_000, 80_000), S(30_000, 12_000, 8_000)), 3.0, "seeds: 200k for 50k"),
+    "crm_bcr": ((S(120_000, 80_000), S(30_000, 12_000, 8_000)), 4.0, "seeds: 200k for 50k"),
     "crm_roas": ((S(12_000, 8_000), S(3_000, 2_000)), 4.0, "metrics.roas doctest"),
     "crm_npv": (
         (One(0.1), F(-50_000, 25_000, 25_000, 25_000)),
@@ -335,6 +337,7 @@ def test_bad_dates(dates: list[list[Any]], kind: str) -> None:
 
 DIV0 = {
     "crm_roi": ([[1]], [[0]]),
+    "crm_bcr": ([[1]], [[5], [-5]]),
     "crm_roas": ([[1]], [[5], [-5]]),
     "crm_clv": ([[1_200]], [[1]], [[0]]),  # 1 + 0 - 1 = 0: infinite lifetime
     "crm_cac": ([[1]], [[0]]),

@@ -25,19 +25,17 @@ from openpyxl.drawing.text import (
     ParagraphProperties,
     RegularTextRun,
 )
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import Lang, label
-from .layout import SUMMARY_FIRST_YEAR_COLUMN, SUMMARY_ROWS, SUMMARY_T_ROW, YEARS, Layout
-from .model import Scenario
+from ..headline import BY_KEY
+from ..labels import Lang, label
+from ..model import Scenario
+from .layout import Layout
+from .parts import YEARS
 
-__all__ = ["PAYBACK_ZERO_CELL", "add_charts"]
+__all__ = ["add_charts"]
 
-#: A zero the payback marker stands on (the cumulative flow is 0 at the payback point):
-#: cell N8 of the summary (column, row).
-PAYBACK_ZERO_CELL = (14, 8)
-#: Where the summary charts sit: beside the headline results (columns F to M, rows 3 to 20).
-SUMMARY_ANCHORS = ("F3", "J3")
 SUMMARY_CHART_SIZE = (9.6, 9.4)  # width, height in cm: four year columns, the results' rows
 NAVY, ORANGE, RED, GRID = "1F3864", "ED7D31", "C00000", "D9D9D9"
 TITLES: dict[str, tuple[str, str]] = {
@@ -95,12 +93,12 @@ def add_charts(
 ) -> None:
     """Add the three charts; an export plots its horizon, the template all ten years.
 
-    ``formats`` are the workbook's number formats (see ``writer.number_formats``).
+    ``formats`` are the workbook's number formats (see ``excel.styles.number_formats``).
     """
     lang: Lang = layout.lang
     summary = sheets["summary"]
     horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
-    first = SUMMARY_FIRST_YEAR_COLUMN
+    first = column_index_from_string(layout.summary_col(0))
     last = first + horizon
     years_title = label("year", lang)
     money = formats["eur_zero"]  # an axis shows "0 €", not the tables' dash
@@ -108,8 +106,8 @@ def add_charts(
     cumulative = ScatterChart()
     cumulative.style = 13
     cumulative.scatterStyle = "lineMarker"
-    xs = Reference(summary, min_col=first, max_col=last, min_row=SUMMARY_T_ROW)
-    row = SUMMARY_ROWS["cumulative_flow"][0]
+    xs = Reference(summary, min_col=first, max_col=last, min_row=layout.summary_t_row)
+    row = layout.summary_row("cumulative_flow")
     flow = Series(
         Reference(summary, min_col=first, max_col=last, min_row=row),
         xs,
@@ -121,10 +119,12 @@ def add_charts(
     flow.graphicalProperties.line.width = 28575  # 2.25 pt
     flow.marker.graphicalProperties = GraphicalProperties(solidFill=NAVY)
     flow.marker.graphicalProperties.line.solidFill = NAVY
-    point = Series(
-        Reference(summary, min_col=PAYBACK_ZERO_CELL[0], min_row=PAYBACK_ZERO_CELL[1]),
-        Reference(summary, min_col=2, min_row=8),
-        title=label("payback", lang),
+    zero_row, zero_col = coordinate_to_tuple(layout.payback_zero_cell)
+    payback_row, payback_col = coordinate_to_tuple(layout.headline_cell("payback"))
+    point = Series(  # the payback point: x = the payback, y = the zero beside it
+        Reference(summary, min_col=zero_col, min_row=zero_row),
+        Reference(summary, min_col=payback_col, min_row=payback_row),
+        title=layout.text(BY_KEY["payback"].title),
     )
     point.marker = Marker(symbol="diamond", size=11)
     point.marker.graphicalProperties = GraphicalProperties(solidFill=RED)
@@ -138,23 +138,23 @@ def add_charts(
     assert isinstance(cumulative.x_axis, NumericAxis)
     cumulative.x_axis.majorUnit = 1
     cumulative.x_axis.number_format = "0"
-    summary.add_chart(cumulative, SUMMARY_ANCHORS[0])
+    summary.add_chart(cumulative, layout.summary_chart_anchors[0])
 
     bars = BarChart()
     bars.type = "col"
     bars.gapWidth = 60
     for key, colour in (("costs", ORANGE), ("benefits", NAVY)):
-        row = SUMMARY_ROWS[key][0]
+        row = layout.summary_row(key)
         series = Series(
             Reference(summary, min_col=first, max_col=last, min_row=row), title=label(key, lang)
         )
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
         bars.series.append(series)
-    calendar = SUMMARY_ROWS["calendar"][0]
+    calendar = layout.summary_row("calendar")
     bars.set_categories(Reference(summary, min_col=first, max_col=last, min_row=calendar))
     _style(bars, TITLES["flows"][lang != "fr"], None, money)
-    summary.add_chart(bars, SUMMARY_ANCHORS[1])
+    summary.add_chart(bars, layout.summary_chart_anchors[1])
 
     table = layout.channels
     count = len(scenario.channels) if scenario else table.capacity
@@ -164,9 +164,10 @@ def add_charts(
         roas.gapWidth = 50
         end = table.first_row + count - 1
         channels = sheets["channels"]
-        col = ord(table.letter("roas")) - ord("A") + 1
+        col = column_index_from_string(table.letter("roas"))
         roas.add_data(Reference(channels, min_col=col, min_row=table.first_row, max_row=end))
-        roas.set_categories(Reference(channels, min_col=1, min_row=table.first_row, max_row=end))
+        name = column_index_from_string(table.letter("name"))
+        roas.set_categories(Reference(channels, min_col=name, min_row=table.first_row, max_row=end))
         bar = roas.series[0]
         bar.tx = None
         bar.graphicalProperties.solidFill = NAVY
@@ -184,4 +185,4 @@ def add_charts(
         roas.y_axis.crosses = "max"  # ... and the values' axis below
         roas.y_axis.scaling.min = 0
         roas.width, roas.height = 15, min(9.5, max(6.5, 1.1 * count + 3))
-        channels.add_chart(roas, f"{chr(ord(table.check_letter) + 2)}{table.header_row}")
+        channels.add_chart(roas, layout.channel_chart_anchor)

@@ -7,12 +7,12 @@ by cell costs some 25 times what zipping its XML costs, so the exporter does
 that once per kind of workbook and keeps the result in memory:
 
 1. **The skeleton** -- per (language, table capacities, currency) --
-   :func:`~crmroi_xl.writer.build_workbook` builds the workbook of a stand-in
+   :func:`~crmroi_xl.excel.workbook.build_workbook` builds the workbook of a stand-in
    scenario; every place a scenario changes is then overwritten with a marker
    (each input cell, each formula cell's cached value, the widths of the
    columns that widen to their texts, the header rows' heights, the print
    scale) and the workbook is saved by
-   :func:`~crmroi_xl.writer.write_package`, the reference path's own writer.
+   :func:`~crmroi_xl.excel.package.write_package`, the reference path's own writer.
    Each worksheet's XML is cut at the markers into static text and *slots*.
 2. **The package** -- per skeleton, horizon and number of marketing channels,
    the only things the charts depend on -- the charts, drawings, their
@@ -22,11 +22,11 @@ that once per kind of workbook and keeps the result in memory:
 3. **Per scenario** only the slots are rendered -- an input as openpyxl
    writes it (inline strings escaped the same way, ``xml:space="preserve"``
    where openpyxl sets it, floats with ``repr``), a cached value as
-   :func:`crmroi_xl.writer._write_cached` writes it, a width with the same
+   :func:`~crmroi_xl.excel.package.write_package` writes it, a width with the same
    measuring functions the reference path calls -- each worksheet is one
    ``str.join``, and the parts are zipped with the same fixed timestamps.
 
-The result is the workbook :func:`~crmroi_xl.writer.export_workbook_openpyxl`
+The result is the workbook :func:`~crmroi_xl.excel.workbook.export_workbook_openpyxl`
 writes, byte for byte (``tests/test_fast_export.py`` checks it on the
 examples and on generated scenarios). Both caches are bounded
 (:func:`functools.lru_cache`) and hold only immutable values, so threads share
@@ -38,9 +38,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from io import BytesIO
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED
 
@@ -49,33 +50,21 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from ..engine import Results, compute
+from ..files import write_atomic
+from ..labels import Lang
+from ..model import Scenario
 from .charts import add_charts
-from .engine import Results, compute
-from .expected import CellValue, expected_values
-from .labels import Lang
-from .layout import SHEETS, Capacity, Formula, Layout
-from .model import Scenario
-from .writer import (
-    EXCEL_ERRORS,
-    TEXT_CAP,
-    _fit_width,
-    _FixedTimeZip,
-    _header_fit,
-    _height,
-    _input_cells,
-    _input_values,
-    _page_scale,
-    _pages,
-    _style_font,
-    _text_need,
-    build_workbook,
-    export_layout,
-    fitted_columns,
-    fixed_texts,
-    header_letters,
-    number_formats,
-    write_package,
-)
+from .content import expected_values, formulas, texts
+from .cosmetics import style_font, table_pages
+from .inputs import input_values
+from .layout import SHEETS, Layout
+from .measure import TEXT_CAP, fit_width, header_fit, height, page_scale, text_need
+from .package import FixedTimeZip, cached_type, write_package
+from .parts import Capacity, CellValue
+from .sheets.tables import fitted_columns, fixed_texts, header_letters
+from .styles import number_formats
+from .workbook import build_workbook, export_layout
 
 __all__ = [
     "Skeleton",
@@ -83,6 +72,7 @@ __all__ = [
     "cached_xml",
     "clear_caches",
     "escape",
+    "export_workbook",
     "input_xml",
     "skeleton",
     "workbook_bytes",
@@ -146,7 +136,7 @@ def input_xml(value: Any) -> str:
     if isinstance(value, bool):
         return f' t="b"><v>{safe_string(value)}</v></c>'
     if type(value) is float:
-        return f' t="n"><v>{value!r}</v></c>'  # writer._write_number: every digit
+        return f' t="n"><v>{value!r}</v></c>'  # as write_package: every digit
     if isinstance(value, (int, float)):
         return f' t="n"><v>{safe_string(value)}</v></c>'
     raise TypeError(f"cannot write {value!r} in a cell")
@@ -154,18 +144,11 @@ def input_xml(value: Any) -> str:
 
 def cached_xml(value: CellValue | None) -> tuple[str, str]:
     """The type attribute and the ``<v>`` text of a formula cell's cached value, as
-    :func:`crmroi_xl.writer._write_cached` writes them."""
+    :func:`crmroi_xl.excel.package.write_package` writes them."""
     if value is None:
         return "", ""
-    if isinstance(value, bool):
-        return ' t="b"', str(int(value))
-    if isinstance(value, float):
-        return "", repr(value)
-    if isinstance(value, int):
-        return "", str(value)
-    if value in EXCEL_ERRORS:
-        return ' t="e"', value
-    return ' t="str"', escape(value)
+    kind, text = cached_type(value)
+    return ("" if kind is None else f' t="{kind}"'), (escape(text) if kind == "str" else text)
 
 
 @lru_cache(maxsize=1024)
@@ -177,22 +160,10 @@ def _cached_text(value: str) -> tuple[str, str]:
 # --- the skeleton --------------------------------------------------------------------
 
 
-class _Layout(Layout):
-    """A layout whose formulas are listed once (:func:`expected_values` walks them
-    for every scenario)."""
-
-    @cached_property
-    def _formulas(self) -> tuple[Formula, ...]:
-        return tuple(super().formulas())
-
-    def formulas(self) -> Any:
-        return iter(self._formulas)
-
-
 @dataclass(frozen=True)
 class _Fitted:
     """A column that widens to its texts, less the scenario's texts: what the
-    reference path's ``_table`` and ``_fit_header_row`` start from."""
+    reference path's table looks and header fit start from."""
 
     letter: str
     slot: int  # where its width goes
@@ -219,16 +190,16 @@ class _TableGeometry:
         widths = dict(self.widths)
         for column in self.fitted:
             texts = [str(inputs[i]) for i in column.inputs if inputs[i] is not None]
-            width = _fit_width(column.current, max(column.need, _text_need(texts)), TEXT_CAP)
+            width = fit_width(column.current, max(column.need, text_need(texts)), TEXT_CAP)
             if column.header is not None:
                 text, size, bold = column.header
-                width, lines = _header_fit(text, width, size, bold, 4)
+                width, lines = header_fit(text, width, size, bold, 4)
                 tallest = max(tallest, lines)
             widths[column.letter] = width
             out[column.slot] = safe_string(width)
-        out[self.height_slot] = safe_string(_height(tallest))
+        out[self.height_slot] = safe_string(height(tallest))
         if self.scale_slot is not None:
-            scale = _page_scale([[widths[c] for c in page] for page in self.pages])
+            scale = page_scale([[widths[c] for c in page] for page in self.pages])
             out[self.scale_slot] = safe_string(scale)
 
 
@@ -253,7 +224,7 @@ class _Sheet:
 class Skeleton:
     """A kind of workbook, saved once, with the slots a scenario fills."""
 
-    layout: _Layout
+    layout: Layout
     parts: dict[str, bytes]  # every part but the worksheets, as the skeleton saved them
     sheets: dict[str, _Sheet]  # worksheet part name -> template
     inputs: int  # input slots: 0 .. inputs - 1
@@ -268,7 +239,7 @@ class Skeleton:
     ) -> list[str]:
         """Every slot's text for ``scenario`` (``results``: its computed results, if known)."""
         results = results or compute(scenario)
-        inputs = _input_values(self.layout, scenario, results)
+        inputs = input_values(self.layout, scenario, results)
         cached = expected_values(self.layout, scenario, results)
         if len(inputs) != self.inputs or len(cached) != self.formulas:
             raise AssertionError("the scenario does not fit the skeleton's layout")
@@ -319,42 +290,44 @@ def _stand_in(currency: str, horizon: int = 3, channels: int = 1) -> Scenario:
 
 
 def _sheet_part(key: str) -> str:
+    """The zip part of a sheet (openpyxl numbers them in workbook order)."""
     return f"xl/worksheets/sheet{list(SHEETS).index(key) + 1}.xml"
 
 
 @lru_cache(maxsize=16)
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
-    layout = _Layout(lang, capacity)
+    layout = Layout(lang, capacity)
     wb, _ = build_workbook(layout, _stand_in(currency), mode="native")
     sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
 
-    positions = [where for where, _ in _input_cells(layout)]
+    positions = [(cell.sheet, cell.ref) for cell in layout.inputs]
     assert len(set(positions)) == len(positions)
     for i, (sheet, ref) in enumerate(positions):
         cell = sheets[sheet][ref]
         cell.value = _INPUT.format(i)
         cell.data_type = "s"
-    formulas = list(layout.formulas())
+    cells = formulas(layout)
     cached: dict[tuple[str, str], CellValue] = {
-        (layout.sheet_name(f.sheet), f.ref): _CACHED.format(j) for j, f in enumerate(formulas)
+        (layout.sheet_name(f.sheet), f.ref): _CACHED.format(j) for j, f in enumerate(cells)
     }
-    assert len(cached) == len(formulas)
-    size = len(positions) + 2 * len(formulas)
+    assert len(cached) == len(cells)
+    size = len(positions) + 2 * len(cells)
+    sheet_texts = list(texts(layout))
 
     geometry = []
     markers: dict[int, int] = {}  # marker -> slot
-    for table in (layout.costs, layout.benefits, layout.kpis, layout.channels):
+    for table in layout.tables:
         ws = sheets[table.sheet]
         fitted = {table.letter(c.key): c for c in fitted_columns(table)}
         tallest = 1
         for letter in header_letters(table):
             header = ws[f"{letter}{table.header_row}"]
             if letter not in fitted and isinstance(header.value, str):
-                size_, bold = _style_font(header)
+                size_, bold = style_font(header)
                 width = ws.column_dimensions[letter].width
-                tallest = max(tallest, _header_fit(header.value, width, size_, bold, 4)[1])
-        pages = tuple(tuple(page) for page in _pages(table)) if table.years_after else ()
+                tallest = max(tallest, header_fit(header.value, width, size_, bold, 4)[1])
+        pages = tuple(tuple(page) for page in table_pages(table)) if table.years_after else ()
         widths = tuple(
             (c, ws.column_dimensions[c].width)
             for c in dict.fromkeys(sum(pages, ()))
@@ -363,12 +336,14 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         columns = []
         for letter, column in fitted.items():
             header = ws[f"{letter}{table.header_row}"]
-            title = (header.value, *_style_font(header)) if isinstance(header.value, str) else None
-            cells = {table.cell(column.key, i) for i in range(table.capacity)}
+            title = (header.value, *style_font(header)) if isinstance(header.value, str) else None
+            column_cells = {table.cell(column.key, i) for i in range(table.capacity)}
             inputs = tuple(
-                i for i, (s, ref) in enumerate(positions) if s == table.sheet and ref in cells
+                i
+                for i, (s, ref) in enumerate(positions)
+                if s == table.sheet and ref in column_cells
             )
-            need = _text_need(fixed_texts(layout, table, column))
+            need = text_need(fixed_texts(layout, table, column, sheet_texts))
             columns.append(_Fitted(letter, size, column.width, need, inputs, title))
             markers[_WIDTH + size] = size
             ws.column_dimensions[letter].width = _WIDTH + size
@@ -409,7 +384,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()] + m["cell"])
                 slots.append(len(positions) + j)
                 statics.append(">" + m["formula"] + "<v>")
-                slots.append(len(positions) + len(formulas) + j)
+                slots.append(len(positions) + len(cells) + j)
                 start = m.end() - len("</v></c>")
             elif m["dim"]:
                 statics.append(text[start : m.start()] + m["dim"])
@@ -431,7 +406,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         parts,
         templates,
         len(positions),
-        len(formulas),
+        len(cells),
         tuple(geometry),
         drawing,
         drawing_xml,
@@ -497,12 +472,23 @@ def workbook_bytes(
     )
     values = package.skeleton.values(scenario, package.drawing, results)
     buffer = BytesIO()
-    with _FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
+    with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
         for name, content in package.entries:
             archive.writestr(
                 name, content.render(values) if isinstance(content, _Sheet) else content
             )
     return buffer.getvalue()
+
+
+def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None = None) -> Path:
+    """Write a standalone workbook of ``scenario`` with native formulas only.
+
+    The result opens in Excel, LibreOffice and Google Sheets without Python,
+    and shows the engine's numbers before any recalculation. It is the workbook
+    :func:`~crmroi_xl.excel.workbook.export_workbook_openpyxl` writes, byte for
+    byte, at a fraction of the cost.
+    """
+    return write_atomic(path, workbook_bytes(scenario, lang=lang))
 
 
 def cache_info() -> dict[str, Any]:

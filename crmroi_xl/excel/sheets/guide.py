@@ -1,14 +1,28 @@
-"""The guide sheet: how to fill the workbook, what each result means, the conventions."""
+"""The Guide sheet: how to fill the workbook, what each result means, the conventions.
+
+One paragraph a row of the first column, wrapped to the page; the sheet
+prints on one page.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from .labels import Lang
-from .layout import Text
+from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["guide_texts"]
+from ...headline import HEADLINES
+from ..cosmetics import wrap_rows
+from ..parts import Sheet, Text
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET", "french_typography"]
+
+#: Where the guide lists the headline results, each with its help text.
+RESULTS = ("results", "", "")
 
 #: (style, French, English); one entry a row of column A.
 GUIDE: tuple[tuple[str, str, str], ...] = (
@@ -95,27 +109,7 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
         "or a payback never reached within the horizon).",
     ),
     ("subtitle", "Les résultats", "The results"),
-    (
-        "label",
-        "ROI = (bénéfices − coûts) / coûts. VAN = flux de l'année 0 + flux suivants "
-        "actualisés. TRI = taux qui annule la VAN.",
-        "ROI = (benefits − costs) / costs. NPV = year-0 flow + later flows discounted. "
-        "IRR = the rate at which the NPV is zero.",
-    ),
-    (
-        "label",
-        "Délai de récupération = années jusqu'à ce que le flux net cumulé atteigne zéro, "
-        "interpolé dans l'année ; version actualisée sur les valeurs actuelles.",
-        "Payback = years until the cumulative net flow reaches zero, interpolated within "
-        "the year; discounted version on present values.",
-    ),
-    (
-        "label",
-        "ROAS = revenu attribué / dépenses. CAC = dépenses d'acquisition / nouveaux "
-        "clients. CLV = marge d'un client, pondérée par la rétention et actualisée sur sa vie.",
-        "ROAS = attributed revenue / spend. CAC = acquisition spend / new customers. "
-        "CLV = a customer's margin, weighted by retention and discounted over its life.",
-    ),
+    RESULTS,  # one line per headline result, from crmroi_xl.headline
     ("subtitle", "Deux versions du classeur", "Two versions of the workbook"),
     (
         "label",
@@ -146,12 +140,31 @@ def french_typography(text: str) -> str:
     return re.sub(r" ([:;!?%])", "\u00a0\\1", text)
 
 
-def guide_texts(lang: Lang) -> Iterator[Text]:
-    """The guide sheet's cells, one paragraph a row."""
+def texts(layout: Layout) -> Iterator[Text]:
+    """The guide's cells, one paragraph a row."""
     row = 1
-    for style, french, english in GUIDE:
+    for style, french, english in _paragraphs():
         if style == "subtitle":
             row += 1
-        text = french_typography(french) if lang == "fr" else english
-        yield Text("guide", f"A{row}", text, style)
+        text = french_typography(french) if layout.lang == "fr" else english
+        yield Text("guide", f"{layout.guide_col}{row}", text, style)
         row += 1
+
+
+def _paragraphs() -> Iterator[tuple[str, str, str]]:
+    for entry in GUIDE:
+        if entry is not RESULTS:
+            yield entry
+            continue
+        for h in HEADLINES:
+            if h.shown:
+                yield "label", f"{h.title[0]} : {h.help[0]}.", f"{h.title[1]}: {h.help[1]}."
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    ws.column_dimensions[layout.guide_col].width = 118
+    wrap_rows(ws, layout.guide_col)
+    ws.sheet_view.showGridLines = False
+
+
+SHEET = Sheet("guide", "7F7F7F", texts, looks=looks, one_page=True)

@@ -1,0 +1,51 @@
+"""Every cell of a workbook, from the sheet modules: texts, formulas, engine values.
+
+>>> from crmroi_xl.excel.layout import Layout
+>>> cells = formulas(Layout("en"))
+>>> len(cells) > 900, cells[0].sheet
+(True, 'summary')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .layout import Layout
+from .parts import Capacity, CellValue, Context, Formula, Text
+from .sheets import SHEETS
+
+if TYPE_CHECKING:
+    from ..engine import Results
+    from ..model import Scenario
+
+__all__ = ["expected_values", "formulas", "texts"]
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    """Every constant cell (titles, headings, column titles, timeline, lists)."""
+    for sheet in SHEETS:
+        yield from sheet.texts(layout)
+
+
+@lru_cache(maxsize=64)
+def _formulas(lang: str, capacity: Capacity) -> tuple[Formula, ...]:
+    layout = Layout(lang, capacity)  # type: ignore[arg-type]
+    return tuple(formula for sheet in SHEETS for formula in sheet.formulas(layout))
+
+
+def formulas(layout: Layout) -> tuple[Formula, ...]:
+    """Every computed cell of ``layout``, sheet by sheet (listed once per kind of layout)."""
+    return _formulas(layout.lang, layout.capacity)
+
+
+def expected_values(
+    layout: Layout, scenario: Scenario, results: Results
+) -> dict[tuple[str, str], CellValue]:
+    """``(sheet key, address) -> value`` the engine gives every formula cell of ``layout``:
+    what the exporter writes as cached values and what the tests compare with a
+    spreadsheet's own calculation. A blank table line is ``""``, an undefined
+    result ``"#N/A"``, as the formulas give."""
+    context = Context(layout, scenario, results)
+    return {(f.sheet, f.ref): f.value(context) for f in formulas(layout)}

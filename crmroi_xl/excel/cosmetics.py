@@ -1,0 +1,133 @@
+"""Cosmetics shared by the sheets: widths fitted to texts, header heights, printing.
+
+Widths start from the layout's and grow to the text the column holds (labels,
+list choices, the longest word of a header), so nothing is cut off in Excel or
+LibreOffice; header rows get the height their wrapped titles need; every sheet
+prints on A4 landscape, one page wide, with its name and page number in the
+footer. The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
+the fast exporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..labels import Lang
+from .measure import MARGIN, fit_width, header_fit, height, lines, page_scale, text_need
+from .parts import YEARS, Table
+from .styles import GREY
+
+__all__ = [
+    "fit",
+    "fit_header_row",
+    "label_texts",
+    "print_setup",
+    "style_font",
+    "table_pages",
+    "two_pages",
+    "wrap_rows",
+]
+
+
+def style_font(cell: Any) -> tuple[float, bool]:
+    """A cell's font size and boldness."""
+    font = cell.font
+    return float(font.sz or 11), bool(font.b)
+
+
+def fit(ws: Worksheet, col: str, texts: Iterable[str], cap: float) -> None:
+    """Widen column ``col`` to its longest text (up to ``cap`` characters)."""
+    width = ws.column_dimensions[col].width
+    ws.column_dimensions[col].width = fit_width(width, text_need(texts), cap)
+
+
+def label_texts(ws: Worksheet, col: str, styles: tuple[str, ...]) -> list[str]:
+    """The texts of column ``col`` in one of ``styles``."""
+    return [
+        str(c.value)
+        for (c,) in ws.iter_rows(min_col=ws[f"{col}1"].column, max_col=ws[f"{col}1"].column)
+        if isinstance(c.value, str) and c.style in styles
+    ]
+
+
+def fit_header_row(ws: Worksheet, row: int, letters: list[str], max_lines: int = 4) -> None:
+    """Widen columns so a header's longest word fits, then size the row to the tallest."""
+    tallest = 1
+    for col in letters:
+        cell = ws[f"{col}{row}"]
+        if not isinstance(cell.value, str):
+            continue
+        size, bold = style_font(cell)
+        width, count = header_fit(
+            cell.value, ws.column_dimensions[col].width, size, bold, max_lines
+        )
+        ws.column_dimensions[col].width = width
+        tallest = max(tallest, count)
+    ws.row_dimensions[row].height = height(tallest)
+
+
+def wrap_rows(ws: Worksheet, col: str) -> None:
+    """Wrap the text of column ``col`` and give each row the height its text needs."""
+    width = ws.column_dimensions[col].width or 8.43
+    index = ws[f"{col}1"].column
+    for (cell,) in ws.iter_rows(min_col=index, max_col=index):
+        if not isinstance(cell.value, str):
+            continue
+        size, bold = style_font(cell)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        count = lines(cell.value, width, size, bold)
+        gap = 6 if cell.style in ("title", "subtitle") else 2
+        ws.row_dimensions[cell.row].height = height(count, size) + gap
+
+
+def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
+    """A4 landscape, one page wide (``one_page``: one page in all), margins that use the
+    paper, gridlines off, sheet name and page number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins = PageMargins(
+        left=MARGIN, right=MARGIN, top=0.6, bottom=0.75, header=0.3, footer=0.3
+    )
+    footer = ws.oddFooter
+    assert footer is not None
+    footer.left.text = "&A"  # the sheet's name
+    footer.right.text = "Page &P sur &N" if lang == "fr" else "Page &P of &N"
+    for part in (footer.left, footer.right):
+        part.size, part.color = 8, GREY
+
+
+def table_pages(table: Table) -> tuple[list[str], list[str]]:
+    """The columns of the two printed pages of a table with year columns."""
+    letters = list(table.letters)
+    first = [table.letter(key) for key in letters[: letters.index("y0")]]
+    second = [table.letter(letters[0])] + [table.letter(f"y{t}") for t in YEARS]
+    return first, [*second, table.check_letter]
+
+
+def two_pages(table: Table, ws: Worksheet) -> None:
+    """Print a table with year columns on two pages: its lines, then its yearly schedule.
+
+    Fit to one page wide, 26 columns would print at about 40 % (unreadable); the
+    break falls before "Year 0", the label column and the timeline repeat on both
+    pages, and one fixed scale (Excel ignores manual breaks under "fit to page")
+    makes the wider of the two pages fit.
+    """
+    pages = table_pages(table)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_setup.scale = page_scale(
+        [[ws.column_dimensions[c].width for c in page] for page in pages]
+    )
+    ws.col_breaks.append(Break(id=len(pages[0])))
+    ws.print_title_cols = f"{pages[0][0]}:{pages[0][0]}"
+    ws.print_title_rows = f"{table.timeline_row}:{table.header_row}"

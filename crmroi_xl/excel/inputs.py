@@ -1,0 +1,93 @@
+"""What a workbook's input cells hold: a scenario's values, or the template's defaults.
+
+Every input cell is listed once by the layout
+(:attr:`~crmroi_xl.excel.layout.Layout.inputs`), with the scenario value it
+holds; the writers fill them from :func:`input_values`, the reader reads them
+back. A line fills only its driver's fields (the others stay blank), choices
+are shown in the workbook's language, and zero one-offs and growth rates stay
+blank, as a user would leave them.
+
+>>> from crmroi_xl.excel.layout import Layout
+>>> layout = Layout("en")
+>>> values = dict(zip((cell.where for cell in layout.inputs), input_values(layout)))
+>>> values[("assumptions", "currency")], values[("assumptions", "language")]
+('EUR', 'en')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import drivers
+from ..fieldinfo import kind
+from ..labels import label
+from ..model import Assumptions
+from .layout import LINE_MODELS, Layout
+
+if TYPE_CHECKING:
+    from ..engine import Results
+    from ..model import Scenario
+
+__all__ = ["input_values"]
+
+#: The fields of each line table that belong to a driver (blank unless the line's).
+_DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
+_BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth")
+#: Assumptions the template leaves for the user (the rest show the model's defaults).
+_NO_TEMPLATE_DEFAULT = ("name", "start_year")
+
+
+def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
+    """The cell value of one input column for one line (None = blank)."""
+    value = getattr(line, key)
+    if kind(LINE_MODELS[sheet], key) == "choice":
+        return label(str(getattr(value, "value", value)), layout.lang)
+    if isinstance(value, bool):
+        return layout.yes_no(value)
+    by_key = _DRIVERS.get(sheet)
+    if by_key is not None and any(key in d.fields for d in by_key.values()):
+        return value if key in by_key[line.driver].fields else None
+    if value == 0 and key in _BLANK_IF_ZERO:
+        return None
+    return value
+
+
+def _template(field: str, layout: Layout) -> Any:
+    if field == "language":
+        return layout.lang
+    if field in _NO_TEMPLATE_DEFAULT:
+        return None
+    return Assumptions.model_fields[field].default
+
+
+def input_values(
+    layout: Layout, scenario: Scenario | None = None, results: Results | None = None
+) -> list[Any]:
+    """The value of every input cell of ``layout`` (None = blank), in its order;
+    without a scenario, the template's defaults."""
+    values: list[Any] = []
+    for cell in layout.inputs:
+        section, *rest = cell.where
+        if section == "irr_guess":  # a start near the root (see the layout)
+            irr = results.irr if results else None
+            values.append(None if irr is None else float(f"{irr:.6g}"))
+        elif section == "assumptions":
+            field = rest[0]
+            values.append(
+                getattr(scenario.assumptions, field) if scenario else _template(field, layout)
+            )
+        elif section == "adoption":
+            t = rest[0]
+            if scenario is None:
+                values.append(None)
+            else:
+                adoption = scenario.assumptions.adoption
+                values.append(adoption[t - 1] if t <= len(adoption) else adoption[-1])
+        elif section == "customers":
+            customers = scenario.customers if scenario else None
+            values.append(None if customers is None else getattr(customers, rest[0]))
+        else:
+            i, key = rest
+            lines = getattr(scenario, section) if scenario else []
+            values.append(_line_value(section, key, lines[i], layout) if i < len(lines) else None)
+    return values

@@ -1,0 +1,690 @@
+"""Where everything is in a workbook: the one place cell addresses are written.
+
+The sheets in their order, the input tables and their columns, the rows of the
+assumptions, the customer economics, the summary's headline results and yearly
+rows, the checks, the lists and constants, and every workbook-level defined
+name. Everything else -- the sheet modules writing texts and formulas, the
+writers, the reader, the charts -- asks a :class:`Layout` by name, so a new
+row or column moves every reference to it.
+
+The year columns are always years 0 to 10 (the longest horizon); years past
+the scenario's horizon compute to 0, so a user can change the horizon in the
+workbook itself.
+
+>>> layout = Layout("fr")
+>>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
+('Coûts', 'F6', 'P6')
+>>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
+(('summary', '$B$4'), 'C4')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from .. import drivers
+from ..fieldinfo import Kind, bounds, kind
+from ..headline import HEADLINES
+from ..labels import Lang, label
+from ..model import (
+    INDIRECT_CATEGORIES,
+    Assumptions,
+    BenefitCategory,
+    BenefitLine,
+    Channel,
+    CostCategory,
+    CostLine,
+    CustomerEconomics,
+    Kpi,
+    KpiKind,
+)
+from .parts import YEARS, Bilingual, Capacity, Column, Table, column_letter, pick
+
+__all__ = [
+    "ASSUMPTIONS",
+    "ASSUMPTION_CHOICES",
+    "CHECKS",
+    "CHECK_COLUMNS",
+    "CONSTANTS",
+    "CONSTANT_COLUMNS",
+    "CUSTOMERS",
+    "CUSTOMER_RESULTS",
+    "IRR_GUESS_TITLE",
+    "KPI_DEFAULT_COLUMNS",
+    "LINE_MODELS",
+    "LISTS",
+    "LIST_COLUMNS",
+    "SHEETS",
+    "SUMMARY_ROWS",
+    "Assumption",
+    "InputCell",
+    "Layout",
+    "input_bounds",
+    "quote_sheet",
+]
+
+#: Sheet keys in workbook order, with their French and English names.
+SHEETS: dict[str, Bilingual] = {
+    "guide": ("Guide", "Guide"),
+    "summary": ("Synthèse", "Summary"),
+    "assumptions": ("Hypothèses", "Assumptions"),
+    "costs": ("Coûts", "Costs"),
+    "benefits": ("Bénéfices", "Benefits"),
+    "kpis": ("KPI", "KPIs"),
+    "channels": ("Canaux", "Channels"),
+    "checks": ("Contrôles", "Checks"),
+    "lists": ("Listes", "Lists"),
+}
+TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it: always quoted (quotes doubled).
+
+    >>> quote_sheet("Coûts"), quote_sheet("KPI's")
+    ("'Coûts'", "'KPI''s'")
+    """
+    return "'{}'".format(name.replace("'", "''"))
+
+
+class Assumption(NamedTuple):
+    """One input row of the assumptions sheet."""
+
+    field: str  # of :class:`~crmroi_xl.model.Assumptions`
+    name: str  # its defined name
+    title: Bilingual
+    fmt: str
+
+
+#: The assumptions sheet: one input a row, from row 4, in column B.
+ASSUMPTIONS: tuple[Assumption, ...] = (
+    Assumption("name", "In_Name", ("Nom du scénario", "Scenario name"), "text"),
+    Assumption("currency", "In_Currency", ("Devise (code ISO)", "Currency (ISO code)"), "text"),
+    Assumption("horizon_years", "In_Horizon", ("Horizon (années)", "Horizon (years)"), "int"),
+    Assumption(
+        "discount_rate",
+        "In_DiscountRate",
+        ("Taux d'actualisation annuel", "Yearly discount rate"),
+        "pct",
+    ),
+    Assumption(
+        "start_year", "In_StartYear", ("Année 0 (investissement)", "Year 0 (investment)"), "year"
+    ),
+    Assumption("language", "In_Language", ("Langue (fr / en)", "Language (fr / en)"), "text"),
+    Assumption(
+        "benefit_risk",
+        "In_BenefitRisk",
+        ("Ajustement du risque : bénéfices réduits de", "Risk adjustment: benefits reduced by"),
+        "pct",
+    ),
+    Assumption(
+        "cost_risk",
+        "In_CostRisk",
+        ("Ajustement du risque : coûts augmentés de", "Risk adjustment: costs increased by"),
+        "pct",
+    ),
+)
+FIRST_ASSUMPTION_ROW = 4
+#: Choice lists of the assumptions that have one.
+ASSUMPTION_CHOICES = {"language": "List_Languages"}
+#: A spreadsheet-only input below the assumptions: where the spreadsheet's IRR
+#: (Newton's method) starts. The exporter fills in the engine's IRR so Excel and
+#: LibreOffice converge where their default start (10 %) fails; not part of the scenario.
+IRR_GUESS_TITLE: Bilingual = (
+    "Point de départ du calcul du TRI (facultatif)",
+    "Starting point of the IRR calculation (optional)",
+)
+
+YES_NO = "List_YesNo"
+
+
+def _cost_columns() -> tuple[Column, ...]:
+    return (
+        Column("label", ("Libellé", "Label"), "text", 38, "text"),
+        Column("category", ("Catégorie", "Category"), "text", 30, "choice", "List_CostCategories"),
+        Column(
+            "nature",
+            ("Nature (vide = selon catégorie)", "Nature (blank = by category)"),
+            "text",
+            14,
+            "choice",
+            "List_Natures",
+        ),
+        Column("one_off", ("Ponctuel (année\u00a00)", "One-off (year\u00a00)"), "eur", 14),
+        *(column for driver in drivers.COST_DRIVERS for column in driver.columns),
+        Column("annual_increase", ("Hausse annuelle", "Yearly increase"), "pct", 11, "change"),
+        Column(
+            "years",
+            (
+                "Durée (ans, vide\u00a0=\u00a0horizon)",
+                "Duration (years, blank\u00a0=\u00a0horizon)",
+            ),
+            "int",
+            13,
+            "integer",
+        ),
+        Column("nature_eff", ("Nature retenue", "Nature used"), "text", 12, computed=True),
+        Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
+    )
+
+
+def _unique(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """Columns in order, each key once (two drivers may share a field, e.g. an hourly rate)."""
+    return tuple({column.key: column for column in reversed(columns)}.values())[::-1]
+
+
+def _benefit_columns() -> tuple[Column, ...]:
+    return (
+        Column("label", ("Libellé", "Label"), "text", 38, "text"),
+        Column(
+            "category", ("Catégorie", "Category"), "text", 28, "choice", "List_BenefitCategories"
+        ),
+        *(column for driver in drivers.BENEFIT_DRIVERS for column in driver.columns),
+        Column("annual_growth", ("Croissance annuelle", "Yearly growth"), "pct", 11, "change"),
+        Column(
+            "include_in_roi",
+            (
+                "Inclus dans le ROI (vide = oui sauf intangible)",
+                "In ROI (blank = yes unless intangible)",
+            ),
+            "text",
+            16,
+            "yesno",
+            YES_NO,
+        ),
+        Column("counted", ("Compté (1/0)", "Counted (1/0)"), "int", 9, computed=True),
+        Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
+    )
+
+
+def _kpi_columns() -> tuple[Column, ...]:
+    return (
+        Column("kind", ("Indicateur", "KPI"), "text", 34, "choice", "List_KpiKinds"),
+        Column("label", ("Libellé (facultatif)", "Label (optional)"), "text", 30, "text"),
+        Column(
+            "unit",
+            ("Unité (vide = usuelle)", "Unit (blank = usual)"),
+            "text",
+            12,
+            "choice",
+            "List_Units",
+        ),
+        Column("before", ("Avant le CRM", "Before the CRM"), "num2", 14, "number"),
+        Column("after", ("Après le CRM", "After the CRM"), "num2", 14, "number"),
+        Column(
+            "higher_is_better",
+            ("Plus haut = mieux (vide = usuel)", "Higher is better (blank = usual)"),
+            "text",
+            14,
+            "yesno",
+            YES_NO,
+        ),
+        Column("change", ("Évolution", "Change"), "num2", 12, computed=True),
+        Column("relative_change", ("Évolution %", "Change %"), "pct1", 12, computed=True),
+        Column("trend", ("Tendance", "Trend"), "text", 9, computed=True),
+        Column("higher_eff", ("Sens retenu", "Direction used"), "text", 11, computed=True),
+    )
+
+
+def _channel_columns() -> tuple[Column, ...]:
+    return (
+        Column("name", ("Canal", "Channel"), "text", 30, "text"),
+        Column("spend", ("Dépenses / an", "Spend / year"), "eur", 14),
+        Column(
+            "attributed_revenue", ("Revenu attribué / an", "Attributed revenue / year"), "eur", 16
+        ),
+        Column("new_customers", ("Nouveaux clients / an", "New customers / year"), "int", 14),
+        Column(
+            "gross_margin",
+            ("Marge brute (vide\u00a0=\u00a0100\u00a0%)", "Gross margin (blank\u00a0=\u00a0100%)"),
+            "pct",
+            13,
+            "share",
+        ),
+        Column("roas", ("ROAS", "ROAS"), "ratio", 10, computed=True),
+        Column("roi", ("ROI", "ROI"), "pct1", 10, computed=True),
+        Column("cac", ("CAC", "CAC"), "eur", 11, computed=True),
+    )
+
+
+#: The model class of each table's lines.
+LINE_MODELS: dict[str, Any] = {
+    "costs": CostLine,
+    "benefits": BenefitLine,
+    "kpis": Kpi,
+    "channels": Channel,
+}
+
+#: Customer economics, below the channels table: (field, defined name, title, format).
+CUSTOMERS: tuple[tuple[str, str, Bilingual, str], ...] = (
+    (
+        "margin_per_customer",
+        "In_Margin",
+        ("Marge par client et par an", "Margin per customer per year"),
+        "eur",
+    ),
+    (
+        "retention_rate",
+        "In_Retention",
+        ("Taux de rétention annuel", "Yearly retention rate"),
+        "pct",
+    ),
+    (
+        "acquisition_spend",
+        "In_AcqSpend",
+        (
+            "Dépenses d'acquisition / an (vide = total des canaux)",
+            "Acquisition spend / year (blank = channel total)",
+        ),
+        "eur",
+    ),
+    (
+        "new_customers",
+        "In_NewCustomers",
+        (
+            "Nouveaux clients / an (vide = total des canaux)",
+            "New customers / year (blank = channel total)",
+        ),
+        "int",
+    ),
+    (
+        "clv_years",
+        "In_ClvYears",
+        (
+            "Années comptées dans la CLV (vide = toute la vie)",
+            "Years counted in the CLV (blank = whole lifetime)",
+        ),
+        "int",
+    ),
+)
+#: The customer economics computed below the inputs, in order.
+CUSTOMER_RESULTS: tuple[str, ...] = ("spend", "new", "clv", "cac", "clv_cac")
+
+#: Yearly rows of the summary sheet: key -> (title, format), from the year-index row down.
+SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
+    "t": (("Année (t)", "Year (t)"), "int"),
+    "calendar": (("Année civile", "Calendar year"), "year"),
+    "in_horizon": (("Dans l'horizon (1/0)", "Within the horizon (1/0)"), "int"),
+    "costs": (("Coûts", "Costs"), "eur"),
+    "direct_costs": (("  dont coûts directs", "  of which direct costs"), "eur"),
+    "indirect_costs": (("  dont coûts indirects", "  of which indirect costs"), "eur"),
+    "benefits": (("Bénéfices comptés", "Counted benefits"), "eur"),
+    "uncounted_benefits": (("Bénéfices intangibles hors ROI", "Intangibles not in ROI"), "eur"),
+    "net_flow": (("Flux net", "Net flow"), "eur"),
+    "cumulative_flow": (("Flux net cumulé", "Cumulative net flow"), "eur"),
+    "discount_factors": (("Facteur d'actualisation", "Discount factor"), "factor"),
+    "present_values": (("Valeur actuelle", "Present value"), "eur"),
+    "cumulative_present_values": (("Valeur actuelle cumulée", "Cumulative present value"), "eur"),
+    "payback_points": (("Point de récupération (années)", "Payback point (years)"), "years"),
+    "discounted_payback_points": (
+        ("Point de récupération actualisé", "Discounted payback point"),
+        "years",
+    ),
+}
+FIRST_HEADLINE_ROW = 4
+#: The headline block's columns: the result's title, its value, its help text.
+HEADLINE_COLUMNS = {"label": "A", "value": "B", "help": "C"}
+SUMMARY_FIRST_YEAR_COLUMN = 3  # C: the yearly block's year 0
+
+#: (check key, title); the checks sheet has one a row, in this order.
+CHECKS: tuple[tuple[str, Bilingual], ...] = (
+    ("costs_reconcile", ("Coûts : synthèse = feuille des coûts", "Costs: summary = costs sheet")),
+    (
+        "benefits_reconcile",
+        ("Bénéfices : synthèse = feuille des bénéfices", "Benefits: summary = benefits sheet"),
+    ),
+    ("nature_split", ("Coûts directs + indirects = total", "Direct + indirect costs = total")),
+    ("npv_reconcile", ("VAN = somme des valeurs actuelles", "NPV = sum of present values")),
+    (
+        "cumulative_reconcile",
+        ("Flux cumulé final = bénéfice net", "Final cumulative flow = net benefit"),
+    ),
+    ("name_given", ("Nom du scénario renseigné", "Scenario name given")),
+    ("horizon_valid", ("Horizon entier de 1 à 10 ans", "Horizon a whole number from 1 to 10")),
+    ("rate_valid", ("Taux d'actualisation entre 0 et 100 %", "Discount rate between 0 and 100%")),
+    ("cost_lines", ("Lignes de coûts complètes", "Cost lines complete")),
+    ("benefit_lines", ("Lignes de bénéfices complètes", "Benefit lines complete")),
+    ("kpi_lines", ("Lignes d'indicateurs complètes", "KPI lines complete")),
+    ("channel_lines", ("Lignes de canaux complètes", "Channel lines complete")),
+    (
+        "customers_complete",
+        (
+            "Économie client : marge et rétention ensemble",
+            "Customer economics: margin and retention together",
+        ),
+    ),
+)
+#: The checks sheet's columns: the check, its value, passed (1/0), its status.
+CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
+    "title": ("A", ("Contrôle", "Check")),
+    "value": ("B", ("Écart ou nombre d'anomalies", "Difference or number of problems")),
+    "passed": ("C", ("Satisfait (1/0)", "Passed (1/0)")),
+    "status": ("D", ("Statut", "Status")),
+}
+CHECK_HEADER_ROW = 4
+
+#: Validation lists: name -> label keys (translated), in the lists sheet.
+LISTS: dict[str, tuple[str, ...]] = {
+    "List_CostCategories": tuple(c.value for c in CostCategory),
+    "List_IndirectCategories": tuple(c.value for c in CostCategory if c in INDIRECT_CATEGORIES),
+    "List_Natures": ("direct", "indirect"),
+    "List_BenefitCategories": tuple(c.value for c in BenefitCategory),
+    "List_YesNo": ("yes", "no"),
+    "List_KpiKinds": tuple(k.value for k in KpiKind),
+    "List_Units": ("percent", "days", "hours", "years", "currency", "count", "points"),
+    "List_Languages": ("fr", "en"),
+}
+#: The lists sheet: each list's column, and the title of its header.
+LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
+    "List_CostCategories": ("A", ("Catégories de coûts", "Cost categories")),
+    "List_IndirectCategories": ("B", ("Coûts indirects par défaut", "Indirect by default")),
+    "List_Natures": ("C", ("Natures", "Natures")),
+    "List_BenefitCategories": ("D", ("Catégories de bénéfices", "Benefit categories")),
+    "List_YesNo": ("E", ("Oui / non", "Yes / no")),
+    "List_KpiKinds": ("F", ("Indicateurs", "KPIs")),
+    "List_Units": ("I", ("Unités", "Units")),
+    "List_Languages": ("J", ("Langues", "Languages")),
+}
+#: The KPI defaults beside the KPI list (its kind in column F): unit, higher is better.
+KPI_DEFAULT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
+    "unit": ("G", ("Unité usuelle", "Usual unit")),
+    "higher": ("H", ("Plus haut = mieux", "Higher is better")),
+}
+CONSTANT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
+    "name": ("K", ("Constante", "Constant")),
+    "value": ("L", ("Valeur", "Value")),
+}
+#: Named constants used by the formulas instead of literals (name, value or label key).
+CONSTANTS: tuple[tuple[str, float | str], ...] = (
+    ("MonthsPerYear", 12),
+    ("Tolerance", 0.005),
+    ("IrrDefaultGuess", 0.1),
+    ("Lbl_Direct", "direct"),
+    ("Lbl_Indirect", "indirect"),
+    ("Lbl_Yes", "yes"),
+    ("Lbl_No", "no"),
+    ("Lbl_Intangible", "intangible"),
+    ("Lbl_OK", "ok"),
+    ("Lbl_Error", "error"),
+)
+
+
+class InputCell(NamedTuple):
+    """A cell the user fills in, and the scenario value it holds."""
+
+    sheet: str
+    ref: str
+    fmt: str  # number-format key
+    kind: Kind | None  # what the model expects (None: spreadsheet-only, the IRR start)
+    where: tuple[Any, ...]  # ("assumptions", field), ("adoption", t), ("costs", i, field) ...
+
+
+@dataclass
+class Layout:
+    """The places of one workbook language and table size."""
+
+    lang: Lang = "fr"
+    capacity: Capacity = field(default_factory=Capacity)
+
+    # --- sheets -----------------------------------------------------------------------
+    def sheet_name(self, key: str) -> str:
+        return pick(SHEETS[key], self.lang)
+
+    def ref(self, sheet: str, address: str) -> str:
+        """A reference to ``address`` on ``sheet`` from another sheet."""
+        return f"{quote_sheet(self.sheet_name(sheet))}!{address}"
+
+    title_cell, note_cell = f"A{TITLE_ROW}", f"A{NOTE_ROW}"
+    guide_col = "A"  # the guide: one paragraph a row
+    assumption_label_col = "A"  # the assumptions' titles; their values in column B
+
+    # --- the assumptions sheet ----------------------------------------------------------
+    def assumption_row(self, field: str) -> int:
+        return FIRST_ASSUMPTION_ROW + [a.field for a in ASSUMPTIONS].index(field)
+
+    @property
+    def irr_guess_row(self) -> int:
+        return FIRST_ASSUMPTION_ROW + len(ASSUMPTIONS)
+
+    @property
+    def adoption_row(self) -> int:
+        """The adoption inputs, years 1..10 in columns B..K (headers on the row above)."""
+        return self.irr_guess_row + 2
+
+    @property
+    def adoption_calc_row(self) -> int:
+        """The effective adoption share (blank = 100 %)."""
+        return self.adoption_row + 1
+
+    def adoption_col(self, t: int) -> str:
+        return column_letter(1 + t)
+
+    # --- tables -------------------------------------------------------------------------
+    @cached_property
+    def costs(self) -> Table:
+        return Table("costs", 5, self.capacity.costs, _cost_columns(), years_after="base")
+
+    @cached_property
+    def benefits(self) -> Table:
+        columns = _unique(_benefit_columns())
+        return Table("benefits", 5, self.capacity.benefits, columns, years_after="base")
+
+    @cached_property
+    def kpis(self) -> Table:
+        return Table("kpis", 4, self.capacity.kpis, _kpi_columns())
+
+    @cached_property
+    def channels(self) -> Table:
+        return Table("channels", 4, self.capacity.channels, _channel_columns())
+
+    @property
+    def tables(self) -> tuple[Table, Table, Table, Table]:
+        """The four tables of lines, in workbook order."""
+        return (self.costs, self.benefits, self.kpis, self.channels)
+
+    def table(self, sheet: str) -> Table:
+        return {t.sheet: t for t in self.tables}[sheet]
+
+    def total_label_row(self, table: Table, i: int) -> int:
+        """The ``i``-th row under a table (its total, then the "of which" rows)."""
+        return table.total_row + i
+
+    def channel_total(self, key: str) -> str:
+        """The channels' total of column ``key``, from another sheet."""
+        table = self.channels
+        return self.ref("channels", f"{table.letter(key)}{table.total_row}")
+
+    # --- customer economics, below the channels ------------------------------------------
+    @property
+    def customers_first_row(self) -> int:
+        return self.channels.total_row + 3
+
+    def customer_row(self, field: str) -> int:
+        return self.customers_first_row + [f for f, *_ in CUSTOMERS].index(field)
+
+    def customer_result_row(self, key: str) -> int:
+        """The computed customer economics (``spend``, ``new``, ``clv``, ``cac``, ``clv_cac``)."""
+        return self.customers_first_row + len(CUSTOMERS) + 1 + CUSTOMER_RESULTS.index(key)
+
+    def customer_result_cell(self, key: str) -> str:
+        return f"B{self.customer_result_row(key)}"
+
+    def customer_result(self, key: str) -> str:
+        return self.ref("channels", self.customer_result_cell(key))
+
+    # --- the summary ------------------------------------------------------------------
+    def headline_row(self, key: str) -> int:
+        return FIRST_HEADLINE_ROW + [h.key for h in HEADLINES].index(key)
+
+    def headline_col(self, column: str = "value") -> str:
+        """The column of the headline results' ``label``, ``value`` or ``help``."""
+        return HEADLINE_COLUMNS[column]
+
+    def headline_cell(self, key: str, column: str = "value") -> str:
+        """A headline result's ``label``, ``value`` or ``help`` cell."""
+        return f"{HEADLINE_COLUMNS[column]}{self.headline_row(key)}"
+
+    @property
+    def summary_t_row(self) -> int:
+        """The yearly block's year-index row (its subtitle is on the row above)."""
+        return FIRST_HEADLINE_ROW + len(HEADLINES) + 2
+
+    def summary_row(self, key: str) -> int:
+        return self.summary_t_row + list(SUMMARY_ROWS).index(key)
+
+    def summary_col(self, t: int) -> str:
+        return column_letter(SUMMARY_FIRST_YEAR_COLUMN + t)
+
+    def summary_cell(self, row_key: str, t: int) -> str:
+        return f"{self.summary_col(t)}{self.summary_row(row_key)}"
+
+    def summary_span(self, row_key: str, first: int = 0, last: int = YEARS[-1]) -> str:
+        row = self.summary_row(row_key)
+        return f"${self.summary_col(first)}${row}:${self.summary_col(last)}${row}"
+
+    #: Where the summary charts sit: beside the headline results (columns F to M).
+    summary_chart_anchors = ("F3", "J3")
+
+    @property
+    def channel_chart_anchor(self) -> str:
+        """Where the ROAS chart sits: right of the channels table, one column apart."""
+        table = self.channels
+        return f"{column_letter(len(table.columns) + 3)}{table.header_row}"
+
+    @property
+    def payback_zero_cell(self) -> str:
+        """A hidden zero the charts' payback marker stands on, past the yearly columns."""
+        return f"{self.summary_col(YEARS[-1] + 1)}{self.headline_row('payback')}"
+
+    # --- the checks ---------------------------------------------------------------------
+    def check_row(self, key: str) -> int:
+        return CHECK_HEADER_ROW + 1 + [k for k, _ in CHECKS].index(key)
+
+    def check_col(self, column: str) -> str:
+        """The checks sheet's ``title``, ``value``, ``passed`` or ``status`` column."""
+        return CHECK_COLUMNS[column][0]
+
+    def check_cell(self, key: str, column: str) -> str:
+        return f"{CHECK_COLUMNS[column][0]}{self.check_row(key)}"
+
+    @property
+    def check_header_row(self) -> int:
+        return CHECK_HEADER_ROW
+
+    @property
+    def master_check_row(self) -> int:
+        return CHECK_HEADER_ROW + len(CHECKS) + 2
+
+    def master_check(self) -> str:
+        """The master check's passed (1/0) cell, from another sheet."""
+        return self.ref("checks", f"${self.check_col('passed')}${self.master_check_row}")
+
+    # --- the lists ----------------------------------------------------------------------
+    lists_header_row = 1  # the lists sheet: a header, then the values from row 2
+
+    def list_cell(self, list_name: str, i: int) -> str:
+        return f"{LIST_COLUMNS[list_name][0]}{2 + i}"
+
+    def constant_cell(self, name: str, column: str = "value") -> str:
+        return f"{CONSTANT_COLUMNS[column][0]}{2 + [n for n, _ in CONSTANTS].index(name)}"
+
+    def kpi_default_cell(self, kind: KpiKind, column: str) -> str:
+        return f"{KPI_DEFAULT_COLUMNS[column][0]}{2 + list(KpiKind).index(kind)}"
+
+    # --- names and inputs -----------------------------------------------------------------
+    @cached_property
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Workbook-level defined names: name -> (sheet key, absolute address)."""
+        names: dict[str, tuple[str, str]] = {}
+        for a in ASSUMPTIONS:
+            names[a.name] = ("assumptions", f"$B${self.assumption_row(a.field)}")
+        names["In_IrrGuess"] = ("assumptions", f"$B${self.irr_guess_row}")
+        first, last = self.adoption_col(1), self.adoption_col(YEARS[-1])
+        for name, row in (
+            ("In_Adoption", self.adoption_row),
+            ("Calc_Adoption", self.adoption_calc_row),
+        ):
+            names[name] = ("assumptions", f"${first}${row}:${last}${row}")
+        for field_, name, *_ in CUSTOMERS:
+            names[name] = ("channels", f"$B${self.customer_row(field_)}")
+        for h in HEADLINES:
+            names[h.name] = ("summary", f"$B${self.headline_row(h.key)}")
+        for list_name, (col, _) in LIST_COLUMNS.items():
+            names[list_name] = ("lists", f"${col}$2:${col}${1 + len(LISTS[list_name])}")
+        kinds, unit_col = LIST_COLUMNS["List_KpiKinds"][0], KPI_DEFAULT_COLUMNS["higher"][0]
+        names["Tbl_KpiDefaults"] = ("lists", f"${kinds}$2:${unit_col}${1 + len(KpiKind)}")
+        value_col = CONSTANT_COLUMNS["value"][0]
+        for i, (name, _) in enumerate(CONSTANTS):
+            names[name] = ("lists", f"${value_col}${2 + i}")
+        for table in self.tables:
+            last_col = column_letter(len(table.columns))
+            if table.years_after:
+                last_col = table.letter(f"y{YEARS[-1]}")
+            names[f"Tbl_{table.sheet.capitalize()}"] = (
+                table.sheet,
+                f"$A${table.first_row}:${last_col}${table.last_row}",
+            )
+        return names
+
+    @cached_property
+    def inputs(self) -> tuple[InputCell, ...]:
+        """Every input cell, in the order the writers fill them."""
+        cells = [InputCell("assumptions", f"B{self.irr_guess_row}", "pct", None, ("irr_guess",))]
+        for a in ASSUMPTIONS:
+            cells.append(
+                InputCell(
+                    "assumptions",
+                    f"B{self.assumption_row(a.field)}",
+                    a.fmt,
+                    kind(Assumptions, a.field),
+                    ("assumptions", a.field),
+                )
+            )
+        for t in YEARS[1:]:
+            ref = f"{self.adoption_col(t)}{self.adoption_row}"
+            cells.append(InputCell("assumptions", ref, "pct", "share", ("adoption", t)))
+        for table in self.tables:
+            model = LINE_MODELS[table.sheet]
+            for i in range(table.capacity):
+                for c in table.inputs:
+                    where = (table.sheet, i, c.key)
+                    cells.append(
+                        InputCell(
+                            table.sheet, table.cell(c.key, i), c.fmt, kind(model, c.key), where
+                        )
+                    )
+        for field_, _, _, fmt in CUSTOMERS:
+            ref = f"B{self.customer_row(field_)}"
+            cells.append(
+                InputCell(
+                    "channels", ref, fmt, kind(CustomerEconomics, field_), ("customers", field_)
+                )
+            )
+        return tuple(cells)
+
+    # --- what a user reads ------------------------------------------------------------
+    def choices(self, list_name: str) -> list[str]:
+        """The values of a validation list in this language."""
+        return [label(key, self.lang) for key in LISTS[list_name]]
+
+    def yes_no(self, value: bool) -> str:
+        return label("yes" if value else "no", self.lang)
+
+    def text(self, pair: Bilingual) -> str:
+        return pick(pair, self.lang)
+
+
+def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
+    """The model's bounds of an input cell's field (None, None for the IRR start)."""
+    section = cell.where[0]
+    if section == "assumptions":
+        return bounds(Assumptions, cell.where[1])
+    if section == "adoption":
+        return bounds(Assumptions, "adoption")
+    if section == "customers":
+        return bounds(CustomerEconomics, cell.where[1])
+    if section in LINE_MODELS:
+        return bounds(LINE_MODELS[section], cell.where[2])
+    return None, None

@@ -1,0 +1,187 @@
+"""The xlsx package: openpyxl's writer with cached values, zipped with fixed times.
+
+openpyxl writes formulas without the value a spreadsheet would compute (it
+computes nothing), and floats with 16 significant digits. An exported
+workbook must show the engine's numbers before any recalculation (previewers,
+``pandas.read_excel``, openpyxl ``data_only=True``) and read back to the same
+floats, so :func:`write_package` writes each formula cell with its cached
+value and every float with ``repr``.
+
+It does so through subclasses of openpyxl's workbook and worksheet writers,
+used for this one save -- nothing of openpyxl is patched, so saves in several
+threads do not interfere. The subclasses override two methods whose shape is
+checked when this module is imported: a change in openpyxl fails loudly here,
+never silently in a workbook (the byte-identity tests of the fast exporter
+are the second net). This module is the only one that knows openpyxl's
+writer internals.
+
+Every part is zipped with the same timestamp: the same workbook, the same
+bytes.
+
+>>> cached_type(0.1), cached_type("#N/A"), cached_type("OK"), cached_type(True)
+((None, '0.1'), ('e', '#N/A'), ('str', 'OK'), ('b', '1'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from pathlib import Path
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+import openpyxl
+from openpyxl.cell._writer import write_cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import Element, SubElement
+
+from ..errors import EXCEL_ERRORS
+from ..files import atomic_path
+from .parts import CellValue
+
+__all__ = ["FIXED_TIME", "FixedTimeZip", "cached_type", "save_workbook", "write_package"]
+
+#: Document and zip timestamp of every workbook written (same input, same bytes).
+FIXED_TIME = dt.datetime(2020, 1, 1)
+
+
+def _check_openpyxl() -> None:
+    """Refuse an openpyxl whose writer no longer has the shape this module overrides."""
+    shapes: dict[str, tuple[Any, list[str]]] = {
+        "WorksheetWriter.write_row": (WorksheetWriter.write_row, ["self", "xf", "row", "row_idx"]),
+        "ExcelWriter.write_worksheet": (ExcelWriter.write_worksheet, ["self", "ws"]),
+    }
+    for name, (method, params) in shapes.items():
+        if list(inspect.signature(method).parameters) != params:
+            raise ImportError(
+                f"crmroi-xl cannot write workbooks with openpyxl {openpyxl.__version__}: "
+                f"{name} changed; install an openpyxl this release supports "
+                "(3.1: pip install 'openpyxl>=3.1,<3.2') or a newer crmroi-xl"
+            )
+
+
+_check_openpyxl()
+
+
+class FixedTimeZip(ZipFile):
+    """A zip archive whose entries all carry the same timestamp (reproducible bytes)."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = ZipInfo(zinfo_or_arcname, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # openpyxl streams worksheets through temporary files: no file time either
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
+def cached_type(value: CellValue | bool) -> tuple[str | None, str]:
+    """The type attribute (None for a number) and the text of a formula's cached value."""
+    if isinstance(value, bool):
+        return "b", str(int(value))
+    if isinstance(value, float):
+        return None, repr(value)
+    if isinstance(value, int):
+        return None, str(value)
+    if value in EXCEL_ERRORS:
+        return "e", value
+    return "str", value
+
+
+def _attributes(cell: Any, styled: bool) -> dict[str, str]:
+    attrs = {"r": cell.coordinate}
+    if styled:
+        attrs["s"] = f"{cell.style_id}"
+    return attrs
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, writing cached values and floats with every digit."""
+
+    def __init__(self, ws: Any, cached: dict[str, CellValue]) -> None:
+        super().__init__(ws)
+        self.cached = cached
+
+    def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))  # type: ignore[union-attr]
+        with xf.element("row", attrs):
+            for cell in row:
+                if cell._comment is not None:
+                    self.ws._comments.append(CommentRecord.from_cell(cell))  # type: ignore[union-attr]
+                if cell._value is None and not cell.has_style and not cell._comment:
+                    continue
+                self._cell(xf, cell)
+
+    def _cell(self, xf: Any, cell: Any) -> None:
+        value = self.cached.get(cell.coordinate) if cell.data_type == "f" else None
+        if value is not None:
+            kind, text = cached_type(value)
+            element = Element("c", _attributes(cell, cell.has_style))
+            if kind is not None:
+                element.set("t", kind)
+            SubElement(element, "f").text = cell.value[1:]
+            SubElement(element, "v").text = text
+            xf.write(element)
+        elif cell.data_type == "n" and type(cell.value) is float:
+            element = Element("c", {**_attributes(cell, cell.has_style), "t": "n"})
+            SubElement(element, "v").text = repr(cell.value)  # a re-read gives the same float
+            xf.write(element)
+        else:
+            write_cell(xf, self.ws, cell, cell.has_style)
+
+
+class _Writer(ExcelWriter):
+    """openpyxl's workbook writer, using :class:`_SheetWriter` for the worksheets."""
+
+    def __init__(self, wb: Workbook, archive: Any, cached: dict[tuple[str, str], CellValue]):
+        super().__init__(wb, archive)
+        self.cached: dict[str, dict[str, CellValue]] = {}
+        for (sheet, ref), value in cached.items():
+            self.cached.setdefault(sheet, {})[ref] = value
+
+    def write_worksheet(self, ws: Any) -> None:
+        from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws, self.cached.get(ws.title, {}))
+        writer.write()
+        ws._rels = writer._rels  # type: ignore[attr-defined]
+        self._archive.write(writer.out, ws.path[1:])  # type: ignore[attr-defined]
+        self.manifest.append(ws)
+        writer.cleanup()
+
+
+def write_package(
+    wb: Workbook, archive: Any, cached: dict[tuple[str, str], CellValue] | None = None
+) -> None:
+    """Write ``wb`` into ``archive``: fixed document times, the cached values of the
+    formula cells (``(sheet title, address) -> value``), floats with all their digits.
+
+    ``archive`` is a :class:`zipfile.ZipFile`, or anything with its ``writestr``,
+    ``write`` and ``namelist`` (the fast exporter collects the parts in memory).
+    """
+    if wb.write_only:
+        raise ValueError("a write-only workbook cannot be written with cached values")
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    _Writer(wb, archive, cached or {}).write_data()
+
+
+def save_workbook(
+    wb: Workbook, path: str | Path, cached: dict[tuple[str, str], CellValue] | None = None
+) -> Path:
+    """Save atomically with fixed timestamps; a failure leaves no file and no change."""
+    path = Path(path)
+    with atomic_path(path) as temporary, FixedTimeZip(temporary, "w", ZIP_DEFLATED) as archive:
+        write_package(wb, archive, cached)
+    return path

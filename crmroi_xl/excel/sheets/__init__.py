@@ -1,0 +1,29 @@
+"""The sheets of a workbook, one module each, in workbook order.
+
+Each module declares a :class:`~crmroi_xl.excel.parts.Sheet`: its constant
+cells (titles, headers, labels), its computed cells (native and UDF formulas
+with the engine's value of each) and its looks (widths, conditional formats,
+printing). Places come from :class:`~crmroi_xl.excel.layout.Layout`. To add a
+sheet: its module here, its line in :data:`SHEETS`, its name and places in the
+layout.
+"""
+
+from __future__ import annotations
+
+from ..parts import Sheet
+from . import assumptions, benefits, channels, checks, costs, guide, kpis, lists, summary
+
+__all__ = ["SHEETS"]
+
+#: Every sheet, in workbook order.
+SHEETS: tuple[Sheet, ...] = (
+    guide.SHEET,
+    summary.SHEET,
+    assumptions.SHEET,
+    costs.SHEET,
+    benefits.SHEET,
+    kpis.SHEET,
+    channels.SHEET,
+    checks.SHEET,
+    lists.SHEET,
+)

@@ -1,0 +1,94 @@
+"""The Assumptions sheet: the general assumptions, one a row, and the adoption ramp-up.
+
+Below the assumptions, a spreadsheet-only input: where the spreadsheet's IRR
+starts its search (the export fills in the engine's IRR; see the layout). The
+adoption row holds the share of the benefits reached in years 1 to 10; the
+row under it is the share used (blank = 100 %).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..cosmetics import fit, fit_header_row, label_texts
+from ..layout import ASSUMPTIONS, IRR_GUESS_TITLE
+from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET"]
+
+TITLE: Bilingual = ("Hypothèses générales", "General assumptions")
+NOTE: Bilingual = (
+    "Saisissez les cellules jaunes. Taux en\u00a0% (10\u00a0% = 0,1).",
+    "Fill in the yellow cells. Rates in % (10% = 0.1).",
+)
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    def _label(row: int) -> str:
+        return f"{layout.assumption_label_col}{row}"
+
+    yield Text("assumptions", layout.title_cell, layout.text(TITLE), "title")
+    yield Text("assumptions", layout.note_cell, layout.text(NOTE), "note")
+    for a in ASSUMPTIONS:
+        yield Text("assumptions", _label(layout.assumption_row(a.field)), layout.text(a.title))
+    yield Text("assumptions", _label(layout.irr_guess_row), layout.text(IRR_GUESS_TITLE))
+    header = layout.adoption_row - 1
+    yield Text(
+        "assumptions",
+        _label(header),
+        layout.text(("Montée en charge (adoption)", "Adoption ramp-up")),
+        "subtitle",
+    )
+    for t in YEARS[1:]:
+        yield Text(
+            "assumptions",
+            f"{layout.adoption_col(t)}{header}",
+            f"{layout.text(('Année', 'Year'))} {t}",
+            "header",
+        )
+    yield Text(
+        "assumptions",
+        _label(layout.adoption_row),
+        layout.text(("Part des bénéfices atteinte", "Share of the benefits reached")),
+    )
+    yield Text(
+        "assumptions",
+        _label(layout.adoption_calc_row),
+        layout.text(("Part retenue (vide = 100 %)", "Share used (blank = 100%)")),
+    )
+
+
+def _adoption(ctx: Context, t: int) -> CellValue:
+    adoption = ctx.scenario.assumptions.adoption
+    return adoption[t - 1] if t <= len(adoption) else adoption[-1]
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    for t in YEARS[1:]:
+        typed = f"{layout.adoption_col(t)}{layout.adoption_row}"
+        yield Formula(
+            "assumptions",
+            f"{layout.adoption_col(t)}{layout.adoption_calc_row}",
+            f'=IF({typed}="",1,{typed})',
+            lambda ctx, t=t: _adoption(ctx, t),
+            fmt="pct",
+        )
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    label_col = layout.assumption_label_col
+    ws.column_dimensions[label_col].width = 44
+    for t in YEARS[1:]:
+        ws.column_dimensions[layout.adoption_col(t)].width = 11
+    fit(ws, label_col, label_texts(ws, label_col, ("label", "total_label")), 60)
+    ws.freeze_panes = f"{label_col}{layout.assumption_row(ASSUMPTIONS[0].field)}"
+    fit_header_row(ws, layout.adoption_row - 1, [layout.adoption_col(t) for t in YEARS[1:]])
+
+
+SHEET = Sheet("assumptions", "BF8F00", texts, formulas, looks)

@@ -1,0 +1,92 @@
+"""The Benefits sheet: one line per benefit, its yearly amounts, counted and left out.
+
+Years 1 to N hold the yearly amount of the line's driver
+(:mod:`crmroi_xl.drivers`), grown each year, times the adoption share of the
+year and (1 - benefit risk). Intangible benefits stay visible but are not
+counted in the ROI unless the line says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import drivers
+from ...engine import benefit_base
+from ..cosmetics import two_pages
+from ..parts import Bilingual, Formula, Sheet, Text
+from .tables import (
+    Computed,
+    Total,
+    line_formulas,
+    table_looks,
+    table_texts,
+    timeline,
+    total_rows_looks,
+)
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET"]
+
+TITLE: Bilingual = ("Bénéfices du CRM", "CRM benefits")
+NOTE: Bilingual = (
+    "Montants en euros par an, à partir de l'année 1 : montant, ou ventes × 12 × "
+    "valeur × marge, ou heures × coût horaire ; × adoption × (1 − risque).",
+    "Amounts in euros a year from year 1: amount, or sales × 12 × value × margin, "
+    "or hours × hourly rate; × adoption × (1 − risk).",
+)
+TOTALS: tuple[Bilingual, ...] = (
+    ("Total des bénéfices comptés", "Total counted benefits"),
+    ("Bénéfices intangibles hors ROI", "Intangibles not in ROI"),
+)
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    return table_texts(layout, layout.benefits, TITLE, NOTE, TOTALS)
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    table = layout.benefits
+    counted = table.span("counted")
+    yield from timeline(table)
+    yield from line_formulas(
+        layout,
+        table,
+        computed={
+            "counted": Computed(
+                lambda c: (
+                    f'IF({c("include_in_roi")}="",IF({c("category")}=Lbl_Intangible,0,1),'
+                    f"IF({c('include_in_roi')}=Lbl_Yes,1,0))"
+                ),
+                lambda ctx, i: 1 if ctx.results.benefit_lines[i].counted else 0,
+                "int",
+            ),
+            "base": Computed(
+                lambda c: drivers.base_formula(drivers.BENEFIT_DRIVERS, c),
+                lambda ctx, i: benefit_base(ctx.scenario.benefits[i]),
+            ),
+        },
+        year=lambda c, y: (
+            f"IF(OR({y}=0,{y}>In_Horizon),0,{c('base')}*(1+{c('annual_growth')})^({y}-1)"
+            f"*INDEX(Calc_Adoption,{y})*(1-In_BenefitRisk))"
+        ),
+        check=(("amount_per_year", "annual_growth"), "category"),
+        totals=(
+            Total(lambda span: f"SUMIF({counted},1,{span})", "benefits"),
+            Total(lambda span: f"SUMIF({counted},0,{span})", "uncounted_benefits", "subtotal"),
+        ),
+    )
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    table = layout.benefits
+    table_looks(layout, table, ws, texts(layout))
+    total_rows_looks(layout, table, ws, below=len(TOTALS) - 1, indent=False)
+    two_pages(table, ws)
+
+
+SHEET = Sheet("benefits", "BF8F00", texts, formulas, looks)

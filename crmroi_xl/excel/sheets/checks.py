@@ -1,0 +1,172 @@
+"""The Checks sheet: reconciliations and input checks, and the master check.
+
+Each check gives a difference (reconciliations: within the tolerance) or a
+number of problems (input checks: zero), whether it passed (1/0) and its
+status; the master check (shown on the summary) passes when all do. Bounds
+come from the scenario model, so the workbook checks what the model accepts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...fieldinfo import bounds
+from ...labels import label
+from ...model import Assumptions
+from ..cosmetics import fit, fit_header_row, label_texts
+from ..layout import CHECK_COLUMNS, CHECKS
+from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..styles import BAD_FILL, rule
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET"]
+
+TITLE: Bilingual = ("Contrôles", "Checks")
+NOTE: Bilingual = (
+    "1 = contrôle satisfait. Le contrôle général figure sur la synthèse.",
+    "1 = check passed. The master check is shown on the summary.",
+)
+MASTER: Bilingual = ("Contrôle général", "Master check")
+
+
+def _num(value: float | None) -> str:
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    yield Text("checks", layout.title_cell, layout.text(TITLE), "title")
+    yield Text("checks", layout.note_cell, layout.text(NOTE), "note")
+    for letter, title in CHECK_COLUMNS.values():
+        yield Text("checks", f"{letter}{layout.check_header_row}", layout.text(title), "header")
+    for key, title in CHECKS:
+        yield Text("checks", layout.check_cell(key, "title"), layout.text(title))
+    yield Text(
+        "checks",
+        f"{layout.check_col('title')}{layout.master_check_row}",
+        layout.text(MASTER),
+        "total_label",
+    )
+
+
+def _difference(ctx: Context, key: str) -> CellValue:
+    r = ctx.results
+    if key == "npv_reconcile":
+        return abs(r.npv - math.fsum(r.present_values))
+    if key == "cumulative_reconcile":
+        return abs(r.cumulative_flow[-1] - r.net_benefit)
+    return 0
+
+
+def _ok(ctx: Context) -> CellValue:
+    return label("ok", ctx.lang)  # the engine's scenario passes every check
+
+
+def _one(ctx: Context) -> CellValue:
+    return 1
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    def summary(key: str) -> str:
+        return layout.ref("summary", layout.summary_span(key))
+
+    def total(table_key: str, below: int) -> str:
+        table = layout.table(table_key)
+        return layout.ref(table_key, table.year_row(layout.total_label_row(table, below)))
+
+    def flags(table_key: str) -> str:
+        return layout.ref(table_key, layout.table(table_key).span("check"))
+
+    last_cumulative = layout.ref("summary", layout.summary_cell("cumulative_flow", YEARS[-1]))
+    low_h, high_h = bounds(Assumptions, "horizon_years")
+    low_r, high_r = bounds(Assumptions, "discount_rate")
+    differences = {
+        "costs_reconcile": f"=ABS(SUM({summary('costs')})-SUM({total('costs', 0)}))",
+        "benefits_reconcile": f"=ABS(SUM({summary('benefits')})-SUM({total('benefits', 0)}))",
+        "nature_split": (
+            f"=ABS(SUM({total('costs', 1)})+SUM({total('costs', 2)})-SUM({total('costs', 0)}))"
+        ),
+        "npv_reconcile": f"=ABS(Out_NPV-SUM({summary('present_values')}))",
+        "cumulative_reconcile": f"=ABS({last_cumulative}-Out_Net_Benefit)",
+    }
+    counts = {
+        "name_given": '=IF(In_Name="",1,0)',
+        "horizon_valid": (
+            f"=IF(AND(ISNUMBER(In_Horizon),In_Horizon>={_num(low_h)},In_Horizon<={_num(high_h)},"
+            "In_Horizon=INT(In_Horizon)),0,1)"
+        ),
+        "rate_valid": (
+            f"=IF(AND(ISNUMBER(In_DiscountRate),In_DiscountRate>={_num(low_r)},"
+            f"In_DiscountRate<={_num(high_r)}),0,1)"
+        ),
+        "cost_lines": f"=SUM({flags('costs')})",
+        "benefit_lines": f"=SUM({flags('benefits')})",
+        "kpi_lines": f"=SUM({flags('kpis')})",
+        "channel_lines": f"=SUM({flags('channels')})",
+        "customers_complete": '=IF((In_Margin="")=(In_Retention=""),0,1)',
+    }
+    for key, _ in CHECKS:
+        value, passed = layout.check_cell(key, "value"), layout.check_cell(key, "passed")
+        if key in differences:
+            yield Formula(
+                "checks", value, differences[key], lambda ctx, key=key: _difference(ctx, key)
+            )
+            test = f"=IF({value}<=Tolerance,1,0)"
+        else:
+            yield Formula("checks", value, counts[key], lambda ctx: 0, fmt="int")
+            test = f"=IF({value}=0,1,0)"
+        yield Formula("checks", passed, test, _one, style="check", fmt="int")
+        yield Formula(
+            "checks",
+            layout.check_cell(key, "status"),
+            f"=IF({passed}=1,Lbl_OK,Lbl_Error)",
+            _ok,
+            fmt="text",
+        )
+    first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
+    passed = f"{layout.check_col('passed')}{layout.master_check_row}"
+    yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
+    yield Formula(
+        "checks",
+        f"{layout.check_col('status')}{layout.master_check_row}",
+        f"=IF({passed}=1,Lbl_OK,Lbl_Error)",
+        _ok,
+        style="output",
+        fmt="text",
+    )
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    widths = {"title": 46, "value": 20, "passed": 11, "status": 10}
+    for column, width in widths.items():
+        ws.column_dimensions[layout.check_col(column)].width = width
+    title = layout.check_col("title")
+    fit(ws, title, label_texts(ws, title, ("label", "total_label")), 60)
+    first = layout.check_row(CHECKS[0][0])
+    master = layout.master_check_row
+    ws.freeze_panes = f"{title}{first}"
+    fit_header_row(ws, layout.check_header_row, [letter for letter, _ in CHECK_COLUMNS.values()])
+    passed, status, value = (layout.check_col(c) for c in ("passed", "status", "value"))
+    ws.conditional_formatting.add(
+        f"{passed}{first}:{passed}{master}",
+        # not the blank row above the master
+        rule(f"AND(ISNUMBER({passed}{first}),{passed}{first}=0)", fill=BAD_FILL),
+    )
+    ws.conditional_formatting.add(
+        f"{status}{first}:{status}{master}",
+        rule(f"{status}{first}=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=BAD_FILL),
+    )
+    for row in range(first, master + 1):
+        for letter in (passed, status):
+            ws[f"{letter}{row}"].alignment = Alignment(horizontal="center")
+        if ws[f"{value}{row}"].number_format == formats["eur"]:
+            ws[f"{value}{row}"].number_format = formats["eur_zero"]  # "0 €", like the counts
+
+
+SHEET = Sheet("checks", "C00000", texts, formulas, looks)

@@ -1,0 +1,120 @@
+"""The KPIs sheet: each KPI before and after the CRM, its change and its trend.
+
+Values are shown in their unit (percentages as %, amounts in the currency,
+by conditional number formats); the trend is ▲ for an improvement, ▼ for a
+deterioration, given the KPI's direction (its usual one unless the line says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...labels import label
+from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..styles import format_rule, rule
+from .tables import col, row_check, table_looks, table_texts
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET"]
+
+TITLE: Bilingual = ("Indicateurs clés avant / après le CRM", "KPIs before / after the CRM")
+NOTE: Bilingual = (
+    "Pourcentages en % (5 % = 0,05). ▲ amélioration, ▼ dégradation.",
+    "Percentages in % (5% = 0.05). ▲ improvement, ▼ deterioration.",
+)
+TRENDS = {True: "▲", False: "▼", None: "="}
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    return table_texts(layout, layout.kpis, TITLE, NOTE)
+
+
+def _kpi(ctx: Context, i: int, part: str) -> CellValue:
+    if i >= len(ctx.results.kpis):
+        return ""
+    k = ctx.results.kpis[i]
+    if part == "change":
+        return k.change
+    if part == "relative_change":
+        return NA if k.relative_change is None else k.relative_change
+    if part == "higher_eff":
+        return ctx.layout.yes_no(ctx.scenario.kpis[i].higher_is_better)
+    return TRENDS[k.improved]
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    table = layout.kpis
+    for i in range(table.capacity):
+        r = table.row(i)
+
+        def c(key: str, r: int = r) -> str:
+            return col(table, key, r)
+
+        blank = f'{c("kind")}=""'
+        before, after = c("before"), c("after")
+        yield Formula(
+            "kpis",
+            table.cell("change", i),
+            f'=IF({blank},"",{after}-{before})',
+            lambda ctx, i=i: _kpi(ctx, i, "change"),
+            fmt="num2",
+        )
+        guard = f'=IF({blank},"",IF({before}=0,NA(),'
+        yield Formula(
+            "kpis",
+            table.cell("relative_change", i),
+            f"{guard}({after}-{before})/ABS({before})))",
+            lambda ctx, i=i: _kpi(ctx, i, "relative_change"),
+            fmt="pct1",
+            udf=f"{guard}CRM_CHANGE({before},{after})))",
+        )
+        yield Formula(
+            "kpis",
+            table.cell("higher_eff", i),
+            f'=IF({blank},"",IF({c("higher_is_better")}<>"",{c("higher_is_better")},'
+            f"VLOOKUP({c('kind')},Tbl_KpiDefaults,3,FALSE)))",
+            lambda ctx, i=i: _kpi(ctx, i, "higher_eff"),
+            fmt="text",
+        )
+        yield Formula(
+            "kpis",
+            table.cell("trend", i),
+            f'=IF({blank},"",IF({after}={before},"{TRENDS[None]}",'
+            f'IF(({after}>{before})=({c("higher_eff")}=Lbl_Yes),"{TRENDS[True]}","{TRENDS[False]}")))',
+            lambda ctx, i=i: _kpi(ctx, i, "trend"),
+            fmt="text",
+        )
+        yield row_check(table, i, ("before", "after"), f'OR({before}="",{after}="")')
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    """KPI values in their unit (percentages as %, amounts in euros) and coloured trends."""
+    table = layout.kpis
+    table_looks(layout, table, ws, texts(layout))
+    first, last = table.first_row, table.last_row
+    unit, kind = f"${table.letter('unit')}{first}", f"${table.letter('kind')}{first}"
+    usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
+    values = " ".join(
+        f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in ("before", "after", "change")
+    )
+    for ident, (unit_key, fmt) in enumerate((("percent", "pct"), ("currency", "eur")), 300):
+        shown = label(unit_key, layout.lang)
+        test = f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
+        ws.conditional_formatting.add(values, format_rule(test, formats[fmt], ident))
+    trend = f"{table.letter('trend')}{first}:{table.letter('trend')}{last}"
+    for mark, colour in ((TRENDS[True], "548235"), (TRENDS[False], "C00000")):
+        ws.conditional_formatting.add(
+            trend, rule(f'${table.letter("trend")}{first}="{mark}"', font=Font(color=colour))
+        )
+    for key in ("trend", "higher_eff"):
+        for row in range(first, last + 1):
+            ws[f"{table.letter(key)}{row}"].alignment = Alignment(horizontal="center")
+
+
+SHEET = Sheet("kpis", "BF8F00", texts, formulas, looks)

@@ -1,0 +1,193 @@
+"""The Summary sheet: the headline results beside their charts, then the yearly flows.
+
+The headline results are :data:`crmroi_xl.headline.HEADLINES`, one row each
+with its help text; the yearly block links the cost and benefit totals, then
+derives the net flow, its cumulative sum, the discount factors, the present
+values and the payback points (where a cumulative flow turns non-negative,
+interpolated within the year). The sheet prints on one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...headline import HEADLINES, Headline
+from ...labels import label
+from ..cosmetics import fit, label_texts
+from ..layout import SUMMARY_ROWS
+from ..parts import NA, YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..styles import BAD_FILL, NAVY, font, rule
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = ["SHEET"]
+
+TITLE: Bilingual = ("Synthèse du ROI du CRM", "CRM ROI summary")
+NOTE: Bilingual = (
+    "Résultats calculés à partir des feuilles de saisie ; #N/A = non défini "
+    "(par exemple pas de canal marketing, donc pas de ROAS).",
+    "Results computed from the input sheets; #N/A = not defined "
+    "(for instance no marketing channel, so no ROAS).",
+)
+#: Summary rows that link a total row of the costs or benefits sheet (sheet, row under it).
+LINKS: dict[str, tuple[str, int]] = {
+    "costs": ("costs", 0),
+    "direct_costs": ("costs", 1),
+    "indirect_costs": ("costs", 2),
+    "benefits": ("benefits", 0),
+    "uncounted_benefits": ("benefits", 1),
+}
+#: Payback points: (its row, the cumulative row it watches, the flow row it divides by).
+POINTS = {
+    "payback_points": ("cumulative_flow", "net_flow"),
+    "discounted_payback_points": ("cumulative_present_values", "present_values"),
+}
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    yield Text("summary", layout.title_cell, layout.text(TITLE), "title")
+    yield Text("summary", layout.note_cell, layout.text(NOTE), "note")
+    for h in HEADLINES:
+        yield Text("summary", layout.headline_cell(h.key, "label"), layout.text(h.title))
+        yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
+    label_col = layout.headline_col("label")
+    yield Text(
+        "summary",
+        f"{label_col}{layout.summary_t_row - 1}",
+        layout.text(("Flux annuels", "Yearly flows")),
+        "subtitle",
+    )
+    for key, (title, _) in SUMMARY_ROWS.items():
+        yield Text("summary", f"{label_col}{layout.summary_row(key)}", layout.text(title))
+    for t in YEARS:
+        yield Text("summary", layout.summary_cell("t", t), t, "timeline", "int")
+    yield Text("summary", layout.payback_zero_cell, 0, "hidden", "int")  # see excel.charts
+
+
+def _yearly(ctx: Context, key: str, t: int) -> CellValue:
+    r, a = ctx.results, ctx.scenario.assumptions
+    if key == "calendar":
+        return a.start_year + t
+    if key == "in_horizon":
+        return 1 if t <= ctx.horizon else 0
+    if key == "discount_factors":
+        return 1 / (1 + a.discount_rate) ** t
+    if key in ("cumulative_flow", "cumulative_present_values"):
+        series: list[float] = getattr(r, key)
+        return ctx.year(series, t, after=series[-1])
+    if key in POINTS:
+        cumulative_key, flow_key = POINTS[key]
+        cumulative: list[float] = getattr(r, cumulative_key)
+        flows: list[float] = getattr(r, flow_key)
+        if 0 < t <= ctx.horizon and cumulative[t - 1] < 0 <= cumulative[t]:
+            return (t - 1) + (-cumulative[t - 1]) / flows[t]
+        return ""
+    values: list[float] = getattr(r, key)
+    return ctx.year(values, t)
+
+
+def _headline(h: Headline, ctx: Context) -> CellValue:
+    if h.key == "check":
+        return label("ok", ctx.lang)  # the engine's scenario passes every check
+    value, _ = h.evaluate(ctx.results)
+    return NA if value is None else value
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    def at(key: str, t: int) -> str:
+        return layout.summary_cell(key, t)
+
+    first = layout.summary_col(0)
+    for t in YEARS:
+        col, t_cell = layout.summary_col(t), f"{layout.summary_col(t)}${layout.summary_t_row}"
+        texts: dict[str, str] = {
+            "calendar": f'=IF(In_StartYear="","",In_StartYear+{t_cell})',
+            "in_horizon": f"=IF({t_cell}<=In_Horizon,1,0)",
+            "net_flow": f"={at('benefits', t)}-{at('costs', t)}",
+            "cumulative_flow": f"=SUM(${first}{layout.summary_row('net_flow')}:{at('net_flow', t)})",
+            "discount_factors": f"=1/(1+In_DiscountRate)^{t_cell}",
+            "present_values": f"={at('net_flow', t)}*{at('discount_factors', t)}",
+            "cumulative_present_values": (
+                f"=SUM(${first}{layout.summary_row('present_values')}:{at('present_values', t)})"
+            ),
+        }
+        for key, (sheet, below) in LINKS.items():
+            table = layout.table(sheet)
+            row = layout.total_label_row(table, below)
+            texts[key] = "=" + layout.ref(sheet, f"{table.letter(f'y{t}')}{row}")
+        if t > 0:
+            prev = layout.summary_col(t - 1)
+            for key, (cumulative, flow) in POINTS.items():
+                before, now = f"{prev}{layout.summary_row(cumulative)}", at(cumulative, t)
+                texts[key] = (
+                    f"=IF(AND({before}<0,{now}>=0),{prev}${layout.summary_t_row}"
+                    f'+(-{before})/{at(flow, t)},"")'
+                )
+        for key, text in texts.items():
+            yield Formula(
+                "summary",
+                f"{col}{layout.summary_row(key)}",
+                text,
+                lambda ctx, key=key, t=t: _yearly(ctx, key, t),
+                style="timeline" if key == "calendar" else "calc",
+                fmt=SUMMARY_ROWS[key][1],
+            )
+    for h in HEADLINES:
+        yield Formula(
+            "summary",
+            layout.headline_cell(h.key),
+            h.native(layout),
+            lambda ctx, h=h: _headline(h, ctx),
+            style="output",
+            fmt=h.fmt,
+            udf=None if h.udf is None else h.udf(layout),
+        )
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    """A one-page dashboard: results, the charts beside them, the yearly flows."""
+    label_col, value_col = layout.headline_col("label"), layout.headline_col("value")
+    years = [layout.summary_col(t) for t in YEARS]
+    ws.column_dimensions[label_col].width = 34
+    ws.column_dimensions[value_col].width = 15
+    for letter in years:
+        ws.column_dimensions[letter].width = 12.5
+    ws.freeze_panes = layout.headline_cell(HEADLINES[0].key)
+    ws.sheet_view.showGridLines = False
+    for h in HEADLINES:
+        ws.row_dimensions[layout.headline_row(h.key)].height = 15  # the charts span these rows
+        ws[layout.headline_cell(h.key, "help")].alignment = Alignment(horizontal="left", indent=1)
+    check = layout.headline_cell("check")
+    ws[check].alignment = Alignment(horizontal="right")
+    ws.conditional_formatting.add(
+        check, rule(f"{check}=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=BAD_FILL)
+    )
+    line = Side(style="thin", color=NAVY)
+    for key in SUMMARY_ROWS:
+        row = layout.summary_row(key)
+        for cell in (ws[f"{letter}{row}"] for letter in [label_col, value_col, *years]):
+            if key == "calendar":  # the column headings of the yearly table
+                cell.font = font(bold=True, color=NAVY)
+                cell.border = Border(bottom=line)
+            elif key in ("net_flow", "cumulative_flow", "cumulative_present_values"):
+                cell.font = font(bold=True)
+                if key == "net_flow":
+                    cell.border = Border(top=Side(style="thin"))
+            elif key in ("direct_costs", "indirect_costs", "uncounted_benefits"):
+                cell.font = font(italic=True, color="404040")
+    ws[f"{label_col}{layout.summary_row('calendar')}"].alignment = Alignment(horizontal="left")
+    top = layout.summary_row(list(SUMMARY_ROWS)[1])
+    bottom = layout.summary_row(list(SUMMARY_ROWS)[-1])
+    ws.conditional_formatting.add(
+        f"{years[0]}{top}:{years[-1]}{bottom}",
+        rule(f"{years[0]}${layout.summary_t_row}>In_Horizon", font=Font(color="BFBFBF")),
+    )
+    fit(ws, label_col, label_texts(ws, label_col, ("label", "total_label")), 60)
+
+
+SHEET = Sheet("summary", "70AD47", texts, formulas, looks, one_page=True)

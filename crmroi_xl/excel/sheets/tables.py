@@ -1,0 +1,292 @@
+"""What the four sheets of lines share: headers, the timeline, line checks, widths.
+
+Costs and benefits have year columns 0 to 10 after their inputs, under a
+timeline (the year index, then the calendar year); KPIs and channels do not.
+Every table ends with a line-check column (1 = a line to review) and may have
+total rows below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...fieldinfo import kind
+from ..cosmetics import fit, fit_header_row
+from ..layout import LINE_MODELS
+from ..measure import TEXT_CAP
+from ..parts import YEARS, Bilingual, CellValue, Column, Context, Formula, Table, Text
+from ..styles import BAD_FILL, rule
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+
+__all__ = [
+    "Computed",
+    "Total",
+    "col",
+    "fitted_columns",
+    "fixed_texts",
+    "header_letters",
+    "line_formulas",
+    "row_check",
+    "table_looks",
+    "table_texts",
+    "timeline",
+    "total_rows_looks",
+]
+
+YEAR: Bilingual = ("Année", "Year")
+
+
+def col(table: Table, key: str, row: int) -> str:
+    """``$X12``: column fixed, row relative (the same formula on every line)."""
+    return f"${table.letter(key)}{row}"
+
+
+def table_texts(
+    layout: Layout,
+    table: Table,
+    title: Bilingual,
+    note: Bilingual,
+    totals: tuple[Bilingual, ...] = (),
+) -> Iterator[Text]:
+    """A table sheet's title and note, column headers, timeline and total labels."""
+    yield Text(table.sheet, layout.title_cell, layout.text(title), "title")
+    yield Text(table.sheet, layout.note_cell, layout.text(note), "note")
+    for column in table.columns:
+        style = "header_calc" if column.computed else "header"
+        yield Text(
+            table.sheet,
+            f"{table.letter(column.key)}{table.header_row}",
+            layout.text(column.title),
+            style,
+        )
+    if table.years_after:
+        for t in YEARS:
+            letter = table.letter(f"y{t}")
+            yield Text(table.sheet, f"{letter}{table.timeline_row}", t, "timeline", "int")
+            yield Text(
+                table.sheet,
+                f"{letter}{table.header_row}",
+                f"{layout.text(YEAR)} {t}",
+                "header_calc",
+            )
+        yield Text(
+            table.sheet,
+            f"{table.letter('y0')}{table.timeline_row - 1}",
+            layout.text(("Échéancier (années)", "Timeline (years)")),
+            "note",
+        )
+    yield Text(
+        table.sheet,
+        f"{table.check_letter}{table.header_row}",
+        layout.text(("Ligne à revoir (1)", "Line to check (1)")),
+        "header_calc",
+    )
+    first = table.letter(table.columns[0].key)
+    for i, text in enumerate(totals):
+        row = layout.total_label_row(table, i)
+        yield Text(table.sheet, f"{first}{row}", layout.text(text), "total_label")
+
+
+def timeline(table: Table) -> Iterator[Formula]:
+    """Calendar years above the year columns of a table."""
+    for t in YEARS:
+        letter = table.letter(f"y{t}")
+        yield Formula(
+            table.sheet,
+            f"{letter}{table.calendar_row}",
+            f'=IF(In_StartYear="","",In_StartYear+{letter}${table.timeline_row})',
+            lambda ctx, t=t: ctx.scenario.assumptions.start_year + t,
+            style="timeline",
+            fmt="year",
+        )
+
+
+def row_check(table: Table, i: int, values: tuple[str, str], incomplete: str) -> Formula:
+    """The line-check cell: 1 when values are typed on a line without its key (label,
+    KPI, channel name) or when the line is ``incomplete``, else 0."""
+    r = table.row(i)
+    key = col(table, table.columns[0].key, r)
+    first, last = (col(table, v, r) for v in values)
+    return Formula(
+        table.sheet,
+        f"{table.check_letter}{r}",
+        f'=IF(AND({key}="",COUNT({first}:{last})>0),1,IF(AND({key}<>"",{incomplete}),1,0))',
+        _zero,
+        style="check",
+        fmt="check",
+    )
+
+
+class Computed(NamedTuple):
+    """A computed column of a table of lines: its expression and the engine's value."""
+
+    expression: Callable[[Callable[[str], str]], str]  # given the line's cells
+    value: Callable[[Context, int], CellValue]  # of line i
+    fmt: str = "eur"
+
+
+class Total(NamedTuple):
+    """A total row under the year columns: its formula over a year's column of lines
+    (``span``), and the engine's yearly series it equals."""
+
+    formula: Callable[[str], str]
+    series: str  # an attribute of the results, e.g. "direct_costs"
+    style: str = "total"
+
+
+def line_formulas(
+    layout: Layout,
+    table: Table,
+    *,
+    computed: dict[str, Computed],
+    year: Callable[[Callable[[str], str], str], str],
+    check: tuple[tuple[str, str], str],
+    totals: tuple[Total, ...],
+) -> Iterator[Formula]:
+    """The formulas of a table of lines with year columns (costs, benefits).
+
+    Each line has its ``computed`` columns, then one formula per year column --
+    ``year(cell, y)``, where ``y`` is the year index above the column -- blank on a
+    line without a label, then its line check (``check``: the range of values that
+    make a line, and when a labelled line is incomplete). Below the lines, the
+    ``totals``, one formula per year column each.
+    """
+    section = table.sheet  # "costs": scenario.costs, results.cost_lines
+
+    def has(ctx: Context, i: int) -> bool:
+        return i < len(getattr(ctx.scenario, section))
+
+    def flows(ctx: Context, i: int, t: int) -> CellValue:
+        lines = getattr(ctx.results, f"{section.removesuffix('s')}_lines")
+        return ctx.year(lines[i].values, t) if has(ctx, i) else ""
+
+    for i in range(table.capacity):
+
+        def c(key: str, r: int = table.row(i)) -> str:
+            return col(table, key, r)
+
+        blank = f'{c(table.columns[0].key)}=""'
+        for key, column in computed.items():
+            yield Formula(
+                table.sheet,
+                table.cell(key, i),
+                f'=IF({blank},"",{column.expression(c)})',
+                lambda ctx, i=i, column=column: column.value(ctx, i) if has(ctx, i) else "",
+                fmt=column.fmt,
+            )
+        for t in YEARS:
+            y = f"{table.letter(f'y{t}')}${table.timeline_row}"
+            yield Formula(
+                table.sheet,
+                table.year_cell(t, i),
+                f'=IF({blank},"",{year(c, y)})',
+                lambda ctx, i=i, t=t: flows(ctx, i, t),
+            )
+        (first, last), incomplete = check
+        yield row_check(table, i, (first, last), f'{c(incomplete)}=""')
+    for t in YEARS:
+        letter = table.letter(f"y{t}")
+        span = f"{letter}${table.first_row}:{letter}${table.last_row}"
+        for below, total in enumerate(totals):
+            yield Formula(
+                table.sheet,
+                f"{letter}{layout.total_label_row(table, below)}",
+                "=" + total.formula(span),
+                lambda ctx, t=t, total=total: ctx.year(getattr(ctx.results, total.series), t),
+                style=total.style,
+            )
+
+
+def _zero(ctx: Context) -> CellValue:
+    return 0  # a scenario's lines are complete: the model validated them
+
+
+def fitted_columns(table: Table) -> list[Column]:
+    """The text inputs of a table, whose columns widen to the texts they hold."""
+    return [c for c in table.columns if c.fmt == "text" and not c.computed]
+
+
+def fixed_texts(
+    layout: Layout, table: Table, column: Column, sheet_texts: Iterable[Text]
+) -> list[str]:
+    """What a fitted column shows whatever the scenario: its list's choices, and in
+    the first column the labels below the table (totals, customer economics), among
+    ``sheet_texts`` (the sheet's constant cells)."""
+    texts = layout.choices(column.choices) if column.choices else []
+    if column is table.columns[0]:
+        letter = table.letter(column.key)
+        texts += [
+            str(t.value)
+            for t in sheet_texts
+            if t.sheet == table.sheet
+            and isinstance(t.value, str)
+            and t.style in ("label", "total_label")
+            and t.ref[: len(letter)] == letter
+            and t.ref[len(letter)].isdigit()
+        ]
+    return texts
+
+
+def header_letters(table: Table) -> list[str]:
+    """The columns whose header row a table sizes: its columns, the check, the years."""
+    letters = [table.letter(c.key) for c in table.columns] + [table.check_letter]
+    if table.years_after:
+        letters += [table.letter(f"y{t}") for t in YEARS]
+    return letters
+
+
+def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterable[Text]) -> None:
+    """Widths, header height, panes, print titles and conditional formats of a table
+    (``sheet_texts``: the sheet's constant cells, see :func:`fixed_texts`)."""
+    sheet_texts = list(sheet_texts)
+    for column in table.columns:
+        ws.column_dimensions[table.letter(column.key)].width = column.width
+    for column in fitted_columns(table):
+        cells = ws[table.span(column.key).replace("$", "")]
+        texts = [str(c.value) for (c,) in cells if c.value is not None]
+        fixed = fixed_texts(layout, table, column, sheet_texts)
+        fit(ws, table.letter(column.key), [*texts, *fixed], TEXT_CAP)
+    model = LINE_MODELS[table.sheet]
+    for column in table.columns:
+        align = None
+        if not column.computed and kind(model, column.key) == "yesno":
+            align = Alignment(horizontal="center")  # Yes / No, apart from the figures
+        elif column.computed and column.fmt == "text" and column.key not in ("trend", "higher_eff"):
+            align = Alignment(horizontal="left", indent=1)  # apart from the inputs
+        if align is not None:
+            for (cell,) in ws[table.span(column.key).replace("$", "")]:
+                cell.alignment = align
+    ws.column_dimensions[table.check_letter].width = 10
+    if table.years_after:
+        for t in YEARS:
+            ws.column_dimensions[table.letter(f"y{t}")].width = 12.5
+    fit_header_row(ws, table.header_row, header_letters(table))
+    ws.freeze_panes = f"{table.letter(table.columns[1].key)}{table.first_row}"
+    ws.print_title_rows = f"{table.header_row}:{table.header_row}"
+    check = f"{table.check_letter}{table.first_row}:{table.check_letter}{table.last_row}"
+    ws.conditional_formatting.add(
+        check, rule(f"{table.check_letter}{table.first_row}=1", fill=BAD_FILL)
+    )
+
+
+def total_rows_looks(layout: Layout, table: Table, ws: Worksheet, below: int, indent: bool) -> None:
+    """The ``below`` rows under a table's total: italic like their figures, "of which"
+    rows indented; years past the horizon greyed out."""
+    first = table.letter(table.columns[0].key)
+    for i in range(1, below + 1):
+        cell = ws[f"{first}{layout.total_label_row(table, i)}"]
+        cell.style = "subtotal"
+        if indent:
+            cell.alignment = Alignment(horizontal="left", indent=1)
+    if table.years_after:
+        y0, last = table.letter("y0"), table.letter(f"y{YEARS[-1]}")
+        ws.conditional_formatting.add(
+            f"{y0}{table.first_row}:{last}{layout.total_label_row(table, 2)}",
+            rule(f"{y0}${table.timeline_row}>In_Horizon", font=Font(color="BFBFBF")),
+        )

@@ -1,0 +1,244 @@
+"""Build a workbook with openpyxl from the layout: the UDF template and the reference export.
+
+Both come from :class:`~crmroi_xl.excel.layout.Layout` and the sheet modules.
+The export fills the inputs from a scenario, writes native formulas, and gives
+every formula cell the engine's value as its cached value
+(:mod:`crmroi_xl.excel.package`), so previewers, ``pandas.read_excel`` and
+openpyxl ``data_only=True`` show the numbers before any recalculation.
+
+:func:`export_workbook_openpyxl` builds and saves the whole export with
+openpyxl cell by cell (~130 ms); :func:`crmroi_xl.excel.fast.export_workbook`
+writes the same bytes from a skeleton saved once per kind of workbook, a few
+milliseconds. Both are written atomically with fixed timestamps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..engine import compute
+from ..labels import Lang
+from ..model import Scenario
+from .charts import add_charts
+from .content import expected_values, formulas, texts
+from .cosmetics import print_setup
+from .inputs import input_values
+from .layout import ASSUMPTION_CHOICES, InputCell, Layout, input_bounds, quote_sheet
+from .package import save_workbook
+from .parts import Capacity, CellValue, Mode, Table
+from .sheets import SHEETS
+from .styles import named_styles, number_formats
+
+__all__ = [
+    "build_workbook",
+    "export_layout",
+    "export_workbook_openpyxl",
+    "write_template",
+]
+
+#: Data-validation messages by kind of input: (French, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "amount": ("Montant positif ou nul attendu.", "A positive amount or zero is expected."),
+    "share": (
+        "Pourcentage entre 0 et 100 % attendu.",
+        "A percentage from 0 to 100% is expected.",
+    ),
+    "change": (
+        "Évolution entre -50 % et +100 % attendue.",
+        "A change from -50% to +100% is expected.",
+    ),
+    "integer": ("Nombre entier attendu.", "A whole number is expected."),
+    "choice": ("Choisissez une valeur de la liste.", "Pick a value from the list."),
+}
+
+
+def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
+    """The layout of ``scenario``'s workbook: its language, tables big enough for its lines."""
+    capacity = Capacity.for_counts(
+        len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
+    )
+    return Layout(lang or scenario.assumptions.language, capacity)
+
+
+def build_workbook(
+    layout: Layout, scenario: Scenario | None = None, mode: Mode = "native"
+) -> tuple[Workbook, dict[tuple[str, str], CellValue]]:
+    """Build the workbook of ``layout``; with a scenario, its inputs and cached values
+    (``(sheet title, address) -> value``)."""
+    lang = layout.lang
+    currency = scenario.assumptions.currency if scenario else "EUR"
+    formats = number_formats(lang, currency)
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    for style in named_styles():
+        wb.add_named_style(style)
+    sheets: dict[str, Worksheet] = {
+        sheet.key: wb.create_sheet(layout.sheet_name(sheet.key)) for sheet in SHEETS
+    }
+    for text in texts(layout):
+        cell = sheets[text.sheet][text.ref]
+        cell.value = text.value
+        if isinstance(text.value, str):
+            cell.data_type = "s"  # never read a label as a formula
+        cell.style = text.style
+        if text.fmt:
+            cell.number_format = formats[text.fmt]
+    for formula in formulas(layout):
+        cell = sheets[formula.sheet][formula.ref]
+        cell.value = formula.text(mode)
+        cell.style = formula.style
+        cell.number_format = formats[formula.fmt]
+    results = compute(scenario) if scenario is not None else None
+    for where, value in zip(layout.inputs, input_values(layout, scenario, results), strict=True):
+        cell = sheets[where.sheet][where.ref]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # text typed by a user stays text (no formula injection)
+        cell.style = "input"
+        cell.number_format = formats[where.fmt]
+    for sheet in SHEETS:
+        ws = sheets[sheet.key]
+        print_setup(ws, lang, one_page=sheet.one_page)
+        sheet.looks(layout, ws, formats)
+    _validations(layout, sheets)
+    _names(layout, wb)
+    add_charts(layout, sheets, scenario, formats)
+    for sheet in SHEETS:
+        ws = sheets[sheet.key]
+        ws.protection.sheet = True  # no password: protects formulas from slips
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        ws.sheet_properties.tabColor = sheet.tab
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.creator = "crmroi-xl"
+    wb.properties.title = layout.text(("Résultats", "Results"))
+    cached: dict[tuple[str, str], CellValue] = {}
+    if scenario is not None and results is not None:
+        values = expected_values(layout, scenario, results)
+        cached = {(layout.sheet_name(sheet), ref): v for (sheet, ref), v in values.items()}
+    return wb, cached
+
+
+def _rule(cell: InputCell, table: Table | None) -> tuple[str, str | None, Any, Any] | None:
+    """The validation of an input cell: (kind, list, low, high), or None (free text)."""
+    if cell.kind is None or cell.kind == "text":
+        return None
+    if cell.kind in ("choice", "yesno"):
+        key = cell.where[-1]
+        column = next((c for c in table.columns if c.key == key), None) if table else None
+        choices = column.choices if column else ASSUMPTION_CHOICES.get(key)
+        return ("choice", choices, None, None) if choices else None
+    low, high = input_bounds(cell)
+    if cell.kind == "number":
+        return None if low is None or high is None else ("change", None, low, high)
+    return (cell.kind, None, low, high)
+
+
+def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
+    """Data validation on every input, from the model's types and bounds: lists,
+    non-negative amounts, rates in [0, 1], whole numbers in range."""
+    fr = layout.lang == "fr"
+    rules: dict[tuple[str, tuple[Any, ...]], DataValidation] = {}
+    spans: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+    tables = {table.sheet: table for table in layout.tables}
+    done: set[tuple[str, str]] = set()
+    for cell in layout.inputs:
+        table = tables.get(cell.where[0])
+        found = _rule(cell, table)
+        if found is None:
+            continue
+        ref = cell.ref
+        if table is not None:  # a whole column of a table at once
+            column = cell.where[2]
+            if (table.sheet, column) in done:
+                continue
+            done.add((table.sheet, column))
+            ref = table.span(column).replace("$", "")
+        key = (cell.sheet, found)
+        if key not in rules:
+            kind, choices, low, high = found
+            message = MESSAGES[kind]
+            options: dict[str, Any] = {
+                "allow_blank": True,
+                "showErrorMessage": True,
+                "error": message[0 if fr else 1],
+                "errorTitle": "crmroi-xl",
+            }
+            if kind == "choice":
+                dv = DataValidation(type="list", formula1=f"={choices}", **options)
+            elif kind == "amount":
+                dv = DataValidation(
+                    type="decimal", operator="greaterThanOrEqual", formula1=str(low), **options
+                )
+            else:
+                dv = DataValidation(
+                    type="whole" if kind == "integer" else "decimal",
+                    operator="between",
+                    formula1=str(low),
+                    formula2=str(high),
+                    **options,
+                )
+            sheets[cell.sheet].add_data_validation(dv)
+            rules[key] = dv
+            spans[key] = []
+        spans[key].append(ref)
+    for key, refs in spans.items():
+        for ref in _merged(refs):
+            rules[key].add(ref)
+
+
+def _merged(refs: list[str]) -> list[str]:
+    """Cells next to each other in a row or a column as one range.
+
+    >>> _merged(["B7", "B14", "C14", "D14", "B22", "B23", "A1:A5"])
+    ['B7', 'B14:D14', 'B22:B23', 'A1:A5']
+    """
+    out: list[list[tuple[int, int]]] = []
+    kept: list[str] = []
+    for ref in refs:
+        if ":" in ref:
+            kept.append(ref)
+            out.append([])
+            continue
+        row, col = coordinate_to_tuple(ref)
+        last = out[-1] if out else []
+        if last and len(last) >= 1:
+            (r0, c0), (r1, c1) = last[0], last[-1]
+            across = r0 == r1 == row and col == c1 + 1 and (len(last) == 1 or c0 != c1)
+            down = c0 == c1 == col and row == r1 + 1 and (len(last) == 1 or r0 != r1)
+            if across or down:
+                last.append((row, col))
+                kept[-1] = f"{kept[-1].split(':')[0]}:{ref}"
+                continue
+        out.append([(row, col)])
+        kept.append(ref)
+    return kept
+
+
+def _names(layout: Layout, wb: Workbook) -> None:
+    for name, (sheet, address) in layout.names.items():
+        text = f"{quote_sheet(layout.sheet_name(sheet))}!{address}"
+        wb.defined_names[name] = DefinedName(name, attr_text=text)
+
+
+def export_workbook_openpyxl(
+    scenario: Scenario, path: str | Path, *, lang: Lang | None = None
+) -> Path:
+    """:func:`~crmroi_xl.excel.fast.export_workbook` the slow way: the whole workbook
+    built and saved by openpyxl cell by cell. The reference the fast path is tested
+    against."""
+    wb, cached = build_workbook(export_layout(scenario, lang), scenario, mode="native")
+    return save_workbook(wb, path, cached)
+
+
+def write_template(path: str | Path, *, lang: Lang = "fr") -> Path:
+    """Write the empty template whose results call the ``CRM_*`` Excel functions."""
+    wb, _ = build_workbook(Layout(lang), None, mode="udf")
+    return save_workbook(wb, path)
