@@ -389,7 +389,9 @@ def test_help_shows_no_type_beside_the_flags(
 def test_batch_help_says_the_workers_are_capped(capsys: pytest.CaptureFixture[str]) -> None:
     out = " ".join(_run(capsys, "batch", "--help")[1].split())
     assert "never more than the processors available nor than the scenarios" in out
-    assert "--max-rows" in out and "[default: 10000]" in out
+    from crmroi_xl.batch import MAX_ROWS  # the default --help shows is the batch's own
+
+    assert "--max-rows" in out and f"[default: {MAX_ROWS}]" in out
 
 
 @pytest.mark.parametrize(
