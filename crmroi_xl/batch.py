@@ -31,9 +31,9 @@ import signal
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,7 @@ __all__ = [
     "build_summary",
     "export_data",
     "file_names",
+    "interrupt_between_tasks",
     "read_batch",
     "slugify",
     "worker_count",
@@ -537,16 +538,19 @@ def batch_export(
             pending[runner.submit(export_data, data, lang)] = item
 
     try:
-        submit()
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: pending[f].index):
-                item = pending.pop(future)
-                entries[item.index] = _finish(item, future, out, names[item.index], given)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+        with interrupt_between_tasks() as interrupted:
             submit()
+            while pending and not interrupted.is_set():
+                finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: pending[f].index):
+                    item = pending.pop(future)
+                    entries[item.index] = _finish(item, future, out, names[item.index], given)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+                submit()
+            if interrupted.is_set():
+                raise KeyboardInterrupt
     except BaseException:
         for future in pending:
             future.cancel()
@@ -574,6 +578,36 @@ def batch_export(
         problems = tuple(error.message.splitlines())
     csv_path, xlsx = out / f"{SUMMARY_NAME}.csv", out / f"{SUMMARY_NAME}.xlsx"
     return BatchReport(ordered, out, xlsx, csv_path, summary_errors=problems)
+
+
+@contextmanager
+def interrupt_between_tasks() -> Iterator[threading.Event]:
+    """Ctrl-C sets the flag this yields, for the batch loop to stop at its next turn.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be; inside
+    :func:`concurrent.futures.wait` or a future's lock that leaves a lock held, and
+    the workers' shutdown then waits forever. A second Ctrl-C interrupts at once.
+    Outside the main thread, or where SIGINT is not Python's default (ignored in a
+    background job, or handled by the caller), nothing changes.
+    """
+    flag = threading.Event()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield flag
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if flag.is_set():
+            raise KeyboardInterrupt
+        flag.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _start_worker(parent: int) -> None:

@@ -113,10 +113,11 @@ def _results_json(results: Results) -> dict[str, object]:
     from .headline import HEADLINES, JSON_FIRST
 
     data = results.model_dump(mode="json")
-    for h in HEADLINES:
-        if h.shown and h.key not in data:  # a result the engine's record does not hold
-            data[h.key] = h.evaluate(results)[0]
-    return {key: data.pop(key) for key in JSON_FIRST} | data
+    first = {key: data.pop(key) for key in JSON_FIRST}
+    for h in HEADLINES:  # then the other headline results, in their order
+        if h.shown and h.key not in first:
+            first[h.key] = data.pop(h.key) if h.key in data else h.evaluate(results)[0]
+    return first | data
 
 
 @app.command("simulate")

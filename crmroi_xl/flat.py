@@ -51,17 +51,18 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .arithmetic import FormulaRefused, describe, input_value
 from .documents import read_text
 from .errors import ScenarioError
 from .labels import Lang
 from .messages import MAX_ECHO, describe_error, echo, shown
 from .model import USER_INPUT, Scenario
 from .numbers import parse_number
+from .xlsx import Cell, date_text, open_xlsx
 
 __all__ = [
     "COLUMNS",
@@ -612,55 +613,70 @@ def _csv_records(text: str, delimiter: str, source: str) -> Iterator[tuple[int, 
     module (128 KiB) or a row wider than a worksheet is an error naming the row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
-    while True:
+    try:
+        for number, values in enumerate(reader, start=1):
+            if len(values) > MAX_COLUMNS:
+                raise ScenarioError(
+                    f"{source}: row {number}: {len(values)} columns, more than the "
+                    f"{MAX_COLUMNS} of a worksheet"
+                )
+            yield number, values
+    except csv.Error as error:  # the row being read is the one after the last given
+        limit = csv.field_size_limit() // 1024
+        why = f"a cell of more than {limit} KiB" if "field limit" in str(error) else error
+        raise ScenarioError(f"{source}: row {number + 1}: {why}") from None
+
+
+def _flat_value(cell: Cell, date1904: bool) -> Any:
+    """A worksheet cell's value for the flat format (an :class:`Unreadable` when none)."""
+    if cell.formula is not None:
         try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            limit = csv.field_size_limit() // 1024
-            why = f"a cell of more than {limit} KiB" if "field limit" in str(error) else error
-            raise ScenarioError(f"{source}: row {number + 1}: {why}") from None
-        number += 1
-        if len(values) > MAX_COLUMNS:
+            return input_value(cell.formula, None if cell.type == "empty" else cell.value)
+        except FormulaRefused as refused:
+            return Unreadable(describe(refused, "en", cell.origin))
+    if cell.type == "date":
+        shown = date_text(float(cell.value), date1904)  # type: ignore[arg-type]
+        return Unreadable(f"found a date ({shown}); type the value as a number or text")
+    if cell.type == "error":
+        return Unreadable(f"found the error {cell.value}")
+    return cell.value
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of the first worksheet, streamed; row 1 (the column names)
+    first, even when blank. Past the last column name, a row's values stop at its
+    first non-blank one (the one reported)."""
+    with open_xlsx(path) as book:
+        if not book.worksheets:
             raise ScenarioError(
-                f"{source}: row {number}: {len(values)} columns, more than the "
-                f"{MAX_COLUMNS} of a worksheet"
+                f"{path}: no worksheet in the workbook; put the scenarios on its first "
+                "worksheet, with the column names in row 1"
             )
-        yield number, values
+        width = 0
+        for number, cells in book.rows(book.worksheets[0].name):
+            if width == 0 and number != 1:
+                yield 1, []  # no column names: refused by _rows
+            values: list[Any] = [None] * (width or cells[-1][0])
+            for column, cell in cells:
+                value = _flat_value(cell, book.date1904)
+                if column <= len(values):
+                    values[column - 1] = value
+                elif not _blank(value):
+                    values += [None] * (column - 1 - len(values)) + [value]
+                    break
+            width = width or len(values)
+            yield number, values
 
 
 def _read_xlsx(path: Path) -> list[FlatRow]:
-    """The first worksheet; formulas give their last calculated value."""
-    try:
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise ScenarioError(f"{path}: not a readable xlsx workbook ({error})") from None
-    try:
-        pairs = zip(
-            values.worksheets[0].iter_rows(values_only=True),
-            formulas.worksheets[0].iter_rows(values_only=True),
-            strict=False,
-        )
-        records = []
-        for number, (cached, typed) in enumerate(pairs, start=1):
-            row: list[Any] = list(cached)
-            for i, (value, formula) in enumerate(zip(cached, typed, strict=False)):
-                if value is None and isinstance(formula, str) and formula.startswith("="):
-                    row[i] = Unreadable(
-                        f"formula {formula} without a calculated value; "
-                        "open and save the file in Excel or LibreOffice"
-                    )
-            records.append((number, row))
-    finally:
-        values.close()
-        formulas.close()
-    if not records:
+    """The first worksheet, through the safe reader (:mod:`crmroi_xl.xlsx`: archive
+    checks, streamed rows, ``<dimension>`` not trusted). A formula is taken when it
+    is plain arithmetic, and its saved value agrees (:mod:`crmroi_xl.arithmetic`)."""
+    records = _xlsx_records(path)
+    header = next(records, None)
+    if header is None:
         raise ScenarioError(f"{path}: empty worksheet; row 1 must hold the column names")
-    return _rows(records[0][1], records[1:], str(path), comma=True)
+    return _rows(header[1], records, str(path), comma=True)
 
 
 def read_rows(path: str | Path) -> list[FlatRow]:

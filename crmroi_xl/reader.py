@@ -1,60 +1,63 @@
 """Read a filled workbook back into a :class:`~crmroi_xl.model.Scenario`.
 
 A template filled by hand or an exported workbook -- as we wrote it, or after
-a save in Excel or LibreOffice -- is read through the same layout description
-the writer uses (:mod:`crmroi_xl.layout`). Only the input cells are read:
-computed cells and their cached values are never trusted, the engine
-recomputes everything.
+a save in Excel or LibreOffice -- is read cell by cell from the input cells
+the layout lists (:func:`input_cells`, the one question this module asks the
+layout). Only the input cells are read, straight from the zip through the
+safe reader :mod:`crmroi_xl.xlsx`: the file is checked first (size, parts,
+compression, no DOCTYPE), the output sheets and the stylesheet's looks are
+never parsed, each input sheet is read no further than its inputs. Computed
+cells and their saved values are never trusted: the engine recomputes
+everything.
 
 Every problem is reported with the file, the sheet and the cell, in the
 workbook's language, and all of them at once::
 
     devis.xlsx: Coûts!D12: montant attendu en euros, trouvé 'abc'
 
-Files are checked before parsing (size, zip structure, entry sizes and
-compression ratios) and XML is parsed with defusedxml's protections, so a
-hostile file is refused quickly with bounded memory.
+A formula typed in an input cell is taken only when it is plain arithmetic
+(:mod:`crmroi_xl.arithmetic`): ``=12*50`` reads 600; ``=SUM(D6:D9)`` or a link
+to another workbook is refused, naming the cell and asking for the value.
 """
 
 from __future__ import annotations
 
-import types
-import zipfile
-from contextlib import ExitStack
+from collections.abc import Iterable
+from functools import cache
+from itertools import groupby
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
-import openpyxl
-from openpyxl.utils import range_boundaries
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 
+from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
+from .arithmetic import FormulaRefused, describe, input_value
 from .errors import CrmRoiError, WorkbookError
-from .excel.layout import ASSUMPTIONS, CUSTOMERS, LISTS, SHEETS, Layout
-from .excel.parts import YEARS, Capacity, Table
+from .excel.layout import LISTS, SHEETS, InputCell, Layout
+from .excel.parts import Capacity
 from .labels import LABELS, Lang, label
 from .messages import field_path
-from .model import (
-    Assumptions,
-    BenefitLine,
-    Channel,
-    CostLine,
-    CustomerEconomics,
-    Kpi,
-    Scenario,
+from .model import Assumptions, Scenario
+from .xlsx import (
+    Cell,
+    Xlsx,
+    date_text,
+    open_xlsx,
+    parse_area,
 )
 
-__all__ = ["MAX_UNCOMPRESSED_BYTES", "MAX_WORKBOOK_BYTES", "read_workbook"]
+__all__ = [
+    "MAX_TABLE_LINES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_WORKBOOK_BYTES",
+    "input_cells",
+    "read_workbook",
+]
 
-#: A real workbook is well under a megabyte; these bounds refuse bombs early.
-MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
-MAX_PART_BYTES = 16 * 1024 * 1024  # one XML part once unzipped
-MAX_ENTRY_RATIO = 200  # uncompressed / compressed size of one zip entry
-MAX_ENTRIES = 500
+MAX_WORKBOOK_BYTES = MAX_FILE_BYTES
+MAX_UNCOMPRESSED_BYTES = MAX_UNZIPPED_BYTES
 MAX_TABLE_LINES = 1_000  # lines a table of the workbook may declare
-SCAN_CHUNK = 256 * 1024  # XML parts are scanned for DOCTYPE/ENTITY by chunks of this size
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) files
+SHOWN = 60  # characters of a typed value echoed in a message
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "amount": ("montant attendu en euros", "an amount in euros expected"),
@@ -65,13 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "choice": ("valeur de la liste attendue", "a value from the list expected"),
     "yesno": ("Oui ou Non attendu", "Yes or No expected"),
     "found": ("trouvé", "found"),
+    "date": ("une date", "a date"),
+    "error": ("l'erreur", "the error"),
     "orphan": (
         "valeur saisie sur une ligne sans libellé",
         "value typed on a line without a label",
-    ),
-    "formula": (
-        "formule sans valeur calculée dans une cellule de saisie : saisissez la valeur",
-        "formula without a computed value in an input cell: type the value",
     ),
     "required": ("obligatoire, vide", "required, empty"),
     "ge": ("doit être >= {}", "must be >= {}"),
@@ -79,11 +80,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gt": ("doit être > {}", "must be > {}"),
     "lt": ("doit être < {}", "must be < {}"),
 }
+_NUMBERS = ("amount", "number", "share", "integer")
+#: The tables of lines, each with the defined name spanning its lines (an export
+#: may hold more lines than the template's defaults).
+TABLES = {key: f"Tbl_{key.capitalize()}" for key in ("costs", "benefits", "kpis", "channels")}
+#: The validation list of each choice field (the others, e.g. the currency, are free text).
+_CHOICES = {
+    ("costs", "category"): "List_CostCategories",
+    ("benefits", "category"): "List_BenefitCategories",
+    ("costs", "nature"): "List_Natures",
+    ("kpis", "kind"): "List_KpiKinds",
+    ("kpis", "unit"): "List_Units",
+    ("assumptions", "language"): "List_Languages",
+}
+_BOUNDS = {
+    "greater_than_equal": "ge",
+    "less_than_equal": "le",
+    "greater_than": "gt",
+    "less_than": "lt",
+}
 
 
 def _say(key: str, lang: Lang) -> str:
     french, english = MESSAGES[key]
     return french if lang == "fr" else english
+
+
+def _shown(value: Any) -> str:
+    """A typed value as a message echoes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 2] + "…" + text[0]
 
 
 class _Problems:
@@ -98,343 +124,224 @@ class _Problems:
         self.cells.add(where)
         self.lines.append(f"{self.source}: {where}: {message}")
 
-    def wrong(self, where: str, kind: str, value: Any, extra: str = "") -> None:
-        self.add(where, f"{_say(kind, self.lang)}{extra}, {_say('found', self.lang)} {value!r}")
+    def wrong(self, where: str, kind: str, found: str, extra: str = "") -> None:
+        self.add(where, f"{_say(kind, self.lang)}{extra}, {_say('found', self.lang)} {found}")
 
     def raise_if_any(self) -> None:
         if self.lines:
             raise WorkbookError("\n".join(self.lines))
 
 
-def _check_archive(path: Path) -> None:
-    """Refuse what is not a sane xlsx before any XML is parsed."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise WorkbookError(f"{path}: no such file") from None
-    if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(f"{path}: {size} bytes, more than the {MAX_WORKBOOK_BYTES} allowed")
-    if not zipfile.is_zipfile(path):
-        with path.open("rb") as file:
-            magic = file.read(len(OLE2_MAGIC))
-        if magic == OLE2_MAGIC:
-            raise WorkbookError(
-                f"{path}: an Excel 97-2003 (.xls) file: save it as .xlsx and try again"
-            )
-        raise WorkbookError(f"{path}: not an xlsx workbook (not a zip archive)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES:
-                raise WorkbookError(f"{path}: {len(entries)} parts, too many for a workbook")
-            total = 0
-            for entry in entries:
-                total += entry.file_size
-                if entry.file_size > MAX_PART_BYTES:
-                    raise WorkbookError(
-                        f"{path}: part {entry.filename} is {entry.file_size} bytes once "
-                        f"unzipped, more than the {MAX_PART_BYTES} allowed"
-                    )
-                ratio = entry.file_size / max(entry.compress_size, 1)
-                if ratio > MAX_ENTRY_RATIO and entry.file_size > 1024 * 1024:
-                    raise WorkbookError(
-                        f"{path}: part {entry.filename} inflates {ratio:.0f} times (zip bomb?)"
-                    )
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise WorkbookError(
-                    f"{path}: {total} bytes once unzipped, more than the "
-                    f"{MAX_UNCOMPRESSED_BYTES} allowed"
-                )
-            if "xl/workbook.xml" not in archive.namelist():
-                raise WorkbookError(f"{path}: not an xlsx workbook (no xl/workbook.xml)")
-            for entry in entries:
-                if entry.filename.endswith((".xml", ".rels")):
-                    _check_prolog(path, entry.filename, archive)
-    except WorkbookError:
-        raise
-    except Exception as error:  # zipfile raises BadZipFile, NotImplementedError, zlib.error...
-        raise WorkbookError(
-            f"{path}: damaged or truncated workbook ({type(error).__name__}: {error})"
-        ) from None
+@cache
+def input_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[InputCell, ...]:
+    """The reader's one question to the layout: every input cell of a workbook in
+    ``lang`` whose tables hold ``sizes`` lines (costs, benefits, KPIs, channels; the
+    template's by default) -- its sheet key, address, kind and model location
+    (``where``), line by line. The spreadsheet-only IRR start is left out.
 
-
-def _check_prolog(path: Path, name: str, archive: zipfile.ZipFile) -> None:
-    """Refuse DTDs: no spreadsheet writes them; entity bombs and XXE need them.
-
-    The whole part is scanned in chunks (bounded memory): comments or spaces
-    may push a DOCTYPE far from the start.
+    >>> [(c.sheet, c.ref, c.kind, c.where) for c in input_cells("fr")][:2]
+    [('assumptions', 'B4', 'text', ('assumptions', 'name')), ('assumptions', 'B5', 'text', ('assumptions', 'currency'))]
     """
-    tail = b""
-    with archive.open(name) as part:
-        while chunk := part.read(SCAN_CHUNK):
-            window = tail + chunk
-            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                raise WorkbookError(f"{path}: part {name} declares a DOCTYPE or entities: refused")
-            tail = chunk[-16:]
+    layout = Layout(lang, Capacity(*sizes))
+    return tuple(cell for cell in layout.inputs if cell.kind is not None)
 
 
-def _load(path: Path, data_only: bool, files: ExitStack) -> Any:
-    """The workbook in read-only mode: sheets are streamed, never held whole.
-
-    The file is opened here and closed by ``files``, whatever openpyxl does when
-    it trips over a damaged part (it would leave its own handle open).
-    """
-    handle = files.enter_context(path.open("rb"))
-    try:
-        return openpyxl.load_workbook(handle, read_only=True, data_only=data_only)
-    except WorkbookError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        name = type(error).__name__
-        raise WorkbookError(f"{path}: cannot be read as a workbook ({name}: {error})") from None
+@cache
+def sheet_names(lang: Lang) -> dict[str, str]:
+    """Sheet key -> its name in ``lang``."""
+    layout = Layout(lang)
+    return {key: layout.sheet_name(key) for key in SHEETS}
 
 
-def _language(path: Path, sheetnames: list[str]) -> Lang:
-    for lang, index in (("fr", 0), ("en", 1)):
-        if SHEETS["assumptions"][index] in sheetnames and SHEETS["costs"][index] in sheetnames:
+def _language(book: Xlsx) -> Lang:
+    present = {sheet.name for sheet in book.sheets}
+    for lang in ("fr", "en"):
+        names = sheet_names(lang)
+        if names["assumptions"] in present and names["costs"] in present:
             return "fr" if lang == "fr" else "en"
+    fr, en = sheet_names("fr"), sheet_names("en")
+    listed = ", ".join(sheet.name[:SHOWN] for sheet in book.sheets[:20])
     raise WorkbookError(
-        f"{path}: not a crmroi-xl workbook: no sheet 'Hypothèses'/'Assumptions' "
-        f"with 'Coûts'/'Costs' (sheets: {', '.join(sheetnames)})"
+        f"{book.path}: not a crmroi-xl workbook: no sheet '{fr['assumptions']}'/"
+        f"'{en['assumptions']}' with '{fr['costs']}'/'{en['costs']}' (sheets: {listed})"
     )
 
 
-def _capacity(wb: Any, layout: Layout, path: Path) -> Capacity:
+def _sizes(book: Xlsx, lang: Lang) -> tuple[int, ...]:
     """Table sizes from the workbook's defined names (an export may hold more lines)."""
-    sizes = {}
-    for key in ("costs", "benefits", "kpis", "channels"):
-        table: Table = getattr(layout, key)
-        default = table.capacity
-        name = wb.defined_names.get(f"Tbl_{key.capitalize()}")
-        if name is None:
-            sizes[key] = default
-            continue
-        try:
-            ((_, address),) = list(name.destinations)
-            _, first, _, last = range_boundaries(address.replace("$", ""))
-            if first is None or last is None:
-                raise ValueError(address)
-            sizes[key] = last - first + 1
-        except (ValueError, TypeError):
-            sizes[key] = default
-        if not 1 <= sizes[key] <= MAX_TABLE_LINES:
+    default = Capacity()
+    sizes = []
+    for key, name in TABLES.items():
+        area = parse_area(book.names.get(name, ""))
+        size = getattr(default, key) if area is None else area[4] - area[2] + 1
+        if not 1 <= size <= MAX_TABLE_LINES:
             raise WorkbookError(
-                f"{path}: {layout.sheet_name(key)}: a table of {sizes[key]} lines; at most "
+                f"{book.path}: {sheet_names(lang)[key]}: a table of {size} lines; at most "
                 f"{MAX_TABLE_LINES} are read"
             )
-    return Capacity(**sizes)
+        sizes.append(size)
+    return tuple(sizes)
 
 
-def _kind(model: type[BaseModel], field: str) -> str:
-    """What a cell of ``field`` must hold, from the model's own type and bounds."""
-    info: FieldInfo = model.model_fields[field]
-    annotation = info.annotation
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        annotation = next(a for a in get_args(annotation) if a is not type(None))
-        origin = get_origin(annotation)
-    if origin is Annotated:
-        annotation = get_args(annotation)[0]
-        origin = get_origin(annotation)
-    if annotation is bool:
-        return "yesno"
-    if annotation is int:
-        return "integer"
-    if annotation is str:
-        return "text"
-    if origin is Literal or (isinstance(annotation, type) and issubclass(annotation, str)):
-        return "choice"
-    bounds = {type(m).__name__: m for m in info.metadata}
-    if "Le" in bounds and "Ge" in bounds and getattr(bounds["Ge"], "ge", None) == 0:
-        return "share"
-    if "Ge" in bounds and getattr(bounds["Ge"], "ge", None) == 0:
-        return "amount"
-    return "number"
+def _grid(book: Xlsx, lang: Lang, cells: Iterable[InputCell]) -> dict[str, dict[str, Cell]]:
+    """Sheet key -> the cells of the sheet's input area, by address."""
+    extent: dict[str, tuple[int, int]] = {}
+    for cell in cells:
+        row, column = _position(cell.ref)
+        rows, columns = extent.get(cell.sheet, (0, 0))
+        extent[cell.sheet] = (max(rows, row), max(columns, column))
+    names = sheet_names(lang)
+    return {
+        key: book.cells(names[key], rows=rows, columns=columns)
+        for key, (rows, columns) in extent.items()
+    }
+
+
+@cache
+def _position(address: str) -> tuple[int, int]:
+    area = parse_area(f"x!{address}")
+    assert area is not None, address
+    return area[2], area[1]
+
+
+@cache
+def _accepted(choices: tuple[str, ...]) -> dict[str, str]:
+    """Accepted text (a label in either language, or the code), casefolded -> code."""
+    accepted: dict[str, str] = {}
+    for code in choices:
+        accepted[code.casefold()] = code
+        for text in LABELS.get(code, (code, code)):
+            accepted.setdefault(text.casefold(), code)
+    return accepted
+
+
+_YES = {label("yes", "fr").casefold(), label("yes", "en").casefold()}
+_NO = {label("no", "fr").casefold(), label("no", "en").casefold()}
 
 
 class _Reader:
-    def __init__(self, path: Path, wb: Any, layout: Layout, files: ExitStack) -> None:
-        self.path, self.wb, self.layout, self.files = path, wb, layout, files
-        self.lang = layout.lang
-        self.problems = _Problems(str(path), layout.lang)
+    def __init__(self, path: Path, lang: Lang, grid: dict[str, dict[str, Cell]], date1904: bool):
+        self.path, self.lang, self.grid, self.date1904 = path, lang, grid, date1904
+        self.names = sheet_names(lang)
+        self.problems = _Problems(str(path), lang)
         self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
-        self._grids: dict[tuple[str, bool], dict[str, Any]] = {}
-        self._choices = self._choice_values()
+        self.first: dict[str, str] = {}  # table -> the field that makes a line exist
 
-    # --- cells ---------------------------------------------------------------------
-    def where(self, sheet: str, ref: str) -> str:
-        return f"{self.layout.sheet_name(sheet)}!{ref}"
+    def where(self, spec: InputCell) -> str:
+        return f"{self.names[spec.sheet]}!{spec.ref}"
 
-    def _grid(self, sheet: str, computed: bool = False) -> dict[str, Any]:
-        """The sheet's input area, streamed once: address -> cell (value, data type)."""
-        key = (sheet, computed)
-        if key not in self._grids:
-            wb = self.wb if not computed else _load(self.path, True, self.files)
-            rows, cols = _extent(self.layout, sheet)
-            grid = {}
+    # --- one cell ------------------------------------------------------------------
+    def raw(self, spec: InputCell) -> Any:
+        """What the cell holds for the model (a number, a text, a bool), or None when it
+        is blank or wrong (the problem is then reported)."""
+        cell = self.grid[spec.sheet].get(spec.ref)
+        if cell is None:
+            return None
+        value = cell.value
+        if cell.formula is not None:
+            saved = None if cell.type == "empty" else value
             try:
-                ws = wb[self.layout.sheet_name(sheet)]
-                for row in ws.iter_rows(min_row=1, max_row=rows, max_col=cols):
-                    for cell in row:
-                        if cell.value is not None:
-                            grid[cell.coordinate] = (cell.value, cell.data_type)
-            except WorkbookError:
-                raise
-            except Exception as error:  # a damaged sheet
-                raise WorkbookError(
-                    f"{self.path}: {self.layout.sheet_name(sheet)}: cannot be read "
-                    f"({type(error).__name__}: {error})"
-                ) from None
-            finally:
-                if computed:
-                    wb.close()
-            self._grids[key] = grid
-        return self._grids[key]
-
-    def raw(self, sheet: str, ref: str) -> Any:
-        value, data_type = self._grid(sheet).get(ref, (None, None))
-        if isinstance(value, str):
-            if value.startswith("=") and data_type == "f":
-                return self._computed(sheet, ref)
-            if not value.strip():
+                return input_value(cell.formula, saved)
+            except FormulaRefused as refused:
+                self.problems.add(self.where(spec), describe(refused, self.lang, cell.origin))
                 return None
+        if cell.type == "date":
+            found = f"{_say('date', self.lang)} ({date_text(float(value), self.date1904)})"  # type: ignore[arg-type]
+            self.problems.wrong(self.where(spec), str(spec.kind), found)
+            return None
+        if cell.type == "error":
+            self.problems.wrong(
+                self.where(spec), str(spec.kind), f"{_say('error', self.lang)} {value}"
+            )
+            return None
+        if isinstance(value, str) and not value.strip():
+            return None
         return value
 
-    def _computed(self, sheet: str, ref: str) -> Any:
-        """The value a spreadsheet saved for a formula typed in an input cell."""
-        value, _ = self._grid(sheet, computed=True).get(ref, (None, None))
-        if value is None:
-            self.problems.add(self.where(sheet, ref), _say("formula", self.lang))
-        return value
-
-    def value(self, sheet: str, ref: str, kind: str, location: tuple[Any, ...]) -> Any:
+    def value(self, spec: InputCell, location: tuple[Any, ...]) -> Any:
         """The cell's value converted for the model, or None (blank or wrong)."""
-        self.cells[location] = self.where(sheet, ref)
-        raw = self.raw(sheet, ref)
+        self.cells[location] = self.where(spec)
+        raw = self.raw(spec)
         if raw is None:
             return None
-        where = self.where(sheet, ref)
-        if kind in ("amount", "number", "share", "integer"):
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-                self.problems.wrong(where, kind, raw)
+        kind = spec.kind
+        if kind in _NUMBERS:
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                self.problems.wrong(self.where(spec), kind, _shown(raw))
                 return None
             if kind == "integer":
                 if raw != int(raw):
-                    self.problems.wrong(where, kind, raw)
+                    self.problems.wrong(self.where(spec), kind, _shown(raw))
                     return None
                 return int(raw)
             return raw
         if kind == "yesno":
-            answer = self._yes_no(raw)
+            answer = raw if isinstance(raw, bool) else _yes_no(str(raw))
             if answer is None:
-                self.problems.wrong(where, kind, raw)
+                self.problems.wrong(self.where(spec), kind, _shown(raw))
             return answer
-        if kind == "choice":
-            return self._choice(raw, location, where)
+        list_name = _CHOICES.get((str(spec.where[0]), str(spec.where[-1])))
+        if kind == "choice" and list_name:
+            codes = LISTS[list_name]
+            code = _accepted(tuple(codes)).get(str(raw).strip().casefold())
+            if code is None:
+                shown = sorted({label(c, self.lang) for c in codes})
+                extra = f" ({', '.join(shown)})"
+                self.problems.wrong(self.where(spec), "choice", _shown(raw), extra)
+            return code
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))  # a number typed in a text cell
         return raw if isinstance(raw, str) else str(raw)
 
-    def _yes_no(self, raw: Any) -> bool | None:
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().casefold()
-        if text in {label("yes", "fr").casefold(), label("yes", "en").casefold()}:
-            return True
-        if text in {label("no", "fr").casefold(), label("no", "en").casefold()}:
-            return False
-        return None
-
-    def _choice_values(self) -> dict[str, dict[str, str]]:
-        """Per field: accepted text (a label in either language, or the code) -> code."""
-        fields = {
-            "category:costs": "List_CostCategories",
-            "category:benefits": "List_BenefitCategories",
-            "nature": "List_Natures",
-            "kind": "List_KpiKinds",
-            "unit": "List_Units",
-            "language": "List_Languages",
-        }
-        out: dict[str, dict[str, str]] = {}
-        for field, list_name in fields.items():
-            accepted: dict[str, str] = {}
-            for code in LISTS[list_name]:
-                accepted[code.casefold()] = code
-                for text in LABELS.get(code, (code, code)):
-                    accepted.setdefault(text.casefold(), code)
-            out[field] = accepted
-        return out
-
-    def _choice(self, raw: Any, location: tuple[Any, ...], where: str) -> str | None:
-        field = str(location[-1])
-        key = f"{field}:{location[0]}" if field == "category" else field
-        accepted = self._choices.get(key)
-        if accepted is None:  # e.g. the currency: free text checked by the model
-            return str(raw)
-        code = accepted.get(str(raw).strip().casefold())
-        if code is None:
-            shown = sorted({label(c, self.lang) for c in accepted.values()})
-            self.problems.wrong(where, "choice", raw, f" ({', '.join(shown)})")
-        return code
-
-    # --- sections ----------------------------------------------------------------------
-    def assumptions(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for a in ASSUMPTIONS:
-            field, row = a.field, self.layout.assumption_row(a.field)
-            kind = _kind(Assumptions, field)
-            value = self.value("assumptions", f"B{row}", kind, ("assumptions", field))
-            if value is not None:
-                data[field] = value
-        horizon = data.get("horizon_years", Assumptions.model_fields["horizon_years"].default)
-        adoption = []
-        for t in YEARS[1:]:
-            ref = f"{self.layout.adoption_col(t)}{self.layout.adoption_row}"
-            share = self.value("assumptions", ref, "share", ("assumptions", "adoption", t - 1))
-            if isinstance(horizon, int) and t <= horizon:
-                adoption.append(1.0 if share is None else share)  # blank = 100 %, as the sheet
-        data["adoption"] = adoption
+    # --- the scenario -----------------------------------------------------------------
+    def data(self, cells: Iterable[InputCell]) -> dict[str, Any]:
+        """The scenario's data, from the input cells in the layout's order (line by line)."""
+        data: dict[str, Any] = {"assumptions": {}}
+        customers: dict[str, Any] = {}
+        adoption: list[Any] = []
+        for (section, line), group in groupby(cells, key=_line_of):
+            specs = list(group)
+            if line is not None:
+                self.line(section, specs, data.setdefault(section, []))
+                continue
+            for spec in specs:
+                if section == "adoption":  # ("adoption", t): the model's adoption[t - 1]
+                    where = ("assumptions", "adoption", int(spec.where[1]) - 1)
+                    adoption.append(self.value(spec, where))
+                    continue
+                value = self.value(spec, spec.where)
+                if value is not None:
+                    target = customers if section == "customers" else data["assumptions"]
+                    target[str(spec.where[1])] = value
+        default = Assumptions.model_fields["horizon_years"].default
+        horizon = data["assumptions"].get("horizon_years", default)
+        if isinstance(horizon, int):  # blank = 100 %, as the sheet computes it
+            data["assumptions"]["adoption"] = [
+                1.0 if share is None else share for share in adoption[:horizon]
+            ]
+        if customers:
+            data["customers"] = customers
         return data
 
-    def table(self, table: Table, model: type[BaseModel], section: str) -> list[dict[str, Any]]:
-        lines: list[dict[str, Any]] = []
-        key_column = table.columns[0]
-        for i in range(table.capacity):
-            line: dict[str, Any] = {}
-            for column in table.inputs:
-                kind = "choice" if column.kind == "choice" else _kind(model, column.key)
-                location = (section, len(lines), column.key)
-                value = self.value(table.sheet, table.cell(column.key, i), kind, location)
-                if value is not None:
-                    line[column.key] = value
-            if key_column.key in line:
-                lines.append(line)
-            elif line:
-                first = next(iter(line))
-                ref = table.cell(first, i)
-                self.problems.add(self.where(table.sheet, ref), _say("orphan", self.lang))
-        return lines
-
-    def customers(self) -> dict[str, Any] | None:
-        data = {}
-        for field, *_ in CUSTOMERS:
-            ref = f"B{self.layout.customer_row(field)}"
-            kind = _kind(CustomerEconomics, field)
-            value = self.value("channels", ref, kind, ("customers", field))
+    def line(self, section: str, specs: list[InputCell], kept: list[dict[str, Any]]) -> None:
+        """One line of a table: kept when its first cell (label, KPI, channel) is
+        filled; a value on a line without it is a problem."""
+        line: dict[str, Any] = {}
+        self.first[section] = str(specs[0].where[2])
+        for spec in specs:
+            field = str(spec.where[2])
+            value = self.value(spec, (section, len(kept), field))
             if value is not None:
-                data[field] = value
-        return data or None
+                line[field] = value
+        if self.first[section] in line:
+            kept.append(line)
+        elif line:
+            first = next(iter(line))
+            spec = next(s for s in specs if s.where[2] == first)
+            self.problems.add(self.where(spec), _say("orphan", self.lang))
 
-    def scenario(self) -> Scenario:
-        layout = self.layout
-        data: dict[str, Any] = {
-            "assumptions": self.assumptions(),
-            "costs": self.table(layout.costs, CostLine, "costs"),
-            "benefits": self.table(layout.benefits, BenefitLine, "benefits"),
-            "kpis": self.table(layout.kpis, Kpi, "kpis"),
-            "channels": self.table(layout.channels, Channel, "channels"),
-        }
-        customers = self.customers()
-        if customers is not None:
-            data["customers"] = customers
+    def scenario(self, cells: tuple[InputCell, ...]) -> Scenario:
+        data = self.data(cells)
         try:
             scenario = Scenario.model_validate(data)
         except ValidationError as error:
@@ -455,33 +362,35 @@ class _Reader:
             if found:
                 return found
             if size >= 2 and loc[0] != "assumptions":  # a whole line: its label cell
-                found = self.cells.get((*loc[:2], self._first_field(str(loc[0]))))
+                found = self.cells.get((*loc[:2], self.first.get(str(loc[0]), "")))
                 if found and size == 2:
                     return found
         return field_path(loc)
 
-    def _first_field(self, section: str) -> str:
-        return {"costs": "label", "benefits": "label", "kpis": "kind", "channels": "name"}.get(
-            section, ""
-        )
-
     def _message(self, item: Any) -> str:
         kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
-        bound = {
-            "greater_than_equal": "ge",
-            "less_than_equal": "le",
-            "greater_than": "gt",
-            "less_than": "lt",
-        }.get(kind)
+        bound = _BOUNDS.get(kind)
+        found = _say("found", self.lang)
         if bound:
             limit = ctx[bound]
             shown = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
-            return f"{_say(bound, self.lang).format(shown)}, {_say('found', self.lang)} {value!r}"
+            return f"{_say(bound, self.lang).format(shown)}, {found} {_shown(value)}"
         if kind == "missing":
             return _say("required", self.lang)
         if kind == "value_error":
-            return str(ctx.get("error", item["msg"]))
-        return f"{item['msg']}, {_say('found', self.lang)} {value!r}"
+            return str(ctx.get("error", item["msg"]))[:500]
+        return f"{item['msg']}, {found} {_shown(value)}"
+
+
+def _line_of(spec: InputCell) -> tuple[str, int | None]:
+    """(table, line on the sheet) of a table's cell; (section, None) for the others."""
+    section = str(spec.where[0])
+    return (section, int(spec.where[1])) if section in TABLES else (section, None)
+
+
+def _yes_no(text: str) -> bool | None:
+    folded = text.strip().casefold()
+    return True if folded in _YES else False if folded in _NO else None
 
 
 def read_workbook(path: str | Path) -> Scenario:
@@ -494,27 +403,15 @@ def read_workbook(path: str | Path) -> Scenario:
         file is not a sane xlsx, not a crmroi-xl workbook, or holds bad inputs.
     """
     path = Path(path)
-    _check_archive(path)
-    with ExitStack() as files:
-        wb = _load(path, False, files)
-        try:
-            lang = _language(path, wb.sheetnames)
-            layout = Layout(lang, _capacity(wb, Layout(lang), path))
-            return _Reader(path, wb, layout, files).scenario()
-        except CrmRoiError:
-            raise
-        except Exception as error:  # a damaged part openpyxl trips over: still one clear line
-            raise WorkbookError(
-                f"{path}: cannot be read as a workbook ({type(error).__name__}: {error})"
-            ) from None
-
-
-def _extent(layout: Layout, sheet: str) -> tuple[int, int]:
-    """Rows and columns holding the inputs of ``sheet`` (all that is read of it)."""
-    if sheet == "assumptions":
-        return layout.adoption_row, len(YEARS)
-    if sheet == "channels":
-        table = layout.channels
-        return layout.customers_first_row + len(CUSTOMERS), len(table.inputs)
-    table = getattr(layout, sheet)
-    return table.last_row, len(table.inputs)
+    try:
+        with open_xlsx(path) as book:
+            lang = _language(book)
+            cells = input_cells(lang, _sizes(book, lang))
+            grid = _grid(book, lang, cells)
+        return _Reader(path, lang, grid, book.date1904).scenario(cells)
+    except CrmRoiError:
+        raise
+    except Exception as error:  # a damaged part the checks let through: still one clear line
+        raise WorkbookError(
+            f"{path}: cannot be read as a workbook ({type(error).__name__}: {str(error)[:200]})"
+        ) from None

@@ -495,7 +495,7 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
     source = write_rows(rows, tmp_path / "scenarios.xlsx")
     wb = openpyxl.load_workbook(source)
     column = openpyxl.utils.get_column_letter(list(rows[0]).index("discount_rate") + 1)
-    wb.active[f"{column}3"] = "=0.04*2"  # type: ignore[index]  # never calculated
+    wb.active[f"{column}3"] = "=SUM(0.04,0.04)"  # type: ignore[index]  # a function: refused
     save_workbook(wb, source)
     report = batch_export(source, tmp_path / "out", lang="en")
     assert [(e.place, e.status) for e in report.entries] == [
@@ -505,8 +505,8 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
         ("row 5", "ok"),
     ]
     assert report.messages() == [
-        "scenarios.xlsx: row 3: discount_rate: formula =0.04*2 without a calculated value; "
-        "open and save the file in Excel or LibreOffice",
+        "scenarios.xlsx: row 3: discount_rate: formula =SUM(0.04,0.04) in an input cell: only "
+        "numbers, + - * / ^ % and parentheses are computed; type the value",
         "scenarios.xlsx: row 4: cost_1_seats: must be >= 0, got -3",
     ]
     assert report.entries[3].file == "con-scenario.xlsx"
@@ -848,3 +848,22 @@ def test_a_batch_whose_summary_would_replace_its_input_writes_nothing(
         "choose another --out-dir\n"
     )
     assert source.read_bytes() == before and list(tmp_path.iterdir()) == [source]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to this process")
+def test_ctrl_c_during_a_batch_is_a_flag_the_loop_checks() -> None:
+    """A KeyboardInterrupt raised inside concurrent.futures' wait() leaves a future's lock
+    held and the shutdown hangs (seen under load); the batch turns the first Ctrl-C into
+    a flag checked between tasks, and a second one interrupts at once."""
+    from crmroi_xl.batch import interrupt_between_tasks
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # even in a background job
+    with interrupt_between_tasks() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert interrupted.is_set()  # no KeyboardInterrupt raised here
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's again
+    signal.signal(signal.SIGINT, before)

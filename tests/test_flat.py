@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -336,25 +338,27 @@ def _workbook(tmp_path: Path, rows: list[list[Any]], cached: dict[str, Any] | No
     return save_workbook(wb, tmp_path / "scenarios.xlsx", values)
 
 
-def test_a_worksheet_gives_typed_values_and_calculated_formulas(tmp_path: Path) -> None:
+def test_a_worksheet_gives_typed_values_and_computes_arithmetic_formulas(tmp_path: Path) -> None:
     path = _workbook(
         tmp_path,
         [
             ["Name", "start_year", "discount_rate", "cost_1_label", "cost_1_category"],
             ["Nord", 2026, "=0.05*2", 2024, "licences"],
             ["Sud", 2026, "=0.05*3", "CRM", "licences"],
+            ["Est", 2026, "=B2/20000", "CRM", "licences"],
         ],
-        cached={"C2": 0.1},  # C3 was never calculated
+        cached={"C2": 0.1, "C4": 0.1013},  # C3 was never calculated
     )
     rows = read_rows(path)
     nord = rows[0].scenario("row 2")
     assert nord.assumptions.discount_rate == 0.1
     assert nord.costs[0].label == "2024"  # a number in a text column is text
+    assert rows[1].scenario("row 3").assumptions.discount_rate == 0.15  # computed here
     with pytest.raises(ScenarioError) as raised:
-        rows[1].scenario("scenarios.xlsx: row 3")
+        rows[2].scenario("scenarios.xlsx: row 4")
     assert raised.value.message == (
-        "scenarios.xlsx: row 3: discount_rate: formula =0.05*3 without a calculated value; "
-        "open and save the file in Excel or LibreOffice"
+        "scenarios.xlsx: row 4: discount_rate: formula =B2/20000 in an input cell: only "
+        "numbers, + - * / ^ % and parentheses are computed; type the value"
     )
 
 
@@ -419,8 +423,8 @@ def test_other_files_are_refused(tmp_path: Path) -> None:
         read_rows(tmp_path / "s.txt")
     with pytest.raises(ScenarioError, match="no such file"):
         read_rows(tmp_path / "missing.csv")
-    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(ScenarioError, match="not a readable xlsx workbook"):
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")  # the words read_workbook uses
+    with pytest.raises(ScenarioError, match=r"not an xlsx workbook \(not a zip archive\)"):
         read_rows(tmp_path / "broken.xlsx")
 
 
@@ -472,3 +476,45 @@ def test_many_unknown_columns_are_counted_not_all_listed(tmp_path: Path) -> None
     assert message.startswith(f"{path}: unknown columns: colour0, colour1, ")
     assert message.endswith(" and 4991 more; the columns are listed in docs/batch.md")
     assert len(message) < 500 and "\x1b" not in message
+
+
+def test_a_workbook_without_a_worksheet_is_one_clear_line(tmp_path: Path) -> None:
+    """Before: an internal error (IndexError) from openpyxl's empty list of worksheets."""
+    path = write_scenarios([DEMO], tmp_path / "s.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "none.xlsx", "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/workbook.xml":
+                data = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data)
+            target.writestr(name, data)
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(tmp_path / "none.xlsx")
+    assert raised.value.message == (
+        f"{tmp_path / 'none.xlsx'}: no worksheet in the workbook; put the scenarios on its "
+        "first worksheet, with the column names in row 1"
+    )
+
+
+def test_a_date_or_an_error_in_a_cell_is_named(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path,
+        [["name", "start_year", "discount_rate"], ["A", datetime(2026, 1, 1), "#DIV/0!"]],
+    )
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)[0].scenario("row 2")
+    assert raised.value.message.splitlines() == [
+        "row 2: start_year: found a date (2026-01-01); type the value as a number or text",
+        "row 2: discount_rate: found the error #DIV/0!",
+    ]
+
+
+def test_the_xlsx_read_path_does_not_use_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_scenarios([DEMO], tmp_path / "s.xlsx")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl.load_workbook called")
+
+    monkeypatch.setattr("openpyxl.load_workbook", refused)
+    assert read_rows(path)[0].scenario("row 2") == DEMO

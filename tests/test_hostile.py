@@ -8,7 +8,12 @@ catch is a reader that inflates a bomb or parses a whole huge sheet.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -18,9 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from crmroi_xl import WorkbookError, export_workbook, load_scenario, read_workbook
+from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenario, read_workbook
+from crmroi_xl.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.cli import main
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.flat import read_rows
+from crmroi_xl.flatwrite import write_scenarios
 from tests.ranges import without_ranges
 
 SECONDS = 10.0  # far above the ~0.1 s a refusal takes
@@ -256,3 +264,148 @@ def test_the_command_line_refuses_a_bomb_with_one_line_and_exit_1(
     assert main(["read", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out == "" and err.startswith(f"crmroi: error: {path}: part ") and err.count("\n") == 1
+
+
+# --- in a child process, with the issue's bounds: 1 GiB of memory, no hang ------------
+
+GIB = 1024**3
+CHILD = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from crmroi_xl import CrmRoiError, read_workbook
+from crmroi_xl.flat import read_rows
+start = time.perf_counter()
+try:
+    {call}(sys.argv[1])
+    outcome = "read"
+except CrmRoiError as error:
+    outcome = error.message
+seconds = time.perf_counter() - start
+# This process's own peak (ru_maxrss would include the parent's, inherited across exec).
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({{"outcome": outcome, "seconds": seconds, "rss_mb": int(peak.split()[1]) / 1024}}))
+"""
+
+
+def _in_child(call: str, path: Path) -> str:
+    """``call(path)`` (read_workbook or read_rows) in a child limited to 1 GiB of address
+    space and 60 s; fails unless it ends within SECONDS and 300 MB of peak memory.
+    Returns the error message, or "read"."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(limit=GIB, call=call), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["seconds"] < SECONDS, report
+    assert report["rss_mb"] < 300, report
+    return str(report["outcome"])
+
+
+def _stylesheet_bomb(genuine: Path, target: Path) -> Path:
+    """The genuine workbook whose stylesheet holds 3.3 million cell formats after its
+    own, with enough noise to stay under every archive limit."""
+    noise = b"<!--" + os.urandom(100_000).hex().encode() + b"-->"
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return data
+        return data.replace(b"</cellXfs>", noise + b"<xf/>" * 3_300_000 + b"</cellXfs>", 1)
+
+    path = _rewrite(genuine, target, change)
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.getinfo("xl/styles.xml")
+    assert 16_000_000 < styles.file_size < MAX_PART_BYTES, styles.file_size
+    assert styles.file_size / styles.compress_size < MAX_RATIO
+    return path
+
+
+def test_a_stylesheet_bomb_costs_nothing(genuine: Path, tmp_path: Path) -> None:
+    """Before: 34 s and 1.8 GB, then accepted. The stylesheet is read only as far as the
+    formats of the cells read."""
+    path = _stylesheet_bomb(genuine, tmp_path / "styles.xlsx")
+    assert _in_child("read_workbook", path) == "read"
+
+
+def _flat(tmp_path: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    sheet = write_scenarios([load_scenario("examples/pme-20-postes.yaml")], tmp_path / "s.xlsx")
+    return _rewrite(sheet, tmp_path / "flat.xlsx", change)
+
+
+def test_a_flat_sheet_whose_dimension_lies(tmp_path: Path) -> None:
+    """Before: over 6 GB (openpyxl pads every row to the dimension)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if not name.startswith("xl/worksheets/"):
+            return data
+        data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+        last = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        return data.replace(b"</sheetData>", last + b"</sheetData>")
+
+    assert _in_child("read_rows", _flat(tmp_path, change)) == "read"
+    rows = read_rows(tmp_path / "flat.xlsx")
+    assert [row.number for row in rows] == [2, 1048576]
+    with pytest.raises(ScenarioError, match=r"row 1048576: column XFD: a value \(1\) under no"):
+        rows[1].scenario("row 1048576")
+
+
+def test_a_flat_sheet_gets_the_archive_checks(genuine: Path, tmp_path: Path) -> None:
+    """Before: no check at all; a 100 MB stylesheet took 4.7 GB."""
+
+    def huge_styles(name: str, data: bytes) -> bytes:
+        return data + b"<!---->" * 15_000_000 if name == "xl/styles.xml" else data
+
+    assert "more than the 16777216 allowed" in _in_child("read_rows", _flat(tmp_path, huge_styles))
+    bomb = _stylesheet_bomb(genuine, tmp_path / "styles.xlsx")
+    flat = _flat(tmp_path, lambda name, data: data)
+    with zipfile.ZipFile(bomb) as source:
+        styles = source.read("xl/styles.xml")
+    _rewrite(flat, tmp_path / "flat-bomb.xlsx", lambda n, d: styles if n == "xl/styles.xml" else d)
+    assert _in_child("read_rows", tmp_path / "flat-bomb.xlsx") == "read"
+    laughs = _rewrite(flat, tmp_path / "laughs.xlsx", _inject(LAUGHS, "xl/worksheets/sheet1.xml"))
+    with pytest.raises(ScenarioError, match="declares a DOCTYPE or entities: refused"):
+        read_rows(laughs)
+
+
+@pytest.mark.parametrize(
+    ("kind", "command"),
+    [
+        (kind, command)
+        for kind in ("fifo", "dev-zero", "folder")
+        for command in ("read", "compute", "batch")
+        if (kind, command) != ("folder", "batch")  # a folder of scenarios is a batch input
+    ],
+)
+def test_not_a_regular_file(tmp_path: Path, kind: str, command: str) -> None:
+    """Before: a FIFO hung forever, /dev/zero read without end. One line, exit 1."""
+    path = tmp_path / "x.xlsx"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", path)
+    else:
+        path.mkdir()
+    what = {"fifo": "a pipe (FIFO)", "dev-zero": "a device", "folder": "a folder"}[kind]
+    args = [
+        command,
+        str(path),
+        *(["--out-dir", str(tmp_path / "out")] if command == "batch" else []),
+    ]
+    code = "import sys; from crmroi_xl.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"crmroi: error: {path}: {what}, not a file: refused\n"
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path: Path) -> None:
+    """Before: 'an Excel 97-2003 (.xls) file'. tests/data/encrypted.xlsx was encrypted
+    by msoffcrypto-tool (password 'crmroi'), as Excel encrypts: an OLE2 file holding
+    EncryptionInfo and EncryptedPackage streams."""
+    path = Path("tests/data/encrypted.xlsx")
+    _refused(path, "a password-protected workbook: remove the password")
+    with pytest.raises(ScenarioError, match="a password-protected workbook"):
+        read_rows(path)

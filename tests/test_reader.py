@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from crmroi_xl import WorkbookError, compute, export_workbook, load_scenario, read_workbook
 from crmroi_xl.cli import main
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.headline import HEADLINES
 from crmroi_xl.model import Scenario
@@ -123,18 +126,122 @@ def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(tmp_path: Pa
     assert results.channels[2].roas is None
 
 
-def test_a_formula_typed_in_an_input_cell_is_read_from_its_computed_value(
-    tmp_path: Path,
-) -> None:
-    path = export_workbook(load_scenario("examples/pme-20-postes.yaml"), tmp_path / "f.xlsx")
-    layout = Layout("fr")
-    wb = openpyxl.load_workbook(path)
-    wb[layout.sheet_name("costs")][layout.costs.cell("one_off", 1)] = "=4000*2+500"
-    wb.save(path)
-    with pytest.raises(WorkbookError, match=r"Coûts!D7: formule sans valeur calculée"):
-        read_workbook(path)  # openpyxl saved no value for the formula
-    saved = recalculate([path], tmp_path)[path]
+def test_a_plain_arithmetic_formula_in_an_input_cell_is_computed(tmp_path: Path) -> None:
+    path = _edited(tmp_path, "fr", {("costs", "D7"): "=4000*2+500"})  # no value saved for it
+    assert read_workbook(path).costs[1].one_off == 8_500  # computed by the reader
+    saved = recalculate([path], tmp_path)[path]  # LibreOffice saves 8500 for it: they agree
     assert read_workbook(saved).costs[1].one_off == 8_500
+
+
+def _with_formulas(
+    tmp_path: Path, lang: str, formulas: dict[tuple[str, str], tuple[str, Any]]
+) -> Path:
+    """An export whose cells hold formulas, each saved with the value given (None: none)."""
+    path = export_workbook(
+        load_scenario("examples/pme-20-postes.yaml"), tmp_path / "f.xlsx", lang=lang
+    )  # type: ignore[arg-type]
+    layout = Layout(lang)  # type: ignore[arg-type]
+    wb = openpyxl.load_workbook(path)
+    cached = {}
+    for (sheet, ref), (formula, value) in formulas.items():
+        wb[layout.sheet_name(sheet)][ref] = formula
+        if value is not None:
+            cached[(layout.sheet_name(sheet), ref)] = value
+    return save_workbook(wb, path, cached)
+
+
+@pytest.mark.parametrize(
+    ("lang", "formula", "saved", "message"),
+    [
+        (
+            "fr",
+            "=1+1",
+            999_999,
+            "Coûts!D7: la formule =1+1 vaut 2 mais le fichier enregistre 999999 : recalculez et "
+            "enregistrez le classeur, ou saisissez la valeur",
+        ),
+        (
+            "en",
+            '=WEBSERVICE("http://example.com/price")',
+            8_000,
+            'Costs!D7: formula =WEBSERVICE("http://example.com/price") in an input cell: only '
+            "numbers, + - * / ^ % and parentheses are computed; type the value",
+        ),
+        (
+            "en",
+            "=[1]Rates!B2",
+            8_000,
+            "Costs!D7: formula =[1]Rates!B2 in an input cell: only numbers",
+        ),
+        ("fr", "=SUM(D6:D6)", None, "Coûts!D7: formule =SUM(D6:D6) dans une cellule de saisie"),
+        ("en", "=In_Horizon*1000", 3_000, "Costs!D7: formula =In_Horizon*1000 in an input cell"),
+        ("en", "=1/0", "#DIV/0!", "Costs!D7: formula =1/0 gives #DIV/0!"),
+    ],
+    ids=["disagrees", "webservice", "external-link", "function", "name", "div0"],
+)
+def test_other_formulas_in_input_cells_are_refused(
+    tmp_path: Path, lang: str, formula: str, saved: Any, message: str
+) -> None:
+    path = _with_formulas(tmp_path, lang, {("costs", "D7"): (formula, saved)})
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert caught.value.message.startswith(f"{path}: {message}")
+    assert len(caught.value.message.splitlines()) == 1
+
+
+def test_a_formula_filled_down_is_read_in_every_cell(tmp_path: Path) -> None:
+    """Excel stores a filled-down formula once (a shared formula): each cell it fills
+    is a formula too, computed or refused by the same rule."""
+    path = export_workbook(load_scenario("examples/pme-20-postes.yaml"), tmp_path / "s.xlsx")
+    costs_part = "xl/worksheets/sheet4.xml"
+
+    def fill(xml: bytes, formula: bytes) -> bytes:
+        xml = re.sub(
+            rb'(<c r="D7" s="[0-9]+") t="n"><v>[^<]*</v></c>',
+            rb'\1><f t="shared" ref="D7:D8" si="0">' + formula + rb"</f><v>6</v></c>",
+            xml,
+        )
+        return re.sub(
+            rb'(<c r="D8" s="[0-9]+") t="n"><v>[^<]*</v></c>',
+            rb'\1><f t="shared" si="0"/><v>6</v></c>',
+            xml,
+        )
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for formula, name in ((b"2*3", "ok.xlsx"), (b"B6*3", "refused.xlsx")):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            for part, data in parts.items():
+                archive.writestr(part, fill(data, formula) if part == costs_part else data)
+    scenario = read_workbook(tmp_path / "ok.xlsx")
+    assert (scenario.costs[1].one_off, scenario.costs[2].one_off) == (6, 6)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(tmp_path / "refused.xlsx")
+    assert [line.split(": ", 2)[1:] for line in caught.value.message.splitlines()] == [
+        [
+            "Coûts!D7",
+            "formule =B6*3 dans une cellule de saisie : seuls les nombres, + - * / ^ "
+            "% et les parenthèses sont calculés ; saisissez la valeur",
+        ],
+        [
+            "Coûts!D8",
+            "formule =B6*3 (saisie en D7) dans une cellule de saisie : seuls les "
+            "nombres, + - * / ^ % et les parenthèses sont calculés ; saisissez la valeur",
+        ],
+    ]
+
+
+def test_the_read_path_does_not_use_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = export_workbook(load_scenario("examples/marketing-channels.json"), tmp_path / "m.xlsx")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl.load_workbook called")
+
+    monkeypatch.setattr("openpyxl.load_workbook", refused)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", refused)
+    assert read_workbook(path) == load_scenario("examples/marketing-channels.json")
 
 
 def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Path:
@@ -168,6 +275,23 @@ def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Pat
         ("en", {("kpis", "D5"): True}, "KPIs!D5: a number expected, found True"),
         ("en", {("assumptions", "B7"): "10 %"}, "Assumptions!B7: a percentage expected"),
         ("en", {("channels", "B21"): 2}, "Channels!B21: must be <= 1, found 2"),
+        (
+            "en",
+            {("costs", "D7"): datetime(2024, 1, 1)},
+            "Costs!D7: an amount in euros expected, found a date (2024-01-01)",
+        ),
+        (
+            "fr",
+            {("assumptions", "B7"): datetime(2025, 3, 1, 12, 30)},
+            "Hypothèses!B7: pourcentage attendu (10 % ou 0,1), trouvé une date (2025-03-01 12:30)",
+        ),
+        ("en", {("costs", "A7"): date(2024, 1, 1)}, "Costs!A7: text expected, found a date"),
+        (
+            "fr",
+            {("costs", "D7"): "#N/A"},
+            "Coûts!D7: montant attendu en euros, trouvé l'erreur #N/A",
+        ),
+        ("en", {("costs", "A6"): "x" * 100_000}, "Costs!A6: String should have at most 200"),
     ],
 )
 def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
@@ -178,6 +302,7 @@ def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
         read_workbook(path)
     assert caught.value.message == "\n".join(caught.value.message.splitlines())
     assert f"{path}: {message}" in caught.value.message
+    assert all(len(line) < 400 for line in caught.value.message.splitlines())  # echoes capped
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
