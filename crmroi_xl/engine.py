@@ -137,6 +137,9 @@ class Results(_Frozen):
     #: Why each undefined metric is undefined, as a code the same in every language
     #: (``no_channel``, ``zero_costs`` ...; :mod:`crmroi_xl.labels` words it).
     reasons: dict[str, str]
+    #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
+    #: margin given): a default that flatters the ROI, flagged for review.
+    full_margin_revenue: list[str] = []
     sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
@@ -261,7 +264,13 @@ def compute(scenario: Scenario) -> Results:
     elif "clv_cac_ratio" not in undefined:
         undefined.note("clv_cac_ratio", "needs both CLV and CAC", "needs_clv_cac")
 
+    full_margin = [
+        line.label
+        for line in scenario.benefits
+        if line.driver == "sales" and line.extra_sales_per_month > 0 and line.gross_margin == 1
+    ]
     return Results(
+        full_margin_revenue=full_margin,
         name=a.name,
         currency=a.currency,
         discount_rate=rate,

@@ -87,8 +87,8 @@ HEADLINES: tuple[Headline, ...] = (
         ("ROI", "ROI"),
         "pct1",
         (
-            "(bénéfices − coûts) / coûts, sur l'horizon",
-            "(benefits − costs) / costs over the horizon",
+            "ROI retenu, non actualisé (méthode source)",
+            "headline ROI, undiscounted (source method)",
         ),
         lambda _: (
             "=IF(Out_Total_Costs=0,NA(),(Out_Total_Benefits-Out_Total_Costs)/Out_Total_Costs)"
@@ -100,7 +100,7 @@ HEADLINES: tuple[Headline, ...] = (
         "Out_ROI_PV",
         ("ROI actualisé", "ROI on present values"),
         "pct1",
-        ("même calcul sur les valeurs actualisées", "the same on present values"),
+        ("le même, actualisé", "the same, discounted"),
         lambda _: "=IF(Out_PV_Costs=0,NA(),(Out_PV_Benefits-Out_PV_Costs)/Out_PV_Costs)",
         lambda _: "=IF(Out_PV_Costs=0,NA(),CRM_ROI(Out_PV_Benefits,Out_PV_Costs))",
     ),

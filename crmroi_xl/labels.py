@@ -60,7 +60,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "days": ("jours", "days"),
     "hours": ("heures", "hours"),
     "years": ("ans", "years"),
-    "currency": ("€", "€"),
+    "currency": ("devise", "currency"),  # a workbook shows its currency's symbol
     "count": ("nombre", "count"),
     "points": ("points", "points"),
     # headline metrics
@@ -80,6 +80,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("Non", "No"),
     "ok": ("OK", "OK"),
     "error": ("ERREUR", "ERROR"),
+    "review": ("À VÉRIFIER", "REVIEW"),
+    "full_margin_revenue": (
+        "Revenus comptés à 100 % de marge (ventes sans marge brute)",
+        "Revenue counted at 100 % margin (extra sales with no gross margin)",
+    ),
     # yearly rows
     "year": ("Année", "Year"),
     "costs": ("Coûts", "Costs"),
@@ -88,6 +93,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "net_flow": ("Flux net", "Net flow"),
     "cumulative_flow": ("Flux net cumulé", "Cumulative net flow"),
     "present_values": ("Valeur actuelle", "Present value"),
+    "discount_factor": ("Facteur d'actualisation", "Discount factor"),
+    "present_values_at": ("Valeurs actualisées à", "Present values at"),
+    "points_unit": ("pts", "pts"),
     "cumulative_present_values": ("Valeur actuelle cumulée", "Cumulative present value"),
     "total": ("Total", "Total"),
     # KPI and channel tables

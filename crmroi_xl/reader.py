@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
+from .currency import unit_symbols
 from .errors import CrmRoiError, WorkbookError
 from .excel.layout import LISTS, SHEETS, InputCell, Layout
 from .excel.parts import Capacity
@@ -210,7 +211,9 @@ def _accepted(choices: tuple[str, ...]) -> dict[str, str]:
     accepted: dict[str, str] = {}
     for code in choices:
         accepted[code.casefold()] = code
-        for text in LABELS.get(code, (code, code)):
+        # a money unit shows as its currency's symbol (€, $, CHF ...)
+        symbols = unit_symbols() if code == "currency" else ()
+        for text in (*LABELS.get(code, (code, code)), *symbols):
             accepted.setdefault(text.casefold(), code)
     return accepted
 

@@ -1,23 +1,27 @@
 """Readable on-screen report of results (French or English), built with rich.
 
-Text the user typed (the scenario's name, KPI labels, channel names) is
-printed as text, never read as rich markup: a name such as
+Text the user typed (the scenario's name, KPI labels, channel names, line
+labels) is printed as text, never read as rich markup: a name such as
 ``[link=https://example.com]Devis[/link]`` shows as typed.
 
 >>> money(12171.3, "fr"), money(12171.3, "en")
 ('12\\u202f171\\u202f€', '€12,171')
+>>> money(-595793, "en", "USD"), money(595793, "fr", "CHF")
+('-$595,793', '595\\u202f793\\u202fCHF')
 >>> percent(3.0, "fr"), percent(0.2338, "en")
 ('300,0\\u202f%', '23.4%')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .currency import amount, name
 from .engine import Results
 from .errors import CrmRoiError
 from .headline import HEADLINES, Headline
@@ -35,13 +39,13 @@ def _group(text: str, lang: Lang) -> str:
 
 
 def money(value: float | None, lang: Lang = "fr", currency: str = "EUR") -> str:
-    """An amount rounded to the unit, with the currency symbol where the language puts it."""
+    """An amount rounded to the unit, with the currency's symbol where the language puts
+    it (:mod:`crmroi_xl.currency`)."""
     if value is None:
         return "—"
-    symbol = "€" if currency == "EUR" else currency
     digits = _group(f"{abs(value):,.0f}", lang)
     sign = "-" if round(value) < 0 else ""
-    return f"{sign}{digits}{NARROW_NBSP}{symbol}" if lang == "fr" else f"{sign}{symbol}{digits}"
+    return sign + amount(digits, currency, lang, NARROW_NBSP if lang == "fr" else "\u00a0")
 
 
 def percent(value: float | None, lang: Lang = "fr") -> str:
@@ -60,8 +64,12 @@ def number(value: float | None, lang: Lang = "fr", decimals: int = 2) -> str:
 
 
 def render(results: Results, lang: Lang = "fr") -> Group:
-    """The headline metrics, the yearly flows, the KPIs and the channels."""
-    parts: list[Table] = [_headline(results, lang), _yearly(results, lang)]
+    """The headline metrics, the points to review, the yearly flows, the KPIs and the
+    channels; readable at 80 columns (any pipe) whatever the horizon."""
+    parts: list[RenderableType] = [_headline(results, lang)]
+    if results.full_margin_revenue:
+        parts.append(_review(results, lang))
+    parts.append(_yearly(results, lang))
     if results.kpis:
         parts.append(_kpis(results, lang))
     if results.channels:
@@ -70,10 +78,11 @@ def render(results: Results, lang: Lang = "fr") -> Group:
 
 
 def _headline(r: Results, lang: Lang) -> Table:
-    """The headline results (:data:`crmroi_xl.headline.HEADLINES`), undefined ones with why."""
+    """The headline results (:data:`crmroi_xl.headline.HEADLINES`); an undefined one shows
+    a dash, and why in a column of its own (titles and values never wrap)."""
     table = Table(title=Text(f"{r.name} — {label('headline', lang)}"), show_header=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
     years, months = label("years_unit", lang), label("months_unit", lang)
     shown: dict[str, Callable[[float], str]] = {
         "pct1": lambda v: percent(v, lang),
@@ -82,14 +91,18 @@ def _headline(r: Results, lang: Lang) -> Table:
         "months": lambda v: f"{number(v, lang, 1)} {months}",
         "ratio": lambda v: f"{number(v, lang)} x",
     }
+    rows = []
     for h in HEADLINES:
         if not h.shown:
             continue
         value, _ = h.evaluate(r)
-        text = "—" if value is None else shown[h.fmt](value)
         title = h.title[0] if lang == "fr" else h.title[1]
-        why = _reason(h, r) if value is None else None
-        table.add_row(title, f"— ({label(why, lang)})" if why else text)
+        why = label(_reason(h, r), lang) if value is None else ""
+        rows.append((title, "—" if value is None else shown[h.fmt](value), why))
+    if any(why for *_, why in rows):
+        table.add_column(style="dim", overflow="fold")
+    for row in rows:
+        table.add_row(*(row if len(table.columns) == 3 else row[:2]))
     return table
 
 
@@ -106,44 +119,74 @@ def _reason(h: Headline, r: Results) -> str:
     return "not_defined"
 
 
+def _review(r: Results, lang: Lang) -> Text:
+    """Defaults that flatter the ROI, as the Checks sheet flags them."""
+    colon = "\u00a0:" if lang == "fr" else ":"
+    lines = "".join(f"\n  - {line}" for line in r.full_margin_revenue)
+    return Text(f"⚠ {label('full_margin_revenue', lang)}{colon}{lines}", style="yellow")
+
+
 def _or_dash(value: float | None, fmt: Callable[[float], str]) -> str:
     return "—" if value is None else fmt(value)
 
 
-def _yearly(r: Results, lang: Lang) -> Table:
-    symbol = "€" if r.currency == "EUR" else r.currency
-    table = Table(title=f"{label('yearly_flows', lang)} ({symbol})")
-    table.add_column(label("year", lang))
-    for year in r.calendar_years:
-        table.add_column(str(year), justify="right")
-    table.add_column(label("total", lang), justify="right", style="bold")
-    rows = [
-        ("costs", r.costs, True),
-        ("benefits", r.benefits, True),
-        ("net_flow", r.net_flow, True),
-        ("cumulative_flow", r.cumulative_flow, False),
-        ("present_values", r.present_values, True),
-        ("cumulative_present_values", r.cumulative_present_values, False),
+def _years_table(
+    r: Results, lang: Lang, title: str, rows: list[tuple[str, list[str], str]]
+) -> Table:
+    """One row a year (then the total): a horizon of any length stays as wide; each
+    column as wide as its widest figure, so no figure is ever cut."""
+    table = Table(title=title)
+    years = [str(year) for year in r.calendar_years]
+    _figures(table, label("year", lang), [*years, label("total", lang)], justify="left")
+    for key, values, total in rows:
+        _figures(table, label(key, lang), [*values, total])
+    for t, year in enumerate(years):
+        table.add_row(year, *(values[t] for _, values, _ in rows))
+    table.add_row(label("total", lang), *(total for *_, total in rows), style="bold")
+    return table
+
+
+def _yearly(r: Results, lang: Lang) -> Group:
+    """The yearly flows, then their present values: years as rows, flows as columns."""
+
+    def amounts(values: list[float], total: bool = True) -> tuple[list[str], str]:
+        shown = [number(v, lang, 0) for v in values]
+        return shown, number(math.fsum(values), lang, 0) if total else ""
+
+    flows = [
+        ("costs", *amounts(r.costs)),
+        ("benefits", *amounts(r.benefits)),
+        ("net_flow", *amounts(r.net_flow)),
+        ("cumulative_flow", *amounts(r.cumulative_flow, total=False)),
     ]
     if any(r.uncounted_benefits):
-        rows.insert(2, ("uncounted_benefits", r.uncounted_benefits, True))
-    for key, values, has_total in rows:
-        total = number(sum(values), lang, 0) if has_total else ""
-        table.add_row(label(key, lang), *(number(v, lang, 0) for v in values), total)
-    return table
+        flows.insert(2, ("uncounted_benefits", *amounts(r.uncounted_benefits)))
+    present = [
+        ("discount_factor", [number(f, lang, 4) for f in r.discount_factors], ""),
+        ("present_values", *amounts(r.present_values)),
+        ("cumulative_present_values", *amounts(r.cumulative_present_values, total=False)),
+    ]
+    unit = name(r.currency, lang)
+    rate = percent(r.discount_rate, lang)
+    return Group(
+        _years_table(r, lang, f"{label('yearly_flows', lang)} ({unit})", flows),
+        _years_table(r, lang, f"{label('present_values_at', lang)} {rate} ({unit})", present),
+    )
 
 
 def _kpis(r: Results, lang: Lang) -> Table:
-    table = Table(title=label("kpis", lang))
-    for key in ("kpi", "before", "after", "change"):
-        table.add_column(label(key, lang), justify="left" if key == "kpi" else "right")
+    rows = []
     for k in r.kpis:
         fmt = _kpi_format(k.unit, lang, r.currency)
-        change = percent(k.relative_change, lang) if k.relative_change is not None else "—"
+        if k.unit == "percent":  # a change of percentages is in points: +1.5 pts
+            sign = "+" if k.change > 0 else ""
+            change = f"{sign}{number(k.change * 100, lang, 1)} {label('points_unit', lang)}"
+        else:
+            change = percent(k.relative_change, lang) if k.relative_change is not None else "—"
         mark = {True: " ▲", False: " ▼", None: ""}[k.improved]
-        name = Text(k.label or label(k.kind, lang))
-        table.add_row(name, fmt(k.before), fmt(k.after), change + mark)
-    return table
+        rows.append((k.label or label(k.kind, lang), fmt(k.before), fmt(k.after), change + mark))
+    headers = [label(key, lang) for key in ("kpi", "before", "after", "change")]
+    return _labelled(label("kpis", lang), headers, rows)
 
 
 def _kpi_format(unit: str, lang: Lang, currency: str) -> Callable[[float], str]:
@@ -155,21 +198,48 @@ def _kpi_format(unit: str, lang: Lang, currency: str) -> Callable[[float], str]:
 
 
 def _channels(r: Results, lang: Lang) -> Table:
-    table = Table(title=label("channels", lang))
-    table.add_column(label("channel", lang))
-    for key in ("spend", "attributed_revenue", "new_customers", "roas", "roi", "cac"):
-        table.add_column(label(key, lang), justify="right")
-    for c in r.channels:
-        table.add_row(
-            Text(c.name),
-            money(c.spend, lang, r.currency),
-            money(c.attributed_revenue, lang, r.currency),
+    rows = [
+        (
+            c.name,
+            number(c.spend, lang, 0),
+            number(c.attributed_revenue, lang, 0),
             number(c.new_customers, lang, 0),
             _or_dash(c.roas, lambda v: f"{number(v, lang)} x"),
             percent(c.roi, lang),
-            money(c.cac, lang, r.currency),
+            _or_dash(c.cac, lambda v: number(v, lang, 0)),
         )
+        for c in r.channels
+    ]
+    keys = ("channel", "spend", "attributed_revenue", "new_customers", "roas", "roi")
+    headers = [*(label(key, lang) for key in keys), "CAC"]
+    title = f"{label('channels', lang)} ({name(r.currency, lang)})"  # amounts in the title's unit
+    return _labelled(title, headers, rows)
+
+
+NARROW = 80  # columns of a pipe or a small terminal, the width the report is made for
+
+
+def _labelled(title: str, headers: list[str], rows: Sequence[tuple[str, ...]]) -> Table:
+    """A table of a label and figures: each figure column as wide as its widest figure
+    (never cut); labels wrap within their column, with a rule between rows when they
+    would not fit on 80 columns, so a wrapped label never reads as a row of its own."""
+    table = Table(title=title)
+    table.add_column(headers[0], overflow="fold")  # takes what the figures leave
+    for i, header in enumerate(headers[1:], 1):
+        _figures(table, header, [row[i] for row in rows])
+    longest = max(len(row[0]) for row in rows)
+    figures = sum(column.width or 0 for column in table.columns[1:])
+    table.show_lines = longest + figures + 3 * len(headers) + 1 > NARROW  # padding, borders
+    for label_text, *values in rows:
+        table.add_row(Text(label_text), *values)  # a KPI label, a channel: text, not markup
     return table
+
+
+def _figures(table: Table, header: str, texts: list[str], justify: JustifyMethod = "right") -> None:
+    """A column of figures exactly as wide as its widest figure (or the longest word of
+    its header, which wraps): a narrow screen wraps the labels, never cuts a figure."""
+    width = max(len(text) for text in [*texts, *header.split()])
+    table.add_column(header, justify=justify, width=width, no_wrap=False)
 
 
 # --- sensitivity (issue 12): cases, tornado, break-even; the Monte Carlo summary ---------

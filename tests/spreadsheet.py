@@ -1,7 +1,8 @@
 """LibreOffice headless as the independent spreadsheet engine of the tests.
 
-``recalculate`` converts many workbooks in ONE ``soffice`` call (about 0.3 s a
-file that way against 1.4 s alone), in a profile of its own set to recalculate
+``recalculate`` (and ``render_pdf``, to print them) converts many workbooks in
+ONE ``soffice`` call (about 0.3 s a file that way against 1.4 s alone), in a
+profile of its own set to recalculate
 every formula on load -- LibreOffice's default keeps the cached values of an
 xlsx, which would make the comparison vacuous. A canary workbook whose cached
 values are wrong goes along with every batch and must come back corrected.
@@ -55,14 +56,16 @@ def _canary(folder: Path) -> Path:
     return save_workbook(wb, folder / "zz-canary.xlsx", {(ws.title, "A3"): 99.0})
 
 
-def recalculate(paths: list[Path], folder: Path) -> dict[Path, Path]:
-    """Recalculate ``paths`` with LibreOffice; map each to its recalculated copy."""
+def _convert(paths: list[Path], folder: Path, kind: str) -> tuple[dict[Path, Path], Path]:
+    """Convert ``paths`` and a canary with LibreOffice, recalculating every formula on
+    load, into ``kind`` (``xlsx``, ``pdf``); map each to its converted copy, and give
+    the canary's."""
     executable = soffice()
     profile = folder / f"lo-profile-{next(_profiles)}"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
-    source = folder / "to-recalculate"
-    out = folder / "recalculated"
+    source = folder / f"to-{kind}"
+    out = folder / ("recalculated" if kind == "xlsx" else kind)
     source.mkdir(exist_ok=True)
     out.mkdir(exist_ok=True)
     staged = {}
@@ -77,7 +80,7 @@ def recalculate(paths: list[Path], folder: Path) -> dict[Path, Path]:
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
-            "xlsx",
+            kind,
             "--outdir",
             str(out),
             *map(str, staged.values()),
@@ -89,9 +92,34 @@ def recalculate(paths: list[Path], folder: Path) -> dict[Path, Path]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    recalculated = openpyxl.load_workbook(out / canary.name, data_only=True)
+    converted = {path: out / target.with_suffix(f".{kind}").name for path, target in staged.items()}
+    return converted, out / canary.with_suffix(f".{kind}").name
+
+
+def recalculate(paths: list[Path], folder: Path) -> dict[Path, Path]:
+    """Recalculate ``paths`` with LibreOffice; map each to its recalculated copy."""
+    converted, canary = _convert(paths, folder, "xlsx")
+    recalculated = openpyxl.load_workbook(canary, data_only=True)
     assert recalculated.active["A3"].value == 3, "LibreOffice did not recalculate"
-    return {path: out / target.name for path, target in staged.items()}
+    return converted
+
+
+def render_pdf(paths: list[Path], folder: Path) -> dict[Path, list[str]]:
+    """Print ``paths`` to PDF with LibreOffice (every formula recalculated first); map each
+    to the text of its pages (``pdftotext -layout``, one string a page)."""
+    converted, canary = _convert(paths, folder, "pdf")
+    assert "99" not in pdf_pages(canary)[0], "LibreOffice did not recalculate"
+    return {path: pdf_pages(pdf) for path, pdf in converted.items()}
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's ``pdftotext``)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout.split("\f")[:-1]
 
 
 def formula_cells(path: Path) -> Iterator[tuple[str, str, str]]:

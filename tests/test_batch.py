@@ -42,7 +42,7 @@ from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.styles import number_formats
 from crmroi_xl.flat import row_from_scenario
-from crmroi_xl.flatwrite import write_rows
+from crmroi_xl.flatwrite import write_rows, write_scenarios
 from crmroi_xl.headline import HEADLINES
 from crmroi_xl.model import Scenario
 
@@ -699,6 +699,9 @@ def test_the_docs_examples_run(
         str(DOC.resolve()), module_relative=False, optionflags=doctest.ELLIPSIS
     )
     assert tried >= 5 and failures == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["examples"]  # nothing left behind
+    examples = sorted((tmp_path / "examples").iterdir())
+    write_scenarios([load_scenario(p) for p in examples], tmp_path / "scenarios.csv")
     commands = list(_console_commands())
     assert len(commands) == 2
     for command in commands:

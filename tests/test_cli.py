@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from crmroi_xl import compute, load_scenario
@@ -215,6 +216,25 @@ def test_export_refuses_to_write_over_its_own_input(
     )
     assert workbook.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["filled.xlsx"]
+
+
+def test_an_export_in_another_language_stays_in_that_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The language cell holds the workbook's language, not the scenario file's: a French
+    scenario exported in English reads back in English and re-exports in English."""
+    english = tmp_path / "x.xlsx"
+    code, _, _ = _run(
+        capsys, "export", "examples/pme-20-postes.yaml", "-o", str(english), "--lang", "en"
+    )
+    assert code == 0
+    code, out, _ = _run(capsys, "read", str(english), "--json")
+    assert code == 0 and json.loads(out)["scenario"]["assumptions"]["language"] == "en"
+    code, out, _ = _run(capsys, "read", str(english))
+    assert code == 0 and "Results" in out and "Résultats" not in out
+    again = tmp_path / "y.xlsx"
+    assert main(["export", str(english), "-o", str(again)]) == 0
+    assert openpyxl.load_workbook(again).sheetnames[:2] == ["Guide", "Summary"]
 
 
 # --- sensitivity and simulate (issue 12) ------------------------------------------------
@@ -426,9 +446,10 @@ def test_user_text_is_printed_as_typed_never_as_markup(
 
 
 def test_no_cost_reason_is_said_in_the_report_language(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A French report said "(sum of costs is zero: the ratio is undefined)"."""
+    monkeypatch.setenv("COLUMNS", "200")  # the reasons unwrapped
     path = _scenario_file(tmp_path, costs=[])
     code, out, _ = _run(capsys, "compute", str(path))
     assert code == 0

@@ -273,8 +273,10 @@ def test_cached_values_are_written_as_the_reference_writes_them(value: Any, xml:
 def test_the_skeleton_is_built_once_per_kind_of_workbook(tmp_path: Path) -> None:
     clear_caches()
     data = load_scenario("examples/pme-20-postes.yaml").model_dump(mode="json")
-    for name, horizon in (("A", 3), ("B", 3), ("C", 6)):  # C: other charts, the same skeleton
+    # the charts follow the horizon in the workbook: only a channel more changes them
+    for name, horizon, channels in (("A", 3, 0), ("B", 6, 0), ("C", 3, 1)):
         data["assumptions"].update(name=name, horizon_years=horizon)
+        data["channels"] = [{"name": "Ads", "spend": 100}] * channels
         export_workbook(Scenario.model_validate(data), tmp_path / f"{name}.xlsx")
     info = cache_info()
     assert (info["skeletons"].misses, info["skeletons"].currsize) == (1, 1)

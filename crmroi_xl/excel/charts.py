@@ -1,19 +1,30 @@
-"""Charts: cumulative cash flow with the payback point and costs and benefits per
-year (summary sheet), ROAS by channel (channels sheet).
+"""Charts: cumulative net flow and costs and benefits per year (summary sheet), ROAS
+by channel (channels sheet).
 
 The two summary charts sit beside the headline results, so the results and the
 charts are on the first screen and the summary prints on one page. Axes carry
-the workbook's own number formats (euros, ``x``), fonts are the cells' Calibri,
-and colours follow the sheets: navy for the flow and the benefits, orange for
-the costs, red for the payback point.
+the workbook's own number formats (the currency, ``x``), fonts are the cells'
+Calibri, and colours follow the sheets: navy for the flow and the benefits,
+orange for the costs.
+
+**They follow a horizon changed in the workbook.** Their ranges cover years 0
+to 10, and their category axis is a *date axis* over the summary's calendar
+row, whose years past the horizon repeat the horizon's year (and are hidden
+there): a date axis runs from the earliest to the latest category, one slot a
+day-unit -- here a year number -- so it shows exactly years 0 to the horizon,
+and the repeated last year holds only blank values, which draw nothing. Excel
+and LibreOffice both draw date axes this way (LibreOffice checked: a horizon
+changed from 3 to 5 and recalculated gives six columns a chart, see
+``tests/test_looks.py``). Dynamic defined names (``OFFSET``/``INDEX`` over
+``In_Horizon``) would do it in Excel only: LibreOffice drops a chart series whose
+range is a formula (it reads only names that are plain ranges).
 """
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
-from openpyxl.chart.axis import ChartLines, NumericAxis
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.axis import ChartLines, DateAxis
 from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.chart.title import Title
@@ -25,10 +36,9 @@ from openpyxl.drawing.text import (
     ParagraphProperties,
     RegularTextRun,
 )
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..headline import BY_KEY
 from ..labels import Lang, label
 from ..model import Scenario
 from .layout import Layout
@@ -37,7 +47,7 @@ from .parts import YEARS
 __all__ = ["add_charts"]
 
 SUMMARY_CHART_SIZE = (9.6, 9.4)  # width, height in cm: four year columns, the results' rows
-NAVY, ORANGE, RED, GRID = "1F3864", "ED7D31", "C00000", "D9D9D9"
+NAVY, ORANGE, GRID = "1F3864", "ED7D31", "D9D9D9"
 TITLES: dict[str, tuple[str, str]] = {
     "flows": ("Coûts et bénéfices par an", "Costs and benefits per year"),
     "roas": ("ROAS par canal (revenu / dépenses)", "ROAS by channel (revenue / spend)"),
@@ -66,10 +76,10 @@ def _gridlines(axis: object) -> None:
     axis.majorGridlines = lines  # type: ignore[attr-defined]
 
 
-def _style(chart: ScatterChart | BarChart, title: str, x_title: str | None, money: str) -> None:
-    """Title, axis titles and formats, fonts and legend common to the charts."""
+def _style(chart: BarChart, title: str, money: str) -> None:
+    """Title, axis formats, fonts and legend common to the charts."""
     chart.title = _title(title)
-    chart.x_axis.title = x_title
+    chart.x_axis.title = None
     chart.y_axis.title = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -85,75 +95,63 @@ def _style(chart: ScatterChart | BarChart, title: str, x_title: str | None, mone
     chart.width, chart.height = SUMMARY_CHART_SIZE  # type: ignore[assignment]
 
 
+def _years_axis() -> DateAxis:
+    """A date axis whose unit is one year number (see the module docstring)."""
+    axis = DateAxis(crossAx=100)
+    axis.auto = False  # a date axis even though the years are plain numbers
+    axis.baseTimeUnit = "days"
+    axis.majorTimeUnit = "days"
+    axis.majorUnit = 1
+    axis.lblOffset = 100
+    axis.number_format = "0"
+    return axis
+
+
+def _columns(layout: Layout, summary: Worksheet, rows: tuple[tuple[str, str], ...]) -> BarChart:
+    """Columns of the summary rows ``rows`` ((key, colour)) over years 0 to 10 on the
+    calendar years' date axis."""
+    first = column_index_from_string(layout.summary_col(0))
+    last = column_index_from_string(layout.summary_col(YEARS[-1]))
+    chart = BarChart()
+    chart.type = "col"
+    chart.gapWidth = 60
+    chart.x_axis = _years_axis()
+    for key, colour in rows:
+        row = layout.summary_row(key)
+        series = Series(
+            Reference(summary, min_col=first, max_col=last, min_row=row),
+            title=label(key, layout.lang),
+        )
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+        chart.series.append(series)
+    calendar = layout.summary_row("calendar")
+    chart.set_categories(Reference(summary, min_col=first, max_col=last, min_row=calendar))
+    return chart
+
+
 def add_charts(
     layout: Layout,
     sheets: dict[str, Worksheet],
     scenario: Scenario | None,
     formats: dict[str, str],
 ) -> None:
-    """Add the three charts; an export plots its horizon, the template all ten years.
+    """Add the three charts: the summary's follow the horizon in the workbook, the ROAS
+    chart has a bar per channel of the scenario (every line of the template's table).
 
     ``formats`` are the workbook's number formats (see ``excel.styles.number_formats``).
     """
     lang: Lang = layout.lang
     summary = sheets["summary"]
-    horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
-    first = column_index_from_string(layout.summary_col(0))
-    last = first + horizon
-    years_title = label("year", lang)
     money = formats["eur_zero"]  # an axis shows "0 €", not the tables' dash
 
-    cumulative = ScatterChart()
-    cumulative.style = 13
-    cumulative.scatterStyle = "lineMarker"
-    xs = Reference(summary, min_col=first, max_col=last, min_row=layout.summary_t_row)
-    row = layout.summary_row("cumulative_flow")
-    flow = Series(
-        Reference(summary, min_col=first, max_col=last, min_row=row),
-        xs,
-        title=label("cumulative_flow", lang),
-    )
-    flow.marker = Marker(symbol="circle", size=6)
-    flow.smooth = False  # straight segments: the flow changes at year ends
-    flow.graphicalProperties.line.solidFill = NAVY
-    flow.graphicalProperties.line.width = 28575  # 2.25 pt
-    flow.marker.graphicalProperties = GraphicalProperties(solidFill=NAVY)
-    flow.marker.graphicalProperties.line.solidFill = NAVY
-    zero_row, zero_col = coordinate_to_tuple(layout.payback_zero_cell)
-    payback_row, payback_col = coordinate_to_tuple(layout.headline_cell("payback"))
-    point = Series(  # the payback point: x = the payback, y = the zero beside it
-        Reference(summary, min_col=zero_col, min_row=zero_row),
-        Reference(summary, min_col=payback_col, min_row=payback_row),
-        title=layout.text(BY_KEY["payback"].title),
-    )
-    point.marker = Marker(symbol="diamond", size=11)
-    point.marker.graphicalProperties = GraphicalProperties(solidFill=RED)
-    point.marker.graphicalProperties.line.solidFill = RED
-    point.graphicalProperties.line.noFill = True
-    point.smooth = False
-    cumulative.series.extend([flow, point])
-    _style(cumulative, label("cumulative_flow", lang), years_title, money)
-    cumulative.x_axis.scaling.min = 0
-    cumulative.x_axis.scaling.max = horizon
-    assert isinstance(cumulative.x_axis, NumericAxis)
-    cumulative.x_axis.majorUnit = 1
-    cumulative.x_axis.number_format = "0"
+    cumulative = _columns(layout, summary, (("cumulative_flow", NAVY),))
+    cumulative.legend = None  # one series, named by the title
+    _style(cumulative, label("cumulative_flow", lang), money)
     summary.add_chart(cumulative, layout.summary_chart_anchors[0])
 
-    bars = BarChart()
-    bars.type = "col"
-    bars.gapWidth = 60
-    for key, colour in (("costs", ORANGE), ("benefits", NAVY)):
-        row = layout.summary_row(key)
-        series = Series(
-            Reference(summary, min_col=first, max_col=last, min_row=row), title=label(key, lang)
-        )
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
-        bars.series.append(series)
-    calendar = layout.summary_row("calendar")
-    bars.set_categories(Reference(summary, min_col=first, max_col=last, min_row=calendar))
-    _style(bars, TITLES["flows"][lang != "fr"], None, money)
+    bars = _columns(layout, summary, (("costs", ORANGE), ("benefits", NAVY)))
+    _style(bars, TITLES["flows"][lang != "fr"], money)
     summary.add_chart(bars, layout.summary_chart_anchors[1])
 
     table = layout.channels
@@ -180,7 +178,7 @@ def add_charts(
             bar.dLbls.numFmt = formats["ratio"]
             bar.dLbls.txPr = _text(800)
         roas.legend = None
-        _style(roas, TITLES["roas"][lang != "fr"], None, formats["ratio_axis"])
+        _style(roas, TITLES["roas"][lang != "fr"], formats["ratio_axis"])
         roas.x_axis.scaling.orientation = "maxMin"  # the first channel on top, as in the table
         roas.y_axis.crosses = "max"  # ... and the values' axis below
         roas.y_axis.scaling.min = 0

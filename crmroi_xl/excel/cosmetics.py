@@ -4,7 +4,8 @@ Widths start from the layout's and grow to the text the column holds (labels,
 list choices, the longest word of a header), so nothing is cut off in Excel or
 LibreOffice; header rows get the height their wrapped titles need; every sheet
 prints on A4 landscape, one page wide, with its name and page number in the
-footer. The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
+footer, the Costs and Benefits sheets up to the horizon's year (an exported
+3-year case prints on 8 pages; the Lists sheet is hidden and does not print). The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
 the fast exporter.
 """
 
@@ -15,23 +16,21 @@ from typing import Any
 
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import Lang
-from .measure import MARGIN, fit_width, header_fit, height, lines, page_scale, text_need
-from .parts import YEARS, Table
+from .measure import MARGIN, fit_width, header_fit, height, lines, text_need
+from .parts import Table
 from .styles import GREY
 
 __all__ = [
     "fit",
     "fit_header_row",
     "label_texts",
+    "print_area",
     "print_setup",
     "style_font",
-    "table_pages",
-    "two_pages",
     "wrap_rows",
 ]
 
@@ -107,27 +106,19 @@ def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
         part.size, part.color = 8, GREY
 
 
-def table_pages(table: Table) -> tuple[list[str], list[str]]:
-    """The columns of the two printed pages of a table with year columns."""
-    letters = list(table.letters)
-    first = [table.letter(key) for key in letters[: letters.index("y0")]]
-    second = [table.letter(letters[0])] + [table.letter(f"y{t}") for t in YEARS]
-    return first, [*second, table.check_letter]
+def print_area(table: Table, horizon: int, last_row: int) -> str:
+    """The printed range of a sheet with year columns: from A1 to the horizon's year on
+    its ``last_row`` (years past the horizon are zeros; the line-check column after
+    year 10 is summed on the Checks sheet).
 
+    The range is fixed when the workbook is written: after a longer horizon is typed
+    in the workbook, Page Layout › Print Area widens it. A formula there (INDEX over
+    ``In_Horizon``) would follow the horizon in Excel, but LibreOffice ignores it and
+    prints the whole sheet, and openpyxl warns on reading such a workbook.
 
-def two_pages(table: Table, ws: Worksheet) -> None:
-    """Print a table with year columns on two pages: its lines, then its yearly schedule.
-
-    Fit to one page wide, 26 columns would print at about 40 % (unreadable); the
-    break falls before "Year 0", the label column and the timeline repeat on both
-    pages, and one fixed scale (Excel ignores manual breaks under "fit to page")
-    makes the wider of the two pages fit.
+    >>> from crmroi_xl.excel.parts import Column
+    >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),), years_after="label")
+    >>> print_area(table, 3, 33)
+    '$A$1:$E$33'
     """
-    pages = table_pages(table)
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-    ws.page_setup.scale = page_scale(
-        [[ws.column_dimensions[c].width for c in page] for page in pages]
-    )
-    ws.col_breaks.append(Break(id=len(pages[0])))
-    ws.print_title_cols = f"{pages[0][0]}:{pages[0][0]}"
-    ws.print_title_rows = f"{table.timeline_row}:{table.header_row}"
+    return f"$A$1:${table.letter(f'y{horizon}')}${last_row}"

@@ -10,15 +10,18 @@ that once per kind of workbook and keeps the result in memory:
    :func:`~crmroi_xl.excel.workbook.build_workbook` builds the workbook of a stand-in
    scenario; every place a scenario changes is then overwritten with a marker
    (each input cell, each formula cell's cached value, the widths of the
-   columns that widen to their texts, the header rows' heights, the print
-   scale) and the workbook is saved by
+   columns that widen to their texts, the header rows' heights) and the
+   workbook is saved by
    :func:`~crmroi_xl.excel.package.write_package`, the reference path's own writer.
    Each worksheet's XML is cut at the markers into static text and *slots*.
-2. **The package** -- per skeleton, horizon and number of marketing channels,
-   the only things the charts depend on -- the charts, drawings, their
-   relationships and the content types, written by openpyxl from
-   :func:`~crmroi_xl.charts.add_charts` on empty sheets of the same names
-   (a few milliseconds), and the order of the parts in the zip.
+2. **The package** -- per skeleton and number of marketing channels (the ROAS
+   chart has a bar per channel; the summary charts follow the horizon in the
+   workbook itself) -- the charts, drawings, their relationships and the
+   content types, written by openpyxl from
+   :func:`~crmroi_xl.excel.charts.add_charts` on empty sheets of the same names
+   (a few milliseconds), and the order of the parts in the zip. The workbook
+   part itself is kept per horizon: the Costs and Benefits sheets print up to
+   the horizon's year (:func:`~crmroi_xl.excel.cosmetics.print_area`).
 3. **Per scenario** only the slots are rendered -- an input as openpyxl
    writes it (inline strings escaped the same way, ``xml:space="preserve"``
    where openpyxl sets it, floats with ``repr``), a cached value as
@@ -56,10 +59,10 @@ from ..labels import Lang
 from ..model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import style_font, table_pages
+from .cosmetics import print_area, style_font
 from .inputs import input_values
 from .layout import SHEETS, Layout
-from .measure import TEXT_CAP, fit_width, header_fit, height, page_scale, text_need
+from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .package import FixedTimeZip, cached_type, write_package
 from .parts import Capacity, CellValue
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
@@ -79,16 +82,16 @@ __all__ = [
 ]
 
 # Markers: private-use characters around a slot's index (inputs, cached values),
-# and numbers no real width, height or print scale reaches.
+# and numbers no real width or height reaches.
 _INPUT = "\ue000{}\ue001"
 _CACHED = "\ue002{}\ue003"
-_WIDTH, _HEIGHT, _SCALE = 900_000, 800_000, 700_000
+_WIDTH, _HEIGHT = 900_000, 800_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
     r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
     r'|(?P<cell><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="str">(?P<formula><f>[^<]*</f>)<v>'
     r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
-    r'|(?P<dim> width="| ht="| scale=")(?P<n>[987][0-9]{5})"'
+    r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{5})"'
     r"|(?P<drawing><drawing [^>]*/>)"
 )
 #: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
@@ -175,19 +178,15 @@ class _Fitted:
 
 @dataclass(frozen=True)
 class _TableGeometry:
-    """Column widths, header height and print scale of a table sheet."""
+    """Column widths and header height of a table sheet."""
 
     fitted: tuple[_Fitted, ...]
     tallest: int  # lines of the tallest header among the other columns
     height_slot: int
-    pages: tuple[tuple[str, ...], ...]  # columns of the printed pages (two-page tables)
-    widths: tuple[tuple[str, float | None], ...]  # the other page columns' widths
-    scale_slot: int | None
 
     def render(self, inputs: Sequence[Any], out: list[str]) -> None:
-        """Write this table's widths, header height and scale in ``out``."""
+        """Write this table's widths and header height in ``out``."""
         tallest = self.tallest
-        widths = dict(self.widths)
         for column in self.fitted:
             texts = [str(inputs[i]) for i in column.inputs if inputs[i] is not None]
             width = fit_width(column.current, max(column.need, text_need(texts)), TEXT_CAP)
@@ -195,12 +194,8 @@ class _TableGeometry:
                 text, size, bold = column.header
                 width, lines = header_fit(text, width, size, bold, 4)
                 tallest = max(tallest, lines)
-            widths[column.letter] = width
             out[column.slot] = safe_string(width)
         out[self.height_slot] = safe_string(height(tallest))
-        if self.scale_slot is not None:
-            scale = page_scale([[widths[c] for c in page] for page in self.pages])
-            out[self.scale_slot] = safe_string(scale)
 
 
 @dataclass(frozen=True)
@@ -233,6 +228,8 @@ class Skeleton:
     drawing: int  # the channels sheet's <drawing> (there only when it has a chart)
     drawing_xml: str
     size: int  # slots in all
+    horizon: int  # the stand-in scenario's, whose print areas the workbook part holds
+    printed: tuple[tuple[str, str, int], ...]  # (sheet key, print area as saved, last row)
 
     def values(
         self, scenario: Scenario, drawing: bool, results: Results | None = None
@@ -279,11 +276,11 @@ class _Parts:
         return list(self.parts)
 
 
-def _stand_in(currency: str, horizon: int = 3, channels: int = 1) -> Scenario:
-    """A scenario of ``horizon`` years and ``channels`` channels, in ``currency``."""
+def _stand_in(currency: str, channels: int = 1) -> Scenario:
+    """A scenario of ``channels`` channels, in ``currency``."""
     return Scenario.model_validate(
         {
-            "assumptions": {"name": "skeleton", "currency": currency, "horizon_years": horizon},
+            "assumptions": {"name": "skeleton", "currency": currency},
             "channels": [{"name": f"c{i}", "spend": 1} for i in range(channels)],
         }
     )
@@ -297,8 +294,9 @@ def _sheet_part(key: str) -> str:
 @lru_cache(maxsize=16)
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
-    layout = Layout(lang, capacity)
-    wb, _ = build_workbook(layout, _stand_in(currency), mode="native")
+    layout = Layout(lang, capacity, currency)
+    stand_in = _stand_in(currency)
+    wb, _ = build_workbook(layout, stand_in, mode="native")
     sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
 
     positions = [(cell.sheet, cell.ref) for cell in layout.inputs]
@@ -327,12 +325,6 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 size_, bold = style_font(header)
                 width = ws.column_dimensions[letter].width
                 tallest = max(tallest, header_fit(header.value, width, size_, bold, 4)[1])
-        pages = tuple(tuple(page) for page in table_pages(table)) if table.years_after else ()
-        widths = tuple(
-            (c, ws.column_dimensions[c].width)
-            for c in dict.fromkeys(sum(pages, ()))
-            if c not in fitted
-        )
         columns = []
         for letter, column in fitted.items():
             header = ws[f"{letter}{table.header_row}"]
@@ -352,15 +344,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         markers[_HEIGHT + size] = size
         ws.row_dimensions[table.header_row].height = _HEIGHT + size
         size += 1
-        scale_slot = None
-        if pages:
-            scale_slot = size
-            markers[_SCALE + size] = size
-            ws.page_setup.scale = _SCALE + size
-            size += 1
-        geometry.append(
-            _TableGeometry(tuple(columns), tallest, height_slot, pages, widths, scale_slot)
-        )
+        geometry.append(_TableGeometry(tuple(columns), tallest, height_slot))
     drawing = size
     size += 1
 
@@ -411,12 +395,19 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         drawing,
         drawing_xml,
         size,
+        stand_in.assumptions.horizon_years,
+        tuple(
+            (table.sheet, str(sheets[table.sheet].print_area), sheets[table.sheet].max_row)
+            for table in layout.tables
+            if table.years_after
+        ),
     )
 
 
 # --- the package: parts in order, charts -------------------------------------------
 
-#: Parts that depend on the charts (the horizon, the number of channels).
+_WORKBOOK = "xl/workbook.xml"  # its print areas depend on the horizon
+#: Parts that depend on the charts (the number of channels).
 _CHART_PARTS = ("xl/charts/", "xl/drawings/", "xl/worksheets/_rels/", "[Content_Types].xml")
 
 
@@ -430,17 +421,15 @@ class _Package:
 
 
 @lru_cache(maxsize=256)
-def _package(
-    lang: Lang, capacity: Capacity, currency: str, horizon: int, channels: int
-) -> _Package:
-    """The skeleton's parts with the charts of ``horizon`` years and ``channels`` channels:
-    openpyxl writes the same charts on empty sheets of the same names."""
+def _package(lang: Lang, capacity: Capacity, currency: str, channels: int) -> _Package:
+    """The skeleton's parts with the charts of ``channels`` channels: openpyxl writes the
+    same charts on empty sheets of the same names."""
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in SHEETS}
     formats = number_formats(lang, currency)
-    add_charts(base.layout, sheets, _stand_in(currency, horizon, channels), formats)
+    add_charts(base.layout, sheets, _stand_in(currency, channels), formats)
     collected = _Parts()
     write_package(wb, collected)
     entries: list[tuple[str, bytes | _Sheet]] = []
@@ -458,6 +447,22 @@ def _package(
     return _Package(base, tuple(entries), rels in collected.parts)
 
 
+@lru_cache(maxsize=256)
+def _workbook_part(lang: Lang, capacity: Capacity, currency: str, horizon: int) -> bytes:
+    """The workbook part (sheets, defined names) of the workbooks of ``horizon`` years: the
+    skeleton's, its Costs and Benefits sheets printed up to that horizon's year."""
+    base = skeleton(lang, capacity, currency)
+    part = base.parts[_WORKBOOK]
+    for key, saved, last_row in base.printed:
+        sheet = saved.split("!")[0]  # the sheet's name as openpyxl wrote it
+        area = print_area(base.layout.table(key), horizon, last_row)
+        old, new = (f">{text}<".encode() for text in (saved, f"{sheet}!{area}"))
+        if part.count(old) != 1:
+            raise AssertionError(f"the print area of {key} is not in the skeleton's workbook")
+        part = part.replace(old, new)
+    return part
+
+
 def workbook_bytes(
     scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
 ) -> bytes:
@@ -466,17 +471,17 @@ def workbook_bytes(
     ``results``, when the caller already computed them, saves computing twice.
     """
     layout = export_layout(scenario, lang)
-    a = scenario.assumptions
-    package = _package(
-        layout.lang, layout.capacity, a.currency, a.horizon_years, len(scenario.channels)
-    )
+    kind = (layout.lang, layout.capacity, layout.currency)
+    package = _package(*kind, len(scenario.channels))
     values = package.skeleton.values(scenario, package.drawing, results)
     buffer = BytesIO()
     with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
         for name, content in package.entries:
-            archive.writestr(
-                name, content.render(values) if isinstance(content, _Sheet) else content
-            )
+            if isinstance(content, _Sheet):
+                content = content.render(values)
+            elif name == _WORKBOOK:
+                content = _workbook_part(*kind, scenario.assumptions.horizon_years)
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 
@@ -492,11 +497,16 @@ def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None =
 
 
 def cache_info() -> dict[str, Any]:
-    """Hits and misses of the skeleton and package caches."""
-    return {"skeletons": skeleton.cache_info(), "packages": _package.cache_info()}
+    """Hits and misses of the skeleton, package and workbook-part caches."""
+    return {
+        "skeletons": skeleton.cache_info(),
+        "packages": _package.cache_info(),
+        "workbook parts": _workbook_part.cache_info(),
+    }
 
 
 def clear_caches() -> None:
     """Forget every skeleton and package (the next export builds them again)."""
+    _workbook_part.cache_clear()
     _package.cache_clear()
     skeleton.cache_clear()

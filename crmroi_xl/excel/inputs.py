@@ -5,7 +5,9 @@ Every input cell is listed once by the layout
 holds; the writers fill them from :func:`input_values`, the reader reads them
 back. A line fills only its driver's fields (the others stay blank), choices
 are shown in the workbook's language, and zero one-offs and growth rates stay
-blank, as a user would leave them.
+blank, as a user would leave them. The language cell holds the workbook's
+language (an export in English of a French scenario says ``en``), so a
+re-read or a re-export keeps it.
 
 >>> from crmroi_xl.excel.layout import Layout
 >>> layout = Layout("en")
@@ -19,20 +21,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import drivers
-from ..fieldinfo import kind
-from ..labels import label
-from ..model import Assumptions
-from .layout import LINE_MODELS, Layout
+from ..fieldinfo import bounds, kind
+from ..model import Assumptions, CustomerEconomics
+from .layout import LINE_MODELS, InputCell, Layout
 
 if TYPE_CHECKING:
     from ..engine import Results
     from ..model import Scenario
 
-__all__ = ["input_values"]
+__all__ = ["input_bounds", "input_values"]
 
 #: The fields of each line table that belong to a driver (blank unless the line's).
 _DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
-_BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth")
+#: Blank when zero: a one-off-only line has no amount per year, rather than a dash.
+_BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth", "amount_per_year")
 #: Assumptions the template leaves for the user (the rest show the model's defaults).
 _NO_TEMPLATE_DEFAULT = ("name", "start_year")
 
@@ -41,12 +43,14 @@ def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
     """The cell value of one input column for one line (None = blank)."""
     value = getattr(line, key)
     if kind(LINE_MODELS[sheet], key) == "choice":
-        return label(str(getattr(value, "value", value)), layout.lang)
+        return layout.word(str(getattr(value, "value", value)))
     if isinstance(value, bool):
         return layout.yes_no(value)
     by_key = _DRIVERS.get(sheet)
     if by_key is not None and any(key in d.fields for d in by_key.values()):
-        return value if key in by_key[line.driver].fields else None
+        if key not in by_key[line.driver].fields:
+            return None
+        return None if value == 0 and key in _BLANK_IF_ZERO else value
     if value == 0 and key in _BLANK_IF_ZERO:
         return None
     return value
@@ -73,9 +77,10 @@ def input_values(
             values.append(None if irr is None else float(f"{irr:.6g}"))
         elif section == "assumptions":
             field = rest[0]
-            values.append(
-                getattr(scenario.assumptions, field) if scenario else _template(field, layout)
-            )
+            if field == "language" or scenario is None:
+                values.append(_template(field, layout))
+            else:
+                values.append(getattr(scenario.assumptions, field))
         elif section == "adoption":
             t = rest[0]
             if scenario is None:
@@ -91,3 +96,17 @@ def input_values(
             lines = getattr(scenario, section) if scenario else []
             values.append(_line_value(section, key, lines[i], layout) if i < len(lines) else None)
     return values
+
+
+def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
+    """The model's bounds of an input cell's field (None, None for the IRR start)."""
+    section = cell.where[0]
+    if section == "assumptions":
+        return bounds(Assumptions, cell.where[1])
+    if section == "adoption":
+        return bounds(Assumptions, "adoption")
+    if section == "customers":
+        return bounds(CustomerEconomics, cell.where[1])
+    if section in LINE_MODELS:
+        return bounds(LINE_MODELS[section], cell.where[2])
+    return None, None

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from .. import currency as currencies
 from .. import drivers
-from ..fieldinfo import Kind, bounds, kind
+from ..fieldinfo import Kind, kind
 from ..headline import HEADLINES
 from ..labels import Lang, label
 from ..model import (
@@ -51,17 +52,16 @@ __all__ = [
     "CONSTANT_COLUMNS",
     "CUSTOMERS",
     "CUSTOMER_RESULTS",
-    "IRR_GUESS_TITLE",
     "KPI_DEFAULT_COLUMNS",
     "LINE_MODELS",
     "LISTS",
     "LIST_COLUMNS",
     "SHEETS",
     "SUMMARY_ROWS",
+    "WARNINGS",
     "Assumption",
     "InputCell",
     "Layout",
-    "input_bounds",
     "quote_sheet",
 ]
 
@@ -129,13 +129,6 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
 FIRST_ASSUMPTION_ROW = 4
 #: Choice lists of the assumptions that have one.
 ASSUMPTION_CHOICES = {"language": "List_Languages"}
-#: A spreadsheet-only input below the assumptions: where the spreadsheet's IRR
-#: (Newton's method) starts. The exporter fills in the engine's IRR so Excel and
-#: LibreOffice converge where their default start (10 %) fails; not part of the scenario.
-IRR_GUESS_TITLE: Bilingual = (
-    "Point de départ du calcul du TRI (facultatif)",
-    "Starting point of the IRR calculation (optional)",
-)
 
 YES_NO = "List_YesNo"
 
@@ -306,7 +299,6 @@ CUSTOMER_RESULTS: tuple[str, ...] = ("spend", "new", "clv", "cac", "clv_cac")
 SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
     "t": (("Année (t)", "Year (t)"), "int"),
     "calendar": (("Année civile", "Calendar year"), "year"),
-    "in_horizon": (("Dans l'horizon (1/0)", "Within the horizon (1/0)"), "int"),
     "costs": (("Coûts", "Costs"), "eur"),
     "direct_costs": (("  dont coûts directs", "  of which direct costs"), "eur"),
     "indirect_costs": (("  dont coûts indirects", "  of which indirect costs"), "eur"),
@@ -323,7 +315,7 @@ SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
         "years",
     ),
 }
-FIRST_HEADLINE_ROW = 4
+FIRST_HEADLINE_ROW = 4  # under the headline block's header row
 #: The headline block's columns: the result's title, its value, its help text.
 HEADLINE_COLUMNS = {"label": "A", "value": "B", "help": "C"}
 SUMMARY_FIRST_YEAR_COLUMN = 3  # C: the yearly block's year 0
@@ -356,6 +348,8 @@ CHECKS: tuple[tuple[str, Bilingual], ...] = (
         ),
     ),
 )
+#: Points to review, under the master check (they do not fail it): (key, label key).
+WARNINGS: tuple[tuple[str, str], ...] = (("full_margin", "full_margin_revenue"),)
 #: The checks sheet's columns: the check, its value, passed (1/0), its status.
 CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "title": ("A", ("Contrôle", "Check")),
@@ -401,6 +395,8 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("MonthsPerYear", 12),
     ("Tolerance", 0.005),
     ("IrrDefaultGuess", 0.1),
+    ("PointsPerFraction", 100),
+    ("Lbl_Percent", "percent"),
     ("Lbl_Direct", "direct"),
     ("Lbl_Indirect", "indirect"),
     ("Lbl_Yes", "yes"),
@@ -408,6 +404,7 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("Lbl_Intangible", "intangible"),
     ("Lbl_OK", "ok"),
     ("Lbl_Error", "error"),
+    ("Lbl_Review", "review"),
 )
 
 
@@ -419,14 +416,16 @@ class InputCell(NamedTuple):
     fmt: str  # number-format key
     kind: Kind | None  # what the model expects (None: spreadsheet-only, the IRR start)
     where: tuple[Any, ...]  # ("assumptions", field), ("adoption", t), ("costs", i, field) ...
+    style: str = "input"  # "advanced": an optional setting, not one of the yellow inputs
 
 
 @dataclass
 class Layout:
-    """The places of one workbook language and table size."""
+    """The places of one workbook language and table size; its words, in its currency."""
 
     lang: Lang = "fr"
     capacity: Capacity = field(default_factory=Capacity)
+    currency: str = "EUR"  # ISO code of every amount
 
     # --- sheets -----------------------------------------------------------------------
     def sheet_name(self, key: str) -> str:
@@ -526,6 +525,8 @@ class Layout:
         """A headline result's ``label``, ``value`` or ``help`` cell."""
         return f"{HEADLINE_COLUMNS[column]}{self.headline_row(key)}"
 
+    headline_header_row = FIRST_HEADLINE_ROW - 1  # result, value, what it is
+
     @property
     def summary_t_row(self) -> int:
         """The yearly block's year-index row (its subtitle is on the row above)."""
@@ -553,11 +554,6 @@ class Layout:
         table = self.channels
         return f"{column_letter(len(table.columns) + 3)}{table.header_row}"
 
-    @property
-    def payback_zero_cell(self) -> str:
-        """A hidden zero the charts' payback marker stands on, past the yearly columns."""
-        return f"{self.summary_col(YEARS[-1] + 1)}{self.headline_row('payback')}"
-
     # --- the checks ---------------------------------------------------------------------
     def check_row(self, key: str) -> int:
         return CHECK_HEADER_ROW + 1 + [k for k, _ in CHECKS].index(key)
@@ -576,6 +572,16 @@ class Layout:
     @property
     def master_check_row(self) -> int:
         return CHECK_HEADER_ROW + len(CHECKS) + 2
+
+    @property
+    def warnings_title_row(self) -> int:
+        """The subtitle of the points to review, under the master check."""
+        return self.master_check_row + 2
+
+    def warning_cell(self, key: str, column: str) -> str:
+        """A point to review's ``title``, ``value``, ``passed`` or ``status`` cell."""
+        row = self.warnings_title_row + 1 + [k for k, _ in WARNINGS].index(key)
+        return f"{CHECK_COLUMNS[column][0]}{row}"
 
     def master_check(self) -> str:
         """The master check's passed (1/0) cell, from another sheet."""
@@ -631,7 +637,8 @@ class Layout:
     @cached_property
     def inputs(self) -> tuple[InputCell, ...]:
         """Every input cell, in the order the writers fill them."""
-        cells = [InputCell("assumptions", f"B{self.irr_guess_row}", "pct", None, ("irr_guess",))]
+        guess = f"B{self.irr_guess_row}"  # the IRR's start: an advanced setting
+        cells = [InputCell("assumptions", guess, "pct", None, ("irr_guess",), "advanced")]
         for a in ASSUMPTIONS:
             cells.append(
                 InputCell(
@@ -667,24 +674,24 @@ class Layout:
     # --- what a user reads ------------------------------------------------------------
     def choices(self, list_name: str) -> list[str]:
         """The values of a validation list in this language."""
-        return [label(key, self.lang) for key in LISTS[list_name]]
+        return [self.word(key) for key in LISTS[list_name]]
+
+    def word(self, key: str) -> str:
+        """The label of ``key`` in this language; the unit ``currency`` is the
+        workbook currency's symbol (``€``, ``$``, ``CHF``) when it has one.
+
+        >>> [Layout("fr", currency=code).word("currency") for code in ("USD", "SEK")]
+        ['$', 'devise']
+        """
+        symbol = currencies.unit_symbol(self.currency) if key == "currency" else None
+        return symbol or label(key, self.lang)
+
+    def money_text(self, pair: Bilingual) -> str:
+        """``pair`` in this language, its ``{money}`` naming the currency ("US dollars")."""
+        return self.text(pair).replace("{money}", currencies.name(self.currency, self.lang))
 
     def yes_no(self, value: bool) -> str:
         return label("yes" if value else "no", self.lang)
 
     def text(self, pair: Bilingual) -> str:
         return pick(pair, self.lang)
-
-
-def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
-    """The model's bounds of an input cell's field (None, None for the IRR start)."""
-    section = cell.where[0]
-    if section == "assumptions":
-        return bounds(Assumptions, cell.where[1])
-    if section == "adoption":
-        return bounds(Assumptions, "adoption")
-    if section == "customers":
-        return bounds(CustomerEconomics, cell.where[1])
-    if section in LINE_MODELS:
-        return bounds(LINE_MODELS[section], cell.where[2])
-    return None, None

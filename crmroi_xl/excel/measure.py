@@ -1,9 +1,8 @@
-"""Measuring text: column widths, row heights and print scales are set, never left to chance.
+"""Measuring text: column widths and row heights are set, never left to chance.
 
 Excel and LibreOffice size nothing themselves when a workbook is written by a
 program, so every column is widened to the longest text it holds, every header
-row is given the height its wrapped titles need, and wide tables get a print
-scale that fits A4 landscape. Both writers (openpyxl and the fast path) call
+row is given the height its wrapped titles need. Both writers (openpyxl and the fast path) call
 these functions, so they cannot drift apart.
 
 >>> text_width("0000000000", 11)
@@ -21,7 +20,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 __all__ = [
-    "A4_LANDSCAPE_PX",
     "MARGIN",
     "NBSP",
     "SIZE",
@@ -30,7 +28,6 @@ __all__ = [
     "header_fit",
     "height",
     "lines",
-    "page_scale",
     "text_need",
     "text_width",
 ]
@@ -39,7 +36,6 @@ NBSP = "\u00a0"  # no-break space (French typography)
 SIZE = 10  # body text; titles and notes differ
 TEXT_CAP = 56  # widest a text column of a table grows to fit its texts (characters)
 MARGIN = 0.4  # inches, left and right
-A4_LANDSCAPE_PX = 29.7 / 2.54 * 96  # paper width at 96 dpi
 
 #: Advance widths of Calibri characters, in widths of "0" (Excel's column unit),
 #: measured on Carlito (Calibri's metric twin); other characters count 1.
@@ -105,15 +101,3 @@ def header_fit(
     while lines(text, width, size, bold) > max_lines:
         width += 1
     return width, lines(text, width, size, bold)
-
-
-def _px(width: float | None) -> int:
-    """Pixels of a column ``width`` characters wide (Calibri 11)."""
-    return int((width or 8.43) * 7 + 5)
-
-
-def page_scale(pages: Iterable[Iterable[float | None]]) -> int:
-    """The print scale (%) that fits the widest page (column widths) on A4 landscape."""
-    widest = max(sum(_px(width) for width in page) for page in pages)
-    printable = A4_LANDSCAPE_PX - 2 * MARGIN * 96
-    return min(100, int(printable / widest * 100 * 0.96))

@@ -7,6 +7,8 @@ a glance) and negatives in red; French formats follow French typography.
 
 >>> number_formats("fr")["pct"], number_formats("en")["eur"]
 ('0.0"\\xa0"%', '"€"#,##0;[Red]-"€"#,##0;"–"')
+>>> number_formats("fr", "USD")["eur"].split(";")[0], number_formats("en", "CHF")["eur_zero"]
+('#,##0"\\xa0$\\xa0US"', '"CHF\\xa0"#,##0;-"CHF\\xa0"#,##0')
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
+from ..currency import affixes
 from ..labels import Lang
 from .measure import NBSP, SIZE
 
@@ -47,11 +50,12 @@ def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
     Amounts show a dash for zero (the finance convention: an empty year reads at a
     glance) and negatives in red. French formats follow French typography: a
     no-break space before ``%`` and the unit, ``an`` below two years and ``ans``
-    from two on (``1,12 an``, ``2,50 ans``).
+    from two on (``1,12 an``, ``2,50 ans``). The currency's symbol and its place
+    come from :mod:`crmroi_xl.currency`.
     """
-    symbol = "€" if currency == "EUR" else currency
-    money = f'#,##0 "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0'
-    cents = f'#,##0.00 "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0.00'
+    before, after = (f'"{affix}"' if affix else "" for affix in affixes(currency, lang))
+    money = f"{before}#,##0{after}"
+    cents = f"{before}#,##0.00{after}"
     dash = '"–"'  # zero
     if lang == "fr":
         percent = f'0.0"{NBSP}"%'
@@ -60,11 +64,13 @@ def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
         ratio = f'0.00"{NBSP}x"'
     else:
         percent, years, months, ratio = "0.0%", '0.00" years"', '0.0" months"', '0.00"x"'
+    points = f'"+"0.0"{NBSP}pts";"−"0.0"{NBSP}pts";0.0"{NBSP}pt"'  # a change of percentages
     return {
         "eur": f"{money};[Red]-{money};{dash}",
         "eur2": f"{cents};[Red]-{cents};{dash}",
         "pct": percent,
         "pct1": percent,
+        "points": points,
         "int": "#,##0",
         "num": "#,##0.0",
         "num2": "#,##0.00",
@@ -119,6 +125,12 @@ def named_styles() -> list[NamedStyle]:
             font=font(color="0000FF"),
             border=_BOX,
             fill=PatternFill("solid", fgColor="FFF2CC"),
+            protection=Protection(locked=False),
+        ),
+        style(  # an optional setting (the IRR's starting point): not a yellow input
+            "advanced",
+            font=font(italic=True, color=GREY),
+            border=Border(*(Side(style="dotted", color="BFBFBF"),) * 4),
             protection=Protection(locked=False),
         ),
         style("calc", font=font()),

@@ -28,11 +28,11 @@ from ..labels import Lang
 from ..model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_setup
-from .inputs import input_values
-from .layout import ASSUMPTION_CHOICES, InputCell, Layout, input_bounds, quote_sheet
+from .cosmetics import print_area, print_setup
+from .inputs import input_bounds, input_values
+from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
-from .parts import Capacity, CellValue, Mode, Table
+from .parts import YEARS, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
 from .styles import named_styles, number_formats
 
@@ -64,7 +64,8 @@ def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
     capacity = Capacity.for_counts(
         len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
     )
-    return Layout(lang or scenario.assumptions.language, capacity)
+    a = scenario.assumptions
+    return Layout(lang or a.language, capacity, a.currency)
 
 
 def build_workbook(
@@ -73,8 +74,7 @@ def build_workbook(
     """Build the workbook of ``layout``; with a scenario, its inputs and cached values
     (``(sheet title, address) -> value``)."""
     lang = layout.lang
-    currency = scenario.assumptions.currency if scenario else "EUR"
-    formats = number_formats(lang, currency)
+    formats = number_formats(lang, layout.currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for style in named_styles():
@@ -101,12 +101,18 @@ def build_workbook(
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
-        cell.style = "input"
+        cell.style = where.style
         cell.number_format = formats[where.fmt]
     for sheet in SHEETS:
         ws = sheets[sheet.key]
         print_setup(ws, lang, one_page=sheet.one_page)
         sheet.looks(layout, ws, formats)
+    horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
+    for table in layout.tables:
+        if table.years_after:  # printed up to the horizon (the template: every year)
+            ws = sheets[table.sheet]
+            ws.print_area = print_area(table, horizon, ws.max_row)
+    sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
     add_charts(layout, sheets, scenario, formats)

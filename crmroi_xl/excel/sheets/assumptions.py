@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import ASSUMPTIONS, IRR_GUESS_TITLE
+from ..layout import ASSUMPTIONS
 from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 
 if TYPE_CHECKING:
@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Hypothèses générales", "General assumptions")
+#: A spreadsheet-only setting below the assumptions: where the spreadsheet's IRR
+#: (Newton's method) starts. The exporter fills in the engine's IRR so Excel and
+#: LibreOffice converge where their default start (10 %) fails; not part of the
+#: scenario, and shown as an advanced setting, not as one of the yellow inputs.
+IRR_GUESS_TITLE: Bilingual = (
+    "Avancé, facultatif : point de départ du calcul du TRI",
+    "Advanced, optional: starting point of the IRR calculation",
+)
+IRR_GUESS_NOTE: Bilingual = (
+    "Rempli par l'export ; à laisser tel quel (vide = 10 %).",
+    "Filled in by the export; leave it as it is (blank = 10%).",
+)
 NOTE: Bilingual = (
     "Saisissez les cellules jaunes. Taux en\u00a0% (10\u00a0% = 0,1).",
     "Fill in the yellow cells. Rates in % (10% = 0.1).",
@@ -37,7 +49,13 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("assumptions", layout.note_cell, layout.text(NOTE), "note")
     for a in ASSUMPTIONS:
         yield Text("assumptions", _label(layout.assumption_row(a.field)), layout.text(a.title))
-    yield Text("assumptions", _label(layout.irr_guess_row), layout.text(IRR_GUESS_TITLE))
+    yield Text("assumptions", _label(layout.irr_guess_row), layout.text(IRR_GUESS_TITLE), "note")
+    yield Text(
+        "assumptions",
+        f"{layout.adoption_col(2)}{layout.irr_guess_row}",
+        layout.text(IRR_GUESS_NOTE),
+        "note",
+    )
     header = layout.adoption_row - 1
     yield Text(
         "assumptions",

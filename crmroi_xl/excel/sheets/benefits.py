@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import drivers
 from ...engine import benefit_base
-from ..cosmetics import two_pages
 from ..parts import Bilingual, Formula, Sheet, Text
 from .tables import (
     Computed,
@@ -34,10 +33,11 @@ __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Bénéfices du CRM", "CRM benefits")
 NOTE: Bilingual = (
-    "Montants en euros par an, à partir de l'année 1 : montant, ou ventes × 12 × "
-    "valeur × marge, ou heures × coût horaire ; × adoption × (1 − risque).",
-    "Amounts in euros a year from year 1: amount, or sales × 12 × value × margin, "
-    "or hours × hourly rate; × adoption × (1 − risk).",
+    "Montants en {money} par an, à partir de l'année 1 : montant, ou ventes × 12 × "
+    "valeur × marge, ou heures × coût horaire ; × adoption × (1 − risque sur les "
+    "bénéfices).",
+    "Amounts in {money} a year from year 1: amount, or sales × 12 × value × margin, "
+    "or hours × hourly rate; × adoption × (1 − benefit risk).",
 )
 TOTALS: tuple[Bilingual, ...] = (
     ("Total des bénéfices comptés", "Total counted benefits"),
@@ -86,7 +86,6 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     table = layout.benefits
     table_looks(layout, table, ws, texts(layout))
     total_rows_looks(layout, table, ws, below=len(TOTALS) - 1, indent=False)
-    two_pages(table, ws)
 
 
 SHEET = Sheet("benefits", "BF8F00", texts, formulas, looks)

@@ -1,7 +1,8 @@
 """The Channels sheet: each marketing channel's return, then the customer economics.
 
-Per channel: ROAS = revenue / spend, ROI = (revenue × margin − spend) / spend,
-CAC = spend / new customers. Below the table, the customer economics give the
+Per channel and for all of them (the total row): ROAS = revenue / spend,
+ROI = (revenue × margin − spend) / spend, CAC = spend / new customers. Below
+the table, the customer economics give the
 CLV (a customer's margin, weighted by retention and discounted) and the CAC of
 all acquisition spend, and their ratio.
 """
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ... import metrics
+from ...errors import CrmRoiError
 from ..layout import CUSTOMER_RESULTS, CUSTOMERS
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import col, row_check, table_looks, table_texts
@@ -28,9 +31,9 @@ TITLE: Bilingual = (
     "Marketing channels and customer economics",
 )
 NOTE: Bilingual = (
-    "Montants en euros par an. ROAS = revenu / dépenses ; ROI = (revenu × marge − "
+    "Montants en {money} par an. ROAS = revenu / dépenses ; ROI = (revenu × marge − "
     "dépenses) / dépenses ; CAC = dépenses / nouveaux clients.",
-    "Amounts in euros a year. ROAS = revenue / spend; ROI = (revenue × margin − "
+    "Amounts in {money} a year. ROAS = revenue / spend; ROI = (revenue × margin − "
     "spend) / spend; CAC = spend / new customers.",
 )
 TOTALS: tuple[Bilingual, ...] = (("Total des canaux", "All channels"),)
@@ -66,6 +69,18 @@ def _or_na(value: float | None) -> CellValue:
 def _channel(ctx: Context, i: int, part: str) -> CellValue:
     channels = ctx.results.channels
     return _or_na(getattr(channels[i], part)) if i < len(channels) else ""
+
+
+def _all_channels(ctx: Context, part: str) -> CellValue:
+    """The total row's ROI (margin on revenue, blank margin = 100 %) or CAC."""
+    channels = ctx.scenario.channels
+    spend = [c.spend for c in channels]
+    try:
+        if part == "roi":
+            return metrics.roi([c.attributed_revenue * c.gross_margin for c in channels], spend)
+        return metrics.cac(spend, [c.new_customers for c in channels])
+    except CrmRoiError:
+        return NA  # no spend, or no new customer
 
 
 def _customers(ctx: Context, part: str) -> CellValue:
@@ -138,6 +153,31 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         fmt="ratio",
         udf=f"=IF({spend}=0,NA(),CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')}))",
     )
+    revenue_span, margin_span = table.span("attributed_revenue"), table.span("gross_margin")
+    margin = f'SUMPRODUCT({revenue_span}*({margin_span}+({margin_span}="")))'  # blank = 100 %
+    new = f"{table.letter('new_customers')}{total}"
+    totals = {  # key: native formula, UDF formula, format
+        "roi": (
+            f"=IF({spend}=0,NA(),({margin}-{spend})/{spend})",
+            f"=IF({spend}=0,NA(),CRM_ROI({margin},{spend}))",
+            "pct1",
+        ),
+        "cac": (
+            f"=IF({new}=0,NA(),{spend}/{new})",
+            f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
+            "eur",
+        ),
+    }
+    for key, (native, udf, fmt) in totals.items():
+        yield Formula(
+            "channels",
+            f"{table.letter(key)}{total}",
+            native,
+            lambda ctx, key=key: _all_channels(ctx, key),
+            style="total",
+            fmt=fmt,
+            udf=udf,
+        )
     yield from _customer_formulas(layout)
 
 

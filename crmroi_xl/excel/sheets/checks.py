@@ -1,9 +1,11 @@
-"""The Checks sheet: reconciliations and input checks, and the master check.
+"""The Checks sheet: reconciliations and input checks, the master check, points to review.
 
 Each check gives a difference (reconciliations: within the tolerance) or a
 number of problems (input checks: zero), whether it passed (1/0) and its
 status; the master check (shown on the summary) passes when all do. Bounds
 come from the scenario model, so the workbook checks what the model accepts.
+Under it, points to review flag defaults that flatter the ROI (extra sales
+counted at 100 % margin) without failing the master check.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from ...fieldinfo import bounds
 from ...labels import label
 from ...model import Assumptions
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import CHECK_COLUMNS, CHECKS
-from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..layout import CHECK_COLUMNS, CHECKS, WARNINGS
+from ..parts import Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -34,6 +36,10 @@ NOTE: Bilingual = (
     "1 = check passed. The master check is shown on the summary.",
 )
 MASTER: Bilingual = ("Contrôle général", "Master check")
+TO_REVIEW: Bilingual = (
+    "Points à vérifier (hors contrôle général)",
+    "Points to review (not in the master check)",
+)
 
 
 def _num(value: float | None) -> str:
@@ -53,6 +59,14 @@ def texts(layout: Layout) -> Iterator[Text]:
         layout.text(MASTER),
         "total_label",
     )
+    yield Text(
+        "checks",
+        f"{layout.check_col('title')}{layout.warnings_title_row}",
+        layout.text(TO_REVIEW),
+        "subtitle",
+    )
+    for key, words in WARNINGS:
+        yield Text("checks", layout.warning_cell(key, "title"), label(words, layout.lang))
 
 
 def _difference(ctx: Context, key: str) -> CellValue:
@@ -72,6 +86,16 @@ def _one(ctx: Context) -> CellValue:
     return 1
 
 
+def _warning(ctx: Context, column: str) -> CellValue:
+    """The points to review: lines whose extra sales count at 100 % margin."""
+    count = len(ctx.results.full_margin_revenue)
+    if column == "value":
+        return count
+    if column == "passed":
+        return 1 if count == 0 else 0
+    return label("ok" if count == 0 else "review", ctx.lang)
+
+
 def formulas(layout: Layout) -> Iterator[Formula]:
     def summary(key: str) -> str:
         return layout.ref("summary", layout.summary_span(key))
@@ -83,7 +107,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     def flags(table_key: str) -> str:
         return layout.ref(table_key, layout.table(table_key).span("check"))
 
-    last_cumulative = layout.ref("summary", layout.summary_cell("cumulative_flow", YEARS[-1]))
+    # the cumulative flow of the horizon's last year (later years are blank)
+    last_cumulative = f"INDEX({summary('cumulative_flow')},1,In_Horizon+1)"
     low_h, high_h = bounds(Assumptions, "horizon_years")
     low_r, high_r = bounds(Assumptions, "discount_rate")
     differences = {
@@ -93,7 +118,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             f"=ABS(SUM({total('costs', 1)})+SUM({total('costs', 2)})-SUM({total('costs', 0)}))"
         ),
         "npv_reconcile": f"=ABS(Out_NPV-SUM({summary('present_values')}))",
-        "cumulative_reconcile": f"=ABS({last_cumulative}-Out_Net_Benefit)",
+        "cumulative_reconcile": f"=IFERROR(ABS({last_cumulative}-Out_Net_Benefit),1)",
     }
     counts = {
         "name_given": '=IF(In_Name="",1,0)',
@@ -129,6 +154,30 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             _ok,
             fmt="text",
         )
+    benefits = layout.benefits
+    sales, margin = (
+        layout.ref("benefits", benefits.span(key))
+        for key in ("extra_sales_per_month", "gross_margin")
+    )
+    counts = {  # blank margin or 100 %
+        "full_margin": f'=SUMPRODUCT(ISNUMBER({sales})*({sales}>0)*(({margin}="")+({margin}=1)>0))'
+    }
+    for key, _ in WARNINGS:
+        value, passed = layout.warning_cell(key, "value"), layout.warning_cell(key, "passed")
+        cells = {  # column: formula, style, format
+            "value": (counts[key], "calc", "int"),
+            "passed": (f"=IF({value}=0,1,0)", "check", "int"),
+            "status": (f"=IF({passed}=1,Lbl_OK,Lbl_Review)", "calc", "text"),
+        }
+        for column, (text, style, fmt) in cells.items():
+            yield Formula(
+                "checks",
+                layout.warning_cell(key, column),
+                text,
+                lambda ctx, column=column: _warning(ctx, column),
+                style=style,
+                fmt=fmt,
+            )
     first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
     passed = f"{layout.check_col('passed')}{layout.master_check_row}"
     yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
@@ -162,7 +211,11 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         f"{status}{first}:{status}{master}",
         rule(f"{status}{first}=Lbl_Error", font=Font(bold=True, color="9C0006"), fill=BAD_FILL),
     )
-    for row in range(first, master + 1):
+    review = f"{status}{layout.warnings_title_row + 1}:{status}{ws.max_row}"
+    ws.conditional_formatting.add(
+        review, rule(f"{review.split(':')[0]}=Lbl_Review", font=Font(bold=True, color="9C5700"))
+    )
+    for row in range(first, ws.max_row + 1):
         for letter in (passed, status):
             ws[f"{letter}{row}"].alignment = Alignment(horizontal="center")
         if ws[f"{value}{row}"].number_format == formats["eur"]:

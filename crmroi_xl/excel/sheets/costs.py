@@ -16,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import drivers
 from ...engine import cost_base
 from ...labels import label
-from ..cosmetics import two_pages
 from ..parts import Bilingual, Formula, Sheet, Text
 from .tables import (
     Computed,
@@ -35,10 +34,12 @@ __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Coûts du CRM", "CRM costs")
 NOTE: Bilingual = (
-    "Montants en euros hors taxes, positifs. Année 0 = ponctuel ; années 1 à N = "
-    "récurrent : montant par an, ou postes × prix × 12, ou heures × coût horaire.",
-    "Amounts in euros excluding VAT, positive. Year 0 = one-off; years 1 to N = "
-    "recurring: amount per year, or seats × price × 12, or hours × hourly rate.",
+    "Montants en {money} hors taxes, positifs. Année 0 = ponctuel ; années 1 à N = "
+    "récurrent : montant par an, ou postes × prix × 12, ou heures × coût horaire ; "
+    "chaque année × (1 + risque sur les coûts).",
+    "Amounts in {money} excluding VAT, positive. Year 0 = one-off; years 1 to N = "
+    "recurring: amount per year, or seats × price × 12, or hours × hourly rate; "
+    "every year × (1 + cost risk).",
 )
 TOTALS: tuple[Bilingual, ...] = (
     ("Total des coûts", "Total costs"),
@@ -92,7 +93,6 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     table = layout.costs
     table_looks(layout, table, ws, texts(layout))
     total_rows_looks(layout, table, ws, below=len(TOTALS) - 1, indent=True)
-    two_pages(table, ws)
 
 
 SHEET = Sheet("costs", "BF8F00", texts, formulas, looks)

@@ -72,27 +72,30 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "label",
-        "6. Synthèse : les résultats et les graphiques. Contrôles : tout doit être à OK.",
-        "6. Summary: the results and charts. Checks: everything must read OK.",
+        "6. Synthèse : les résultats et les graphiques. Contrôles : tout doit être à OK ; "
+        "les points à vérifier signalent une hypothèse qui flatte le ROI (ventes comptées "
+        "à 100 % de marge).",
+        "6. Summary: the results and charts. Checks: everything must read OK; the points "
+        "to review flag an assumption that flatters the ROI (sales counted at 100 % margin).",
     ),
     ("subtitle", "Conventions", "Conventions"),
     (
         "label",
         "Cellules jaunes à chiffres bleus = saisies ; cellules blanches = calculs ; cellules "
         "vertes = résultats ; fond rose = ligne ou contrôle à revoir (feuilles protégées sans "
-        "mot de passe). Montants en euros hors taxes, positifs ; un tiret signifie zéro.",
+        "mot de passe). Montants en {money} hors taxes, positifs ; un tiret signifie zéro.",
         "Yellow cells with blue figures = inputs; white cells = calculations; green cells = "
         "results; pink = a line or a check to review (sheets protected without a password). "
-        "Amounts in euros excluding VAT, positive; a dash means zero.",
+        "Amounts in {money} excluding VAT, positive; a dash means zero.",
     ),
     (
         "label",
         "Taux en pourcentage : 10 % s'écrit 10 % ou 0,1. L'année 0 est aujourd'hui "
         "(non actualisée) ; les flux récurrents tombent en années 1 à N ; les années "
-        "au-delà de l'horizon sont grisées et valent zéro.",
+        "au-delà de l'horizon sont grisées et valent zéro (vides sur la synthèse).",
         "Rates in percent: 10% is typed 10% or 0.1. Year 0 is today (not discounted); "
         "recurring flows fall in years 1 to N; years past the horizon are greyed out and "
-        "count zero.",
+        "count zero (blank on the summary).",
     ),
     (
         "label",
@@ -146,7 +149,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     for style, french, english in _paragraphs():
         if style == "subtitle":
             row += 1
-        text = french_typography(french) if layout.lang == "fr" else english
+        text = layout.money_text((french_typography(french), english))
         yield Text("guide", f"{layout.guide_col}{row}", text, style)
         row += 1
 

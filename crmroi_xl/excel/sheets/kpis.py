@@ -1,8 +1,9 @@
 """The KPIs sheet: each KPI before and after the CRM, its change and its trend.
 
 Values are shown in their unit (percentages as %, amounts in the currency,
-by conditional number formats); the trend is ▲ for an improvement, ▼ for a
-deterioration, given the KPI's direction (its usual one unless the line says).
+by conditional number formats); the change of a percentage is in points
+(5 % to 9 % is +4.0 pts, the value 4); the trend is ▲ for an improvement, ▼ for
+a deterioration, given the KPI's direction (its usual one unless the line says).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...labels import label
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import format_rule, rule
 from .tables import col, row_check, table_looks, table_texts
@@ -29,6 +29,7 @@ NOTE: Bilingual = (
     "Percentages in % (5% = 0.05). ▲ improvement, ▼ deterioration.",
 )
 TRENDS = {True: "▲", False: "▼", None: "="}
+POINTS = 100  # percentage points per fraction: the constant PointsPerFraction
 
 
 def texts(layout: Layout) -> Iterator[Text]:
@@ -39,13 +40,19 @@ def _kpi(ctx: Context, i: int, part: str) -> CellValue:
     if i >= len(ctx.results.kpis):
         return ""
     k = ctx.results.kpis[i]
-    if part == "change":
-        return k.change
+    if part == "change":  # a percentage's in points
+        return k.change * POINTS if k.unit == "percent" else k.change
     if part == "relative_change":
         return NA if k.relative_change is None else k.relative_change
     if part == "higher_eff":
         return ctx.layout.yes_no(ctx.scenario.kpis[i].higher_is_better)
     return TRENDS[k.improved]
+
+
+def _percent(unit: str, kind: str) -> str:
+    """True where a KPI line is in percent: its unit, or its kind's usual one if blank."""
+    usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
+    return f'OR({unit}=Lbl_Percent,AND({unit}="",{usual}=Lbl_Percent))'
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -61,7 +68,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         yield Formula(
             "kpis",
             table.cell("change", i),
-            f'=IF({blank},"",{after}-{before})',
+            f'=IF({blank},"",({after}-{before})*IF({_percent(c("unit"), c("kind"))},'
+            "PointsPerFraction,1))",
             lambda ctx, i=i: _kpi(ctx, i, "change"),
             fmt="num2",
         )
@@ -94,19 +102,25 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
-    """KPI values in their unit (percentages as %, amounts in euros) and coloured trends."""
+    """KPI values in their unit (percentages as %, amounts in the currency) and coloured trends."""
     table = layout.kpis
     table_looks(layout, table, ws, texts(layout))
     first, last = table.first_row, table.last_row
     unit, kind = f"${table.letter('unit')}{first}", f"${table.letter('kind')}{first}"
     usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
-    values = " ".join(
-        f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in ("before", "after", "change")
+
+    def span(*keys: str) -> str:
+        return " ".join(f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in keys)
+
+    rules = (
+        (span("before", "after"), "percent", "pct"),
+        (span("change"), "percent", "points"),
+        (span("before", "after", "change"), "currency", "eur"),
     )
-    for ident, (unit_key, fmt) in enumerate((("percent", "pct"), ("currency", "eur")), 300):
-        shown = label(unit_key, layout.lang)
+    for ident, (cells, unit_key, fmt) in enumerate(rules, 300):
+        shown = layout.word(unit_key)
         test = f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
-        ws.conditional_formatting.add(values, format_rule(test, formats[fmt], ident))
+        ws.conditional_formatting.add(cells, format_rule(test, formats[fmt], ident))
     trend = f"{table.letter('trend')}{first}:{table.letter('trend')}{last}"
     for mark, colour in ((TRENDS[True], "548235"), (TRENDS[False], "C00000")):
         ws.conditional_formatting.add(

@@ -31,7 +31,7 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("lists", f"{col}{header}", layout.text(title), "header")
     for kind in KpiKind:
         unit, higher = KPI_DEFAULTS[kind]
-        yield Text("lists", layout.kpi_default_cell(kind, "unit"), label(unit, layout.lang), "list")
+        yield Text("lists", layout.kpi_default_cell(kind, "unit"), layout.word(unit), "list")
         yield Text("lists", layout.kpi_default_cell(kind, "higher"), layout.yes_no(higher), "list")
     for col, title in CONSTANT_COLUMNS.values():
         yield Text("lists", f"{col}{header}", layout.text(title), "header")

@@ -1,10 +1,14 @@
 """The Summary sheet: the headline results beside their charts, then the yearly flows.
 
 The headline results are :data:`crmroi_xl.headline.HEADLINES`, one row each
-with its help text; the yearly block links the cost and benefit totals, then
-derives the net flow, its cumulative sum, the discount factors, the present
-values and the payback points (where a cumulative flow turns non-negative,
-interpolated within the year). The sheet prints on one page.
+under a header row, with its help text; the yearly block links the cost and
+benefit totals, then derives the net flow, its cumulative sum, the discount
+factors, the present values and the payback points (where a cumulative flow
+turns non-negative, interpolated within the year). Years past the horizon are
+blank (their year index, and the calendar row's repeat of the horizon's year,
+are hidden by a conditional number format: the charts' date axis then ends at
+the horizon, see :mod:`crmroi_xl.excel.charts`). The
+sheet prints on one page.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from ...labels import label
 from ..cosmetics import fit, label_texts
 from ..layout import SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
-from ..styles import BAD_FILL, NAVY, font, rule
+from ..styles import BAD_FILL, NAVY, font, format_rule, rule
 
 if TYPE_CHECKING:
     from ..layout import Layout
@@ -42,6 +46,12 @@ LINKS: dict[str, tuple[str, int]] = {
     "benefits": ("benefits", 0),
     "uncounted_benefits": ("benefits", 1),
 }
+#: The headline block's header row, over its label, value and help columns.
+HEADER: dict[str, Bilingual] = {
+    "label": ("Résultat", "Result"),
+    "value": ("Valeur", "Value"),
+    "help": ("Ce que c'est", "What it is"),
+}
 #: Payback points: (its row, the cumulative row it watches, the flow row it divides by).
 POINTS = {
     "payback_points": ("cumulative_flow", "net_flow"),
@@ -52,6 +62,9 @@ POINTS = {
 def texts(layout: Layout) -> Iterator[Text]:
     yield Text("summary", layout.title_cell, layout.text(TITLE), "title")
     yield Text("summary", layout.note_cell, layout.text(NOTE), "note")
+    for column, title in HEADER.items():
+        ref = f"{layout.headline_col(column)}{layout.headline_header_row}"
+        yield Text("summary", ref, layout.text(title), "header")
     for h in HEADLINES:
         yield Text("summary", layout.headline_cell(h.key, "label"), layout.text(h.title))
         yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
@@ -66,20 +79,16 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("summary", f"{label_col}{layout.summary_row(key)}", layout.text(title))
     for t in YEARS:
         yield Text("summary", layout.summary_cell("t", t), t, "timeline", "int")
-    yield Text("summary", layout.payback_zero_cell, 0, "hidden", "int")  # see excel.charts
 
 
 def _yearly(ctx: Context, key: str, t: int) -> CellValue:
     r, a = ctx.results, ctx.scenario.assumptions
     if key == "calendar":
-        return a.start_year + t
-    if key == "in_horizon":
-        return 1 if t <= ctx.horizon else 0
+        return a.start_year + min(t, ctx.horizon)
+    if t > ctx.horizon:
+        return ""
     if key == "discount_factors":
         return 1 / (1 + a.discount_rate) ** t
-    if key in ("cumulative_flow", "cumulative_present_values"):
-        series: list[float] = getattr(r, key)
-        return ctx.year(series, t, after=series[-1])
     if key in POINTS:
         cumulative_key, flow_key = POINTS[key]
         cumulative: list[float] = getattr(r, cumulative_key)
@@ -88,7 +97,7 @@ def _yearly(ctx: Context, key: str, t: int) -> CellValue:
             return (t - 1) + (-cumulative[t - 1]) / flows[t]
         return ""
     values: list[float] = getattr(r, key)
-    return ctx.year(values, t)
+    return values[t]
 
 
 def _headline(h: Headline, ctx: Context) -> CellValue:
@@ -106,29 +115,33 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     for t in YEARS:
         col, t_cell = layout.summary_col(t), f"{layout.summary_col(t)}${layout.summary_t_row}"
         texts: dict[str, str] = {
-            "calendar": f'=IF(In_StartYear="","",In_StartYear+{t_cell})',
-            "in_horizon": f"=IF({t_cell}<=In_Horizon,1,0)",
-            "net_flow": f"={at('benefits', t)}-{at('costs', t)}",
-            "cumulative_flow": f"=SUM(${first}{layout.summary_row('net_flow')}:{at('net_flow', t)})",
-            "discount_factors": f"=1/(1+In_DiscountRate)^{t_cell}",
-            "present_values": f"={at('net_flow', t)}*{at('discount_factors', t)}",
+            "net_flow": f"{at('benefits', t)}-{at('costs', t)}",
+            "cumulative_flow": f"SUM(${first}{layout.summary_row('net_flow')}:{at('net_flow', t)})",
+            "discount_factors": f"1/(1+In_DiscountRate)^{t_cell}",
+            "present_values": f"{at('net_flow', t)}*{at('discount_factors', t)}",
             "cumulative_present_values": (
-                f"=SUM(${first}{layout.summary_row('present_values')}:{at('present_values', t)})"
+                f"SUM(${first}{layout.summary_row('present_values')}:{at('present_values', t)})"
             ),
         }
         for key, (sheet, below) in LINKS.items():
             table = layout.table(sheet)
             row = layout.total_label_row(table, below)
-            texts[key] = "=" + layout.ref(sheet, f"{table.letter(f'y{t}')}{row}")
+            texts[key] = layout.ref(sheet, f"{table.letter(f'y{t}')}{row}")
         if t > 0:
             prev = layout.summary_col(t - 1)
             for key, (cumulative, flow) in POINTS.items():
                 before, now = f"{prev}{layout.summary_row(cumulative)}", at(cumulative, t)
                 texts[key] = (
-                    f"=IF(AND({before}<0,{now}>=0),{prev}${layout.summary_t_row}"
+                    f"IF(AND({before}<0,{now}>=0),{prev}${layout.summary_t_row}"
                     f'+(-{before})/{at(flow, t)},"")'
                 )
-        for key, text in texts.items():
+        # blank past the horizon; the calendar row keeps the horizon's year there, for the
+        # charts' date axis (hidden by its number format, see looks)
+        formulas = {
+            "calendar": f'=IF(In_StartYear="",0,In_StartYear)+MIN({t_cell},In_Horizon)',
+            **{key: f'=IF({t_cell}>In_Horizon,"",{text})' for key, text in texts.items()},
+        }
+        for key, text in formulas.items():
             yield Formula(
                 "summary",
                 f"{col}{layout.summary_row(key)}",
@@ -159,6 +172,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws.column_dimensions[letter].width = 12.5
     ws.freeze_panes = layout.headline_cell(HEADLINES[0].key)
     ws.sheet_view.showGridLines = False
+    ws.row_dimensions[layout.headline_header_row].height = 15
     for h in HEADLINES:
         ws.row_dimensions[layout.headline_row(h.key)].height = 15  # the charts span these rows
         ws[layout.headline_cell(h.key, "help")].alignment = Alignment(horizontal="left", indent=1)
@@ -183,9 +197,15 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws[f"{label_col}{layout.summary_row('calendar')}"].alignment = Alignment(horizontal="left")
     top = layout.summary_row(list(SUMMARY_ROWS)[1])
     bottom = layout.summary_row(list(SUMMARY_ROWS)[-1])
+    past = f"{years[0]}${layout.summary_t_row}>In_Horizon"
+    calendar = layout.summary_row("calendar")
+    ws.conditional_formatting.add(  # past the horizon: the year index, and the horizon's
+        # calendar year repeated for the charts, not shown
+        f"{years[0]}{layout.summary_t_row}:{years[-1]}{calendar}",
+        format_rule(past, ";;;", 310),
+    )
     ws.conditional_formatting.add(
-        f"{years[0]}{top}:{years[-1]}{bottom}",
-        rule(f"{years[0]}${layout.summary_t_row}>In_Horizon", font=Font(color="BFBFBF")),
+        f"{years[0]}{top}:{years[-1]}{bottom}", rule(past, font=Font(color="BFBFBF"))
     )
     fit(ws, label_col, label_texts(ws, label_col, ("label", "total_label")), 60)
 

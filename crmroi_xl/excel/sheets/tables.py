@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 YEAR: Bilingual = ("Année", "Year")
+TIMELINE: Bilingual = ("Échéancier (années)", "Timeline (years)")
 
 
 def col(table: Table, key: str, row: int) -> str:
@@ -56,7 +57,7 @@ def table_texts(
 ) -> Iterator[Text]:
     """A table sheet's title and note, column headers, timeline and total labels."""
     yield Text(table.sheet, layout.title_cell, layout.text(title), "title")
-    yield Text(table.sheet, layout.note_cell, layout.text(note), "note")
+    yield Text(table.sheet, layout.note_cell, layout.money_text(note), "note")
     for column in table.columns:
         style = "header_calc" if column.computed else "header"
         yield Text(
@@ -75,12 +76,13 @@ def table_texts(
                 f"{layout.text(YEAR)} {t}",
                 "header_calc",
             )
-        yield Text(
-            table.sheet,
-            f"{table.letter('y0')}{table.timeline_row - 1}",
-            layout.text(("Échéancier (années)", "Timeline (years)")),
-            "note",
-        )
+        # the timeline's rows named on their left, clear of the note above (row 2)
+        before = table.letter(table.years_after)
+        for row, title in (
+            (table.timeline_row, TIMELINE),
+            (table.calendar_row, ("Année civile", "Calendar year")),
+        ):
+            yield Text(table.sheet, f"{before}{row}", layout.text(title), "timeline")
     yield Text(
         table.sheet,
         f"{table.check_letter}{table.header_row}",
@@ -268,7 +270,8 @@ def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterab
             ws.column_dimensions[table.letter(f"y{t}")].width = 12.5
     fit_header_row(ws, table.header_row, header_letters(table))
     ws.freeze_panes = f"{table.letter(table.columns[1].key)}{table.first_row}"
-    ws.print_title_rows = f"{table.header_row}:{table.header_row}"
+    top = table.timeline_row if table.years_after else table.header_row
+    ws.print_title_rows = f"{top}:{table.header_row}"  # on every printed page
     check = f"{table.check_letter}{table.first_row}:{table.check_letter}{table.last_row}"
     ws.conditional_formatting.add(
         check, rule(f"{table.check_letter}{table.first_row}=1", fill=BAD_FILL)

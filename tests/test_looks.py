@@ -1,0 +1,222 @@
+"""What a reader of a workbook sees, checked on the pages LibreOffice prints: page
+count and width, charts after a horizon changed in the workbook, the currency."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from crmroi_xl import load_scenario
+from crmroi_xl.excel.fast import export_workbook
+from crmroi_xl.excel.layout import NOTE_ROW, SHEETS, Layout
+from crmroi_xl.labels import Lang
+from crmroi_xl.model import Scenario
+from tests.spreadsheet import render_pdf
+
+PME = "examples/pme-20-postes.yaml"  # a 3-year case starting in 2026
+CHANNELS = "examples/marketing-channels.json"
+FOOTER = re.compile(r"^\s*(\S.*?)\s{2,}Page (\d+) (?:of|sur) (\d+)\s*$", re.MULTILINE)
+
+
+def with_assumptions(path: str, **changes: object) -> Scenario:
+    scenario = load_scenario(path)
+    assumptions = scenario.assumptions.model_copy(update=changes)
+    return scenario.model_copy(update={"assumptions": assumptions})
+
+
+def with_horizon_typed(path: Path, lang: Lang, horizon: int) -> Path:
+    """A copy of an export whose horizon a user changed in the Assumptions sheet (the
+    zip edited in place: openpyxl would drop the charts)."""
+    layout = Layout(lang)
+    ref = f"B{layout.assumption_row('horizon_years')}"
+    part = f"xl/worksheets/sheet{list(SHEETS).index('assumptions') + 1}.xml"
+    out = path.with_name(f"{path.stem}-horizon-{horizon}.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                pattern = rb'(<c r="%s"[^>]*><v>)[0-9]+(</v>)' % ref.encode()
+                data, count = re.subn(pattern, rb"\g<1>%d\g<2>" % horizon, data)
+                assert count == 1
+            target.writestr(item, data)
+    return out
+
+
+def without_first_margin(path: Path) -> Path:
+    """A copy of the channels' export whose first channel's margin a user cleared
+    (blank = 100 %); openpyxl rewrites it, charts aside."""
+    wb = openpyxl.load_workbook(path)
+    layout = Layout("en")
+    wb[layout.sheet_name("channels")][layout.channels.cell("gross_margin", 0)] = None
+    out = path.with_name("no-margin.xlsx")
+    wb.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Pages printed by LibreOffice: the SME case in French and English, in US dollars,
+    and its English export with the horizon then typed as 5 years."""
+    folder = tmp_path_factory.mktemp("printed")
+    scenario = load_scenario(PME)
+    paths = {
+        "fr": export_workbook(scenario, folder / "pme-fr.xlsx", lang="fr"),
+        "en": export_workbook(scenario, folder / "pme-en.xlsx", lang="en"),
+        "usd": export_workbook(
+            with_assumptions(PME, currency="USD"), folder / "usd.xlsx", lang="en"
+        ),
+    }
+    paths["horizon 5"] = with_horizon_typed(paths["en"], "en", 5)
+    paths["channels"] = export_workbook(
+        load_scenario(CHANNELS), folder / "channels.xlsx", lang="en"
+    )
+    paths["no margin"] = without_first_margin(paths["channels"])
+    pages = render_pdf(list(paths.values()), folder)
+    return {key: pages[path] for key, path in paths.items()}
+
+
+def _sheets_by_page(pages: list[str]) -> list[str]:
+    """The sheet each page prints (its footer: the sheet's name, then Page i of N)."""
+    names = []
+    for i, page in enumerate(pages, 1):
+        found = FOOTER.findall(page)
+        assert len(found) == 1, page[-300:]
+        name, number, count = found[0]
+        assert (int(number), int(count)) == (i, len(pages))
+        names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_three_year_case_prints_on_one_page_a_sheet_lists_not(
+    printed: dict[str, list[str]], lang: Lang
+) -> None:
+    layout = Layout(lang)
+    names = _sheets_by_page(printed[lang])
+    assert len(names) <= 10
+    printable = [layout.sheet_name(key) for key in SHEETS if key != "lists"]
+    assert names == printable  # each sheet on one page: one page wide (and tall)
+    costs = printed[lang][names.index(layout.sheet_name("costs"))]
+    assert re.search(r"(Year|Année) 3\b", costs) and not re.search(r"(Year|Année) 4\b", costs)
+
+
+def test_charts_show_years_zero_to_a_horizon_changed_in_the_workbook(
+    printed: dict[str, list[str]],
+) -> None:
+    """Horizon 3 exported, 5 typed: the yearly table shows 2026 to 2031 and each of the two
+    summary charts labels its axis 2026 to 2031, no later year."""
+    layout = Layout("en")
+    summary = dict(zip(_sheets_by_page(printed["horizon 5"]), printed["horizon 5"], strict=True))[
+        layout.sheet_name("summary")
+    ]
+    words = summary.split()
+    assert [words.count(str(year)) for year in range(2026, 2032)] == [3] * 6  # table + 2 charts
+    assert [words.count(str(year)) for year in range(2032, 2037)] == [0] * 5
+    # the 3-year export itself: the same charts end in 2029
+    summary = printed["en"][1]
+    assert [summary.split().count(str(year)) for year in (2029, 2030)] == [3, 0]
+
+
+def test_dollars_print_as_dollars(printed: dict[str, list[str]]) -> None:
+    text = "\n".join(printed["usd"])
+    assert "$106,167" in text  # the NPV
+    assert not re.search(r"USD\s?[0-9]|euro|€", text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_note_under_each_title_has_its_row_to_itself(lang: Lang, tmp_path: Path) -> None:
+    """Nothing on a sheet's note row but the note, so no cell clips it ("Timeline
+    (years)" used to), and no chart starts above the row under it."""
+    path = export_workbook(load_scenario(PME), tmp_path / "x.xlsx", lang=lang)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":  # the lists: a header row, no title
+            continue
+        beside = [c.coordinate for c in ws[NOTE_ROW][1:] if c.value is not None]
+        assert beside == [], ws.title
+        for chart in ws._charts:
+            assert chart.anchor._from.row >= NOTE_ROW, ws.title
+
+
+def _page(printed: dict[str, list[str]], key: str, sheet: str, lang: Lang = "en") -> str:
+    pages = printed[key]
+    return dict(zip(_sheets_by_page(pages), pages, strict=True))[Layout(lang).sheet_name(sheet)]
+
+
+def test_the_summary_shows_its_horizon_only_under_a_header(printed: dict[str, list[str]]) -> None:
+    summary = _page(printed, "en", "summary")
+    assert re.search(r"Result\s+Value\s+What it is", summary)  # the headline block's header
+    assert "Within the horizon" not in summary  # a technical row
+    # the cumulative net flow: year 3 and the net benefit, not repeated over years 4 to 10
+    assert summary.count("€135,409") == 2
+    assert "headline ROI, undiscounted" in summary and "ROI on present values" in summary
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "every year × (1 + cost risk)"), ("fr", "chaque année × (1 + risque sur les coûts)")],
+)
+def test_the_costs_sheet_says_its_amounts_include_the_cost_risk(
+    printed: dict[str, list[str]], lang: Lang, words: str
+) -> None:
+    """A one-off of 120 000 shows 132 000 in year 0 at a 10 % cost risk: the note says why,
+    as the benefits' note says × (1 − benefit risk)."""
+    note = " ".join(_page(printed, lang, "costs", lang).split())
+    assert words in note
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_percent_kpi_changes_in_points(printed: dict[str, list[str]], lang: Lang) -> None:
+    """Retention from 82 % to 86 %: +4.0 pts (LibreOffice's locale gives the decimal mark)."""
+    kpis = _page(printed, lang, "kpis", lang)
+    retention = next(line for line in kpis.splitlines() if "tention" in line)
+    assert re.search(r"\+4[.,]0\s?pts", retention), retention
+
+
+def _total_line(printed: dict[str, list[str]], key: str) -> str:
+    channels = _page(printed, key, "channels")
+    return next(line for line in channels.splitlines() if line.strip().startswith("All channels"))
+
+
+def test_the_channels_total_row_has_its_roi_and_cac(printed: dict[str, list[str]]) -> None:
+    """Five channels, all at a 45 % margin: 210 000 spent, 806 000 of revenue, 5 850 new
+    customers (worked by hand: ROI (362 700 − 210 000) / 210 000 = 72.7 %, CAC 35.90)."""
+    line = _total_line(printed, "channels")
+    assert "72.7%" in line.split() and "€36" in line.split()
+    # the first channel's margin cleared: 100 % on its 412 000, so 412 000 + 45 % of the
+    # other 394 000 = 589 300 of margin, ROI (589 300 − 210 000) / 210 000 = 180.6 %
+    assert "180.6%" in _total_line(printed, "no margin").split()
+
+
+def test_revenue_at_full_margin_is_a_point_to_review(printed: dict[str, list[str]]) -> None:
+    """The SME's extra sales count at 100 % margin: flagged, the master check still OK."""
+    checks = _page(printed, "en", "checks")
+    flag = next(line for line in checks.splitlines() if "Revenue counted at 100 % margin" in line)
+    assert flag.split()[-3:] == ["1", "0", "REVIEW"]
+    assert "Master check" in checks and "ERROR" not in checks
+    assert "OK" in _page(printed, "en", "summary").split()
+    checks = _page(printed, "channels", "checks")  # the channels case gives its margins
+    flag = next(line for line in checks.splitlines() if "Revenue counted at 100 % margin" in line)
+    assert flag.split()[-3:] == ["0", "1", "OK"]
+
+
+def test_the_irr_start_is_an_advanced_setting_not_an_input(printed: dict[str, list[str]]) -> None:
+    assumptions = _page(printed, "en", "assumptions")
+    assert "Advanced, optional: starting point of the IRR calculation" in assumptions
+
+
+def test_one_off_lines_leave_their_amount_per_year_blank(tmp_path: Path) -> None:
+    path = export_workbook(load_scenario(PME), tmp_path / "x.xlsx", lang="en")
+    costs = openpyxl.load_workbook(path)[Layout("en").sheet_name("costs")]
+    table = Layout("en").costs
+    one_off = [i for i in range(6) if costs[table.cell("one_off", i)].value]
+    assert one_off == [1, 2, 3]
+    assert [costs[table.cell("amount_per_year", i)].value for i in one_off] == [None] * 3
+    assert costs[table.cell("amount_per_year", 5)].value == 7000  # a yearly amount stays
+    irr = openpyxl.load_workbook(path)[Layout("en").sheet_name("assumptions")]
+    cell = irr[f"B{Layout('en').irr_guess_row}"]
+    assert cell.style == "advanced" and cell.fill.fgColor.rgb != "00FFF2CC"
