@@ -3,15 +3,19 @@
 Each yearly figure is computed the way the workbooks compute it, one
 consistent rule per row along the years ``0 .. horizon``:
 
-* cost line, year 0: ``one_off x (1 + cost_risk)``;
-  year t >= 1: ``base x (1 + annual_increase)^(t-1) x (1 + cost_risk)`` while
-  ``t <= years``, where ``base`` is the driver's yearly amount
-  (``amount_per_year``, ``seats x price_per_seat_month x 12`` or
-  ``hours_per_year x hourly_rate``);
-* benefit line, year 0: nothing; year t >= 1:
-  ``base x (1 + annual_growth)^(t-1) x adoption_t x (1 - benefit_risk)``, with
-  ``base`` = ``amount_per_year``, ``extra_sales_per_month x 12 x
-  average_deal_value x gross_margin`` or ``hours_saved_per_year x hourly_rate``;
+* cost line, year t: ``(one-off if t = one_off_year, plus the recurring
+  amount) x (1 + cost_risk)``; the recurring amount is
+  ``base_t x (1 + annual_increase)^max(0, t - increase_from_year + 1)`` from
+  ``start_year`` for ``years`` years (to the horizon if empty), where
+  ``base_t`` is the driver's amount of year t (:mod:`crmroi_xl.drivers`:
+  ``amount_per_year``, ``seats_t x price_per_seat_month x 12``, ``hours_per_year
+  x hourly_rate``) and ``increase_from_year`` is ``start_year + 1`` if empty;
+* benefit line, from ``start_year`` for ``years`` years (to the horizon if
+  empty), never in year 0:
+  ``base x (1 + annual_growth)^(t - start_year) x adoption_t x (1 - benefit_risk)``,
+  adoption left out when ``ramp_up`` is off, ``base`` the driver's amount
+  (an amount, extra sales, hours saved x the share realised, or a KPI's change
+  before/after the CRM turned into money);
 * net flow = counted benefits - costs; discount factor ``1 / (1 + rate)^t``.
 
 A metric the scenario cannot define (no channel, so no ROAS; flows that never
@@ -34,7 +38,7 @@ pay back) is ``None`` and :attr:`Results.undefined` says why.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,13 +50,16 @@ from .model import BenefitLine, Channel, CostLine, Kpi, Scenario
 from .sensitivity import LineTable, Sensitivity, analyse
 
 __all__ = [
+    "MARGIN_VOLUMES",
     "ChannelResult",
     "KpiResult",
     "LineFlows",
     "Results",
     "benefit_base",
+    "benefit_flows",
     "compute",
     "cost_base",
+    "cost_flows",
 ]
 
 
@@ -61,13 +68,16 @@ class _Frozen(BaseModel):
 
 
 class LineFlows(_Frozen):
-    """One cost or benefit line over the years 0 .. horizon, risk-adjusted."""
+    """One cost or benefit line over the years 0 .. horizon, risk-adjusted: its
+    amounts, their total and their present value at the discount rate."""
 
     label: str
     category: str
     nature: str | None
     counted: bool
     values: list[float]
+    total: float
+    present_value: float
 
 
 class KpiResult(_Frozen):
@@ -140,6 +150,7 @@ class Results(_Frozen):
     #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
     #: margin given): a default that flatters the ROI, flagged for review.
     full_margin_revenue: list[str] = []
+    kpi_worsens: list[str] = []  # lines whose KPI worsens: a negative benefit
     sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
@@ -147,18 +158,24 @@ class Results(_Frozen):
         return {key: getattr(self, key) for key in JSON_FIRST}
 
 
-def cost_base(line: CostLine) -> float:
-    """Recurring yearly amount of a cost line before increase and risk (its driver's rule).
+#: Volumes a gross margin applies to (extra sales, opportunities, leads).
+MARGIN_VOLUMES = ("extra_sales_per_month", "opportunities_per_year", "leads_per_year")
+
+
+def cost_base(line: CostLine, t: int = 1) -> float:
+    """Recurring amount of a cost line in year ``t`` before increase and risk (its
+    driver's rule; seats may ramp up year by year).
 
     >>> from crmroi_xl.model import CostLine
     >>> cost_base(CostLine(label="CRM", category="licences", seats=20, price_per_seat_month=50))
     12000.0
     """
-    return float(drivers.COST[line.driver].base(line))
+    return float(drivers.COST[line.driver].base(line, {}, t))
 
 
-def benefit_base(line: BenefitLine) -> float:
-    """Yearly amount of a benefit line before growth, adoption and risk (its driver's rule).
+def benefit_base(line: BenefitLine, kpis: Mapping[str, Kpi] | None = None) -> float:
+    """Yearly amount of a benefit line before growth, adoption and risk (its driver's
+    rule; a KPI-driven driver reads the KPI of its kind in ``kpis``).
 
     The source method's case, 5 more sales a month at 1 000 EUR:
 
@@ -167,26 +184,81 @@ def benefit_base(line: BenefitLine) -> float:
     ...                          extra_sales_per_month=5, average_deal_value=1000))
     60000.0
     """
-    return float(drivers.BENEFIT[line.driver].base(line))
+    return float(drivers.BENEFIT[line.driver].base(line, kpis or {}, 1))
 
 
-def _cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
-    base = cost_base(line)
-    lasts = horizon if line.years is None else line.years
-    recurring = [
-        base * (1 + line.annual_increase) ** (t - 1) if t <= lasts else 0.0
-        for t in range(1, horizon + 1)
-    ]
-    return [amount * (1 + risk) for amount in [line.one_off, *recurring]]
+def _last_year(start: int, years: int | None, horizon: int) -> int:
+    return horizon if years is None else min(horizon, start + years - 1)
 
 
-def _benefit_flows(line: BenefitLine, adoption: list[float], risk: float) -> list[float]:
-    base = benefit_base(line)
+def cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
+    """A cost line's amounts in years 0 .. horizon, risk-adjusted (the rule above).
+
+    A phase-2 module from year 3, with a one-off in year 2 and a price frozen for
+    two years:
+
+    >>> from crmroi_xl.model import CostLine
+    >>> line = CostLine(label="Phase 2", category="licences", one_off=5_000, one_off_year=2,
+    ...                 amount_per_year=1_000, start_year=3, annual_increase=0.1,
+    ...                 increase_from_year=5)
+    >>> [round(v, 2) for v in cost_flows(line, 5, 0.0)]
+    [0.0, 0.0, 5000.0, 1000.0, 1000.0, 1100.0]
+    """
+    start, last = line.start_year, _last_year(line.start_year, line.years, horizon)
+    increase_from = line.increase_from_year or start + 1
+    out = []
+    for t in range(horizon + 1):
+        one = line.one_off if t == line.one_off_year else 0.0
+        recurring = 0.0
+        if start <= t <= last:
+            growth = (1 + line.annual_increase) ** max(0, t - increase_from + 1)
+            recurring = cost_base(line, t) * growth
+        out.append((one + recurring) * (1 + risk))
+    return out
+
+
+def benefit_flows(
+    line: BenefitLine, adoption: list[float], risk: float, kpis: Mapping[str, Kpi]
+) -> list[float]:
+    """A benefit line's amounts in years 0 .. horizon, risk-adjusted (the rule above).
+
+    >>> from crmroi_xl.model import BenefitLine
+    >>> legacy = BenefitLine(label="Legacy tools retired", category="cost_reduction",
+    ...                      amount_per_year=10_000, start_year=2, ramp_up=False)
+    >>> benefit_flows(legacy, [0.5, 0.8, 1.0], 0.0, {})
+    [0.0, 0.0, 10000.0, 10000.0]
+    """
+    base = benefit_base(line, kpis)
+    horizon = len(adoption)
+    start, last = line.start_year, _last_year(line.start_year, line.years, horizon)
     yearly = [
-        base * (1 + line.annual_growth) ** (t - 1) * share * (1 - risk)
+        base
+        * (1 + line.annual_growth) ** (t - start)
+        * (share if line.ramp_up else 1.0)
+        * (1 - risk)
+        if start <= t <= last
+        else 0.0
         for t, share in enumerate(adoption, start=1)
     ]
     return [0.0, *yearly]
+
+
+def _line_flows(
+    line: CostLine | BenefitLine,
+    nature: str | None,
+    counted: bool,
+    values: list[float],
+    factors: list[float],
+) -> LineFlows:
+    return LineFlows(
+        label=line.label,
+        category=line.category.value,
+        nature=nature,
+        counted=counted,
+        values=values,
+        total=math.fsum(values),
+        present_value=math.fsum(v * f for v, f in zip(values, factors, strict=True)),
+    )
 
 
 def _column_sums(rows: list[list[float]], width: int) -> list[float]:
@@ -221,23 +293,19 @@ def compute(scenario: Scenario) -> Results:
     width = horizon + 1
     undefined = _Undefined()
 
+    factors = [1 / (1 + rate) ** t for t in range(width)]
+    kpis = scenario.kpis_by_kind()
     cost_lines = [
-        LineFlows(
-            label=line.label,
-            category=line.category.value,
-            nature=line.nature,
-            counted=True,
-            values=_cost_flows(line, horizon, a.cost_risk),
-        )
+        _line_flows(line, line.nature, True, cost_flows(line, horizon, a.cost_risk), factors)
         for line in scenario.costs
     ]
     benefit_lines = [
-        LineFlows(
-            label=line.label,
-            category=line.category.value,
-            nature=None,
-            counted=line.include_in_roi,
-            values=_benefit_flows(line, a.adoption, a.benefit_risk),
+        _line_flows(
+            line,
+            None,
+            line.include_in_roi,
+            benefit_flows(line, a.adoption, a.benefit_risk, kpis),
+            factors,
         )
         for line in scenario.benefits
     ]
@@ -245,7 +313,6 @@ def compute(scenario: Scenario) -> Results:
     benefits = _column_sums([line.values for line in benefit_lines if line.counted], width)
     uncounted = _column_sums([line.values for line in benefit_lines if not line.counted], width)
     net = [b - c for b, c in zip(benefits, costs, strict=True)]
-    factors = [1 / (1 + rate) ** t for t in range(width)]
     present = [flow * factor for flow, factor in zip(net, factors, strict=True)]
     total_costs, total_benefits = math.fsum(costs), math.fsum(benefits)
     pv_costs = math.fsum(c * f for c, f in zip(costs, factors, strict=True))
@@ -267,10 +334,17 @@ def compute(scenario: Scenario) -> Results:
     full_margin = [
         line.label
         for line in scenario.benefits
-        if line.driver == "sales" and line.extra_sales_per_month > 0 and line.gross_margin == 1
+        if line.gross_margin == 1 and any(getattr(line, f) > 0 for f in MARGIN_VOLUMES)
+    ]
+    kpi_driven = drivers.kpi_drivers(drivers.BENEFIT_DRIVERS)
+    worsening = [
+        line.label
+        for line in scenario.benefits
+        if line.driver in kpi_driven and benefit_base(line, kpis) < 0
     ]
     return Results(
         full_margin_revenue=full_margin,
+        kpi_worsens=worsening,
         name=a.name,
         currency=a.currency,
         discount_rate=rate,

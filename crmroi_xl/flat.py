@@ -34,7 +34,8 @@ Errors name the row and the column, one line per problem, in the row's
 Traceback (most recent call last):
 crmroi_xl.errors.ScenarioError: scenarios.csv: row 12: cost_1_seats: must be >= 0, got -3
 
-Writing flat files and the column reference are in :mod:`crmroi_xl.flatwrite`.
+Writing flat files (and a scenario as a row) and the column reference are in
+:mod:`crmroi_xl.flatwrite`.
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ __all__ = [
     "flat_columns",
     "parse_column",
     "read_rows",
-    "row_from_scenario",
     "scenario_from_row",
 ]
 
@@ -195,8 +195,6 @@ def _sections() -> tuple[Section, ...]:
             raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
         specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
         if count:
-            if any(spec.repeat for spec in specs):
-                raise TypeError(f"{key}: list fields inside numbered lines have no flat form")
             lines.append(Section(key, key.removesuffix("s"), count, specs, annotation))
         else:
             records.append(Section(key, f"{key}_" if optional else "", 0, specs, annotation))
@@ -207,7 +205,7 @@ def _sections() -> tuple[Section, ...]:
 SECTIONS: tuple[Section, ...] = _sections()
 _BY_KEY = {section.key: section for section in SECTIONS}
 _LINE_PREFIXES = {section.prefix: section for section in SECTIONS if section.lines}
-_LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_]+?)$")
+_LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_0-9]+?)$")
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,9 @@ def flat_columns(
         if not 0 <= count <= section.lines:
             raise ValueError(f"{section.key}: from 0 to {section.lines} lines, got {count}")
         for number in range(1, count + 1):
-            out.extend(section.column(spec, number) for spec in section.fields)
+            for spec in section.fields:
+                items = range(1, spec.repeat + 1) if spec.repeat else [0]
+                out.extend(section.column(spec, number, item) for item in items)
     return out
 
 
@@ -277,11 +277,17 @@ def parse_column(name: str) -> Column | None:
     section = _LINE_PREFIXES.get(match.group(1))
     if section is None:
         return None
-    number = int(match.group(2))
-    spec = next((s for s in section.fields if s.name == match.group(3)), None)
-    if spec is None or number > section.lines:
+    number, rest = int(match.group(2)), match.group(3)
+    if number > section.lines:
         return None
-    return Column(section, spec, number, 0)
+    spec = next((s for s in section.fields if s.name == rest and not s.repeat), None)
+    if spec is not None:
+        return Column(section, spec, number, 0)
+    field, _, item = rest.rpartition("_")  # a list of the line: cost_1_seats_by_year_2
+    spec = next((s for s in section.fields if s.name == field and s.repeat), None)
+    if spec is None or not item.isdigit() or not 1 <= int(item) <= spec.repeat:
+        return None
+    return Column(section, spec, number, int(item))
 
 
 def _suggestion(name: str) -> str:
@@ -373,7 +379,7 @@ def _assemble(
 ) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
     """The nested data, each section's line numbers in order, and the cells' problems."""
     records: dict[str, dict[str, Any]] = {}
-    lists: dict[tuple[str, str], dict[int, Any]] = {}
+    lists: dict[tuple[str, int, str], dict[int, Any]] = {}  # (section, line, field) -> items
     lines: dict[str, dict[int, dict[str, Any]]] = {}
     problems = []
     for name, raw in row.items():
@@ -387,23 +393,27 @@ def _assemble(
         if value is _BLANK:
             continue
         section, spec = column.section, column.spec
-        if section.lines:
+        if spec.repeat:
+            lists.setdefault((section.key, column.number, spec.name), {})[column.item] = value
+        elif section.lines:
             lines.setdefault(section.key, {}).setdefault(column.number, {})[spec.name] = value
-        elif spec.repeat:
-            lists.setdefault((section.key, spec.name), {})[column.item] = value
         else:
             records.setdefault(section.key, {})[spec.name] = value
-    for (key, name), items in sorted(lists.items()):
+    for (key, number, name), items in sorted(lists.items()):
         count = max(items)
         gaps = [i for i in range(1, count) if i not in items]
+        section = _BY_KEY[key]
         if gaps:
-            section = _BY_KEY[key]
             spec = next(s for s in section.fields if s.name == name)
             problems.append(
-                f"{section.column(spec, 0, gaps[0])}: blank, but "
-                f"{section.column(spec, 0, count)} is given; fill the values in order"
+                f"{section.column(spec, number, gaps[0])}: blank, but "
+                f"{section.column(spec, number, count)} is given; fill the values in order"
             )
-        records.setdefault(key, {})[name] = [items[i] for i in sorted(items)]
+        if number:  # a list of a numbered line
+            target = lines.setdefault(key, {}).setdefault(number, {})
+        else:
+            target = records.setdefault(key, {})
+        target[name] = [items[i] for i in sorted(items)]
     data: dict[str, Any] = {"assumptions": records.pop("assumptions", {})}
     data.update(records)
     numbers: dict[str, list[int]] = {}
@@ -503,44 +513,6 @@ def scenario_from_row(
     """
     check_columns(row, source)
     return _validate(row, source, decimal_comma, lang=lang)
-
-
-def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
-    """The flat row of a scenario: every assumption, and each line's non-default values.
-
-    Reading the row back gives the same scenario (``start_year`` and the
-    adoption ramp-up are always written, so the row does not depend on the
-    day it is read).
-
-    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
-    >>> demo = load_scenario(DEMO_SCENARIO)
-    >>> row = row_from_scenario(demo)
-    >>> row["name"], row["adoption_2"], row["cost_1_seats"], row["customers_retention_rate"]
-    ('PME 20 postes', 0.9, 20.0, 0.86)
-    >>> scenario_from_row(row) == demo
-    True
-    """
-    row: dict[str, Any] = {}
-    for section in SECTIONS:
-        value = getattr(scenario, section.key)
-        if value is None:
-            continue
-        if section.lines:
-            for number, line in enumerate(value, start=1):
-                dump = line.model_dump(mode="json", exclude_defaults=True)
-                for spec in section.fields:
-                    if dump.get(spec.name) is not None:
-                        row[section.column(spec, number)] = dump[spec.name]
-            continue
-        dump = value.model_dump(mode="json")
-        for spec in section.fields:
-            item = dump.get(spec.name)
-            if spec.repeat:
-                for i, element in enumerate(item or [], start=1):
-                    row[section.column(spec, 0, i)] = element
-            elif item is not None:
-                row[section.column(spec, 0)] = item
-    return row
 
 
 # --- files ------------------------------------------------------------------------

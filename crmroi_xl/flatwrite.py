@@ -38,7 +38,6 @@ from .flat import (
     check_columns,
     flat_columns,
     parse_column,
-    row_from_scenario,
 )
 from .model import Scenario
 
@@ -46,6 +45,7 @@ __all__ = [
     "FORMULA_STARTS",
     "csv_bytes",
     "reference_markdown",
+    "row_from_scenario",
     "write_rows",
     "write_scenarios",
 ]
@@ -146,6 +146,48 @@ def write_rows(
     return save_workbook(wb, path)
 
 
+def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The flat row of a scenario: every assumption, and each line's non-default values.
+
+    Reading the row back gives the same scenario (``start_year`` and the
+    adoption ramp-up are always written, so the row does not depend on the
+    day it is read).
+
+    >>> from crmroi_xl.flat import scenario_from_row
+    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
+    >>> demo = load_scenario(DEMO_SCENARIO)
+    >>> row = row_from_scenario(demo)
+    >>> row["name"], row["adoption_2"], row["cost_1_seats"], row["customers_retention_rate"]
+    ('PME 20 postes', 0.9, 20.0, 0.86)
+    >>> scenario_from_row(row) == demo
+    True
+    """
+    row: dict[str, Any] = {}
+    for section in SECTIONS:
+        value = getattr(scenario, section.key)
+        if value is None:
+            continue
+        if section.lines:
+            for number, line in enumerate(value, start=1):
+                dump = line.model_dump(mode="json", exclude_defaults=True)
+                for spec in section.fields:
+                    if spec.repeat:
+                        for i, element in enumerate(dump.get(spec.name) or [], start=1):
+                            row[section.column(spec, number, i)] = element
+                    elif dump.get(spec.name) is not None:
+                        row[section.column(spec, number)] = dump[spec.name]
+            continue
+        dump = value.model_dump(mode="json")
+        for spec in section.fields:
+            item = dump.get(spec.name)
+            if spec.repeat:
+                for i, element in enumerate(item or [], start=1):
+                    row[section.column(spec, 0, i)] = element
+            elif item is not None:
+                row[section.column(spec, 0)] = item
+    return row
+
+
 def write_scenarios(scenarios: Iterable[Scenario], path: str | Path) -> Path:
     """Write scenarios one per row to a flat ``.csv`` or ``.xlsx`` file.
 
@@ -231,7 +273,9 @@ def reference_markdown() -> str:
     for section in SECTIONS:
         derived = _derived(section)
         for spec in section.fields:
-            if section.lines:
+            if section.lines and spec.repeat:
+                name = f"`{section.prefix}_N_{spec.name}_1` … `_{spec.repeat}`"
+            elif section.lines:
                 name = f"`{section.prefix}_N_{spec.name}`"
             elif spec.repeat:
                 first = section.column(spec, 0, 1)

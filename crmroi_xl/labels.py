@@ -85,6 +85,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Revenus comptés à 100 % de marge (ventes sans marge brute)",
         "Revenue counted at 100 % margin (extra sales with no gross margin)",
     ),
+    "kpi_worsens": (
+        "Bénéfice négatif : l'indicateur dont il dépend se dégrade",
+        "Negative benefit: the KPI it depends on worsens",
+    ),
     # yearly rows
     "year": ("Année", "Year"),
     "costs": ("Coûts", "Costs"),

@@ -37,7 +37,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .labels import Lang
-from .model import PERCENTAGE, Scenario
+from .model import Scenario
+from .values import PERCENTAGE
 
 __all__ = [
     "MAX_ECHO",
@@ -184,8 +185,8 @@ WORDING: dict[str, tuple[str, str]] = {
     ),
     "driver_of": ("{field} (mode '{driver}')", "{field} (driver '{driver}')"),
     "driver_field_only": (
-        "{field} ne s'applique qu'au mode de calcul '{driver}'",
-        "{field} applies to the driver '{driver}' only",
+        "{field} ne s'applique qu'au(x) mode(s) de calcul {drivers}",
+        "{field} applies to the driver(s) {drivers} only",
     ),
     "intangible_only": (
         "seuls les bénéfices intangibles peuvent être exclus du ROI",

@@ -25,9 +25,9 @@ from typing import TypeAlias
 import numpy as np
 
 from .errors import CalcError, DivisionByZeroError, InputError, NoSolutionError
+from .roots import bracketed, newton, npv_and_slope
 
 __all__ = [
-    "BRACKET_GRID",
     "EXCEL_EPOCH",
     "DateLike",
     "Values",
@@ -374,67 +374,8 @@ def npv(rate: float, cash_flows: Values, dates: Iterable[DateLike] | None = None
     rate = _check_rate(rate)
     flows = _flows(cash_flows)
     times = _times(flows, dates)
-    value, _ = _npv_and_slope(rate, np.asarray(flows), times)
+    value, _ = npv_and_slope(rate, np.asarray(flows), times)
     return _finite(value, f"rate {rate!r}")
-
-
-def _npv_and_slope(rate: float, flows: np.ndarray, times: np.ndarray) -> tuple[float, float]:
-    """NPV at ``rate`` and its derivative with respect to the rate."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        discounted = flows * np.exp(-times * math.log1p(rate))
-        value = float(discounted.sum())
-        slope = float(-(times * discounted).sum() / (1.0 + rate))
-    return value, slope
-
-
-#: Rates tried, in order of distance from the guess, when Newton's method fails.
-#: It reaches -100 % + 1e-12: [-1 000, -10 000, 1] has its IRR at -99.990001 %.
-BRACKET_GRID = np.array(
-    [
-        -1 + 1e-12,
-        -1 + 1e-9,
-        -1 + 1e-6,
-        -0.99999,
-        -0.9999,
-        -0.999,
-        -0.99,
-        -0.95,
-        -0.9,
-        -0.8,
-        -0.7,
-        -0.6,
-        -0.5,
-        -0.4,
-        -0.3,
-        -0.2,
-        -0.15,
-        -0.1,
-        -0.05,
-        -0.02,
-        0.0,
-        0.02,
-        0.05,
-        0.1,
-        0.15,
-        0.2,
-        0.3,
-        0.4,
-        0.5,
-        0.75,
-        1.0,
-        1.5,
-        2.0,
-        3.0,
-        5.0,
-        10.0,
-        20.0,
-        50.0,
-        100.0,
-        1e3,
-        1e4,
-        1e6,
-    ]
-)
 
 
 def irr(
@@ -494,101 +435,14 @@ def irr(
             reason="irr_one_sign",
         )
     guess = _check_rate(guess, "guess")
-    found = _newton(flows, times, guess)
+    found = newton(flows, times, guess)
     if found is None:
-        found = _bracketed(flows, times, guess)
+        found = bracketed(flows, times, guess)
     if found is None:
         raise NoSolutionError(
             "cash_flows: no rate makes the NPV zero", excel_error="#NUM!", reason="irr_no_root"
         )
     return found
-
-
-def _is_root(rate: float, flows: np.ndarray, times: np.ndarray) -> bool:
-    """|NPV| at ``rate`` is rounding noise.
-
-    Noise is 1e-9 of the discounted flows' sizes (not of the raw flows: near
-    -100 % the terms are huge), plus what a few float steps of the rate move
-    the NPV by (near -100 %, ``1 + rate`` has few significant digits left).
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        sizes = np.abs(flows * np.exp(-times * math.log1p(rate)))
-        value, _ = _npv_and_slope(rate, flows, times)
-        steepness = float((times * sizes).sum()) / (1.0 + rate)
-        noise = 1e-9 * float(sizes.sum()) + 4 * math.ulp(rate) * steepness
-    return abs(value) <= noise
-
-
-def _newton(flows: np.ndarray, times: np.ndarray, rate: float) -> float | None:
-    for _ in range(50):
-        value, slope = _npv_and_slope(rate, flows, times)
-        if not (math.isfinite(value) and math.isfinite(slope)) or slope == 0:
-            return None
-        step = value / slope
-        new_rate = rate - step
-        while new_rate <= -1:  # stay in the domain: halve the step
-            step /= 2
-            new_rate = rate - step
-        if abs(new_rate - rate) <= 1e-12 * max(1.0, abs(rate)):
-            return new_rate if _is_root(new_rate, flows, times) else None
-        rate = new_rate
-    return None
-
-
-def _bracketed(flows: np.ndarray, times: np.ndarray, guess: float) -> float | None:
-    """Root in the grid interval nearest the guess whose ends differ in sign.
-
-    The NPV is evaluated lazily, interval by interval in order of distance from
-    the guess, so a root near the guess costs a few evaluations, not the grid.
-    """
-    grid = [float(r) for r in BRACKET_GRID]
-    known: dict[int, float] = {}
-
-    def value_at(i: int) -> float:
-        if i not in known:
-            known[i] = _npv_and_slope(grid[i], flows, times)[0]
-        return known[i]
-
-    def distance(i: int) -> float:
-        return min(abs(grid[i] - guess), abs(grid[i + 1] - guess))
-
-    for i in sorted(range(len(grid) - 1), key=distance):
-        lo_v, hi_v = value_at(i), value_at(i + 1)
-        sign_change = lo_v == 0 or (lo_v < 0) != (hi_v < 0)  # a product could underflow
-        if math.isfinite(lo_v) and math.isfinite(hi_v) and sign_change:
-            root = _safeguarded_newton(flows, times, grid[i], grid[i + 1], lo_v)
-            if _is_root(root, flows, times):
-                return root
-    return None
-
-
-def _safeguarded_newton(
-    flows: np.ndarray, times: np.ndarray, lo: float, hi: float, lo_value: float
-) -> float:
-    """Root of the NPV inside [lo, hi], where the NPV changes sign.
-
-    Stops when Newton's step or the bracket is down to float resolution (near
-    -100 % a bracket of relative width 1e-13 still leaves a visible NPV).
-    """
-    if lo_value == 0:
-        return lo
-    hi_value = math.nan  # not evaluated yet
-    rate = (lo + hi) / 2
-    for _ in range(200):
-        value, slope = _npv_and_slope(rate, flows, times)
-        if value == 0:
-            return rate
-        if (value < 0) == (lo_value < 0):
-            lo, lo_value = rate, value
-        else:
-            hi, hi_value = rate, value
-        newton = rate - value / slope if slope else math.nan
-        if abs(newton - rate) <= 4e-16 * max(1.0, abs(rate)):
-            return rate  # Newton has converged
-        rate = newton if lo < newton < hi else (lo + hi) / 2
-        if rate in (lo, hi):  # the bracket is two adjacent floats
-            return hi if abs(hi_value) < abs(lo_value) else lo
-    return rate
 
 
 def payback(cash_flows: Values, rate: float | None = None) -> float:

@@ -26,10 +26,6 @@ today (one-off costs), years 1 .. horizon carry the recurring flows.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import types
-import typing
-import unicodedata
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -45,14 +41,21 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver
-from .numbers import parse_number
+from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
+from .values import (
+    Amount,
+    Label,
+    Rate,
+    Share,
+    currency_code,
+    is_numeric,
+    read_number,
+    within,
+)
 
 __all__ = [
     "INDIRECT_CATEGORIES",
     "KPI_DEFAULTS",
-    "MAX_AMOUNT",
-    "PERCENTAGE",
     "USER_INPUT",
     "Assumptions",
     "BenefitCategory",
@@ -65,21 +68,6 @@ __all__ = [
     "KpiKind",
     "Scenario",
 ]
-
-#: The largest amount, count or KPI value a scenario takes: a spreadsheet keeps 15
-#: significant digits, so 10^15 is the most it holds to the unit, and every result
-#: computed from such inputs stays a finite number a workbook can store.
-MAX_AMOUNT = 1e15
-
-
-#: Letters that take room but show nothing (Hangul fillers, the braille blank).
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn"})
-
-
-def _visible(character: str) -> bool:
-    return character not in _BLANK_LETTERS and unicodedata.category(character) not in _INVISIBLE
-
 
 #: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
 Low = Annotated[
@@ -104,57 +92,7 @@ High = Annotated[
 ]
 
 
-def _printable(text: str) -> str:
-    """A label holds at least one visible character and only what a workbook can store.
-
-    Spaces, zero-width characters and other invisible ones alone are refused
-    like an empty label.
-    """
-    bad = next((c for c in text if c in _XML_ILLEGAL or "\ud800" <= c <= "\udfff"), None)
-    if bad is not None:
-        character = f"U+{ord(bad):04X}"
-        raise PydanticCustomError(
-            "label_character",
-            "character {character} cannot be stored in a workbook",
-            {"character": character},
-        )
-    if not any(_visible(c) for c in text):
-        raise PydanticCustomError("label_blank", "a label needs at least one visible character")
-    return text
-
-
-_XML_ILLEGAL = frozenset(
-    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
-)
-Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 MAX_HORIZON = 10
-
-
-@functools.cache
-def _numeric(model: type[BaseModel], name: str) -> bool:
-    """Whether a field holds a number or a list of numbers (never a yes/no)."""
-    annotation = model.model_fields[name].annotation
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(options) != 1:
-                return False
-            annotation = options[0]
-        elif origin in (list, typing.Annotated):
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation in (int, float)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise PydanticCustomError(
-            "bool_not_number", "a number is needed, not yes/no, got {value}", {"value": value}
-        )
-    if isinstance(value, str):
-        return parse_number(value)
-    return value
 
 
 #: Validation context of a scenario typed by a user -- a file, a flat row, a workbook's
@@ -164,37 +102,6 @@ def _number(value: Any) -> Any:
 USER_INPUT: dict[str, Any] = {"user_input": True}
 
 
-def _within(value: float) -> float:
-    """An amount, a count or a KPI value a spreadsheet holds (:data:`MAX_AMOUNT`)."""
-    if abs(value) > MAX_AMOUNT:
-        raise PydanticCustomError(
-            "too_large",
-            "at most {bound} in size, got {value}",
-            {"bound": MAX_AMOUNT, "value": value},
-        )
-    return value
-
-
-Amount = Annotated[
-    float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False), AfterValidator(_within)
-]
-
-
-class _Percentage:
-    """Marks a number that is a fraction a person may type as a whole percentage."""
-
-    def __repr__(self) -> str:
-        return "PERCENTAGE"
-
-
-#: In a field's metadata: its value is a fraction (0.1 for 10 %), so a problem with it
-#: gets the hint "10 % is 0.1" (:mod:`crmroi_xl.messages`).
-PERCENTAGE = _Percentage()
-
-Share = Annotated[
-    float, BeforeValidator(_number), Field(ge=0, le=1, allow_inf_nan=False), PERCENTAGE
-]
-Rate = Annotated[float, PERCENTAGE]
 if TYPE_CHECKING:
     CostDriverKey = str
     BenefitDriverKey = str
@@ -213,7 +120,7 @@ class _Model(BaseModel):
         :func:`~crmroi_xl.numbers.parse_number`); a yes/no is never a number."""
         if info.field_name is None or isinstance(value, list):
             return value  # list items are read by their own type (Share), naming the item
-        return _number(value) if _numeric(cls, info.field_name) else value
+        return read_number(value) if is_numeric(cls, info.field_name) else value
 
 
 class CostCategory(StrEnum):
@@ -300,21 +207,11 @@ def _fill(data: Any, key: str, value: Any) -> Any:
     return data
 
 
-def _currency_code(value: Any) -> Any:
-    if isinstance(value, str) and not (len(value) == 3 and value.isascii() and value.isupper()):
-        raise PydanticCustomError(
-            "currency_code",
-            "a three-letter ISO 4217 currency code is needed, got {value}",
-            {"value": value},
-        )
-    return value
-
-
 class Assumptions(_Model):
     """General assumptions of the business case."""
 
     name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
-    currency: Annotated[str, BeforeValidator(_currency_code)] = Field(
+    currency: Annotated[str, BeforeValidator(currency_code)] = Field(
         "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
     )
     horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
@@ -375,12 +272,15 @@ class Assumptions(_Model):
 
 
 class CostLine(_Model):
-    """One cost: a one-off amount in year 0 and/or a recurring amount per year.
+    """One cost: a one-off amount and/or a recurring amount per year.
 
-    The recurring amount comes from one driver: ``amount`` (an amount per
-    year), ``seats`` (seats x price per seat per month x 12) or ``hours``
-    (hours per year x hourly rate). The driver is inferred from the fields
-    given when left out.
+    The recurring amount comes from one driver (:mod:`crmroi_xl.drivers`):
+    ``amount`` (an amount per year), ``seats`` (seats x price per seat per
+    month x 12, seats possibly ramping up year by year) or ``hours`` (hours
+    per year x hourly rate). The driver is inferred from the fields given when
+    left out. The one-off falls in ``one_off_year`` (0: today); the recurring
+    amount runs from ``start_year`` for ``years`` years (or to the horizon),
+    increased each year from ``increase_from_year``.
     """
 
     label: Label = Field(description="What the cost is, as the user words it.")
@@ -388,21 +288,43 @@ class CostLine(_Model):
     nature: Literal["direct", "indirect"] = Field(
         description="Direct or indirect cost; by default from the category."
     )
-    one_off: Amount = Field(0.0, description="One-off amount in year 0.")
+    one_off: Amount = Field(0.0, description="One-off amount (in year 0 unless one_off_year).")
+    one_off_year: int = Field(
+        0, ge=0, le=MAX_HORIZON, description="Year the one-off amount falls in (0 = today)."
+    )
     driver: CostDriverKey = Field(description="How the recurring yearly amount is formed.")
     amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
     seats: Amount = Field(0.0, description="Number of seats (driver seats).")
     price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
+    seats_by_year: list[Amount] = Field(
+        default_factory=list,
+        max_length=MAX_HORIZON,
+        description="Seats in years 1, 2, ... instead of seats (driver seats); "
+        "the last value carries over to later years.",
+    )
     hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
     annual_increase: Rate = Field(
-        0.0, ge=-0.5, le=1, description="Yearly change of the recurring amount after year 1."
+        0.0,
+        ge=-0.5,
+        le=1,
+        description="Yearly change of the recurring amount, compounded from increase_from_year.",
     )
     years: int | None = Field(
         None,
         ge=0,
         le=MAX_HORIZON,
-        description="Years the recurring amount lasts; whole horizon if empty.",
+        description="Years the recurring amount lasts from start_year; to the horizon if empty.",
+    )
+    start_year: int = Field(
+        1, ge=1, le=MAX_HORIZON, description="First year of the recurring amount."
+    )
+    increase_from_year: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_HORIZON + 1,
+        description="First year the yearly increase applies (after a lock-in period); "
+        "start_year + 1 if empty.",
     )
     low: Low = 1.0
     high: High = 1.0
@@ -423,17 +345,24 @@ class CostLine(_Model):
     @model_validator(mode="after")
     def _one_driver(self) -> CostLine:
         _check_driver_fields(self, COST_DRIVERS)
+        if self.seats_by_year and self.seats:
+            raise ValueError("seats_by_year replaces seats: give one of them")
         return self
 
 
 class BenefitLine(_Model):
-    """One benefit per year, from year 1, from one driver.
+    """One benefit per year, from ``start_year`` for ``years`` years, from one driver.
 
-    Drivers: ``amount`` (an amount per year); ``sales`` (extra sales per month
-    x 12 x average deal value x gross margin -- the source method's "5 more
-    sales a month at 1 000 EUR"); ``hours`` (hours saved per year x hourly
-    rate). Intangible benefits stay visible and are left out of the ROI unless
-    ``include_in_roi`` is set.
+    Drivers (:mod:`crmroi_xl.drivers`): ``amount`` (an amount per year);
+    ``sales`` (extra sales per month x 12 x average deal value x gross margin
+    -- the source method's "5 more sales a month at 1 000 EUR"); ``hours``
+    (hours saved per year x hourly rate x the share realised); and three driven
+    by a KPI measured before and after the CRM: ``win_rate`` (opportunities x
+    the win rate's rise x deal value x margin), ``conversion`` (leads x the
+    conversion rate's rise x deal value x margin) and ``churn`` (customers x
+    the churn's fall x margin per customer). The adoption ramp-up applies
+    unless ``ramp_up`` is off. Intangible benefits stay visible and are left
+    out of the ROI unless ``include_in_roi`` is set.
     """
 
     label: Label = Field(description="What the benefit is, as the user words it.")
@@ -447,8 +376,31 @@ class BenefitLine(_Model):
     )
     hours_saved_per_year: Amount = Field(0.0, description="Hours saved per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    realisation: Share = Field(
+        1.0, description="Share of the saved hours that becomes value (driver hours)."
+    )
+    opportunities_per_year: Amount = Field(
+        0.0, description="Opportunities worked per year (driver win_rate, KPI win_rate)."
+    )
+    leads_per_year: Amount = Field(
+        0.0, description="Leads per year (driver conversion, KPI lead_conversion_rate)."
+    )
+    customers: Amount = Field(0.0, description="Customers (driver churn, KPI churn_rate).")
+    margin_per_customer: Amount = Field(
+        0.0, description="Gross margin per customer per year (driver churn)."
+    )
     annual_growth: Rate = Field(
-        0.0, ge=-0.5, le=1, description="Yearly change of the amount after year 1."
+        0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."
+    )
+    start_year: int = Field(1, ge=1, le=MAX_HORIZON, description="First year of the benefit.")
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the benefit lasts from start_year; to the horizon if empty.",
+    )
+    ramp_up: bool = Field(
+        True, description="Whether the adoption ramp-up applies (no: full value from the start)."
     )
     include_in_roi: bool = Field(
         description="Counted in ROI, NPV and payback; intangible benefits are not by default."
@@ -475,22 +427,36 @@ class BenefitLine(_Model):
 
 
 def _infer_driver(data: dict[str, Any], drivers: tuple[Driver, ...]) -> str:
-    """The driver whose defining fields are given; ``amount`` when none or several are."""
-    given = [d.key for d in drivers if any(data.get(f) is not None for f in d.defining)]
-    return given[0] if len(given) == 1 else "amount"
+    """The driver whose defining fields are given; ``amount`` when none or several are.
+
+    A field several drivers share (a deal value) gives none of them away when a
+    field of one driver alone (opportunities per year) is given too.
+    """
+    given = [d for d in drivers if any(data.get(f) not in (None, []) for f in d.defining)]
+    if len(given) > 1:
+        own = {
+            d.key: {f for f in d.defining if all(f not in o.fields for o in drivers if o is not d)}
+            for d in given
+        }
+        given = [d for d in given if any(data.get(f) not in (None, []) for f in own[d.key])]
+    return given[0].key if len(given) == 1 else "amount"
 
 
 def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
-    """A line's fields belong to its driver only (nothing silently ignored)."""
+    """A line's fields belong to its driver (nothing silently ignored)."""
     driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
     own = {f for d in drivers if d.key == driver for f in d.fields}
-    defaults = {name: info.default for name, info in type(line).model_fields.items()}
+    defaults = {
+        name: info.get_default(call_default_factory=True)
+        for name, info in type(line).model_fields.items()
+    }
 
     def given(field: str) -> bool:
         return field not in own and getattr(line, field) != defaults[field]
 
     stray = [(field, d.key) for d in drivers for field in d.defining if given(field)]
     if stray:
+        stray = list(dict.fromkeys(stray))  # a field may select several drivers
         listed = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
         raise PydanticCustomError(
             "driver_mixed",
@@ -498,14 +464,14 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
             "a line has one driver: split it into two lines",
             {"driver": driver, "given": listed, "stray": tuple(stray)},
         )
-    for d in drivers:  # a detail of another driver, e.g. the margin of the driver 'sales'
-        for field in d.fields:
-            if given(field):
-                raise PydanticCustomError(
-                    "driver_field_only",
-                    "{field} applies to the driver '{driver}' only",
-                    {"field": field, "driver": d.key},
-                )
+    for field in dict.fromkeys(f for d in drivers for f in d.fields):
+        if given(field):  # a detail of other drivers, e.g. the margin of the driver 'sales'
+            users = ", ".join(f"'{d.key}'" for d in drivers if field in d.fields)
+            raise PydanticCustomError(
+                "driver_field_only",
+                "{field} applies to the driver(s) {drivers} only",
+                {"field": field, "drivers": users},
+            )
 
 
 class Kpi(_Model):
@@ -514,10 +480,10 @@ class Kpi(_Model):
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
     unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
-    before: Annotated[float, AfterValidator(_within)] = Field(
+    before: Annotated[float, AfterValidator(within)] = Field(
         description="Baseline value before the CRM (percent as a fraction)."
     )
-    after: Annotated[float, AfterValidator(_within)] = Field(
+    after: Annotated[float, AfterValidator(within)] = Field(
         description="Value after the CRM, same unit."
     )
     higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
@@ -603,6 +569,53 @@ class Scenario(_Model):
     def is_empty(self) -> bool:
         """No cost and no benefit: nothing to compute a return on."""
         return not self.costs and not self.benefits
+
+    @model_validator(mode="after")
+    def _lines_fit(self) -> Scenario:
+        """Lines start within the horizon; a KPI-driven benefit has its KPI, once."""
+        horizon = self.assumptions.horizon_years
+        problems = []
+        timed: list[tuple[str, str, int]] = []  # (where, field, year)
+        for i, cost in enumerate(self.costs):
+            timed += [(f"costs[{i}]", "start_year", cost.start_year)]
+            timed += [(f"costs[{i}]", "one_off_year", cost.one_off_year)]
+            if len(cost.seats_by_year) > horizon:
+                problems.append(
+                    f"costs[{i}].seats_by_year: {len(cost.seats_by_year)} values "
+                    f"for a {horizon}-year horizon"
+                )
+        timed += [
+            (f"benefits[{i}]", "start_year", b.start_year) for i, b in enumerate(self.benefits)
+        ]
+        for where, field, year in timed:
+            if year > horizon:
+                problems.append(f"{where}.{field}: year {year} is after the {horizon}-year horizon")
+        kinds = [k.kind.value for k in self.kpis]
+        needs = kpi_drivers(BENEFIT_DRIVERS)
+        for i, line in enumerate(self.benefits):
+            kind = needs.get(line.driver)
+            if kind is None:
+                continue
+            if kind not in kinds:
+                problems.append(
+                    f"benefits[{i}] ({line.label}): the driver '{line.driver}' needs the KPI "
+                    f"'{kind}' (its before and after values) in kpis"
+                )
+            elif kinds.count(kind) > 1:
+                problems.append(
+                    f"benefits[{i}] ({line.label}): the KPI '{kind}' is given "
+                    f"{kinds.count(kind)} times; the driver '{line.driver}' needs it once"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def kpis_by_kind(self) -> dict[str, Kpi]:
+        """The KPIs by kind (the first of each kind)."""
+        out: dict[str, Kpi] = {}
+        for kpi in self.kpis:
+            out.setdefault(kpi.kind.value, kpi)
+        return out
 
     @property
     def name(self) -> str:

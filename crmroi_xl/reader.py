@@ -330,12 +330,21 @@ class _Reader:
         """One line of a table: kept when its first cell (label, KPI, channel) is
         filled; a value on a line without it is a problem."""
         line: dict[str, Any] = {}
+        yearly: dict[str, dict[int, Any]] = {}  # a list of the line, one cell a year
         self.first[section] = str(specs[0].where[2])
         for spec in specs:
             field = str(spec.where[2])
+            if len(spec.where) > 3:
+                t = int(spec.where[3])
+                value = self.value(spec, (section, len(kept), field, t - 1))
+                if value is not None:
+                    yearly.setdefault(field, {})[t] = value
+                continue
             value = self.value(spec, (section, len(kept), field))
             if value is not None:
                 line[field] = value
+        for field, given in yearly.items():  # seats_by_year: the seats the ramp starts from
+            line[field] = _carried(given, line.pop("seats", 0))
         if self.first[section] in line:
             kept.append(line)
         elif line:
@@ -383,6 +392,20 @@ class _Reader:
         if kind == "value_error":
             return str(ctx.get("error", item["msg"]))[:500]
         return f"{item['msg']}, {found} {_shown(value)}"
+
+
+def _carried(given: dict[int, Any], before: Any) -> list[Any]:
+    """Year-by-year values as the sheet uses them, to the last one given: a blank year
+    takes the year before's (the first ones, ``before``).
+
+    >>> _carried({2: 150, 4: 180}, 100)
+    [100, 150, 150, 180]
+    """
+    out, last = [], before
+    for t in range(1, max(given) + 1):
+        last = given.get(t, last)
+        out.append(last)
+    return out
 
 
 def _line_of(spec: InputCell) -> tuple[str, int | None]:

@@ -67,7 +67,7 @@ def render(results: Results, lang: Lang = "fr") -> Group:
     """The headline metrics, the points to review, the yearly flows, the KPIs and the
     channels; readable at 80 columns (any pipe) whatever the horizon."""
     parts: list[RenderableType] = [_headline(results, lang)]
-    if results.full_margin_revenue:
+    if results.full_margin_revenue or results.kpi_worsens:
         parts.append(_review(results, lang))
     parts.append(_yearly(results, lang))
     if results.kpis:
@@ -122,8 +122,15 @@ def _reason(h: Headline, r: Results) -> str:
 def _review(r: Results, lang: Lang) -> Text:
     """Defaults that flatter the ROI, as the Checks sheet flags them."""
     colon = "\u00a0:" if lang == "fr" else ":"
-    lines = "".join(f"\n  - {line}" for line in r.full_margin_revenue)
-    return Text(f"⚠ {label('full_margin_revenue', lang)}{colon}{lines}", style="yellow")
+    blocks = [
+        f"⚠ {label(key, lang)}{colon}" + "".join(f"\n  - {line}" for line in lines)
+        for key, lines in (
+            ("full_margin_revenue", r.full_margin_revenue),
+            ("kpi_worsens", r.kpi_worsens),
+        )
+        if lines
+    ]
+    return Text("\n".join(blocks), style="yellow")
 
 
 def _or_dash(value: float | None, fmt: Callable[[float], str]) -> str:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from . import metrics
+from . import metrics, roots
 from .errors import CrmRoiError
 
 __all__ = [
@@ -55,9 +55,9 @@ Array = NDArray[np.float64]
 
 #: Excel's and :func:`crmroi_xl.metrics.irr`'s starting rate.
 GUESS = 0.1
-#: The grid metrics.irr scans when Newton's method fails (metrics.BRACKET_GRID), and
+#: The grid metrics.irr scans when Newton's method fails (roots.BRACKET_GRID), and
 #: its intervals in the order it tries them (nearest the guess first).
-_GRID = metrics.BRACKET_GRID
+_GRID = roots.BRACKET_GRID
 _ORDER = np.array(
     sorted(
         range(len(_GRID) - 1),

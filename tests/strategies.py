@@ -106,3 +106,47 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "clv_years": draw(st.none() | st.integers(1, 20)),
         }
     return data
+
+
+@st.composite
+def timed_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario using line timing, seat ramps and KPI-driven benefits."""
+    data = draw(scenarios())
+    horizon = data["assumptions"]["horizon_years"]
+    years = st.integers(1, horizon)
+    for line in data["costs"]:
+        line["start_year"] = draw(years)
+        line["one_off_year"] = draw(st.integers(0, horizon))
+        if draw(st.booleans()):
+            line["increase_from_year"] = draw(st.integers(1, horizon + 1))
+        if "seats" in line and draw(st.booleans()):
+            line["seats_by_year"] = draw(
+                st.lists(st.integers(0, 500), min_size=1, max_size=horizon)
+            )
+            del line["seats"]
+    for line in data["benefits"]:
+        line["start_year"] = draw(years)
+        line["years"] = draw(st.none() | st.integers(0, horizon))
+        line["ramp_up"] = draw(st.booleans())
+        if "hours_saved_per_year" in line:
+            line["realisation"] = draw(shares)
+    kinds = {"win_rate": "opportunities_per_year", "lead_conversion_rate": "leads_per_year"}
+    data["kpis"] = [k for k in data["kpis"] if k["kind"] not in (*kinds, "churn_rate")]
+    for kind in draw(st.lists(st.sampled_from([*kinds, "churn_rate"]), unique=True)):
+        before, after = draw(shares), draw(shares)
+        data["kpis"].append({"kind": kind, "before": before, "after": after})
+        line = {
+            "label": draw(labels),
+            "category": "incremental_revenue" if kind in kinds else "retention",
+            "start_year": draw(years),
+            "ramp_up": draw(st.booleans()),
+        }
+        if kind in kinds:
+            line[kinds[kind]] = draw(st.integers(1, 5_000))
+            line["average_deal_value"] = draw(amounts.map(lambda x: round(x / 100, 2)))
+            line["gross_margin"] = draw(shares)
+        else:
+            line["customers"] = draw(st.integers(1, 5_000))
+            line["margin_per_customer"] = draw(amounts.map(lambda x: round(x / 100, 2)))
+        data["benefits"].append(line)
+    return data

@@ -41,14 +41,14 @@ from crmroi_xl.cli import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.styles import number_formats
-from crmroi_xl.flat import row_from_scenario
-from crmroi_xl.flatwrite import write_rows, write_scenarios
+from crmroi_xl.flatwrite import row_from_scenario, write_rows, write_scenarios
 from crmroi_xl.headline import HEADLINES
 from crmroi_xl.model import Scenario
 
 from .spreadsheet import recalculate, same
 
-EXAMPLES = sorted(Path("examples").iterdir())
+#: The examples, the French ones first: the first valid scenario sets the summary's language.
+EXAMPLES = sorted(Path("examples").iterdir(), key=lambda p: (p.name.startswith("b2b"), p.name))
 TEMPLATES = [load_scenario(path).model_dump(mode="json") for path in EXAMPLES]
 NAMES = [
     "Agence Île-de-France",
@@ -70,7 +70,11 @@ def good(i: int) -> dict[str, Any]:
     name = NAMES[i % len(NAMES)]
     data["assumptions"]["name"] = name if i % 3 == 0 else f"{name} {i // 3}"
     data["assumptions"]["discount_rate"] = [0.05, 0.08, 0.1, 0.12][i % 4]
-    data["costs"][0]["seats"] = 5 + i
+    line = data["costs"][0]
+    if line.get("seats_by_year"):  # a ramp: its first year
+        line["seats_by_year"] = [5 + i, *line["seats_by_year"][1:]]
+    else:
+        line["seats"] = 5 + i
     return data
 
 
@@ -706,7 +710,7 @@ def test_the_docs_examples_run(
     assert len(commands) == 2
     for command in commands:
         assert main(shlex.split(command)[1:]) == 0, command
-        assert "3 workbooks written, 0 failed" in capsys.readouterr().out
+        assert f"{len(examples)} workbooks written, 0 failed" in capsys.readouterr().out
     summary = openpyxl.load_workbook(tmp_path / "portfolio" / "portfolio-summary.xlsx")
     assert summary.sheetnames == ["Portfolio", "NPV chart"]
 

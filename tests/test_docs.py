@@ -66,8 +66,8 @@ def test_the_scenario_example_in_the_readme_is_valid(tmp_path: Path) -> None:
     path = tmp_path / "readme.yaml"
     path.write_text(yaml_block.group(1), encoding="utf-8")
     results = compute(load_scenario(path))
-    assert results.costs[0] == 8000 and results.costs[1] == 12_000
-    assert results.benefits[3] == 60_000  # 5 x 12 x 1 000 at full adoption
+    assert results.costs[:3] == [8_000, 12_000, 15_000]  # the phase-2 module from year 2
+    assert results.benefits[3] == pytest.approx(64_800)  # 60 000 + 200 x 3 points x 2 000 x 40 %
 
 
 def test_the_architecture_page_names_only_files_that_exist() -> None:

@@ -21,10 +21,14 @@ from crmroi_xl.flat import (
     data_from_row,
     flat_columns,
     read_rows,
-    row_from_scenario,
     scenario_from_row,
 )
-from crmroi_xl.flatwrite import reference_markdown, write_rows, write_scenarios
+from crmroi_xl.flatwrite import (
+    reference_markdown,
+    row_from_scenario,
+    write_rows,
+    write_scenarios,
+)
 from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
 from crmroi_xl.model import (
     Assumptions,
@@ -74,14 +78,18 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_1_category",
         "cost_1_nature",
         "cost_1_one_off",
+        "cost_1_one_off_year",
         "cost_1_driver",
         "cost_1_amount_per_year",
         "cost_1_seats",
         "cost_1_price_per_seat_month",
+        *(f"cost_1_seats_by_year_{t}" for t in range(1, 11)),
         "cost_1_hours_per_year",
         "cost_1_hourly_rate",
         "cost_1_annual_increase",
         "cost_1_years",
+        "cost_1_start_year",
+        "cost_1_increase_from_year",
         "cost_1_low",
         "cost_1_high",
     ]
@@ -109,6 +117,10 @@ def test_every_model_field_has_a_column_and_a_line_in_the_docs(
         if field == "adoption":
             assert {f"adoption_{i}" for i in range(1, 11)} <= columns
             assert "`adoption_1` … `adoption_10`" in docs
+            continue
+        if field == "seats_by_year":  # a list of each line: one column a year
+            assert {f"cost_{n}_seats_by_year_{t}" for n in (1, 3) for t in (1, 10)} <= columns
+            assert "`cost_N_seats_by_year_1` … `_10`" in docs
             continue
         for n in (1, 3):
             assert pattern.format(n=n, field=field) in columns

@@ -152,7 +152,7 @@ def test_the_summary_shows_its_horizon_only_under_a_header(printed: dict[str, li
     assert re.search(r"Result\s+Value\s+What it is", summary)  # the headline block's header
     assert "Within the horizon" not in summary  # a technical row
     # the cumulative net flow: year 3 and the net benefit, not repeated over years 4 to 10
-    assert summary.count("€135,409") == 2
+    assert summary.count("€135,409") == 3  # net benefit, final cumulative flow, net flow total
     assert "headline ROI, undiscounted" in summary and "ROI on present values" in summary
 
 

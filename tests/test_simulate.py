@@ -43,6 +43,9 @@ MONEY = {
         "amount": ("amount_per_year",),
         "sales": ("average_deal_value",),
         "hours": ("hourly_rate",),
+        "win_rate": ("average_deal_value",),
+        "conversion": ("average_deal_value",),
+        "churn": ("margin_per_customer",),
     },
 }
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string
 
 from crmroi_xl import WorkbookError, export_workbook, load_scenario
+from crmroi_xl.excel.layout import Layout
 from crmroi_xl.xlsx import MAX_STYLE_ELEMENTS, Cell, open_xlsx, parse_area
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -212,7 +214,9 @@ def test_sheets_and_defined_names_of_an_export(tmp_path: Path) -> None:
     )
     with open_xlsx(path) as book:
         assert [s.name for s in book.worksheets][:3] == ["Guide", "Summary", "Assumptions"]
-        assert parse_area(book.names["Tbl_Costs"]) == ("Costs", 1, 6, 24, 30)
+        costs = Layout("en").costs  # its lines span columns A to year 10
+        last = column_index_from_string(costs.letter("y10"))
+        assert parse_area(book.names["Tbl_Costs"]) == ("Costs", 1, costs.first_row, last, 30)
         assert book.date1904 is False
 
 

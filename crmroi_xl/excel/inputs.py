@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from .. import drivers
 from ..fieldinfo import bounds, kind
 from ..model import Assumptions, CustomerEconomics
-from .layout import LINE_MODELS, InputCell, Layout
+from .columns import LINE_MODELS
+from .layout import InputCell, Layout
 
 if TYPE_CHECKING:
     from ..engine import Results
@@ -35,6 +36,13 @@ __all__ = ["input_bounds", "input_values"]
 _DRIVERS = {"costs": drivers.COST, "benefits": drivers.BENEFIT}
 #: Blank when zero: a one-off-only line has no amount per year, rather than a dash.
 _BLANK_IF_ZERO = ("one_off", "annual_increase", "annual_growth", "amount_per_year")
+#: Timing fields left at their default stay blank ("blank = 1", "blank = yes"...).
+_BLANK_IF_DEFAULT: dict[str, Any] = {
+    "one_off_year": 0,
+    "start_year": 1,
+    "ramp_up": True,
+    "realisation": 1.0,
+}
 #: Assumptions the template leaves for the user (the rest show the model's defaults).
 _NO_TEMPLATE_DEFAULT = ("name", "start_year")
 
@@ -42,6 +50,8 @@ _NO_TEMPLATE_DEFAULT = ("name", "start_year")
 def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
     """The cell value of one input column for one line (None = blank)."""
     value = getattr(line, key)
+    if key in _BLANK_IF_DEFAULT and value == _BLANK_IF_DEFAULT[key]:
+        return None  # the column says what a blank means
     if kind(LINE_MODELS[sheet], key) == "choice":
         return layout.word(str(getattr(value, "value", value)))
     if isinstance(value, bool):
@@ -92,9 +102,15 @@ def input_values(
             customers = scenario.customers if scenario else None
             values.append(None if customers is None else getattr(customers, rest[0]))
         else:
-            i, key = rest
+            i, key, *year = rest
             lines = getattr(scenario, section) if scenario else []
-            values.append(_line_value(section, key, lines[i], layout) if i < len(lines) else None)
+            if i >= len(lines):
+                values.append(None)
+            elif year:  # a list of the line, one cell a year: seats_by_year
+                items = getattr(lines[i], key)
+                values.append(items[year[0] - 1] if year[0] <= len(items) else None)
+            else:
+                values.append(_line_value(section, key, lines[i], layout))
     return values
 
 

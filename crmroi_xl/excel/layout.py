@@ -13,7 +13,7 @@ workbook itself.
 
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
-('Coûts', 'F6', 'P6')
+('Coûts', 'G6', 'U6')
 >>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
 (('summary', '$B$4'), 'C4')
 """
@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from .. import currency as currencies
-from .. import drivers
+from ..drivers import BENEFIT_DRIVERS, kpi_drivers
 from ..fieldinfo import Kind, kind
 from ..headline import HEADLINES
 from ..labels import Lang, label
@@ -33,15 +33,19 @@ from ..model import (
     INDIRECT_CATEGORIES,
     Assumptions,
     BenefitCategory,
-    BenefitLine,
-    Channel,
     CostCategory,
-    CostLine,
     CustomerEconomics,
-    Kpi,
     KpiKind,
 )
-from .parts import YEARS, Bilingual, Capacity, Column, Table, column_letter, pick
+from .columns import (
+    LINE_MODELS,
+    YEAR_TOTALS,
+    benefit_columns,
+    channel_columns,
+    cost_columns,
+    kpi_columns,
+)
+from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
 
 __all__ = [
     "ASSUMPTIONS",
@@ -53,7 +57,7 @@ __all__ = [
     "CUSTOMERS",
     "CUSTOMER_RESULTS",
     "KPI_DEFAULT_COLUMNS",
-    "LINE_MODELS",
+    "KPI_LABELS",
     "LISTS",
     "LIST_COLUMNS",
     "SHEETS",
@@ -129,126 +133,6 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
 FIRST_ASSUMPTION_ROW = 4
 #: Choice lists of the assumptions that have one.
 ASSUMPTION_CHOICES = {"language": "List_Languages"}
-
-YES_NO = "List_YesNo"
-
-
-def _cost_columns() -> tuple[Column, ...]:
-    return (
-        Column("label", ("Libellé", "Label"), "text", 38, "text"),
-        Column("category", ("Catégorie", "Category"), "text", 30, "choice", "List_CostCategories"),
-        Column(
-            "nature",
-            ("Nature (vide = selon catégorie)", "Nature (blank = by category)"),
-            "text",
-            14,
-            "choice",
-            "List_Natures",
-        ),
-        Column("one_off", ("Ponctuel (année\u00a00)", "One-off (year\u00a00)"), "eur", 14),
-        *(column for driver in drivers.COST_DRIVERS for column in driver.columns),
-        Column("annual_increase", ("Hausse annuelle", "Yearly increase"), "pct", 11, "change"),
-        Column(
-            "years",
-            (
-                "Durée (ans, vide\u00a0=\u00a0horizon)",
-                "Duration (years, blank\u00a0=\u00a0horizon)",
-            ),
-            "int",
-            13,
-            "integer",
-        ),
-        Column("nature_eff", ("Nature retenue", "Nature used"), "text", 12, computed=True),
-        Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
-    )
-
-
-def _unique(columns: tuple[Column, ...]) -> tuple[Column, ...]:
-    """Columns in order, each key once (two drivers may share a field, e.g. an hourly rate)."""
-    return tuple({column.key: column for column in reversed(columns)}.values())[::-1]
-
-
-def _benefit_columns() -> tuple[Column, ...]:
-    return (
-        Column("label", ("Libellé", "Label"), "text", 38, "text"),
-        Column(
-            "category", ("Catégorie", "Category"), "text", 28, "choice", "List_BenefitCategories"
-        ),
-        *(column for driver in drivers.BENEFIT_DRIVERS for column in driver.columns),
-        Column("annual_growth", ("Croissance annuelle", "Yearly growth"), "pct", 11, "change"),
-        Column(
-            "include_in_roi",
-            (
-                "Inclus dans le ROI (vide = oui sauf intangible)",
-                "In ROI (blank = yes unless intangible)",
-            ),
-            "text",
-            16,
-            "yesno",
-            YES_NO,
-        ),
-        Column("counted", ("Compté (1/0)", "Counted (1/0)"), "int", 9, computed=True),
-        Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
-    )
-
-
-def _kpi_columns() -> tuple[Column, ...]:
-    return (
-        Column("kind", ("Indicateur", "KPI"), "text", 34, "choice", "List_KpiKinds"),
-        Column("label", ("Libellé (facultatif)", "Label (optional)"), "text", 30, "text"),
-        Column(
-            "unit",
-            ("Unité (vide = usuelle)", "Unit (blank = usual)"),
-            "text",
-            12,
-            "choice",
-            "List_Units",
-        ),
-        Column("before", ("Avant le CRM", "Before the CRM"), "num2", 14, "number"),
-        Column("after", ("Après le CRM", "After the CRM"), "num2", 14, "number"),
-        Column(
-            "higher_is_better",
-            ("Plus haut = mieux (vide = usuel)", "Higher is better (blank = usual)"),
-            "text",
-            14,
-            "yesno",
-            YES_NO,
-        ),
-        Column("change", ("Évolution", "Change"), "num2", 12, computed=True),
-        Column("relative_change", ("Évolution %", "Change %"), "pct1", 12, computed=True),
-        Column("trend", ("Tendance", "Trend"), "text", 9, computed=True),
-        Column("higher_eff", ("Sens retenu", "Direction used"), "text", 11, computed=True),
-    )
-
-
-def _channel_columns() -> tuple[Column, ...]:
-    return (
-        Column("name", ("Canal", "Channel"), "text", 30, "text"),
-        Column("spend", ("Dépenses / an", "Spend / year"), "eur", 14),
-        Column(
-            "attributed_revenue", ("Revenu attribué / an", "Attributed revenue / year"), "eur", 16
-        ),
-        Column("new_customers", ("Nouveaux clients / an", "New customers / year"), "int", 14),
-        Column(
-            "gross_margin",
-            ("Marge brute (vide\u00a0=\u00a0100\u00a0%)", "Gross margin (blank\u00a0=\u00a0100%)"),
-            "pct",
-            13,
-            "share",
-        ),
-        Column("roas", ("ROAS", "ROAS"), "ratio", 10, computed=True),
-        Column("roi", ("ROI", "ROI"), "pct1", 10, computed=True),
-        Column("cac", ("CAC", "CAC"), "eur", 11, computed=True),
-    )
-
-
-#: The model class of each table's lines.
-LINE_MODELS: dict[str, Any] = {
-    "costs": CostLine,
-    "benefits": BenefitLine,
-    "kpis": Kpi,
-    "channels": Channel,
-}
 
 #: Customer economics, below the channels table: (field, defined name, title, format).
 CUSTOMERS: tuple[tuple[str, str, Bilingual, str], ...] = (
@@ -349,7 +233,10 @@ CHECKS: tuple[tuple[str, Bilingual], ...] = (
     ),
 )
 #: Points to review, under the master check (they do not fail it): (key, label key).
-WARNINGS: tuple[tuple[str, str], ...] = (("full_margin", "full_margin_revenue"),)
+WARNINGS: tuple[tuple[str, str], ...] = (
+    ("full_margin", "full_margin_revenue"),
+    ("kpi_worsens", "kpi_worsens"),
+)
 #: The checks sheet's columns: the check, its value, passed (1/0), its status.
 CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "title": ("A", ("Contrôle", "Check")),
@@ -391,6 +278,11 @@ CONSTANT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "value": ("L", ("Valeur", "Value")),
 }
 #: Named constants used by the formulas instead of literals (name, value or label key).
+#: The KPIs benefit drivers read, and the named constant holding each one's label.
+KPI_LABELS: dict[str, str] = {
+    kind: "Lbl_Kpi_" + "".join(part.title() for part in kind.split("_"))
+    for kind in kpi_drivers(BENEFIT_DRIVERS).values()
+}
 CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("MonthsPerYear", 12),
     ("Tolerance", 0.005),
@@ -405,6 +297,7 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("Lbl_OK", "ok"),
     ("Lbl_Error", "error"),
     ("Lbl_Review", "review"),
+    *((name, kind) for kind, name in KPI_LABELS.items()),
 )
 
 
@@ -463,20 +356,20 @@ class Layout:
     # --- tables -------------------------------------------------------------------------
     @cached_property
     def costs(self) -> Table:
-        return Table("costs", 5, self.capacity.costs, _cost_columns(), years_after="base")
+        return Table("costs", 5, self.capacity.costs, cost_columns(), "base", YEAR_TOTALS)
 
     @cached_property
     def benefits(self) -> Table:
-        columns = _unique(_benefit_columns())
-        return Table("benefits", 5, self.capacity.benefits, columns, years_after="base")
+        columns = benefit_columns()
+        return Table("benefits", 5, self.capacity.benefits, columns, "base", YEAR_TOTALS)
 
     @cached_property
     def kpis(self) -> Table:
-        return Table("kpis", 4, self.capacity.kpis, _kpi_columns())
+        return Table("kpis", 4, self.capacity.kpis, kpi_columns())
 
     @cached_property
     def channels(self) -> Table:
-        return Table("channels", 4, self.capacity.channels, _channel_columns())
+        return Table("channels", 4, self.capacity.channels, channel_columns())
 
     @property
     def tables(self) -> tuple[Table, Table, Table, Table]:
@@ -489,6 +382,36 @@ class Layout:
     def total_label_row(self, table: Table, i: int) -> int:
         """The ``i``-th row under a table (its total, then the "of which" rows)."""
         return table.total_row + i
+
+    # --- the seats ramp, below the costs' totals --------------------------------------
+    @property
+    def seats_title_row(self) -> int:
+        """Seats typed year by year for each cost line (rows in the lines' order), then
+        the seats each year uses; the year columns are the costs table's."""
+        return self.total_label_row(self.costs, 4)
+
+    def seats_row(self, i: int, block: str = "input") -> int:
+        """Cost line ``i``'s row in the ramp's ``input`` block or its ``used`` block."""
+        first = self.seats_title_row + 2
+        if block == "used":
+            first += self.costs.capacity + 1
+        return first + i
+
+    @property
+    def seats_used_title_row(self) -> int:
+        return self.seats_row(0, "used") - 1
+
+    def seats_cell(self, i: int, t: int, block: str = "input") -> str:
+        return f"{self.costs.letter(f'y{t}')}{self.seats_row(i, block)}"
+
+    # --- the KPIs benefit drivers read --------------------------------------------------
+    def kpi_change(self, kind: str) -> str:
+        """The change (after - before) of the KPI of ``kind``, from another sheet: found
+        by its label in the KPI table; #N/A when the table has none."""
+        table = self.kpis
+        match = f"MATCH({KPI_LABELS[kind]},{self.ref('kpis', table.span('kind'))},0)"
+        after, before = (self.ref("kpis", table.span(key)) for key in ("after", "before"))
+        return f"(INDEX({after},{match})-INDEX({before},{match}))"
 
     def channel_total(self, key: str) -> str:
         """The channels' total of column ``key``, from another sheet."""
@@ -537,6 +460,10 @@ class Layout:
 
     def summary_col(self, t: int) -> str:
         return column_letter(SUMMARY_FIRST_YEAR_COLUMN + t)
+
+    def summary_total_col(self, key: str) -> str:
+        """The yearly block's ``total`` or ``present_value`` column, after the years."""
+        return self.summary_col(len(YEARS) + ("total", "present_value").index(key))
 
     def summary_cell(self, row_key: str, t: int) -> str:
         return f"{self.summary_col(t)}{self.summary_row(row_key)}"
@@ -662,6 +589,17 @@ class Layout:
                             table.sheet, table.cell(c.key, i), c.fmt, kind(model, c.key), where
                         )
                     )
+                if table.sheet == "costs":  # the line's seats year by year
+                    cells += [
+                        InputCell(
+                            "costs",
+                            self.seats_cell(i, t),
+                            "int",
+                            kind(model, "seats_by_year"),
+                            ("costs", i, "seats_by_year", t),
+                        )
+                        for t in YEARS[1:]
+                    ]
         for field_, _, _, fmt in CUSTOMERS:
             ref = f"B{self.customer_row(field_)}"
             cells.append(

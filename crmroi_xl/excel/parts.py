@@ -132,8 +132,9 @@ class Column:
 class Table:
     """A table of lines (costs, benefits, KPIs, channels) at a fixed place of a sheet.
 
-    Tables with ``years_after`` have year columns ``y0`` .. ``y10`` after that
-    column, then the line-check column.
+    Tables with ``years_after`` have, after that column, their ``year_totals``
+    (a line's total and present value), the year columns ``y0`` .. ``y10``, then
+    the line-check column.
     """
 
     sheet: str
@@ -141,13 +142,17 @@ class Table:
     capacity: int
     columns: tuple[Column, ...]
     years_after: str | None = None  # key of the column the year columns follow
+    year_totals: tuple[Column, ...] = ()  # computed over the years, just before them
 
     @cached_property
     def letters(self) -> dict[str, str]:
-        """Column key -> letter (the years as ``y0`` ..., then ``check``)."""
+        """Column key -> letter (the year totals, the years as ``y0`` ..., then ``check``)."""
         letters = {c.key: column_letter(i + 1) for i, c in enumerate(self.columns)}
         if self.years_after is not None:
             start = list(letters).index(self.years_after) + 2
+            for k, column in enumerate(self.year_totals):
+                letters[column.key] = column_letter(start + k)
+            start += len(self.year_totals)
             for t in YEARS:
                 letters[f"y{t}"] = column_letter(start + t)
             letters["check"] = column_letter(start + len(YEARS))

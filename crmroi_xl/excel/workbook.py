@@ -161,7 +161,7 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
         if found is None:
             continue
         ref = cell.ref
-        if table is not None:  # a whole column of a table at once
+        if table is not None and len(cell.where) == 3:  # a whole column of a table at once
             column = cell.where[2]
             if (table.sheet, column) in done:
                 continue

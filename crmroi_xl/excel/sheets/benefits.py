@@ -8,7 +8,7 @@ counted in the ROI unless the line says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -49,6 +49,24 @@ def texts(layout: Layout) -> Iterator[Text]:
     return table_texts(layout, layout.benefits, TITLE, NOTE, TOTALS)
 
 
+def _with_kpis(layout: Layout, c: Callable[[str], str]) -> Callable[[str], str]:
+    """A line's cells, and ``kpi:KIND``: the change of that KPI in the KPI table."""
+
+    def cell(key: str) -> str:
+        return layout.kpi_change(key.removeprefix("kpi:")) if key.startswith("kpi:") else c(key)
+
+    return cell
+
+
+def _year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+    start = f"MAX(1,{c('start_year')})"
+    adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,{y}))"
+    return (
+        f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
+        f"{c('base')}*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"
+    )
+
+
 def formulas(layout: Layout) -> Iterator[Formula]:
     table = layout.benefits
     counted = table.span("counted")
@@ -58,7 +76,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         table,
         computed={
             "counted": Computed(
-                lambda c: (
+                lambda c, i: (
                     f'IF({c("include_in_roi")}="",IF({c("category")}=Lbl_Intangible,0,1),'
                     f"IF({c('include_in_roi')}=Lbl_Yes,1,0))"
                 ),
@@ -66,15 +84,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 "int",
             ),
             "base": Computed(
-                lambda c: drivers.base_formula(drivers.BENEFIT_DRIVERS, c),
-                lambda ctx, i: benefit_base(ctx.scenario.benefits[i]),
+                lambda c, i: drivers.base_formula(drivers.BENEFIT_DRIVERS, _with_kpis(layout, c)),
+                lambda ctx, i: benefit_base(ctx.scenario.benefits[i], ctx.scenario.kpis_by_kind()),
             ),
         },
-        year=lambda c, y: (
-            f"IF(OR({y}=0,{y}>In_Horizon),0,{c('base')}*(1+{c('annual_growth')})^({y}-1)"
-            f"*INDEX(Calc_Adoption,{y})*(1-In_BenefitRisk))"
-        ),
-        check=(("amount_per_year", "annual_growth"), "category"),
+        year=_year,
+        check=(("amount_per_year", "years"), "category"),
         totals=(
             Total(lambda span: f"SUMIF({counted},1,{span})", "benefits"),
             Total(lambda span: f"SUMIF({counted},0,{span})", "uncounted_benefits", "subtotal"),

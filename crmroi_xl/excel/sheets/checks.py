@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...engine import MARGIN_VOLUMES
 from ...fieldinfo import bounds
 from ...labels import label
 from ...model import Assumptions
@@ -86,9 +87,10 @@ def _one(ctx: Context) -> CellValue:
     return 1
 
 
-def _warning(ctx: Context, column: str) -> CellValue:
-    """The points to review: lines whose extra sales count at 100 % margin."""
-    count = len(ctx.results.full_margin_revenue)
+def _warning(ctx: Context, key: str, column: str) -> CellValue:
+    """The points to review: lines whose extra sales count at 100 % margin, lines whose
+    KPI worsens (a negative benefit, shown as it is)."""
+    count = len(getattr(ctx.results, dict(WARNINGS)[key]))
     if column == "value":
         return count
     if column == "passed":
@@ -155,12 +157,15 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             fmt="text",
         )
     benefits = layout.benefits
-    sales, margin = (
-        layout.ref("benefits", benefits.span(key))
-        for key in ("extra_sales_per_month", "gross_margin")
-    )
-    counts = {  # blank margin or 100 %
-        "full_margin": f'=SUMPRODUCT(ISNUMBER({sales})*({sales}>0)*(({margin}="")+({margin}=1)>0))'
+
+    def span(key: str) -> str:
+        return layout.ref("benefits", benefits.span(key))
+
+    volumes = "+".join(f"ISNUMBER({span(v)})*({span(v)}>0)" for v in MARGIN_VOLUMES)
+    margin = span("gross_margin")
+    counts = {  # a volume given at a blank margin or 100 %; a negative base (a KPI worsens)
+        "full_margin": f'=SUMPRODUCT((({volumes})>0)*((({margin}="")+({margin}=1))>0))',
+        "kpi_worsens": f'=COUNTIF({span("base")},"<0")',
     }
     for key, _ in WARNINGS:
         value, passed = layout.warning_cell(key, "value"), layout.warning_cell(key, "passed")
@@ -174,7 +179,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 "checks",
                 layout.warning_cell(key, column),
                 text,
-                lambda ctx, column=column: _warning(ctx, column),
+                lambda ctx, key=key, column=column: _warning(ctx, key, column),
                 style=style,
                 fmt=fmt,
             )

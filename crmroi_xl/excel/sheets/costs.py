@@ -8,7 +8,7 @@ years, the year index taken from the timeline above the table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import drivers
 from ...engine import cost_base
 from ...labels import label
-from ..parts import Bilingual, Formula, Sheet, Text
+from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import (
     Computed,
     Total,
@@ -48,20 +48,65 @@ TOTALS: tuple[Bilingual, ...] = (
 )
 
 
+SEATS_TITLE: Bilingual = (
+    "Postes année par année (facultatif : remplace « Postes » ; la dernière valeur se poursuit)",
+    "Seats year by year (optional: instead of \u201cSeats\u201d; the last value carries over)",
+)
+SEATS_USED: Bilingual = ("Postes retenus chaque année", "Seats used each year")
+
+
 def texts(layout: Layout) -> Iterator[Text]:
-    return table_texts(layout, layout.costs, TITLE, NOTE, TOTALS)
+    table = layout.costs
+    yield from table_texts(layout, table, TITLE, NOTE, TOTALS)
+    label_col = table.letter("label")
+    yield Text(
+        "costs", f"{label_col}{layout.seats_title_row}", layout.text(SEATS_TITLE), "subtitle"
+    )
+    for t in YEARS[1:]:
+        yield Text(
+            "costs",
+            f"{table.letter(f'y{t}')}{layout.seats_title_row + 1}",
+            f"{layout.text(('Année', 'Year'))} {t}",
+            "header",
+        )
+    yield Text(
+        "costs", f"{label_col}{layout.seats_used_title_row}", layout.text(SEATS_USED), "subtitle"
+    )
+
+
+def _per_year(layout: Layout, i: int, t: int, c: Callable[[str], str]) -> Callable[[str], str]:
+    """The cells of line ``i`` in year ``t``: its seats are those the ramp uses that year."""
+
+    def cell(key: str) -> str:
+        if key == "seats":
+            return f"${layout.costs.letter(f'y{t}')}${layout.seats_row(i, 'used')}"
+        return c(key)
+
+    return cell
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
     table = layout.costs
     nature = table.span("nature_eff")
     yield from timeline(table)
+
+    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        start = f"MAX(1,{c('start_year')})"
+        increase_from = f'IF({c("increase_from_year")}="",{start}+1,{c("increase_from_year")})'
+        base = drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, t, c))
+        return (
+            f"(IF({y}=N({c('one_off_year')}),{c('one_off')},0)"
+            f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
+            f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1),0))"
+            "*(1+In_CostRisk)"
+        )
+
     yield from line_formulas(
         layout,
         table,
         computed={
             "nature_eff": Computed(
-                lambda c: (
+                lambda c, i: (
                     f'IF({c("nature")}<>"",{c("nature")},IF(COUNTIF(List_IndirectCategories,'
                     f"{c('category')})>0,Lbl_Indirect,Lbl_Direct))"
                 ),
@@ -69,16 +114,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 "text",
             ),
             "base": Computed(
-                lambda c: drivers.base_formula(drivers.COST_DRIVERS, c),
-                lambda ctx, i: cost_base(ctx.scenario.costs[i]),
+                lambda c, i: drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, 1, c)),
+                lambda ctx, i: cost_base(ctx.scenario.costs[i], 1),
             ),
         },
-        year=lambda c, y: (
-            f'IF({y}=0,{c("one_off")},IF(AND({y}<=In_Horizon,OR({c("years")}="",'
-            f"{y}<={c('years')})),{c('base')}*(1+{c('annual_increase')})^({y}-1),0))"
-            "*(1+In_CostRisk)"
-        ),
-        check=(("one_off", "years"), "category"),
+        year=year,
+        check=(("one_off", "increase_from_year"), "category"),
         totals=(
             Total(lambda span: f"SUM({span})", "costs"),
             Total(lambda span: f"SUMIF({nature},Lbl_Direct,{span})", "direct_costs", "subtotal"),
@@ -87,6 +128,46 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             ),
         ),
     )
+    yield from _seats(layout)
+
+
+def _seats_used(ctx: Context, i: int, t: int) -> CellValue:
+    """Seats cost line ``i`` uses in year ``t`` (year 0: its seats; then the ramp's
+    value of the year, the last carrying over)."""
+    if i >= len(ctx.scenario.costs):
+        return ""
+    line = ctx.scenario.costs[i]
+    ramp = line.seats_by_year
+    if t == 0 or not ramp:
+        return line.seats
+    return ramp[min(t, len(ramp)) - 1]
+
+
+def _seats(layout: Layout) -> Iterator[Formula]:
+    """The seats ramp: each line's label again, then the seats each year uses."""
+    table = layout.costs
+    label_col = table.letter("label")
+    for i in range(table.capacity):
+        key = f"${label_col}{table.row(i)}"
+        for block in ("input", "used"):
+            yield Formula(
+                "costs",
+                f"{label_col}{layout.seats_row(i, block)}",
+                f'=IF({key}="","",{key})',
+                lambda ctx, i=i: ctx.scenario.costs[i].label if i < len(ctx.scenario.costs) else "",
+                fmt="text",
+            )
+        for t in YEARS:
+            used = layout.seats_cell(i, t, "used")
+            if t == 0:
+                text = f'=IF({key}="","",N(${table.letter("seats")}{table.row(i)}))'
+            else:
+                typed = layout.seats_cell(i, t)
+                previous = layout.seats_cell(i, t - 1, "used")
+                text = f'=IF({key}="","",IF({typed}<>"",{typed},{previous}))'
+            yield Formula(
+                "costs", used, text, lambda ctx, i=i, t=t: _seats_used(ctx, i, t), fmt="int"
+            )
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ sheet prints on one page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,20 @@ POINTS = {
 }
 
 
+#: The yearly rows with a total and a present value over the years, after them.
+TOTALLED: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("costs", "direct_costs", "indirect_costs", "benefits", "uncounted_benefits", "net_flow"),
+        ("total", "present_value"),
+    ),
+    "present_values": ("total",),  # the NPV
+}
+YEAR_TOTALS_TITLES: dict[str, Bilingual] = {
+    "total": ("Total", "Total"),
+    "present_value": ("Valeur actuelle", "Present value"),
+}
+
+
 def texts(layout: Layout) -> Iterator[Text]:
     yield Text("summary", layout.title_cell, layout.text(TITLE), "title")
     yield Text("summary", layout.note_cell, layout.text(NOTE), "note")
@@ -79,6 +94,9 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("summary", f"{label_col}{layout.summary_row(key)}", layout.text(title))
     for t in YEARS:
         yield Text("summary", layout.summary_cell("t", t), t, "timeline", "int")
+    for key, title in YEAR_TOTALS_TITLES.items():
+        ref = f"{layout.summary_total_col(key)}{layout.summary_row('calendar')}"
+        yield Text("summary", ref, layout.text(title), "label")
 
 
 def _yearly(ctx: Context, key: str, t: int) -> CellValue:
@@ -98,6 +116,14 @@ def _yearly(ctx: Context, key: str, t: int) -> CellValue:
         return ""
     values: list[float] = getattr(r, key)
     return values[t]
+
+
+def _over_years(ctx: Context, row: str, key: str) -> CellValue:
+    """A yearly row's total, or present value, over the horizon."""
+    values: list[float] = getattr(ctx.results, row)
+    if key == "total":
+        return math.fsum(values)
+    return math.fsum(v * f for v, f in zip(values, ctx.results.discount_factors, strict=True))
 
 
 def _headline(h: Headline, ctx: Context) -> CellValue:
@@ -150,6 +176,18 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 style="timeline" if key == "calendar" else "calc",
                 fmt=SUMMARY_ROWS[key][1],
             )
+    factors = layout.summary_span("discount_factors")
+    for series, keys in TOTALLED.items():
+        span = layout.summary_span(series)
+        for key in keys:
+            text = f"=SUM({span})" if key == "total" else f"=SUMPRODUCT({span},{factors})"
+            yield Formula(
+                "summary",
+                f"{layout.summary_total_col(key)}{layout.summary_row(series)}",
+                text,
+                lambda ctx, series=series, key=key: _over_years(ctx, series, key),
+                fmt="eur",
+            )
     for h in HEADLINES:
         yield Formula(
             "summary",
@@ -166,9 +204,10 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     """A one-page dashboard: results, the charts beside them, the yearly flows."""
     label_col, value_col = layout.headline_col("label"), layout.headline_col("value")
     years = [layout.summary_col(t) for t in YEARS]
+    totals = [layout.summary_total_col(key) for key in YEAR_TOTALS_TITLES]
     ws.column_dimensions[label_col].width = 34
     ws.column_dimensions[value_col].width = 15
-    for letter in years:
+    for letter in years + totals:
         ws.column_dimensions[letter].width = 12.5
     ws.freeze_panes = layout.headline_cell(HEADLINES[0].key)
     ws.sheet_view.showGridLines = False
@@ -184,7 +223,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     line = Side(style="thin", color=NAVY)
     for key in SUMMARY_ROWS:
         row = layout.summary_row(key)
-        for cell in (ws[f"{letter}{row}"] for letter in [label_col, value_col, *years]):
+        for cell in (ws[f"{letter}{row}"] for letter in [label_col, value_col, *years, *totals]):
             if key == "calendar":  # the column headings of the yearly table
                 cell.font = font(bold=True, color=NAVY)
                 cell.border = Border(bottom=line)

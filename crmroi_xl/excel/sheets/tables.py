@@ -8,6 +8,7 @@ total rows below it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -15,8 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...fieldinfo import kind
+from ..columns import LINE_MODELS
 from ..cosmetics import fit, fit_header_row
-from ..layout import LINE_MODELS
 from ..measure import TEXT_CAP
 from ..parts import YEARS, Bilingual, CellValue, Column, Context, Formula, Table, Text
 from ..styles import BAD_FILL, rule
@@ -128,7 +129,7 @@ def row_check(table: Table, i: int, values: tuple[str, str], incomplete: str) ->
 class Computed(NamedTuple):
     """A computed column of a table of lines: its expression and the engine's value."""
 
-    expression: Callable[[Callable[[str], str]], str]  # given the line's cells
+    expression: Callable[[Callable[[str], str], int], str]  # given the line's cells and index
     value: Callable[[Context, int], CellValue]  # of line i
     fmt: str = "eur"
 
@@ -147,18 +148,26 @@ def line_formulas(
     table: Table,
     *,
     computed: dict[str, Computed],
-    year: Callable[[Callable[[str], str], str], str],
+    year: Callable[[Callable[[str], str], int, str, int], str],
     check: tuple[tuple[str, str], str],
     totals: tuple[Total, ...],
 ) -> Iterator[Formula]:
     """The formulas of a table of lines with year columns (costs, benefits).
 
-    Each line has its ``computed`` columns, then one formula per year column --
-    ``year(cell, y)``, where ``y`` is the year index above the column -- blank on a
-    line without a label, then its line check (``check``: the range of values that
-    make a line, and when a labelled line is incomplete). Below the lines, the
-    ``totals``, one formula per year column each.
+    Each line has its ``computed`` columns, its total and present value over the
+    years, then one formula per year column -- ``year(cell, y, t)``, where ``y`` is
+    the year index above the column of year ``t`` -- blank on a line without a
+    label, then its line check (``check``: the range of values that make a line,
+    and when a labelled line is incomplete). Below the lines, the ``totals``, one
+    formula per year column each, and their total and present value.
     """
+    factors = layout.ref("summary", layout.summary_span("discount_factors"))
+
+    def over_years(row: int) -> tuple[str, str]:
+        """The total and present value of a row's year columns."""
+        span = f"${table.letter('y0')}{row}:${table.letter(f'y{YEARS[-1]}')}{row}"
+        return f"SUM({span})", f"SUMPRODUCT({span},{factors})"
+
     section = table.sheet  # "costs": scenario.costs, results.cost_lines
 
     def has(ctx: Context, i: int) -> bool:
@@ -167,6 +176,10 @@ def line_formulas(
     def flows(ctx: Context, i: int, t: int) -> CellValue:
         lines = getattr(ctx.results, f"{section.removesuffix('s')}_lines")
         return ctx.year(lines[i].values, t) if has(ctx, i) else ""
+
+    def line_total(ctx: Context, i: int, attribute: str) -> CellValue:
+        lines = getattr(ctx.results, f"{section.removesuffix('s')}_lines")
+        return float(getattr(lines[i], attribute)) if has(ctx, i) else ""
 
     for i in range(table.capacity):
 
@@ -178,16 +191,27 @@ def line_formulas(
             yield Formula(
                 table.sheet,
                 table.cell(key, i),
-                f'=IF({blank},"",{column.expression(c)})',
+                f'=IF({blank},"",{column.expression(c, i)})',
                 lambda ctx, i=i, column=column: column.value(ctx, i) if has(ctx, i) else "",
                 fmt=column.fmt,
+            )
+        total, present = over_years(table.row(i))
+        for key, text, attribute in (
+            ("total", total, "total"),
+            ("present_value", present, "present_value"),
+        ):
+            yield Formula(
+                table.sheet,
+                table.cell(key, i),
+                f'=IF({blank},"",{text})',
+                lambda ctx, i=i, attribute=attribute: line_total(ctx, i, attribute),
             )
         for t in YEARS:
             y = f"{table.letter(f'y{t}')}${table.timeline_row}"
             yield Formula(
                 table.sheet,
                 table.year_cell(t, i),
-                f'=IF({blank},"",{year(c, y)})',
+                f'=IF({blank},"",{year(c, i, y, t)})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t),
             )
         (first, last), incomplete = check
@@ -195,14 +219,34 @@ def line_formulas(
     for t in YEARS:
         letter = table.letter(f"y{t}")
         span = f"{letter}${table.first_row}:{letter}${table.last_row}"
-        for below, total in enumerate(totals):
+        for below, row_total in enumerate(totals):
             yield Formula(
                 table.sheet,
                 f"{letter}{layout.total_label_row(table, below)}",
-                "=" + total.formula(span),
-                lambda ctx, t=t, total=total: ctx.year(getattr(ctx.results, total.series), t),
-                style=total.style,
+                "=" + row_total.formula(span),
+                lambda ctx, t=t, row_total=row_total: ctx.year(
+                    getattr(ctx.results, row_total.series), t
+                ),
+                style=row_total.style,
             )
+    for below, row_total in enumerate(totals):
+        row = layout.total_label_row(table, below)
+        for key, text in zip(("total", "present_value"), over_years(row), strict=True):
+            yield Formula(
+                table.sheet,
+                f"{table.letter(key)}{row}",
+                "=" + text,
+                lambda ctx, key=key, series=row_total.series: _over_years(ctx, series, key),
+                style=row_total.style,
+            )
+
+
+def _over_years(ctx: Context, series: str, key: str) -> CellValue:
+    """The total or present value of one of the results' yearly series."""
+    values: list[float] = getattr(ctx.results, series)
+    if key == "total":
+        return math.fsum(values)
+    return math.fsum(v * f for v, f in zip(values, ctx.results.discount_factors, strict=True))
 
 
 def _zero(ctx: Context) -> CellValue:
