@@ -345,6 +345,8 @@ def batch_command(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # the command uses no pydantic plugin: spare every run the scan of installed packages
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         # typer turns Ctrl-C into an exit code of 130 that it returns, not raises
         code = app(args=argv, prog_name="crmroi", standalone_mode=False)
