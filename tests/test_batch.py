@@ -781,7 +781,10 @@ def test_ctrl_c_exits_130_and_leaves_a_summary_and_no_temporary_file(
     assert no_temporary_files(out)
     rows = list(csv.DictReader((out / "portfolio-summary.csv").read_text("utf-8-sig").splitlines()))
     statuses = [row["status"] for row in rows]
-    assert len(rows) == 3000 and statuses[0] == "ok" and statuses[-1] == "cancelled"
+    # the rows done before Ctrl-C are ok (which ones depends on the workers), the rest
+    # are cancelled, and the files on disk are exactly the rows said to be ok
+    assert len(rows) == 3000 and "ok" in statuses and statuses[-1] == "cancelled"
+    assert set(statuses) == {"ok", "cancelled"}
     written = {row["file"] for row in rows if row["status"] == "ok"}
     assert written == {p.name for p in out.glob("*.xlsx")} - {"portfolio-summary.xlsx"}
 
