@@ -26,7 +26,6 @@ file, and running the same batch again writes the same bytes.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
@@ -34,32 +33,38 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
+from .documents import load_document, parse_document, read_text
 from .engine import compute
-from .errors import CrmRoiError, InputError, ScenarioError
+from .errors import CrmRoiError, InputError, ScenarioError, WorkbookError
 from .excel.fast import workbook_bytes
-from .excel.package import save_workbook
-from .excel.styles import number_formats
-from .files import remove_stale_temporaries, same_file, write_atomic
-from .flat import csv_bytes, read_rows
+from .files import regular_size, remove_stale_temporaries, same_file, write_atomic
+from .flat import read_rows
 from .headline import HEADLINES
-from .labels import Lang, label
-from .loader import SUFFIXES, load_scenario, scenario_from_data
+from .labels import Lang
+from .loader import MAX_SCENARIO_BYTES, SUFFIXES, load_scenario, scenario_from_data
+from .messages import echo, shown
 from .model import Scenario
+from .portfolio import (
+    METRICS,
+    SUMMARY_COLUMNS,
+    SUMMARY_NAME,
+    BatchEntry,
+    BatchReport,
+    build_summary,
+    write_summary,
+)
+from .reader import MAX_WORKBOOK_BYTES
 
 __all__ = [
+    "MAX_BATCH_BYTES",
+    "MAX_ROWS",
     "MAX_STEM",
+    "MAX_STEM_BYTES",
     "METRICS",
     "SUMMARY_COLUMNS",
     "SUMMARY_NAME",
@@ -73,32 +78,19 @@ __all__ = [
     "interrupt_between_tasks",
     "read_batch",
     "slugify",
+    "worker_count",
     "write_summary",
 ]
 
-#: File name (without suffix) of the portfolio summary, .xlsx and .csv.
-SUMMARY_NAME = "portfolio-summary"
+#: A batch file larger than this is refused before reading.
+MAX_BATCH_BYTES = 100 * 1024 * 1024
 
-#: The results in the summary, with their number format: the workbooks' headline names.
-METRICS: tuple[tuple[str, str], ...] = tuple((h.key, h.fmt) for h in HEADLINES if h.shown)
+#: Scenarios a batch may hold unless told otherwise (``max_rows=``, ``--max-rows``):
+#: 10 000 workbooks take about 450 MB.
+MAX_ROWS = 10_000
 
-#: Columns of the summary: key (the CSV header) -> (French, English) header of the workbook.
-SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
-    "source": ("Source", "Source"),
-    "name": ("Scénario", "Scenario"),
-    "status": ("Statut", "Status"),
-    "file": ("Classeur", "Workbook"),
-    **{h.key: h.title for h in HEADLINES if h.shown},
-    "currency": ("Devise", "Currency"),
-    "error": ("Problème", "Problem"),
-}
+_BATCH_SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx", ".yaml", ".yml")
 
-Status = Literal["ok", "error", "cancelled"]
-_STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "ok": ("OK", "OK"),
-    "error": ("ERREUR", "ERROR"),
-    "cancelled": ("ANNULÉ", "CANCELLED"),
-}
 _BATCH_SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx", ".yaml", ".yml")
 
 
@@ -123,115 +115,122 @@ def _strip(message: str, where: str) -> str:
 
 
 def _raw_name(data: Any) -> str | None:
+    """The name in data that does not validate, printable (to keep file names stable)."""
     assumptions = data.get("assumptions") if isinstance(data, dict) else None
     name = assumptions.get("name") if isinstance(assumptions, dict) else None
-    return name if isinstance(name, str) and name.strip() else None
+    return shown(name) if isinstance(name, str) and name.strip() else None
 
 
-def _from_data(index: int, place: str, where: str, data: Any) -> BatchItem:
+def _from_data(index: int, place: str, where: str, data: Any, lang: Lang | None) -> BatchItem:
     try:
-        scenario = scenario_from_data(data, source=where)
+        scenario = scenario_from_data(data, source=where, lang=lang)
     except ScenarioError as error:
         return BatchItem(index, place, where, _raw_name(data), error=_strip(error.message, where))
     return BatchItem(index, place, where, scenario.name, scenario)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
+def _too_many(source: Path, count: str, max_rows: int) -> ScenarioError:
+    return ScenarioError(
+        f"{source}: {count} scenarios, more than the {max_rows} a batch may hold; "
+        "give a higher limit (--max-rows N, max_rows=N) or split the batch"
+    )
 
 
-def _read_list(path: Path) -> list[BatchItem]:
-    text = _read_text(path)
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise ScenarioError(
-            f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{path}: invalid YAML: {error}") from None
+def _read_list(path: Path, lang: Lang | None, max_rows: int | None) -> list[BatchItem]:
+    data = load_document(path, MAX_BATCH_BYTES, SUFFIXES[path.suffix.lower()])
     if not isinstance(data, list):
         raise ScenarioError(
-            f"{path}: a batch is a list of scenarios, got {type(data).__name__}; "
+            f"{path}: a batch is a list of scenarios, got {echo(data)}; "
             "for one scenario use `crmroi export`"
         )
-    return [_from_data(i, f"index {i}", f"{path.name}: index {i}", d) for i, d in enumerate(data)]
+    if max_rows is not None and len(data) > max_rows:
+        raise _too_many(path, str(len(data)), max_rows)
+    return [
+        _from_data(i, f"index {i}", f"{path.name}: index {i}", d, lang) for i, d in enumerate(data)
+    ]
 
 
-def _read_lines(path: Path) -> list[BatchItem]:
+def _read_lines(path: Path, lang: Lang | None, max_rows: int | None) -> list[BatchItem]:
     items: list[BatchItem] = []
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in enumerate(read_text(path, MAX_BATCH_BYTES).splitlines(), start=1):
         if not line.strip():
             continue
+        if max_rows is not None and len(items) == max_rows:
+            raise _too_many(path, "more", max_rows)
         place = f"line {number}"
         where = f"{path.name}: {place}"
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            message = f"invalid JSON at column {error.colno}: {error.msg}"
+            data = parse_document(line, "JSON", where)
+        except ScenarioError as error:
+            message = _strip(error.message, where).replace("at line 1, column", "at column")
             items.append(BatchItem(len(items), place, where, None, error=message))
             continue
-        items.append(_from_data(len(items), place, where, data))
+        items.append(_from_data(len(items), place, where, data, lang))
     return items
 
 
-def _read_flat(path: Path) -> list[BatchItem]:
+def _read_flat(path: Path, lang: Lang | None, max_rows: int | None) -> list[BatchItem]:
+    regular_size(path, MAX_BATCH_BYTES)  # a FIFO or a device is never opened
+    rows = read_rows(path)
+    if max_rows is not None and len(rows) > max_rows:
+        raise _too_many(path, str(len(rows)), max_rows)
     items: list[BatchItem] = []
-    for index, row in enumerate(read_rows(path)):
+    for index, row in enumerate(rows):
         place = f"row {row.number}"
         where = f"{path.name}: {place}"
+        name = shown(row.name) if row.name is not None else None
         try:
-            scenario = row.scenario(where)
+            scenario = row.scenario(where, lang)
         except ScenarioError as error:
-            items.append(
-                BatchItem(index, place, where, row.name, error=_strip(error.message, where))
-            )
+            items.append(BatchItem(index, place, where, name, error=_strip(error.message, where)))
             continue
         items.append(BatchItem(index, place, where, scenario.name, scenario))
     return items
 
 
 def _scenario_files(folder: Path) -> list[Path]:
+    """The scenario files of a folder in name order: also a pipe or a link to a device of
+    those names (refused each as that entry's failure, never opened), not sub-folders."""
     suffixes = {*SUFFIXES, ".xlsx"}
     return sorted(
         path
         for path in folder.iterdir()
-        if path.is_file()
-        and path.suffix.lower() in suffixes
+        if path.suffix.lower() in suffixes
         and not path.name.startswith((".", "~$"))  # hidden files, Excel's lock files
+        and not path.is_dir()
     )
 
 
-def _read_folder(folder: Path) -> list[BatchItem]:
-    items: list[BatchItem] = []
-    for index, path in enumerate(_scenario_files(folder)):
-        where = f"{folder.name}/{path.name}"
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as error:
-            message = _strip(error.message.replace(str(path), where), where)
-            items.append(BatchItem(index, path.name, where, _file_name(path), error=message))
-            continue
-        items.append(BatchItem(index, path.name, where, scenario.name, scenario))
-    return items
+def _read_folder(folder: Path, lang: Lang | None, max_rows: int | None) -> list[BatchItem]:
+    files = _scenario_files(folder)
+    if max_rows is not None and len(files) > max_rows:
+        raise _too_many(folder, str(len(files)), max_rows)
+    return [_read_file(index, folder, path, lang) for index, path in enumerate(files)]
 
 
-def _file_name(path: Path) -> str | None:
-    """The name in a scenario file that does not validate (to keep file names stable)."""
-    if path.suffix.lower() not in SUFFIXES:
-        return None
+def _read_file(index: int, folder: Path, path: Path, lang: Lang | None) -> BatchItem:
+    """One file of a folder batch; its name may hold bytes that are not UTF-8 or control
+    characters: messages and the summary show them escaped."""
+    place = shown(path.name)
+    where = f"{shown(folder.name)}/{place}"
+    data: Any = None
     try:
-        return _raw_name(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
-    except Exception:  # unreadable: it is reported by load_scenario already
-        return None
+        kind = SUFFIXES.get(path.suffix.lower())
+        if kind is None:  # a filled workbook
+            regular_size(path, MAX_WORKBOOK_BYTES, error=WorkbookError)
+            scenario = load_scenario(path, lang=lang)
+        else:
+            data = load_document(path, MAX_SCENARIO_BYTES, kind)
+            scenario = scenario_from_data(data, source=where, lang=lang)
+    except ScenarioError as error:
+        message = _strip(error.message.replace(str(path), where), where)
+        return BatchItem(index, place, where, _raw_name(data), error=message)
+    return BatchItem(index, place, where, scenario.name, scenario)
 
 
-def read_batch(source: str | Path) -> list[BatchItem]:
+def read_batch(
+    source: str | Path, *, lang: Lang | None = None, max_rows: int | None = MAX_ROWS
+) -> list[BatchItem]:
     """Read and validate every scenario of a batch, in input order.
 
     ``source`` is a ``.json`` (or ``.yaml``) list of scenarios, a ``.jsonl``
@@ -239,31 +238,36 @@ def read_batch(source: str | Path) -> list[BatchItem]:
     scenario a row, :mod:`crmroi_xl.flat`), or a folder whose ``.json``,
     ``.yaml``, ``.yml`` and ``.xlsx`` files (filled workbooks) are scenarios,
     read in name order (sub-folders are not read).
-    A file that cannot be read at all raises
-    :class:`~crmroi_xl.errors.ScenarioError`; a bad scenario becomes an item
-    with an ``error``.
+    A file that cannot be read at all, or that holds more than ``max_rows``
+    scenarios (None: no limit), raises :class:`~crmroi_xl.errors.ScenarioError`;
+    a bad scenario becomes an item with an ``error``, worded in ``lang``, else
+    in the scenario's language, else in English.
 
     >>> import json, tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "batch.json"
+    >>> cost = {"label": "CRM", "category": "licences", "one_off": 1000}
     >>> _ = path.write_text(json.dumps([
-    ...     {"assumptions": {"name": "Nord"}},
-    ...     {"assumptions": {"name": "Sud", "discount_rate": 2}},
+    ...     {"assumptions": {"name": "Nord"}, "costs": [cost]},
+    ...     {"assumptions": {"name": "Sud", "discount_rate": 12}, "costs": [cost]},
     ... ]))
     >>> [(item.place, item.name, item.error) for item in read_batch(path)]
-    [('index 0', 'Nord', None), ('index 1', 'Sud', 'assumptions.discount_rate: must be <= 1, got 2')]
+    [('index 0', 'Nord', None), ('index 1', 'Sud', 'assumptions.discount_rate: must be <= 1, got 12 (12 % is 0.12)')]
+    >>> read_batch(path, max_rows=1)
+    Traceback (most recent call last):
+    crmroi_xl.errors.ScenarioError: ...batch.json: 2 scenarios, more than the 1 a batch may hold; give a higher limit (--max-rows N, max_rows=N) or split the batch
     """
     path = Path(source)
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path, lang, max_rows)
     if not path.exists():
         raise ScenarioError(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
-    if suffix in (".json", ".yaml", ".yml"):
-        return _read_list(path)
+    if suffix in SUFFIXES:
+        return _read_list(path, lang, max_rows)
     if suffix == ".jsonl":
-        return _read_lines(path)
+        return _read_lines(path, lang, max_rows)
     if suffix in (".csv", ".xlsx"):
-        return _read_flat(path)
+        return _read_flat(path, lang, max_rows)
     raise ScenarioError(
         f"{path}: unsupported batch file {path.suffix!r}; use {', '.join(_BATCH_SUFFIXES)} "
         "or a folder of scenario files"
@@ -280,6 +284,15 @@ _WINDOWS_RESERVED = frozenset(
 )
 MAX_STEM = 60
 
+#: Bytes of a file name stem in UTF-8: a file name holds 255 bytes on every usual
+#: file system, and the temporary file written first adds its own ``.NAME.PID.RANDOM.tmp``.
+MAX_STEM_BYTES = 120
+
+
+def _fits(stem: str, max_length: int) -> bool:
+    nfc = unicodedata.normalize("NFC", stem)
+    return len(nfc) <= max_length and len(nfc.encode("utf-8")) <= MAX_STEM_BYTES
+
 
 def slugify(name: str, *, max_length: int = MAX_STEM) -> str:
     """A file name stem safe on Windows, macOS and Linux, from a scenario name.
@@ -287,14 +300,16 @@ def slugify(name: str, *, max_length: int = MAX_STEM) -> str:
     Accents are dropped, letters lower-cased, every run of other characters
     (spaces, punctuation, path separators) becomes one ``-``; letters of other
     scripts are kept. Windows' reserved names get a suffix; the stem is at most
-    ``max_length`` characters; an empty result is ``scenario``.
+    ``max_length`` characters and :data:`MAX_STEM_BYTES` bytes in UTF-8 (60
+    Chinese letters of 4 bytes would make a name too long for the disk); an
+    empty result is ``scenario``.
 
     >>> slugify("PME 20 postes"), slugify("Société Générale — Île-de-France")
     ('pme-20-postes', 'societe-generale-ile-de-france')
     >>> slugify("../../etc/passwd"), slugify("Straße & Œuvre"), slugify("CON"), slugify("?!")
     ('etc-passwd', 'strasse-oeuvre', 'con-scenario', 'scenario')
-    >>> slugify("Продажи 2026")
-    'продажи-2026'
+    >>> slugify("Продажи 2026"), len(slugify("\U00020000" * 60))
+    ('продажи-2026', 30)
     """
     folded = unicodedata.normalize("NFKD", name).lower().translate(_LIGATURES)
     text = unicodedata.normalize("NFKD", folded)
@@ -303,8 +318,10 @@ def slugify(name: str, *, max_length: int = MAX_STEM) -> str:
     stem = ""
     for word in words:
         candidate = f"{stem}-{word}" if stem else word
-        if len(candidate) > max_length:
-            stem = stem or word[:max_length]
+        if not _fits(candidate, max_length):
+            while not stem and word and not _fits(word, max_length):
+                word = word[:-1]
+            stem = stem or word
             break
         stem = candidate
     stem = unicodedata.normalize("NFC", stem) or "scenario"
@@ -370,159 +387,27 @@ class _InProcess(Executor):
         return future
 
 
-# --- the report ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchEntry:
-    """What became of one scenario of a batch: a row of the summary."""
-
-    index: int
-    place: str
-    where: str
-    name: str | None
-    status: Status
-    file: str | None = None  # file name in out_dir, when written
-    error: str | None = None  # one line per problem
-    results: Mapping[str, Any] = field(default_factory=dict)  # METRICS and currency
-
-    def messages(self) -> list[str]:
-        """The problems, one line each, prefixed with where they are."""
-        return [f"{self.where}: {line}" for line in (self.error or "").splitlines()]
-
-
-@dataclass(frozen=True)
-class BatchReport:
-    """The outcome of :func:`batch_export`: every entry in input order, and the summaries."""
-
-    entries: list[BatchEntry]
-    out_dir: Path
-    summary_xlsx: Path
-    summary_csv: Path
-
-    @property
-    def ok(self) -> list[BatchEntry]:
-        """Entries whose workbook was written."""
-        return [e for e in self.entries if e.status == "ok"]
-
-    @property
-    def failed(self) -> list[BatchEntry]:
-        """Entries that did not give a workbook (error or cancelled)."""
-        return [e for e in self.entries if e.status != "ok"]
-
-    def messages(self) -> list[str]:
-        """Every problem, one line each, in input order."""
-        return [line for entry in self.failed for line in entry.messages()]
-
-
-def build_summary(entries: Sequence[BatchEntry], lang: Lang) -> Workbook:
-    """The portfolio summary workbook: an Excel table and a chart of the NPV."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    fr = lang == "fr"
-    ws.title = "Portefeuille" if fr else "Portfolio"
-    keys = list(SUMMARY_COLUMNS)
-    ws.append([SUMMARY_COLUMNS[key][0 if fr else 1] for key in keys])
-    fmts = dict(METRICS)
-    for r, entry in enumerate(entries, start=2):
-        currency = str(entry.results.get("currency") or "EUR")
-        formats = number_formats(lang, currency)
-        for c, key in enumerate(keys, start=1):
-            cell = ws.cell(r, c)
-            if key in fmts:
-                if entry.status == "ok":
-                    value = entry.results.get(key)
-                    cell.value = "#N/A" if value is None else value  # as the workbooks show it
-                    cell.number_format = formats[fmts[key]]
-                continue
-            text = {
-                "source": entry.place,
-                "name": entry.name,
-                "status": _STATUS_LABELS[entry.status][0 if fr else 1],
-                "file": entry.file,
-                "currency": entry.results.get("currency"),
-                "error": entry.error,
-            }[key]
-            if text is not None:
-                cell.value = text
-                cell.data_type = "s"  # a name starting with "=" stays text
-            if key == "file" and entry.file:
-                cell.hyperlink = entry.file
-                cell.style = "Hyperlink"
-            if key == "error":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    last = get_column_letter(len(keys))
-    table = Table(displayName="Portfolio", ref=f"A1:{last}{max(2, len(entries) + 1)}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    ws.add_table(table)
-    ws.freeze_panes = "C2"
-    for c, key in enumerate(keys, start=1):
-        width = {"source": 14, "name": 32, "file": 30, "error": 70, "status": 12}.get(key, 15)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.row_dimensions[1].height = 30
-    for cell in ws[1]:
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.font = Font(bold=True, color="FFFFFF")
-
-    sheet = wb.create_sheet("Graphique VAN" if fr else "NPV chart")
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "VAN par scénario" if fr else "NPV by scenario"
-    npv = keys.index("npv") + 1
-    end = len(entries) + 1
-    chart.add_data(Reference(ws, min_col=npv, min_row=1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=keys.index("name") + 1, min_row=2, max_row=end))
-    chart.legend = None
-    chart.x_axis.scaling.orientation = "maxMin"  # the first scenario on top, as in the table
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.y_axis.title = label("npv", lang)
-    chart.width = 24
-    chart.height = max(8.0, min(0.5 * len(entries), 120.0))
-    sheet.add_chart(chart, "A1")
-    wb.properties.creator = "crmroi-xl"
-    wb.properties.title = ws.title
-    return wb
-
-
-def _summary_rows(entries: Sequence[BatchEntry]) -> Iterator[list[Any]]:
-    for entry in entries:
-        row: list[Any] = []
-        for key in SUMMARY_COLUMNS:
-            if key in dict(METRICS) or key == "currency":
-                row.append(entry.results.get(key))
-            elif key == "error":
-                row.append("; ".join((entry.error or "").splitlines()) or None)
-            else:
-                row.append(
-                    {
-                        "source": entry.place,
-                        "name": entry.name,
-                        "status": entry.status,
-                        "file": entry.file,
-                    }[key]
-                )
-        yield row
-
-
-def write_summary(entries: Sequence[BatchEntry], out_dir: Path, lang: Lang) -> tuple[Path, Path]:
-    """Write the portfolio summary, ``.xlsx`` then ``.csv``, each atomically."""
-    xlsx = save_workbook(build_summary(entries, lang), out_dir / f"{SUMMARY_NAME}.xlsx")
-    rows = _summary_rows(entries)
-    csv_path = write_atomic(
-        out_dir / f"{SUMMARY_NAME}.csv", csv_bytes(list(SUMMARY_COLUMNS), rows, guard_formulas=True)
-    )
-    return xlsx, csv_path
-
-
 # --- the batch --------------------------------------------------------------------------
 
 
 def _failure(error: BaseException) -> str:
     if isinstance(error, CrmRoiError):
         return error.message
-    return f"{type(error).__name__}: {error}"
+    return shown(f"{type(error).__name__}: {error}", limit=500)
+
+
+def worker_count(jobs: int, scenarios: int) -> int:
+    """Worker processes a batch starts for ``jobs`` asked and ``scenarios`` to export:
+    never more than the processors this process may use, nor than the scenarios.
+
+    >>> worker_count(1000, 3) <= 3, worker_count(4, 0)
+    (True, 1)
+    """
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        processors = os.cpu_count() or 1
+    return max(1, min(jobs, processors, scenarios))
 
 
 def batch_export(
@@ -533,6 +418,7 @@ def batch_export(
     executor: Executor | None = None,
     lang: Lang | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_rows: int | None = MAX_ROWS,
 ) -> BatchReport:
     """Export every scenario of ``source`` to a workbook in ``out_dir``, with a summary.
 
@@ -548,7 +434,9 @@ def batch_export(
     jobs
         Worker processes (1: work in this process), started the way Python
         starts them on the platform: on Windows and macOS a script needs the
-        usual ``if __name__ == "__main__":`` guard around the call.
+        usual ``if __name__ == "__main__":`` guard around the call. Never more
+        are started than the processors available or the scenarios to export
+        (:func:`worker_count`).
     executor
         Any :class:`concurrent.futures.Executor` to run the exports on instead
         (left running: it is yours). Give ``jobs`` or ``executor``, not both.
@@ -557,17 +445,22 @@ def batch_export(
         summary is in ``lang``, else in the first valid scenario's language.
     progress
         Called with (scenarios done, total) after each scenario.
+    max_rows
+        The most scenarios the batch may hold (:data:`MAX_ROWS` by default;
+        None for no limit): a bigger one is refused before anything is written.
 
     Returns
     -------
     BatchReport
         Every entry in input order (status ``ok``, ``error`` or ``cancelled``)
-        and the paths of the summary.
+        and the paths of the summary; ``summary_errors`` says why the summary
+        could not be written (a full disk), the entries are there all the same.
 
-    A file that cannot be read at all (missing, unknown columns) raises
-    :class:`~crmroi_xl.errors.ScenarioError` before anything is written. If the
-    batch is interrupted (Ctrl-C), the summary is still written, with the
-    scenarios not done marked ``cancelled``, and the interruption goes on.
+    A file that cannot be read at all (missing, unknown columns, too many
+    scenarios) raises :class:`~crmroi_xl.errors.ScenarioError` before anything
+    is written. If the batch is interrupted (Ctrl-C), the summary is still
+    written, with the scenarios not done marked ``cancelled``, and the
+    interruption goes on.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -595,7 +488,7 @@ def batch_export(
             f"{out}: the output folder must not be the input folder "
             "(its workbooks would be read as scenarios next time)"
         )
-    items = read_batch(source)
+    items = read_batch(source, lang=lang, max_rows=max_rows)
     if not items:
         raise ScenarioError(f"{source}: no scenario found")
     given = Path(source) if Path(source).is_file() else None
@@ -625,13 +518,14 @@ def batch_export(
     if progress is not None:
         progress(done, total)
 
+    workers = worker_count(jobs, len(valid))
     owned = (
-        ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(os.getpid(),))
-        if executor is None and jobs > 1 and valid
+        ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),))
+        if executor is None and workers > 1
         else None
     )
     runner = executor or owned or _InProcess()
-    window = 1 if isinstance(runner, _InProcess) else max(64, 4 * jobs)
+    window = 1 if isinstance(runner, _InProcess) else max(64, 4 * workers)
     queue = iter(valid)
     pending: dict[Future[tuple[bytes, dict[str, Any]]], BatchItem] = {}
 
@@ -670,14 +564,20 @@ def batch_export(
                     "cancelled",
                     error="not done: the batch was interrupted",
                 )
-        write_summary([entries[i] for i in range(total)], out, summary_lang)
+        with suppress(CrmRoiError):  # the interruption is what the caller must hear of
+            write_summary([entries[i] for i in range(total)], out, summary_lang)
         raise
     finally:
         if owned is not None:
             owned.shutdown(wait=True, cancel_futures=True)
     ordered = [entries[i] for i in range(total)]
-    xlsx, csv_path = write_summary(ordered, out, summary_lang)
-    return BatchReport(ordered, out, xlsx, csv_path)
+    problems: tuple[str, ...] = ()
+    try:
+        write_summary(ordered, out, summary_lang)
+    except CrmRoiError as error:  # a full disk: the entries still reach the caller
+        problems = tuple(error.message.splitlines())
+    csv_path, xlsx = out / f"{SUMMARY_NAME}.csv", out / f"{SUMMARY_NAME}.xlsx"
+    return BatchReport(ordered, out, xlsx, csv_path, summary_errors=problems)
 
 
 @contextmanager

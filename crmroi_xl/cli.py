@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["INTERRUPTED", "app", "main"]
 
+#: crmroi_xl.batch.MAX_ROWS, typed here so --help imports no batch machinery (a test
+#: checks they agree).
+_MAX_ROWS = 10_000
+
 #: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
 INTERRUPTED = 130
 
@@ -35,7 +39,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no type column ("<bool>" beside --help)
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from . import __version__
+
+        typer.echo(f"crmroi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
+) -> None:
+    """What a CRM really returns: ROI, NPV, IRR, payback, CLV, CAC."""
+
 
 ScenarioPath = Annotated[
     Path,
@@ -59,10 +85,10 @@ def compute_command(
     from .engine import compute
     from .loader import load_scenario
 
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, lang=lang)
     results = compute(loaded)
     if as_json:
-        typer.echo(json.dumps(_results_json(results), indent=2, ensure_ascii=False))
+        typer.echo(_json(_results_json(results)))
     else:
         _print_report(results, lang or loaded.assumptions.language)
 
@@ -73,6 +99,12 @@ def _print_report(results: Results, lang: Literal["fr", "en"]) -> None:
     from .report import render
 
     Console().print(render(results, lang))
+
+
+def _json(data: object) -> str:
+    """JSON text; a value that is not a finite number can never be printed (the
+    engine gives none: inputs are bounded, see MAX_AMOUNT)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def _results_json(results: Results) -> dict[str, object]:
@@ -120,10 +152,10 @@ def simulate_command(
     from .loader import load_scenario
     from .montecarlo import simulate
 
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, lang=lang)
     result = simulate(loaded, runs=runs, seed=seed)  # runs, seed out of bounds: one line, exit 1
     if as_json:
-        typer.echo(json.dumps(result.summary(), indent=2, ensure_ascii=False))
+        typer.echo(_json(result.summary()))
     else:
         from rich.console import Console
 
@@ -150,7 +182,7 @@ def read_command(
     results = compute(scenario)
     if as_json:
         data = {"scenario": scenario.model_dump(mode="json"), "results": _results_json(results)}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(_json(data))
     else:
         _print_report(results, lang or scenario.assumptions.language)
 
@@ -185,7 +217,7 @@ def export_command(
             f"{output}: is the input workbook: writing there would replace it; "
             "give -o another file name"
         )
-    written = export_workbook(load_scenario(scenario), _xlsx(output), lang=lang)
+    written = export_workbook(load_scenario(scenario, lang=lang), _xlsx(output), lang=lang)
     typer.echo(f"{written}")
 
 
@@ -256,8 +288,26 @@ def batch_command(
             show_default=False,
         ),
     ],
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Worker processes; never more than the processors available "
+            "nor than the scenarios.",
+        ),
+    ] = 1,
     lang: LangOption = None,
+    max_rows: Annotated[
+        int,
+        typer.Option(
+            "--max-rows",
+            min=0,
+            help=f"The most scenarios the batch may hold (0: no limit); a bigger batch "
+            f"is refused before anything is written.  [default: {_MAX_ROWS}]",
+            show_default=False,
+        ),
+    ] = _MAX_ROWS,
 ) -> None:
     """Write one workbook per scenario and a portfolio summary (xlsx and csv)."""
     from rich.console import Console
@@ -278,17 +328,25 @@ def batch_command(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = batch_export(source, out_dir, jobs=jobs, lang=lang, progress=progress)
-    typer.echo(
-        f"{len(report.ok)} workbooks written, {len(report.failed)} failed; "
-        f"summary: {report.summary_xlsx} and {report.summary_csv.name}"
-    )
-    if report.failed:
-        raise CrmRoiError("\n".join(report.messages()))  # one line each on stderr, exit 1
+        report = batch_export(
+            source, out_dir, jobs=jobs, lang=lang, progress=progress, max_rows=max_rows or None
+        )
+    counts = f"{len(report.ok)} workbooks written, {len(report.failed)} failed"
+    if report.summary_errors:  # then each scenario's outcome is printed here instead
+        typer.echo(f"{counts}; the summary could not be written:")
+        for entry in report.entries:
+            typer.echo(f"{entry.where}: {entry.status}" + (f": {entry.file}" if entry.file else ""))
+    else:
+        typer.echo(f"{counts}; summary: {report.summary_xlsx} and {report.summary_csv.name}")
+    problems = [*report.messages(), *report.summary_errors]
+    if problems:
+        raise CrmRoiError("\n".join(problems))  # one line each on stderr, exit 1
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # the command uses no pydantic plugin: spare every run the scan of installed packages
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         # typer turns Ctrl-C into an exit code of 130 that it returns, not raises
         code = app(args=argv, prog_name="crmroi", standalone_mode=False)

@@ -38,9 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from .excel.parts import Column
+from typing import Any, NamedTuple
 
 __all__ = [
     "BENEFIT",
@@ -48,6 +46,7 @@ __all__ = [
     "COST",
     "COST_DRIVERS",
     "Driver",
+    "Input",
     "base_formula",
     "kpi_drivers",
 ]
@@ -59,6 +58,17 @@ def _get(line: Any, field: str) -> Any:
     return line[field] if isinstance(line, Mapping) else getattr(line, field)
 
 
+class Input(NamedTuple):
+    """A driver's input field as the Costs or Benefits sheet shows it: the model's field
+    name, its column title (French, English), number format, width and input kind."""
+
+    key: str
+    title: tuple[str, str]
+    fmt: str
+    width: float = 14
+    kind: str = "amount"
+
+
 Kpis = Mapping[str, Any]  # the scenario's KPIs by kind (each with before and after)
 Base = Callable[[Any, Kpis, int], float]  # (line, KPIs, year t >= 1) -> base amount
 
@@ -68,7 +78,7 @@ class Driver:
     """One way of forming a line's yearly base amount (see the module docstring)."""
 
     key: str
-    columns: tuple[Column, ...]  # its input fields, in sheet order
+    columns: tuple[Input, ...]  # its input fields, in sheet order (the sheets' columns)
     defines: int  # the first ``defines`` fields give the driver away
     base: Base
     native: Callable[[Cell], str]
@@ -86,12 +96,12 @@ class Driver:
         return tuple(c.key for c in self.columns)[: self.defines] + self.per_year
 
 
-_HOURLY_RATE = Column("hourly_rate", ("Coût horaire", "Hourly rate"), "eur2", 11)
-_AMOUNT = Column("amount_per_year", ("Montant par an", "Amount per year"), "eur", 14)
-_DEAL = Column(
+_HOURLY_RATE = Input("hourly_rate", ("Coût horaire", "Hourly rate"), "eur2", 11)
+_AMOUNT = Input("amount_per_year", ("Montant par an", "Amount per year"), "eur", 14)
+_DEAL = Input(
     "average_deal_value", ("Valeur moyenne d'une vente", "Average deal value"), "eur2", 14
 )
-_MARGIN = Column(
+_MARGIN = Input(
     "gross_margin",
     ("Marge brute (vide\u00a0=\u00a0100\u00a0%)", "Gross margin (blank\u00a0=\u00a0100%)"),
     "pct",
@@ -131,8 +141,8 @@ COST_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "seats",
         (
-            Column("seats", ("Postes", "Seats"), "int", 9, "amount"),
-            Column(
+            Input("seats", ("Postes", "Seats"), "int", 9, "amount"),
+            Input(
                 "price_per_seat_month", ("Prix / poste / mois", "Price / seat / month"), "eur2", 13
             ),
         ),
@@ -144,7 +154,7 @@ COST_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "hours",
         (
-            Column("hours_per_year", ("Heures par an", "Hours per year"), "int", 11, "amount"),
+            Input("hours_per_year", ("Heures par an", "Hours per year"), "int", 11, "amount"),
             _HOURLY_RATE,
         ),
         2,
@@ -158,7 +168,7 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "sales",
         (
-            Column(
+            Input(
                 "extra_sales_per_month", ("Ventes suppl. / mois", "Extra sales / month"), "num", 12
             ),
             _DEAL,
@@ -178,11 +188,9 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "hours",
         (
-            Column(
-                "hours_saved_per_year", ("Heures gagnées / an", "Hours saved / year"), "int", 12
-            ),
+            Input("hours_saved_per_year", ("Heures gagnées / an", "Hours saved / year"), "int", 12),
             _HOURLY_RATE,
-            Column(
+            Input(
                 "realisation",
                 (
                     "Part réalisée (vide\u00a0=\u00a0100\u00a0%)",
@@ -206,7 +214,7 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "win_rate",
         (
-            Column(
+            Input(
                 "opportunities_per_year", ("Opportunités / an", "Opportunities / year"), "int", 13
             ),
             _DEAL,
@@ -229,7 +237,7 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
     ),
     Driver(
         "conversion",
-        (Column("leads_per_year", ("Leads / an", "Leads / year"), "int", 11), _DEAL, _MARGIN),
+        (Input("leads_per_year", ("Leads / an", "Leads / year"), "int", 11), _DEAL, _MARGIN),
         1,
         lambda line, kpis, t: (
             _get(line, "leads_per_year")
@@ -248,8 +256,8 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
     Driver(
         "churn",
         (
-            Column("customers", ("Clients", "Customers"), "int", 10),
-            Column(
+            Input("customers", ("Clients", "Customers"), "int", 10),
+            Input(
                 "margin_per_customer",
                 ("Marge par client / an", "Margin per customer / year"),
                 "eur",

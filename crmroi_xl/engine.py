@@ -38,8 +38,8 @@ pay back) is ``None`` and :attr:`Results.undefined` says why.
 >>> r = compute(s)
 >>> r.roi, r.net_flow, r.payback
 (3.0, [-50000.0, 200000.0], 0.25)
->>> r.undefined["roas"]
-'no marketing channel'
+>>> r.undefined["roas"], r.reasons["roas"]
+('no marketing channel', 'no_channel')
 """
 
 from __future__ import annotations
@@ -151,6 +151,9 @@ class Results(_Frozen):
     kpis: list[KpiResult]
     channels: list[ChannelResult]
     undefined: dict[str, str]
+    #: Why each undefined metric is undefined, as a code the same in every language
+    #: (``no_channel``, ``zero_costs`` ...; :mod:`crmroi_xl.labels` words it).
+    reasons: dict[str, str]
     #: Benefit lines whose extra sales count as revenue at 100 % margin (no gross
     #: margin given): a default that flatters the ROI, flagged for review.
     full_margin_revenue: list[str] = []
@@ -269,12 +272,24 @@ def _column_sums(rows: list[list[float]], width: int) -> list[float]:
     return [math.fsum(row[t] for row in rows) for t in range(width)]
 
 
-def _attempt(undefined: dict[str, str], key: str, function: Callable[[], float]) -> float | None:
+class _Undefined(dict[str, str]):
+    """Why metrics are undefined: key -> message, and key -> reason code in ``reasons``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: dict[str, str] = {}
+
+    def note(self, key: str, message: str, reason: str) -> None:
+        self[key] = message
+        self.reasons[key] = reason
+
+
+def _attempt(undefined: _Undefined, key: str, function: Callable[[], float]) -> float | None:
     """The metric's value, or None with the reason recorded under ``key``."""
     try:
         return function()
     except CrmRoiError as error:
-        undefined[key] = error.message
+        undefined.note(key, error.message, error.reason)
         return None
 
 
@@ -298,7 +313,7 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
     a = scenario.assumptions
     horizon, rate = a.horizon_years, a.discount_rate
     width = horizon + 1
-    undefined: dict[str, str] = {}
+    undefined = _Undefined()
 
     factors = [1 / (1 + rate) ** t for t in range(width)]
     kpis = scenario.kpis_by_kind()
@@ -340,7 +355,7 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
             undefined, "clv_cac_ratio", lambda: kpi_functions.clv_cac_ratio(clv, cac)
         )
     elif "clv_cac_ratio" not in undefined:
-        undefined["clv_cac_ratio"] = "needs both CLV and CAC"
+        undefined.note("clv_cac_ratio", "needs both CLV and CAC", "needs_clv_cac")
 
     full_margin = [
         line.label
@@ -393,7 +408,8 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
         clv_cac_ratio=clv_cac,
         kpis=[_kpi(k) for k in scenario.kpis],
         channels=channels,
-        undefined=undefined,
+        undefined=dict(undefined),
+        reasons=undefined.reasons,
         sensitivity=analyse(LineTable.of(scenario, base_costs, base_benefits)),
     )
 
@@ -407,7 +423,7 @@ def _running_sum(values: list[float]) -> list[float]:
 
 
 def _marketing(
-    scenario: Scenario, undefined: dict[str, str]
+    scenario: Scenario, undefined: _Undefined
 ) -> tuple[float | None, float | None, list[ChannelResult]]:
     channels = [_channel(c) for c in scenario.channels]
     spend = [c.spend for c in scenario.channels]
@@ -415,7 +431,8 @@ def _marketing(
         revenue = [c.attributed_revenue for c in scenario.channels]
         roas = _attempt(undefined, "roas", lambda: metrics.roas(revenue, spend))
     else:
-        roas, undefined["roas"] = None, "no marketing channel"
+        roas = None
+        undefined.note("roas", "no marketing channel", "no_channel")
 
     customers = scenario.customers
     acquisition = customers.acquisition_spend if customers else None
@@ -425,14 +442,15 @@ def _marketing(
     if new is None and scenario.channels:
         new = math.fsum(c.new_customers for c in scenario.channels)
     if acquisition is None or new is None:
-        cac, undefined["cac"] = None, "no acquisition spend and new customers given"
+        cac = None
+        undefined.note("cac", "no acquisition spend and new customers given", "no_acquisition")
     else:
         cac = _attempt(undefined, "cac", lambda: metrics.cac(acquisition, new))
     return roas, cac, channels
 
 
 def _channel(c: Channel) -> ChannelResult:
-    why: dict[str, str] = {}  # a channel's undefined ratios are simply null
+    why = _Undefined()  # a channel's undefined ratios are simply null
     return ChannelResult(
         name=c.name,
         spend=c.spend,
@@ -446,10 +464,10 @@ def _channel(c: Channel) -> ChannelResult:
     )
 
 
-def _clv(scenario: Scenario, undefined: dict[str, str]) -> float | None:
+def _clv(scenario: Scenario, undefined: _Undefined) -> float | None:
     customers = scenario.customers
     if customers is None:
-        undefined["clv"] = "no customer economics given"
+        undefined.note("clv", "no customer economics given", "no_customers")
         return None
     return _attempt(
         undefined,

@@ -36,14 +36,28 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
 
 
 class CrmRoiError(Exception):
-    """Base class of every error crmroi-xl raises on purpose."""
+    """Base class of every error crmroi-xl raises on purpose.
+
+    ``reason`` is a short code saying why, the same in every language
+    (``zero_costs``, ``never_paid_back`` ...): reports word it in the user's
+    language (:mod:`crmroi_xl.labels`), never by matching the English message.
+
+    >>> DivisionByZeroError("sum of costs is zero", reason="zero_costs").reason
+    'zero_costs'
+    >>> NoSolutionError("no root").reason
+    'no_solution'
+    """
 
     default_excel_error = "#VALUE!"
+    default_reason = "invalid"
 
-    def __init__(self, message: str, *, excel_error: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, excel_error: str | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.excel_error = excel_error or self.default_excel_error
+        self.reason = reason or self.default_reason
 
 
 class InputError(CrmRoiError, ValueError):
@@ -54,16 +68,20 @@ class CalcError(CrmRoiError):
     """The inputs are valid but the metric has no finite value."""
 
     default_excel_error = "#NUM!"
+    default_reason = "too_large"
 
 
 class DivisionByZeroError(CalcError, ZeroDivisionError):
     """A denominator is zero (Excel shows ``#DIV/0!``)."""
 
     default_excel_error = "#DIV/0!"
+    default_reason = "zero_denominator"
 
 
 class NoSolutionError(CalcError):
     """No solution exists: IRR without sign change, payback never reached."""
+
+    default_reason = "no_solution"
 
 
 class ScenarioError(CrmRoiError):

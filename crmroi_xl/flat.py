@@ -21,7 +21,8 @@ between thousands and a trailing ``%`` (``10 %`` is 0.1); yes/no columns take
 ``yes``/``no``, ``oui``/``non``, ``true``/``false``, ``vrai``/``faux`` or
 ``1``/``0``. Text is kept exactly as typed.
 
-Errors name the row and the column, one line per problem::
+Errors name the row and the column, one line per problem, in the row's
+``language`` when it gives one, else in English::
 
     scenarios.csv: row 12: cost_2_seats: must be >= 0, got -3
 
@@ -32,6 +33,9 @@ Errors name the row and the column, one line per problem::
 >>> scenario_from_row({**row, "cost_1_seats": "-3"}, source="scenarios.csv: row 12")
 Traceback (most recent call last):
 crmroi_xl.errors.ScenarioError: scenarios.csv: row 12: cost_1_seats: must be >= 0, got -3
+
+Writing flat files (and a scenario as a row) and the column reference are in
+:mod:`crmroi_xl.flatwrite`.
 """
 
 from __future__ import annotations
@@ -44,42 +48,48 @@ import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
-import openpyxl
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .arithmetic import FormulaRefused, describe, input_value
+from .documents import read_text
 from .errors import ScenarioError
-from .files import write_atomic
-from .messages import describe_error
-from .model import Scenario
+from .labels import Lang
+from .messages import MAX_ECHO, describe_error, echo, shown
+from .model import USER_INPUT, Scenario
+from .numbers import parse_number
 from .xlsx import Cell, date_text, open_xlsx
 
 __all__ = [
     "COLUMNS",
     "FIELDS",
+    "MAX_COLUMNS",
+    "MAX_FLAT_BYTES",
     "SECTIONS",
+    "Column",
     "FieldSpec",
     "FlatRow",
+    "Kind",
     "Section",
     "Unreadable",
-    "csv_bytes",
+    "check_columns",
     "data_from_row",
     "flat_columns",
+    "parse_column",
     "read_rows",
-    "reference_markdown",
-    "row_from_scenario",
     "scenario_from_row",
-    "write_rows",
-    "write_scenarios",
 ]
+
+#: A flat file larger than this is refused before reading (10 000 rows take about 20 MB).
+MAX_FLAT_BYTES = 100 * 1024 * 1024
+
+#: Columns a row of a CSV file may have: as many as a worksheet (A to XFD).
+MAX_COLUMNS = 16_384
 
 Kind = Literal["text", "choice", "number", "integer", "yes/no"]
 
@@ -106,6 +116,7 @@ class Section:
     prefix: str  # "" (assumptions), "customers_", or "cost", "benefit" ... for lines
     lines: int  # 0 for one record, else the most lines the model allows
     fields: tuple[FieldSpec, ...]
+    model: type[BaseModel]  # the section's model: Assumptions, CostLine ...
 
     def column(self, spec: FieldSpec, number: int = 0, item: int = 0) -> str:
         """Column name of a field (of line ``number``, list item ``item``, from 1)."""
@@ -184,9 +195,9 @@ def _sections() -> tuple[Section, ...]:
             raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
         specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
         if count:
-            lines.append(Section(key, key.removesuffix("s"), count, specs))
+            lines.append(Section(key, key.removesuffix("s"), count, specs, annotation))
         else:
-            records.append(Section(key, f"{key}_" if optional else "", 0, specs))
+            records.append(Section(key, f"{key}_" if optional else "", 0, specs, annotation))
     return (*records, *lines)
 
 
@@ -198,21 +209,23 @@ _LINE_COLUMN = re.compile(r"^([a-z]+)_([1-9][0-9]*)_([a-z_0-9]+?)$")
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
+    """The field a column name stands for."""
+
     section: Section
     spec: FieldSpec
     number: int  # line number from 1 (0 for a one-record section)
     item: int  # list item from 1 (0 for a single value)
 
 
-def _record_columns() -> dict[str, _Column]:
+def _record_columns() -> dict[str, Column]:
     out = {}
     for section in SECTIONS:
         if section.lines:
             continue
         for spec in section.fields:
             for item in range(1, spec.repeat + 1) if spec.repeat else [0]:
-                out[section.column(spec, 0, item)] = _Column(section, spec, 0, item)
+                out[section.column(spec, 0, item)] = Column(section, spec, 0, item)
     return out
 
 
@@ -253,7 +266,7 @@ def flat_columns(
     return out
 
 
-def _parse_column(name: str) -> _Column | None:
+def parse_column(name: str) -> Column | None:
     """The field a column name stands for; None when unknown."""
     column = _RECORD_COLUMNS.get(name)
     if column is not None:
@@ -269,12 +282,12 @@ def _parse_column(name: str) -> _Column | None:
         return None
     spec = next((s for s in section.fields if s.name == rest and not s.repeat), None)
     if spec is not None:
-        return _Column(section, spec, number, 0)
+        return Column(section, spec, number, 0)
     field, _, item = rest.rpartition("_")  # a list of the line: cost_1_seats_by_year_2
     spec = next((s for s in section.fields if s.name == field and s.repeat), None)
     if spec is None or not item.isdigit() or not 1 <= int(item) <= spec.repeat:
         return None
-    return _Column(section, spec, number, int(item))
+    return Column(section, spec, number, int(item))
 
 
 def _suggestion(name: str) -> str:
@@ -292,26 +305,32 @@ def _suggestion(name: str) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _check_columns(names: Iterable[str], source: str) -> None:
-    """Refuse unknown and repeated column names, all named in one error."""
+def check_columns(names: Iterable[str], source: str) -> None:
+    """Refuse unknown and repeated column names, named in one error (the first ten)."""
     seen: set[str] = set()
     unknown, repeated = [], []
     for name in names:
-        if _parse_column(name) is None:
-            unknown.append(f"{name}{_suggestion(name)}")
+        if parse_column(name) is None:
+            hint = _suggestion(name) if len(name) <= MAX_ECHO else ""
+            unknown.append(f"{shown(name, limit=MAX_ECHO)}{hint}")
         elif name in seen:
             repeated.append(name)
         seen.add(name)
     problems = []
     if unknown:
         problems.append(
-            f"{source}: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
+            f"{source}: unknown column{'s' if len(unknown) > 1 else ''}: {_some(unknown)}; "
             "the columns are listed in docs/batch.md"
         )
     if repeated:
-        problems.append(f"{source}: column given twice: {', '.join(repeated)}")
+        problems.append(f"{source}: column given twice: {_some(repeated)}")
     if problems:
         raise ScenarioError("\n".join(problems))
+
+
+def _some(names: list[str], shown_at_most: int = 10) -> str:
+    more = len(names) - shown_at_most
+    return ", ".join(names[:shown_at_most]) + (f" and {more} more" if more > 0 else "")
 
 
 # --- cell values ----------------------------------------------------------------
@@ -321,33 +340,6 @@ _YES_NO = {
     **dict.fromkeys(("yes", "oui", "true", "vrai", "1"), True),
     **dict.fromkeys(("no", "non", "false", "faux", "0"), False),
 }
-_SPACES = str.maketrans("", "", " \u00a0\u202f")
-
-
-def _number(text: str, decimal_comma: bool) -> Any:
-    """``text`` as an int or a float; the text itself when it is not a number.
-
-    >>> _number("1 000,5", True), _number("12.5 %", False), _number("3", False)
-    (1000.5, 0.125, 3)
-    >>> _number("1,5", False), _number("abc", True)
-    ('1,5', 'abc')
-    """
-    compact = text.translate(_SPACES)
-    percent = compact.endswith("%")
-    if percent:
-        compact = compact[:-1]
-    if decimal_comma and compact.count(",") == 1 and "." not in compact:
-        compact = compact.replace(",", ".")
-    try:
-        value = Decimal(compact)
-    except InvalidOperation:
-        return text
-    if not value.is_finite():
-        return text
-    if percent:
-        value /= 100
-    integral = not percent and not any(c in compact for c in ".eE")
-    return int(value) if integral else float(value)
 
 
 def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
@@ -366,7 +358,7 @@ def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
     if not text:
         return _BLANK
     if spec.kind in ("number", "integer"):
-        return _number(text, decimal_comma)
+        return parse_number(text, decimal_comma=decimal_comma)
     if spec.kind == "yes/no":
         return _YES_NO.get(text.casefold(), text)
     return text
@@ -391,7 +383,7 @@ def _assemble(
     lines: dict[str, dict[int, dict[str, Any]]] = {}
     problems = []
     for name, raw in row.items():
-        column = _parse_column(name)
+        column = parse_column(name)
         if column is None:  # callers check the names first; a mapping may hold anything
             raise ScenarioError(f"unknown column: {name}{_suggestion(name)}")
         if isinstance(raw, Unreadable):
@@ -474,73 +466,53 @@ def _column_of(loc: tuple[int | str, ...], numbers: Mapping[str, list[int]]) -> 
 
 
 def _validate(
-    row: Mapping[str, Any], source: str, decimal_comma: bool, problems: Sequence[str] = ()
+    row: Mapping[str, Any],
+    source: str,
+    decimal_comma: bool,
+    problems: Sequence[str] = (),
+    lang: Lang | None = None,
 ) -> Scenario:
     data, numbers, cell_problems = _assemble(row, decimal_comma)
     found = [*problems, *cell_problems]
     if not found:
         try:
-            return Scenario.model_validate(data)
+            return Scenario.model_validate(data, context=USER_INPUT)
         except ValidationError as error:
+            language: Lang = lang or _language(data)
             found = [
-                f"{_column_of(item['loc'], numbers)}: {describe_error(item)}"
+                f"{_column_of(item['loc'], numbers)}: {describe_error(item, language)}"
+                if item["loc"]
+                else describe_error(item, language)
                 for item in error.errors(include_url=False)
             ]
     raise ScenarioError("\n".join(f"{source}: {line}" for line in found))
 
 
+def _language(data: Mapping[str, Any]) -> Lang:
+    language = data.get("assumptions", {}).get("language")
+    return "fr" if language == "fr" else "en"
+
+
 def scenario_from_row(
-    row: Mapping[str, Any], *, source: str = "row", decimal_comma: bool = True
+    row: Mapping[str, Any],
+    *,
+    source: str = "row",
+    decimal_comma: bool = True,
+    lang: Lang | None = None,
 ) -> Scenario:
     """Validate a flat row into a Scenario; errors name ``source`` and the column.
+
+    Problems are worded in ``lang``, else in the row's ``language``, else in English.
 
     >>> scenario_from_row({"name": "A", "horizon_years": "12"}, source="s.csv: row 3")
     Traceback (most recent call last):
     crmroi_xl.errors.ScenarioError: s.csv: row 3: horizon_years: must be <= 10, got 12
+    >>> scenario_from_row({"name": "A", "language": "fr"}, source="s.csv: row 4")
+    Traceback (most recent call last):
+    crmroi_xl.errors.ScenarioError: s.csv: row 4: cas vide : aucun coût et aucun bénéfice ; ajoutez au moins une ligne à costs ou à benefits
     """
-    _check_columns(row, source)
-    return _validate(row, source, decimal_comma)
-
-
-def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
-    """The flat row of a scenario: every assumption, and each line's non-default values.
-
-    Reading the row back gives the same scenario (``start_year`` and the
-    adoption ramp-up are always written, so the row does not depend on the
-    day it is read).
-
-    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
-    >>> demo = load_scenario(DEMO_SCENARIO)
-    >>> row = row_from_scenario(demo)
-    >>> row["name"], row["adoption_2"], row["cost_1_seats"], row["customers_retention_rate"]
-    ('PME 20 postes', 0.9, 20.0, 0.86)
-    >>> scenario_from_row(row) == demo
-    True
-    """
-    row: dict[str, Any] = {}
-    for section in SECTIONS:
-        value = getattr(scenario, section.key)
-        if value is None:
-            continue
-        if section.lines:
-            for number, line in enumerate(value, start=1):
-                dump = line.model_dump(mode="json", exclude_defaults=True)
-                for spec in section.fields:
-                    if spec.repeat:
-                        for i, element in enumerate(dump.get(spec.name) or [], start=1):
-                            row[section.column(spec, number, i)] = element
-                    elif dump.get(spec.name) is not None:
-                        row[section.column(spec, number)] = dump[spec.name]
-            continue
-        dump = value.model_dump(mode="json")
-        for spec in section.fields:
-            item = dump.get(spec.name)
-            if spec.repeat:
-                for i, element in enumerate(item or [], start=1):
-                    row[section.column(spec, 0, i)] = element
-            elif item is not None:
-                row[section.column(spec, 0)] = item
-    return row
+    check_columns(row, source)
+    return _validate(row, source, decimal_comma, lang=lang)
 
 
 # --- files ------------------------------------------------------------------------
@@ -561,9 +533,10 @@ class FlatRow:
         name = _cell(self.cells.get("name"), _RECORD_COLUMNS["name"].spec, False)
         return name if isinstance(name, str) else None
 
-    def scenario(self, source: str) -> Scenario:
-        """Validate the row; errors are prefixed with ``source`` (e.g. ``"s.csv: row 4"``)."""
-        return _validate(self.cells, source, self.decimal_comma, self.problems)
+    def scenario(self, source: str, lang: Lang | None = None) -> Scenario:
+        """Validate the row; errors are prefixed with ``source`` (e.g. ``"s.csv: row 4"``)
+        and worded in ``lang``, else in the row's ``language``, else in English."""
+        return _validate(self.cells, source, self.decimal_comma, self.problems, lang)
 
 
 def _blank(value: Any) -> bool:
@@ -576,7 +549,7 @@ def _rows(
     names = [None if _blank(h) else str(h).strip().lower() for h in header]
     if not any(names):
         raise ScenarioError(f"{source}: row 1 must hold the column names (name, currency, ...)")
-    _check_columns([n for n in names if n], source)
+    check_columns([n for n in names if n], source)
     out = []
     for number, values in records:
         if all(_blank(v) for v in values):
@@ -589,34 +562,41 @@ def _rows(
                 cells[name] = value
             elif not _blank(value):
                 problems.append(
-                    f"column {get_column_letter(i + 1)}: a value ({value!r}) under no column name"
+                    f"column {get_column_letter(i + 1)}: a value ({echo(value)}) "
+                    "under no column name"
                 )
         out.append(FlatRow(number, cells, comma, tuple(problems)))
     return out
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ScenarioError(
-            f"{path}: not UTF-8 text ({error.reason}); in Excel, save as 'CSV UTF-8'"
-        ) from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
-
-
 def _read_csv(path: Path) -> list[FlatRow]:
-    text = _read_text(path)
+    text = read_text(path, MAX_FLAT_BYTES, hint="; in Excel, save as 'CSV UTF-8'")
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)  # column names hold none of these
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not records:
+    records = _csv_records(text, delimiter, str(path))
+    header = next(records, None)
+    if header is None:
         raise ScenarioError(f"{path}: empty file; row 1 must hold the column names")
-    body = ((number, values) for number, values in enumerate(records[1:], start=2))
-    return _rows(records[0], body, str(path), comma=delimiter != ",")
+    return _rows(header[1], records, str(path), comma=delimiter != ",")
+
+
+def _csv_records(text: str, delimiter: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text with their row numbers; a cell too big for the csv
+    module (128 KiB) or a row wider than a worksheet is an error naming the row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            if len(values) > MAX_COLUMNS:
+                raise ScenarioError(
+                    f"{source}: row {number}: {len(values)} columns, more than the "
+                    f"{MAX_COLUMNS} of a worksheet"
+                )
+            yield number, values
+    except csv.Error as error:  # the row being read is the one after the last given
+        limit = csv.field_size_limit() // 1024
+        why = f"a cell of more than {limit} KiB" if "field limit" in str(error) else error
+        raise ScenarioError(f"{source}: row {number + 1}: {why}") from None
 
 
 def _flat_value(cell: Cell, date1904: bool) -> Any:
@@ -687,201 +667,3 @@ def read_rows(path: str | Path) -> list[FlatRow]:
     if suffix == ".xlsx":
         return _read_xlsx(path)
     raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
-
-
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_bytes(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, guard_formulas: bool = False
-) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), comma-separated.
-
-    With ``guard_formulas``, text that a spreadsheet would run as a formula
-    (starting with ``=``, ``+``, ``-``, ``@``) gets a leading apostrophe, the
-    usual CSV-injection guard -- for reports; a flat scenario file keeps its text
-    as typed so it reads back exactly.
-
-    >>> data = csv_bytes(["name", "npv"], [["=HYPERLINK(x)", -3.5]], guard_formulas=True)
-    >>> data.decode("utf-8-sig").splitlines()
-    ['name,npv', "'=HYPERLINK(x),-3.5"]
-    """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        cells = [_csv_text(v) for v in row]
-        if guard_formulas:
-            cells = [
-                f"'{text}" if isinstance(v, str) and text.startswith(FORMULA_STARTS) else text
-                for v, text in zip(row, cells, strict=True)
-            ]
-        writer.writerow(cells)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _line_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    counts = {section.key: 0 for section in SECTIONS if section.lines}
-    for row in rows:
-        for name in row:
-            column = _parse_column(name)
-            if column is not None and column.section.lines:
-                key = column.section.key
-                counts[key] = max(counts[key], column.number)
-    return counts
-
-
-def write_rows(
-    rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str] | None = None
-) -> Path:
-    """Write flat rows to ``.csv`` or ``.xlsx`` (atomically; same rows, same bytes).
-
-    ``columns`` defaults to every column up to the most lines any row uses, so
-    the file is also a sheet to fill. Text cells of a workbook stay text (a
-    label starting with ``=`` is not a formula).
-    """
-    from .excel.package import save_workbook  # openpyxl is heavy: imported when needed
-
-    path = Path(path)
-    header = list(columns) if columns is not None else flat_columns(**_line_counts(rows))
-    _check_columns(header, str(path))
-    for row in rows:
-        missing = [name for name in row if name not in header]
-        if missing:
-            raise ScenarioError(f"{path}: the columns do not include {', '.join(missing)}")
-    table = [[row.get(name) for name in header] for row in rows]
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return write_atomic(path, csv_bytes(header, table))
-    if suffix != ".xlsx":
-        raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "scenarios"
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for values in table:
-        ws.append(values)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    for i, name in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(name) + 2))
-    ws.freeze_panes = "B2"
-    return save_workbook(wb, path)
-
-
-def write_scenarios(scenarios: Iterable[Scenario], path: str | Path) -> Path:
-    """Write scenarios one per row to a flat ``.csv`` or ``.xlsx`` file.
-
-    >>> import tempfile, pathlib
-    >>> from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "scenarios.csv"
-    >>> demo = load_scenario(DEMO_SCENARIO)
-    >>> rows = read_rows(write_scenarios([demo, demo], out))
-    >>> [row.number for row in rows], rows[1].scenario("scenarios.csv: row 3") == demo
-    ([2, 3], True)
-    """
-    return write_rows([row_from_scenario(s) for s in scenarios], path)
-
-
-# --- documentation ------------------------------------------------------------------
-
-
-def _values(spec: FieldSpec) -> str:
-    meta = {type(m).__name__: m for m in spec.metadata}
-    low = getattr(meta.get("Ge"), "ge", None)
-    high = getattr(meta.get("Le"), "le", None)
-    if spec.kind == "choice":
-        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
-    if spec.kind == "yes/no":
-        return "yes/no"
-    if spec.kind == "text":
-        pattern = next((m.pattern for m in spec.metadata if getattr(m, "pattern", None)), None)
-        return f"text matching `{pattern}`" if pattern else "text"
-    kind = spec.kind
-    if low is not None and high is not None:
-        return f"{kind}, {_num(low)} to {_num(high)}"
-    if low is not None:
-        return f"{kind} ≥ {_num(low)}"
-    return kind
-
-
-def _num(value: Any) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-_SAMPLES: dict[Kind, Any] = {"text": "x", "number": 0, "integer": 1, "yes/no": True}
-
-
-def _derived(section: Section) -> set[str]:
-    """Required fields the model fills from the others when left out (e.g. a cost's nature)."""
-    required = {
-        spec.name: spec.choices[0] if spec.choices else _SAMPLES[spec.kind]
-        for spec in section.fields
-        if spec.info.is_required()
-    }
-    model = Scenario.model_fields[section.key].annotation
-    model, _ = _unwrap(model)
-    if typing.get_origin(model) is list:
-        (model,) = typing.get_args(model)
-    out = set()
-    for name in required:
-        try:
-            model.model_validate({k: v for k, v in required.items() if k != name})
-        except ValidationError:
-            continue
-        out.add(name)
-    return out
-
-
-def _default(spec: FieldSpec, derived: set[str]) -> str:
-    info = spec.info
-    if spec.name in derived:
-        return "from the other columns"
-    if info.default_factory is not None:
-        return "see meaning"
-    if info.is_required():
-        return "**required**"
-    default = info.default.value if isinstance(info.default, Enum) else info.default
-    if default is None:
-        return "blank"
-    if isinstance(default, bool):
-        return "yes" if default else "no"
-    if isinstance(default, int | float):
-        return _num(default)
-    return f"`{default}`"
-
-
-def reference_markdown() -> str:
-    """The column reference of the flat format as a Markdown table (docs/batch.md holds it)."""
-    out = ["| column | values | default | meaning |", "|---|---|---|---|"]
-    for section in SECTIONS:
-        derived = _derived(section)
-        for spec in section.fields:
-            if section.lines and spec.repeat:
-                name = f"`{section.prefix}_N_{spec.name}_1` … `_{spec.repeat}`"
-            elif section.lines:
-                name = f"`{section.prefix}_N_{spec.name}`"
-            elif spec.repeat:
-                first = section.column(spec, 0, 1)
-                name = f"`{first}` … `{section.column(spec, 0, spec.repeat)}`"
-            else:
-                name = f"`{section.column(spec)}`"
-            meaning = (spec.info.description or "").replace("|", "\\|")
-            out.append(f"| {name} | {_values(spec)} | {_default(spec, derived)} | {meaning} |")
-    lines = ", ".join(f"`{s.prefix}_N_…` N = 1 … {s.lines}" for s in SECTIONS if s.lines)
-    return "\n".join(out) + f"\n\nNumbered lines: {lines}.\n"

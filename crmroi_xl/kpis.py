@@ -112,7 +112,7 @@ def clv_cac_ratio(clv: float, cac: float) -> float:
     >>> clv_cac_ratio(4_000, 300)
     13.333333333333334
     """
-    return ratio(as_number(clv, "clv"), as_number(cac, "cac"), "cac")
+    return ratio(as_number(clv, "clv"), as_number(cac, "cac"), "cac", "zero_cac")
 
 
 def response_rate(answered_requests: Values, requests: Values) -> float:

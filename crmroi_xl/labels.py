@@ -118,21 +118,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_defined": ("non défini", "not defined"),
     "years_unit": ("ans", "years"),
     "months_unit": ("mois", "months"),
-    # why a metric is not defined (engine reasons, English text as key)
-    "no marketing channel": ("aucun canal marketing", "no marketing channel"),
-    "no customer economics given": (
-        "économie client non renseignée",
-        "no customer economics given",
-    ),
-    "no acquisition spend and new customers given": (
+    # why a metric is not defined: the reason codes of the engine (Results.reasons)
+    "no_channel": ("aucun canal marketing", "no marketing channel"),
+    "no_customers": ("économie client non renseignée", "no customer economics given"),
+    "no_acquisition": (
         "dépenses d'acquisition ou nouveaux clients non renseignés",
         "no acquisition spend and new customers given",
     ),
-    "needs both CLV and CAC": ("nécessite la CLV et le CAC", "needs both CLV and CAC"),
-    "cash_flows: the cumulative flow never reaches zero within the periods given": (
-        "jamais atteint sur l'horizon",
-        "never reached within the horizon",
+    "needs_clv_cac": ("nécessite la CLV et le CAC", "needs both CLV and CAC"),
+    "zero_costs": ("coûts nuls : ratio non défini", "no costs: the ratio is undefined"),
+    "zero_spend": (
+        "dépenses marketing nulles : ratio non défini",
+        "no ad spend: the ratio is undefined",
     ),
+    "zero_customers": (
+        "aucun nouveau client : coût par client non défini",
+        "no new customer: the cost per customer is undefined",
+    ),
+    "zero_cac": ("CAC nul : ratio non défini", "a CAC of zero: the ratio is undefined"),
+    "zero_denominator": ("division par zéro", "division by zero"),
+    "irr_one_sign": (
+        "il faut au moins un flux positif et un flux négatif",
+        "needs at least one positive and one negative flow",
+    ),
+    "irr_no_root": ("aucun taux n'annule la VAN", "no rate makes the NPV zero"),
+    "no_solution": ("pas de solution", "no solution"),
+    "never_paid_back": ("jamais atteint sur l'horizon", "never reached within the horizon"),
+    "clv_infinite": (
+        "infinie : la rétention dépasse l'actualisation",
+        "infinite: retention outweighs discounting",
+    ),
+    "too_large": ("trop grand pour être représenté", "too large to represent"),
+    "invalid": ("entrée non valable", "invalid input"),
     # sensitivity (issue 12): cases, tornado, break-even, Monte Carlo
     "case_pessimistic": ("Pessimiste", "Pessimistic"),
     "case_base": ("Base", "Base"),

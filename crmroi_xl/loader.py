@@ -8,16 +8,16 @@ problem naming the file, the field and what is wrong::
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from .documents import Kind, load_document
 from .errors import ScenarioError
-from .messages import format_errors
-from .model import Scenario
+from .labels import Lang
+from .messages import echo, format_errors, message
+from .model import USER_INPUT, Scenario
 
 __all__ = [
     "DEMO_SCENARIO",
@@ -25,6 +25,7 @@ __all__ = [
     "SUFFIXES",
     "load_scenario",
     "scenario_from_data",
+    "scenario_language",
 ]
 
 #: The demo scenario shipped with the package (the 20-seat SME of examples/).
@@ -33,66 +34,70 @@ DEMO_SCENARIO = Path(__file__).with_name("demo.yaml")
 #: Scenario files larger than this are refused before parsing (a real one is a few kB).
 MAX_SCENARIO_BYTES = 5 * 1024 * 1024
 
-SUFFIXES = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
+#: Scenario file suffixes and the kind of document each holds.
+SUFFIXES: dict[str, Kind] = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.json``, ``.yaml``, ``.yml``) or a filled workbook."""
+def load_scenario(path: str | Path, *, lang: Lang | None = None) -> Scenario:
+    """Read and validate a scenario file (``.json``, ``.yaml``, ``.yml``) or a filled workbook.
+
+    Problems are worded in ``lang``, else in the scenario's own ``language``
+    when it gives one, else in English (see :func:`scenario_from_data`).
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from .reader import read_workbook  # the reader needs this module: import late
 
-        return read_workbook(path)
+        scenario = read_workbook(path)
+        if scenario.is_empty:
+            reason = message("empty_case", lang or scenario.assumptions.language)
+            raise ScenarioError(f"{path}: {reason}")
+        return scenario
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ScenarioError(
             f"{path}: unsupported file type {path.suffix!r}; use .json, .yaml, .yml or .xlsx"
         )
-    try:
-        size = path.stat().st_size
-        if size > MAX_SCENARIO_BYTES:
-            raise ScenarioError(
-                f"{path}: {size} bytes, more than the {MAX_SCENARIO_BYTES} a scenario file may have"
-            )
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
-    return scenario_from_data(_parse(text, kind, path), source=str(path))
+    data = load_document(path, MAX_SCENARIO_BYTES, kind)
+    return scenario_from_data(data, source=str(path), lang=lang)
 
 
-def _parse(text: str, kind: str, path: Path) -> Any:
-    try:
-        if kind == "JSON":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise ScenarioError(
-            f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(f"{path}: invalid YAML{where}: {problem}") from None
+def scenario_language(data: Any) -> Lang | None:
+    """The language a scenario's data declares (``assumptions.language``), if any.
+
+    >>> scenario_language({"assumptions": {"language": "fr"}}), scenario_language([])
+    ('fr', None)
+    """
+    assumptions = data.get("assumptions") if isinstance(data, dict) else None
+    language = assumptions.get("language") if isinstance(assumptions, dict) else None
+    return language if language in ("fr", "en") else None
 
 
-def scenario_from_data(data: Any, *, source: str = "scenario") -> Scenario:
+def scenario_from_data(
+    data: Any, *, source: str = "scenario", lang: Lang | None = None
+) -> Scenario:
     """Validate parsed data (a dict) into a Scenario; errors name ``source`` and the field.
+
+    Problems are worded in ``lang``; by default in the language the data
+    declares (``assumptions.language``), else in English, the language of the
+    field names.
 
     >>> scenario_from_data({"assumptions": {"name": "X", "horizon_years": 12}}, source="x.json")
     Traceback (most recent call last):
     crmroi_xl.errors.ScenarioError: x.json: assumptions.horizon_years: must be <= 10, got 12
     """
+    language: Lang = lang or scenario_language(data) or "en"
     if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{source}: a scenario is a mapping with an 'assumptions' section, "
-            f"got {type(data).__name__}"
-        )
+        found = _EMPTY[language] if data is None else echo(data, language)
+        raise ScenarioError(f"{source}: {_NOT_A_SCENARIO[language].format(found=found)}")
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context=USER_INPUT)
     except ValidationError as error:
-        raise ScenarioError(format_errors(error, source)) from None
+        raise ScenarioError(format_errors(error, source, language)) from None
+
+
+_NOT_A_SCENARIO: dict[str, str] = {
+    "fr": "un scénario est une section de champs avec une partie 'assumptions', trouvé {found}",
+    "en": "a scenario is a mapping with an 'assumptions' section, got {found}",
+}
+_EMPTY: dict[str, str] = {"fr": "un fichier vide", "en": "an empty file"}

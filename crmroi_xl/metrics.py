@@ -120,14 +120,15 @@ def sum_of(values: Values, name: str) -> float:
         raise CalcError(f"{name}: the sum is too large to represent", excel_error="#NUM!") from None
 
 
-def ratio(numerator: float, denominator: float, what: str) -> float:
-    """``numerator / denominator``; a zero ``what`` raises DivisionByZeroError (#DIV/0!).
+def ratio(numerator: float, denominator: float, what: str, reason: str | None = None) -> float:
+    """``numerator / denominator``; a zero ``what`` raises DivisionByZeroError (#DIV/0!),
+    with ``reason`` as its reason code.
 
     >>> ratio(3.0, 4.0, "sum of costs")
     0.75
     """
     if denominator == 0:
-        raise DivisionByZeroError(f"{what} is zero: the ratio is undefined")
+        raise DivisionByZeroError(f"{what} is zero: the ratio is undefined", reason=reason)
     return _finite(numerator / denominator, what)
 
 
@@ -168,7 +169,9 @@ def roi(benefits: Values, costs: Values) -> float:
     1.2222222222222223
     """
     total_costs = sum_of(costs, "costs")
-    return ratio(sum_of(benefits, "benefits") - total_costs, total_costs, "sum of costs")
+    return ratio(
+        sum_of(benefits, "benefits") - total_costs, total_costs, "sum of costs", "zero_costs"
+    )
 
 
 def bcr(benefits: Values, costs: Values) -> float:
@@ -209,7 +212,7 @@ def bcr(benefits: Values, costs: Values) -> float:
     >>> round(bcr([173_449.4, 0], [67_281.4]), 4)  # the SME example's present values
     2.578
     """
-    return ratio(sum_of(benefits, "benefits"), sum_of(costs, "costs"), "sum of costs")
+    return ratio(sum_of(benefits, "benefits"), sum_of(costs, "costs"), "sum of costs", "zero_costs")
 
 
 def roas(revenue: Values, ad_spend: Values) -> float:
@@ -240,7 +243,9 @@ def roas(revenue: Values, ad_spend: Values) -> float:
     >>> roas(20_000, 5_000)
     4.0
     """
-    return ratio(sum_of(revenue, "revenue"), sum_of(ad_spend, "ad_spend"), "sum of ad_spend")
+    return ratio(
+        sum_of(revenue, "revenue"), sum_of(ad_spend, "ad_spend"), "sum of ad_spend", "zero_spend"
+    )
 
 
 def cac(acquisition_spend: Values, new_customers: Values) -> float:
@@ -275,6 +280,7 @@ def cac(acquisition_spend: Values, new_customers: Values) -> float:
         sum_of(acquisition_spend, "acquisition_spend"),
         sum_of(new_customers, "new_customers"),
         "sum of new_customers",
+        "zero_customers",
     )
 
 
@@ -426,13 +432,16 @@ def irr(
         raise NoSolutionError(
             "cash_flows: an IRR needs at least one positive and one negative flow",
             excel_error="#NUM!",
+            reason="irr_one_sign",
         )
     guess = _check_rate(guess, "guess")
     found = newton(flows, times, guess)
     if found is None:
         found = bracketed(flows, times, guess)
     if found is None:
-        raise NoSolutionError("cash_flows: no rate makes the NPV zero", excel_error="#NUM!")
+        raise NoSolutionError(
+            "cash_flows: no rate makes the NPV zero", excel_error="#NUM!", reason="irr_no_root"
+        )
     return found
 
 
@@ -510,6 +519,7 @@ def payback(cash_flows: Values, rate: float | None = None) -> float:
     raise NoSolutionError(
         "cash_flows: the cumulative flow never reaches zero within the periods given",
         excel_error="#N/A",
+        reason="never_paid_back",
     )
 
 
@@ -575,11 +585,14 @@ def clv(
     if periods is None:
         if denominator == 0:
             raise DivisionByZeroError(
-                "1 + discount_rate - retention_rate is zero: the CLV is infinite"
+                "1 + discount_rate - retention_rate is zero: the CLV is infinite",
+                reason="clv_infinite",
             )
         if denominator < 0:
             raise NoSolutionError(
-                "retention_rate above 1 + discount_rate: the CLV diverges", excel_error="#NUM!"
+                "retention_rate above 1 + discount_rate: the CLV diverges",
+                excel_error="#NUM!",
+                reason="clv_infinite",
             )
         return m / denominator
     count = as_number(periods, "periods")

@@ -32,18 +32,31 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
+from .values import (
+    Amount,
+    Label,
+    Rate,
+    Share,
+    currency_code,
+    is_numeric,
+    read_number,
+    within,
+)
 
 __all__ = [
     "INDIRECT_CATEGORIES",
     "KPI_DEFAULTS",
+    "USER_INPUT",
     "Assumptions",
     "BenefitCategory",
     "BenefitLine",
@@ -56,8 +69,6 @@ __all__ = [
     "Scenario",
 ]
 
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 #: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
 Low = Annotated[
     float,
@@ -81,21 +92,14 @@ High = Annotated[
 ]
 
 
-def _printable(text: str) -> str:
-    """A label holds at least one visible character and only what a workbook can store."""
-    if not text.strip():
-        raise ValueError("a label needs at least one visible character")
-    bad = next((c for c in text if c in _XML_ILLEGAL or "\ud800" <= c <= "\udfff"), None)
-    if bad is not None:
-        raise ValueError(f"character U+{ord(bad):04X} cannot be stored in a workbook")
-    return text
-
-
-_XML_ILLEGAL = frozenset(
-    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
-)
-Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_printable)]
 MAX_HORIZON = 10
+
+
+#: Validation context of a scenario typed by a user -- a file, a flat row, a workbook's
+#: inputs: ``Scenario.model_validate(data, context=USER_INPUT)`` also refuses an empty
+#: business case (no cost and no benefit), which code building a scenario for its
+#: own purposes (a workbook's skeleton) may validate.
+USER_INPUT: dict[str, Any] = {"user_input": True}
 
 
 if TYPE_CHECKING:
@@ -108,6 +112,15 @@ else:  # the drivers' keys, from their records (an enum in the JSON schema)
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _typed_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers are read the way the flat format reads them (``12 000``, ``10 %``,
+        :func:`~crmroi_xl.numbers.parse_number`); a yes/no is never a number."""
+        if info.field_name is None or isinstance(value, list):
+            return value  # list items are read by their own type (Share), naming the item
+        return read_number(value) if is_numeric(cls, info.field_name) else value
 
 
 class CostCategory(StrEnum):
@@ -198,11 +211,11 @@ class Assumptions(_Model):
     """General assumptions of the business case."""
 
     name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
-    currency: str = Field(
+    currency: Annotated[str, BeforeValidator(currency_code)] = Field(
         "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
     )
     horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
-    discount_rate: float = Field(
+    discount_rate: Rate = Field(
         0.10, ge=0, le=1, description="Yearly discount rate (cost of capital), 0.1 = 10 %."
     )
     start_year: int = Field(
@@ -234,7 +247,11 @@ class Assumptions(_Model):
         if horizon is None:  # the horizon itself is invalid and reported
             return adoption
         if len(adoption) > horizon:
-            raise ValueError(f"{len(adoption)} values for a {horizon}-year horizon")
+            raise PydanticCustomError(
+                "adoption_too_long",
+                "{count} values for a {horizon}-year horizon",
+                {"count": len(adoption), "horizon": horizon},
+            )
         last = adoption[-1] if adoption else 1.0
         return adoption + [last] * (horizon - len(adoption))
 
@@ -287,7 +304,7 @@ class CostLine(_Model):
     )
     hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
     hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
-    annual_increase: float = Field(
+    annual_increase: Rate = Field(
         0.0,
         ge=-0.5,
         le=1,
@@ -372,7 +389,7 @@ class BenefitLine(_Model):
     margin_per_customer: Amount = Field(
         0.0, description="Gross margin per customer per year (driver churn)."
     )
-    annual_growth: float = Field(
+    annual_growth: Rate = Field(
         0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."
     )
     start_year: int = Field(1, ge=1, le=MAX_HORIZON, description="First year of the benefit.")
@@ -403,7 +420,9 @@ class BenefitLine(_Model):
     def _one_driver(self) -> BenefitLine:
         _check_driver_fields(self, BENEFIT_DRIVERS)
         if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
-            raise ValueError("only intangible benefits can be left out of the ROI")
+            raise PydanticCustomError(
+                "intangible_only", "only intangible benefits can be left out of the ROI"
+            )
         return self
 
 
@@ -435,17 +454,24 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
     def given(field: str) -> bool:
         return field not in own and getattr(line, field) != defaults[field]
 
-    stray = [f"{field} (driver '{d.key}')" for d in drivers for field in d.defining if given(field)]
+    stray = [(field, d.key) for d in drivers for field in d.defining if given(field)]
     if stray:
-        raise ValueError(
-            f"the driver is '{driver}' but {', '.join(dict.fromkeys(stray))} is given; "
-            "a line has one driver: split it into two lines"
+        stray = list(dict.fromkeys(stray))  # a field may select several drivers
+        listed = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
+        raise PydanticCustomError(
+            "driver_mixed",
+            "the driver is '{driver}' but {given} is given; "
+            "a line has one driver: split it into two lines",
+            {"driver": driver, "given": listed, "stray": tuple(stray)},
         )
     for field in dict.fromkeys(f for d in drivers for f in d.fields):
         if given(field):  # a detail of other drivers, e.g. the margin of the driver 'sales'
             users = ", ".join(f"'{d.key}'" for d in drivers if field in d.fields)
-            plural = "s" if users.count(",") else ""
-            raise ValueError(f"{field} applies to the driver{plural} {users} only")
+            raise PydanticCustomError(
+                "driver_field_only",
+                "{field} applies to the driver(s) {drivers} only",
+                {"field": field, "drivers": users},
+            )
 
 
 class Kpi(_Model):
@@ -454,8 +480,12 @@ class Kpi(_Model):
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
     unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
-    before: float = Field(description="Baseline value before the CRM (percent as a fraction).")
-    after: float = Field(description="Value after the CRM, same unit.")
+    before: Annotated[float, AfterValidator(within)] = Field(
+        description="Baseline value before the CRM (percent as a fraction)."
+    )
+    after: Annotated[float, AfterValidator(within)] = Field(
+        description="Value after the CRM, same unit."
+    )
     higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
 
     @model_validator(mode="before")
@@ -470,10 +500,22 @@ class Kpi(_Model):
             data = _fill(data, "higher_is_better", higher)
         return data
 
+    @field_validator("before", "after")
+    @classmethod
+    def _fraction(cls, value: float, info: ValidationInfo) -> float:
+        """A percentage is a fraction: 22 typed for 22 % is refused with the hint."""
+        if info.data.get("unit") == "percent" and value > 1:
+            raise PydanticCustomError(
+                "percent_as_number",
+                "percentages are fractions: {value} % is {value} / 100",
+                {"value": value},
+            )
+        return value
+
     @model_validator(mode="after")
     def _custom_has_label(self) -> Kpi:
         if self.kind == KpiKind.CUSTOM and not self.label:
-            raise ValueError("a custom KPI needs a label")
+            raise PydanticCustomError("custom_kpi_label", "a custom KPI needs a label")
         return self
 
 
@@ -512,6 +554,21 @@ class Scenario(_Model):
     kpis: list[Kpi] = Field(default_factory=list, max_length=100)
     channels: list[Channel] = Field(default_factory=list, max_length=100)
     customers: CustomerEconomics | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self, info: ValidationInfo) -> Scenario:
+        """A business case typed by a user has at least one cost or one benefit line
+        (validated with :data:`USER_INPUT` as context)."""
+        if info.context and info.context.get("user_input") and self.is_empty:
+            raise PydanticCustomError(
+                "empty_case", "an empty business case: no cost and no benefit"
+            )
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        """No cost and no benefit: nothing to compute a return on."""
+        return not self.costs and not self.benefits
 
     @model_validator(mode="after")
     def _lines_fit(self) -> Scenario:

@@ -1,5 +1,9 @@
 """Readable on-screen report of results (French or English), built with rich.
 
+Text the user typed (the scenario's name, KPI labels, channel names, line
+labels) is printed as text, never read as rich markup: a name such as
+``[link=https://example.com]Devis[/link]`` shows as typed.
+
 >>> money(12171.3, "fr"), money(12171.3, "en")
 ('12\\u202f171\\u202f€', '€12,171')
 >>> money(-595793, "en", "USD"), money(595793, "fr", "CHF")
@@ -19,7 +23,8 @@ from rich.text import Text
 
 from .currency import amount, name
 from .engine import Results
-from .headline import HEADLINES
+from .errors import CrmRoiError
+from .headline import HEADLINES, Headline
 from .labels import Lang, label
 from .montecarlo import Simulation
 from .sensitivity import CASES
@@ -75,7 +80,7 @@ def render(results: Results, lang: Lang = "fr") -> Group:
 def _headline(r: Results, lang: Lang) -> Table:
     """The headline results (:data:`crmroi_xl.headline.HEADLINES`); an undefined one shows
     a dash, and why in a column of its own (titles and values never wrap)."""
-    table = Table(title=f"{r.name} — {label('headline', lang)}", show_header=False)
+    table = Table(title=Text(f"{r.name} — {label('headline', lang)}"), show_header=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
     years, months = label("years_unit", lang), label("months_unit", lang)
@@ -90,14 +95,28 @@ def _headline(r: Results, lang: Lang) -> Table:
     for h in HEADLINES:
         if not h.shown:
             continue
-        value, why = h.evaluate(r)
+        value, _ = h.evaluate(r)
         title = h.title[0] if lang == "fr" else h.title[1]
-        rows.append((title, "—" if value is None else shown[h.fmt](value), label(why or "", lang)))
+        why = label(_reason(h, r), lang) if value is None else ""
+        rows.append((title, "—" if value is None else shown[h.fmt](value), why))
     if any(why for *_, why in rows):
         table.add_column(style="dim", overflow="fold")
     for row in rows:
         table.add_row(*(row if len(table.columns) == 3 else row[:2]))
     return table
+
+
+def _reason(h: Headline, r: Results) -> str:
+    """Why a headline result is undefined, as a reason code the labels word in each
+    language (never the engine's English message)."""
+    if h.key in r.reasons:
+        return r.reasons[h.key]
+    if h.value is not None:
+        try:
+            h.value(r)
+        except CrmRoiError as error:
+            return error.reason
+    return "not_defined"
 
 
 def _review(r: Results, lang: Lang) -> Text:
@@ -218,8 +237,8 @@ def _labelled(title: str, headers: list[str], rows: Sequence[tuple[str, ...]]) -
     longest = max(len(row[0]) for row in rows)
     figures = sum(column.width or 0 for column in table.columns[1:])
     table.show_lines = longest + figures + 3 * len(headers) + 1 > NARROW  # padding, borders
-    for row in rows:
-        table.add_row(*row)
+    for label_text, *values in rows:
+        table.add_row(Text(label_text), *values)  # a KPI label, a channel: text, not markup
     return table
 
 
@@ -290,7 +309,7 @@ def _tornado(r: Results, lang: Lang) -> Table:
     for bar in bars:
         swing = abs(bar.npv_high - bar.npv_low)
         table.add_row(
-            bar.label,
+            Text(bar.label),
             f"{number(bar.low, lang)}–{number(bar.high, lang)}",
             money(bar.npv_low, lang, r.currency),
             money(bar.npv_high, lang, r.currency),
@@ -304,7 +323,8 @@ def render_simulation(sim: Simulation, lang: Lang = "fr") -> Group:
     setup = label("simulation_setup", lang).format(
         number(sim.runs, lang, 0), sim.seed, label(sim.distribution, lang)
     )
-    table = Table(title=f"{sim.name} — {label('simulation', lang)}", caption=setup)
+    title = Text(f"{sim.name} — {label('simulation', lang)}")
+    table = Table(title=title, caption=setup)
     table.add_column(label("simulation_statistic", lang))
     for key in ("npv", "roi", "payback"):
         table.add_column(label(key, lang), justify="right")

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from crmroi_xl.model import BenefitCategory, CostCategory, KpiKind
+from crmroi_xl.model import KPI_DEFAULTS, BenefitCategory, CostCategory, KpiKind
 
 amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2))
 shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
@@ -17,7 +17,7 @@ highs = st.sampled_from([1.0, 1.05, 1.2, 1.5, 2.0, 10.0]) | st.floats(1, 10).map
 )
 labels = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
-).filter(lambda text: text.strip() and not {"\ufffe", "\uffff"} & set(text))
+).filter(lambda text: any(c.isalnum() for c in text) and not {"\ufffe", "\uffff"} & set(text))
 
 
 @st.composite
@@ -70,6 +70,14 @@ def benefit_lines(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def kpis(draw: st.DrawFn) -> dict[str, Any]:
+    """A KPI before and after; percentages are fractions."""
+    kind = draw(st.sampled_from([k for k in KpiKind if k != "custom"]))
+    values = shares if KPI_DEFAULTS[kind][0] == "percent" else amounts
+    return {"kind": kind.value, "before": draw(values), "after": draw(values)}
+
+
+@st.composite
 def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario as the dict a user would write."""
     horizon = draw(st.integers(1, 10))
@@ -86,18 +94,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         },
         "costs": draw(st.lists(cost_lines(), min_size=0, max_size=6)),
         "benefits": draw(st.lists(benefit_lines(), min_size=0, max_size=6)),
-        "kpis": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "kind": st.sampled_from([k.value for k in KpiKind if k != "custom"]),
-                        "before": amounts,
-                        "after": amounts,
-                    }
-                ),
-                max_size=5,
-            )
-        ),
+        "kpis": draw(st.lists(kpis(), max_size=5)),
         "channels": draw(
             st.lists(
                 st.fixed_dictionaries(
@@ -113,6 +110,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             )
         ),
     }
+    if not data["costs"] and not data["benefits"]:  # an empty business case is refused
+        data["costs"].append(draw(cost_lines()))
     if draw(st.booleans()):
         data["customers"] = {
             "margin_per_customer": draw(amounts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -79,10 +80,10 @@ def test_bad_scenario_is_one_clear_line_and_exit_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("assumptions: {name: X, discount_rate: 2}\n", encoding="utf-8")
+    bad.write_text("assumptions: {name: X, discount_rate: 1.5}\n", encoding="utf-8")
     code, out, err = _run(capsys, "compute", str(bad))
     assert (code, out) == (1, "")
-    assert err == f"crmroi: error: {bad}: assumptions.discount_rate: must be <= 1, got 2\n"
+    assert err == f"crmroi: error: {bad}: assumptions.discount_rate: must be <= 1, got 1.5\n"
 
 
 def test_missing_file_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -369,3 +370,181 @@ def test_simulate_a_bad_range_is_one_line_naming_the_file_and_field(
     code, out, err = _run(capsys, "simulate", str(bad))
     assert (code, out) == (1, "")
     assert err == f"crmroi: error: {bad}: costs[0].low: must be <= 1, got 2\n"
+
+
+# --- issue 14 items 8 and 9, issue 10 items 6 and 7 ------------------------------------
+
+
+TOO_LARGE = "doit être au plus 1e+15 en valeur absolue (ce qu'un tableur garde à l'unité près)"
+
+
+def _scenario_file(tmp_path: Path, name: str = "s.json", **changes: object) -> Path:
+    data: dict[str, object] = {
+        "assumptions": {"name": "Devis", "language": "fr"},
+        "costs": [{"label": "CRM", "category": "licences", "one_off": 1000}],
+        "benefits": [{"label": "Gains", "category": "cost_reduction", "amount_per_year": 900}],
+    }
+    data.update(changes)
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import crmroi_xl
+
+    assert _run(capsys, "--version") == (0, f"crmroi {crmroi_xl.__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["compute", "--help"], ["batch", "--help"]])
+def test_help_shows_no_type_beside_the_flags(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """``--help`` showed ``<bool>`` next to ``--help`` and ``--json``."""
+    code, out, _ = _run(capsys, *args)
+    assert code == 0 and "--help" in out
+    assert "<bool>" not in out
+
+
+def test_batch_help_says_the_workers_are_capped(capsys: pytest.CaptureFixture[str]) -> None:
+    out = " ".join(_run(capsys, "batch", "--help")[1].split())
+    assert "never more than the processors available nor than the scenarios" in out
+    from crmroi_xl.batch import MAX_ROWS  # the default --help shows is the batch's own
+
+    assert "--max-rows" in out and f"[default: {MAX_ROWS}]" in out
+
+
+@pytest.mark.parametrize(
+    "name", ["[link=https://evil.example]Devis[/link]", "[/]", "[bold red]Devis", "a [b] c"]
+)
+def test_user_text_is_printed_as_typed_never_as_markup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    """A scenario name printed a hidden hyperlink; ``[/]`` crashed with MarkupError."""
+    kpi = {"kind": "custom", "label": name, "before": 1, "after": 2}
+    channel = {"name": name, "spend": 100, "attributed_revenue": 300}
+    path = _scenario_file(
+        tmp_path,
+        assumptions={"name": name, "language": "en"},
+        kpis=[kpi],
+        channels=[channel],
+    )
+    code, out, err = _run(capsys, "compute", str(path))
+    assert (code, err) == (0, "")
+    assert f"{name} — Results" in out  # the title, as typed
+    from rich.console import Console
+
+    from crmroi_xl.report import render
+
+    terminal = io.StringIO()
+    console = Console(file=terminal, width=400, force_terminal=True, color_system="truecolor")
+    console.print(render(compute(load_scenario(path)), "en"))
+    assert "\x1b]8;" not in terminal.getvalue()  # no hidden hyperlink (OSC 8)
+    plain = io.StringIO()
+    Console(file=plain, width=400).print(render(compute(load_scenario(path)), "en"))
+    assert plain.getvalue().count(name) == 3  # the title, the KPI and the channel
+
+
+def test_no_cost_reason_is_said_in_the_report_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A French report said "(sum of costs is zero: the ratio is undefined)"."""
+    monkeypatch.setenv("COLUMNS", "200")  # the reasons unwrapped
+    path = _scenario_file(tmp_path, costs=[])
+    code, out, _ = _run(capsys, "compute", str(path))
+    assert code == 0
+    assert "coûts nuls : ratio non défini" in out
+    assert "aucun canal marketing" in out
+    assert "sum of" not in out and "cash_flows" not in out
+    code, out, _ = _run(capsys, "compute", str(path), "--lang", "en")
+    assert "no costs: the ratio is undefined" in out and "no marketing channel" in out
+
+
+def test_an_empty_business_case_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """It exited 0 with a payback of "0,00 ans"."""
+    path = _scenario_file(tmp_path, costs=[], benefits=[])
+    code, out, err = _run(capsys, "compute", str(path))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"crmroi: error: {path}: cas vide : aucun coût et aucun bénéfice ; "
+        "ajoutez au moins une ligne à costs ou à benefits\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "lines"),
+    [
+        (
+            {"kpis": [{"kind": "custom", "label": "k", "before": 1e308, "after": -1e308}]},
+            [
+                f"kpis[0].before: {TOO_LARGE}, trouvé 1e+308",
+                f"kpis[0].after: {TOO_LARGE}, trouvé -1e+308",
+            ],
+        ),
+        (
+            {"costs": [{"label": "c", "category": "licences", "one_off": 1e308}] * 2},
+            [
+                f"costs[0].one_off: {TOO_LARGE}, trouvé 1e+308",
+                f"costs[1].one_off: {TOO_LARGE}, trouvé 1e+308",
+            ],
+        ),
+    ],
+)
+def test_numbers_beyond_what_a_spreadsheet_holds_are_refused_naming_the_field(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    changes: dict[str, object],
+    lines: list[str],
+) -> None:
+    """``-inf`` was written into the workbook and ``-Infinity`` printed as JSON; amounts of
+    1e308 gave ``internal error: OverflowError``."""
+    path = _scenario_file(tmp_path, **changes)
+    for command in (["compute", "--json"], ["export", "-o", str(tmp_path / "x.xlsx")]):
+        code, out, err = _run(capsys, command[0], str(path), *command[1:])
+        assert (code, out) == (1, "")
+        assert err.splitlines() == [f"crmroi: error: {path}: {line}" for line in lines]
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_largest_numbers_allowed_give_finite_results_everywhere(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    big = 1e15
+    path = _scenario_file(
+        tmp_path,
+        costs=[
+            {
+                "label": "c",
+                "category": "licences",
+                "one_off": big,
+                "seats": big,
+                "price_per_seat_month": big,
+                "annual_increase": 1,
+            }
+        ]
+        * 200,
+        benefits=[{"label": "b", "category": "cost_reduction", "amount_per_year": big}],
+        kpis=[
+            {"kind": "custom", "label": "k", "before": 1e-300, "after": big},
+            {"kind": "nps", "before": -big, "after": big},
+        ],
+        channels=[
+            {"name": "c", "spend": 1e-300, "attributed_revenue": big, "new_customers": 1e-300}
+        ],
+        customers={"margin_per_customer": big, "retention_rate": 1, "clv_years": 50},
+    )
+    path.write_text(
+        path.read_text().replace('"name": "Devis"', '"name": "Devis", "horizon_years": 10')
+    )
+    code, out, err = _run(capsys, "compute", str(path), "--json")
+    assert (code, err) == (0, "")
+    assert "Infinity" not in out and "NaN" not in out
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    code, _, err = _run(capsys, "export", str(path), "-o", str(tmp_path / "big.xlsx"))
+    assert (code, err) == (0, "")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "big.xlsx") as archive:
+        for name in archive.namelist():
+            text = archive.read(name)
+            assert b"<v>inf" not in text and b"<v>-inf" not in text and b"<v>nan" not in text

@@ -21,9 +21,11 @@ from crmroi_xl.flat import (
     data_from_row,
     flat_columns,
     read_rows,
+    scenario_from_row,
+)
+from crmroi_xl.flatwrite import (
     reference_markdown,
     row_from_scenario,
-    scenario_from_row,
     write_rows,
     write_scenarios,
 )
@@ -41,7 +43,8 @@ from crmroi_xl.model import (
 from .strategies import scenarios
 
 DEMO = load_scenario(DEMO_SCENARIO)
-MINIMAL = {"name": "PME", "start_year": "2026"}
+LINE = {"benefit_9_label": "Gains", "benefit_9_category": "cost_reduction"}
+MINIMAL = {"name": "PME", "start_year": "2026", **LINE}
 ROUND_TRIP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -129,7 +132,7 @@ def test_the_column_reference_in_the_docs_is_the_generated_one() -> None:
     block = re.search(r"<!-- columns:start -->\n(.*?)<!-- columns:end -->", docs, re.DOTALL)
     assert block is not None, "docs/batch.md lost its column reference markers"
     assert block.group(1).strip() == reference_markdown().strip(), (
-        "regenerate: python -c 'from crmroi_xl.flat import reference_markdown as r; print(r())'"
+        "regenerate: python -c 'from crmroi_xl.flatwrite import reference_markdown as r; print(r())'"
     )
 
 
@@ -200,6 +203,9 @@ def test_an_error_names_the_file_row_and_column(tmp_path: Path) -> None:
     assert read[10].number == 12
     with pytest.raises(ScenarioError) as raised:
         read[10].scenario(f"{path.name}: row 12")
+    assert raised.value.message == "scenarios.csv: row 12: cost_2_seats: doit être >= 0, trouvé -3"
+    with pytest.raises(ScenarioError) as raised:  # the demo is French; asked in English:
+        read[10].scenario(f"{path.name}: row 12", "en")
     assert raised.value.message == "scenarios.csv: row 12: cost_2_seats: must be >= 0, got -3"
     assert read[9].scenario("row 11").name == "Agence 9"
 
@@ -225,8 +231,8 @@ def test_every_problem_of_a_row_is_one_line() -> None:
         scenario_from_row(row, source="s.csv: row 5")
     lines = raised.value.message.splitlines()
     assert lines[0] == "s.csv: row 5: horizon_years: must be <= 10, got 12"
-    assert lines[1].startswith("s.csv: row 5: cost_1_category: input should be 'licences', ")
-    assert lines[1].endswith("got 'licence'")
+    assert lines[1].startswith("s.csv: row 5: cost_1_category: must be one of licences, ")
+    assert lines[1].endswith("got 'licence'; did you mean licences?")
     # the second benefit line is the first of the list: its column keeps its number
     assert lines[2] == "s.csv: row 5: benefit_2_gross_margin: must be <= 1, got 1.2"
     assert len(lines) == 3
@@ -288,10 +294,7 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_refused(tmp_path: Path) ->
     path = _csv(tmp_path, 'name,start_year,discount_rate\nA,2026,"0,1"\n')
     with pytest.raises(ScenarioError) as raised:
         read_rows(path)[0].scenario("s.csv: row 2")
-    assert raised.value.message == (
-        "s.csv: row 2: discount_rate: input should be a valid number, "
-        "unable to parse string as a number, got '0,1'"
-    )
+    assert raised.value.message == "s.csv: row 2: discount_rate: must be a number, got '0,1'"
 
 
 def test_semicolon_files_take_decimal_commas_and_yes_no_in_french(tmp_path: Path) -> None:
@@ -373,7 +376,12 @@ def test_a_worksheet_gives_typed_values_and_computes_arithmetic_formulas(tmp_pat
 
 def test_a_value_under_no_column_name_is_an_error_for_its_row(tmp_path: Path) -> None:
     path = _workbook(
-        tmp_path, [["name", None, "start_year"], ["A", "oops", 2026], ["B", None, 2026]]
+        tmp_path,
+        [
+            ["name", None, "start_year", "cost_1_label", "cost_1_category"],
+            ["A", "oops", 2026, "CRM", "licences"],
+            ["B", None, 2026, "CRM", "licences"],
+        ],
     )
     rows = read_rows(path)
     with pytest.raises(ScenarioError) as raised:
@@ -448,6 +456,38 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
         write_scenarios([DEMO, DEMO], path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]
+
+
+# --- issue 14, item 11: CSV files that broke the reader --------------------------------
+
+
+def test_a_csv_cell_over_128_kib_is_one_line_naming_the_row(tmp_path: Path) -> None:
+    """The csv module's field limit ended in an internal error."""
+    path = _csv(tmp_path, "name,cost_1_label\nA,CRM\nB," + "x" * 200_000 + "\n")
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)
+    assert raised.value.message == f"{path}: row 3: a cell of more than 128 KiB"
+
+
+def test_a_csv_row_wider_than_a_worksheet_is_one_line(tmp_path: Path) -> None:
+    """Over 18 278 columns ended in an internal error (no column letter for them)."""
+    path = _csv(tmp_path, "name,cost_1_label\nA" + "," * 19_999 + "x\n")
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)
+    assert (
+        raised.value.message == f"{path}: row 2: 20000 columns, more than the 16384 of a worksheet"
+    )
+
+
+def test_many_unknown_columns_are_counted_not_all_listed(tmp_path: Path) -> None:
+    names = ",".join(f"colour{i}" for i in range(5000)) + ",\x1b[31m" + "y" * 100_000
+    path = _csv(tmp_path, f"name,{names}\nA\n")
+    with pytest.raises(ScenarioError) as raised:
+        read_rows(path)
+    message = raised.value.message
+    assert message.startswith(f"{path}: unknown columns: colour0, colour1, ")
+    assert message.endswith(" and 4991 more; the columns are listed in docs/batch.md")
+    assert len(message) < 500 and "\x1b" not in message
 
 
 def test_a_workbook_without_a_worksheet_is_one_clear_line(tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenar
 from crmroi_xl.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.cli import main
 from crmroi_xl.excel.layout import SHEETS, Layout
-from crmroi_xl.flat import read_rows, write_scenarios
+from crmroi_xl.flat import read_rows
+from crmroi_xl.flatwrite import write_scenarios
 
 #: The zip parts of two input sheets the reader parses (sheets are numbered in order).
 ASSUMPTIONS_PART, COSTS_PART = (

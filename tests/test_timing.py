@@ -17,7 +17,7 @@ from crmroi_xl import batch_export, compute, export_workbook, load_scenario, rea
 from crmroi_xl.errors import ScenarioError
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.workbook import export_layout
-from crmroi_xl.flat import write_scenarios
+from crmroi_xl.flatwrite import write_scenarios
 from crmroi_xl.loader import scenario_from_data
 from crmroi_xl.model import Scenario
 from tests.spreadsheet import mismatches, recalculate, same

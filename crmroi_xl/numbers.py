@@ -1,0 +1,64 @@
+"""Numbers as people type them: one rule for every way a scenario comes in.
+
+A scenario file (JSON, YAML) and a flat row (CSV, xlsx) accept the same
+spellings of a number, read by :func:`parse_number`:
+
+* spaces between thousands (plain, no-break or narrow no-break): ``12 000``;
+* a trailing ``%``: ``10 %`` is ``0.1``;
+* a decimal comma only where the file says the comma is not a separator:
+  in semicolon- or tab-separated CSV files and in workbooks
+  (``decimal_comma=True``); in JSON, YAML and comma-separated files ``1,5``
+  is ambiguous (one and a half, or fifteen?) and stays text, so it is refused.
+
+Standard library only: the model, the flat format and the readers share it.
+
+>>> parse_number("12 000"), parse_number("10 %"), parse_number("1 000,5", decimal_comma=True)
+(12000, 0.1, 1000.5)
+>>> parse_number("1,5"), parse_number("dix")
+('1,5', 'dix')
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["parse_number"]
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f")
+_LONGEST = 100  # characters: no number a person types is longer
+
+
+def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | str:
+    """``text`` as an int or a float; the text itself when it is not a number.
+
+    Whole numbers without a decimal mark, exponent or ``%`` stay ``int`` (so an
+    integer field such as ``horizon_years`` takes ``"5"``); infinities and NaN
+    stay text (they are refused as numbers downstream).
+
+    >>> parse_number("3"), parse_number("12.5 %"), parse_number("1e3")
+    (3, 0.125, 1000.0)
+    >>> parse_number("inf"), parse_number("1e999"), parse_number("1,5", decimal_comma=True)
+    ('inf', '1e999', 1.5)
+    """
+    compact = text.strip().translate(_SPACES)
+    if len(compact) > _LONGEST:
+        return text
+    percent = compact.endswith("%")
+    if percent:
+        compact = compact[:-1]
+    if decimal_comma and compact.count(",") == 1 and "." not in compact:
+        compact = compact.replace(",", ".")
+    try:
+        value = Decimal(compact)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    if percent:
+        value /= 100
+    integral = not percent and not any(c in compact for c in ".eE")
+    if integral:
+        return int(value)
+    number = float(value)
+    return number if math.isfinite(number) else text  # 1e999: too large for a float

@@ -1,0 +1,291 @@
+"""Batches with hostile or odd input (issue 14, items 4, 7, 12, 13; issue 9 build item 6).
+
+Names a workbook cannot store, file names that are not UTF-8, names of 4-byte
+letters, thousands of workers asked for, a full disk in the middle of a batch,
+more rows than a batch should hold: each ends as that row's failure or as one
+clear refusal, never as an ``internal error`` that loses the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from crmroi_xl import batch as batch_module
+from crmroi_xl.batch import MAX_STEM_BYTES, batch_export, read_batch, slugify
+from crmroi_xl.cli import main
+from crmroi_xl.errors import ScenarioError
+
+
+def scenario(name: str, **assumptions: Any) -> dict[str, Any]:
+    return {
+        "assumptions": {"name": name, "language": "en", **assumptions},
+        "costs": [{"label": "CRM", "category": "licences", "one_off": 1000}],
+        "benefits": [{"label": "Gains", "category": "cost_reduction", "amount_per_year": 900}],
+    }
+
+
+def summary_rows(out: Path) -> list[dict[str, str]]:
+    text = (out / "portfolio-summary.csv").read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- item 4: one unstorable name costs only its row ---------------------------------------
+
+
+def test_names_a_workbook_cannot_store_are_their_rows_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``\\u0001``, ``\\uffff`` or ``\\ud800`` in a name ended in ``internal error:
+    IllegalCharacterError``, with no summary, and an old summary left as if current."""
+    names = ["Bon", "A\u0001B", "A\uffffB", "A\ud800B"]
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario(n) for n in names]), encoding="utf-8")  # \ud800 escaped
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "portfolio-summary.csv").write_text("stale\n", encoding="utf-8")
+    code, stdout, stderr = run(capsys, "batch", str(source), "--out-dir", str(out))
+    assert code == 1
+    assert "internal error" not in stderr
+    assert stderr.splitlines() == [
+        "crmroi: error: batch.json: index 1: assumptions.name: "
+        "character U+0001 cannot be stored in a workbook",
+        "crmroi: error: batch.json: index 2: assumptions.name: "
+        "character U+FFFF cannot be stored in a workbook",
+        "crmroi: error: batch.json: index 3: assumptions.name: "
+        "holds a character that cannot be stored (a lone UTF-16 surrogate)",
+    ]
+    assert stdout.startswith("1 workbooks written, 3 failed; summary: ")
+    rows = summary_rows(out)
+    assert [(r["source"], r["name"], r["status"]) for r in rows] == [
+        ("index 0", "Bon", "ok"),
+        ("index 1", "A\\x01B", "error"),
+        ("index 2", "A\\uffffB", "error"),
+        ("index 3", "A\\ud800B", "error"),
+    ]
+    sheet = openpyxl.load_workbook(out / "portfolio-summary.xlsx").worksheets[0]
+    assert [sheet.cell(r, 2).value for r in range(2, 6)] == [r["name"] for r in rows]
+
+
+def test_file_names_that_are_not_utf8_or_hold_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In folder mode a Latin-1 or control-character file name broke the summary; and
+    printed raw, an escape sequence in a file name would drive the terminal."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    latin1 = os.fsdecode(b"caf\xe9.yaml")  # a name written on a Latin-1 system
+    for i, name in enumerate([latin1, "a\x01b.yaml", "x\x1b]8;;evil.example\x07.yaml"]):
+        text = json.dumps(scenario(f"Cas {i}"))
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "z\x1b[31m.yaml").write_text("assumptions: {name: Z}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run(capsys, "batch", str(folder), "--out-dir", str(out))
+    assert code == 1
+    assert "\x1b" not in stdout + stderr
+    assert stderr == (
+        "crmroi: error: in/z\\x1b[31m.yaml: an empty business case: no cost and no benefit; "
+        "add at least one line to costs or benefits\n"
+    )
+    rows = summary_rows(out)
+    assert [(r["source"], r["status"], r["file"]) for r in rows] == [
+        ("a\\x01b.yaml", "ok", "cas-1.xlsx"),
+        ("caf\\xe9.yaml", "ok", "cas-0.xlsx"),
+        ("x\\x1b]8;;evil.example\\x07.yaml", "ok", "cas-2.xlsx"),
+        ("z\\x1b[31m.yaml", "error", ""),
+    ]
+    openpyxl.load_workbook(out / "portfolio-summary.xlsx")  # a valid workbook
+
+
+def test_a_long_name_of_4_byte_letters_gives_a_file_name_the_disk_takes(
+    tmp_path: Path,
+) -> None:
+    """60 CJK letters of 4 bytes each made a name too long (``File name too long``)."""
+    name = "\U00020000" * 60
+    assert len(slugify(name).encode("utf-8")) <= MAX_STEM_BYTES
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario(name), scenario(name)]), encoding="utf-8")
+    report = batch_export(source, tmp_path / "out")
+    assert [e.status for e in report.entries] == ["ok", "ok"]
+    stems = [Path(str(e.file)).stem for e in report.entries]
+    assert stems == ["\U00020000" * 30, "\U00020000" * 30 + "-2"]
+
+
+# --- item 7: workers ------------------------------------------------------------------------
+
+
+def test_workers_are_capped_at_the_processors_and_the_scenarios(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--jobs 1000`` started 1 001 processes for 3 scenarios."""
+    started: list[int] = []
+
+    class Recording(ThreadPoolExecutor):
+        def __init__(self, workers: int, **_: Any) -> None:
+            started.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(batch_module.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario(f"S{i}") for i in range(3)]), encoding="utf-8")
+    report = batch_export(source, tmp_path / "out", jobs=1000)
+    assert [e.status for e in report.entries] == ["ok"] * 3
+    assert started == [2]  # two processors
+    monkeypatch.setattr(batch_module.os, "sched_getaffinity", lambda _: set(range(64)))
+    batch_export(source, tmp_path / "again", jobs=1000)
+    assert started == [2, 3]  # three scenarios
+
+
+# --- item 12: a full disk -----------------------------------------------------------------
+
+
+def test_a_full_disk_still_tells_which_rows_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """23 of 50 written, then the summary failed too and nobody could tell which rows."""
+    source = tmp_path / "batch.jsonl"
+    source.write_text(
+        "".join(json.dumps(scenario(f"S{i}")) + "\n" for i in range(5)), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("portfolio-summary.csv", "portfolio-summary.xlsx"):
+        (out / name).write_text("an older run\n", encoding="utf-8")
+    replace = os.replace
+    room = [2]  # two files fit, then the disk is full
+
+    def full(src: Any, dst: Any) -> None:
+        if room[0] <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        room[0] -= 1
+        replace(src, dst)
+
+    monkeypatch.setattr("crmroi_xl.files.os.replace", full)
+    code, stdout, stderr = run(capsys, "batch", str(source), "--out-dir", str(out))
+    assert code == 1
+    full_disk = os.strerror(errno.ENOSPC)
+    assert stdout.splitlines() == [
+        "2 workbooks written, 3 failed; the summary could not be written:",
+        "batch.jsonl: line 1: ok: s0.xlsx",
+        "batch.jsonl: line 2: ok: s1.xlsx",
+        "batch.jsonl: line 3: error",
+        "batch.jsonl: line 4: error",
+        "batch.jsonl: line 5: error",
+    ]
+    assert stderr.splitlines() == [
+        *(
+            f"crmroi: error: batch.jsonl: line {i + 1}: {out / f's{i}.xlsx'}: "
+            f"cannot be written ({full_disk})"
+            for i in range(2, 5)
+        ),
+        f"crmroi: error: {out / 'portfolio-summary.csv'}: cannot be written ({full_disk})",
+        f"crmroi: error: {out / 'portfolio-summary.xlsx'}: cannot be written ({full_disk})",
+    ]
+    # no summary of an older run is left to pass for this one's, nor a temporary file
+    assert sorted(p.name for p in out.iterdir()) == ["s0.xlsx", "s1.xlsx"]
+
+
+def test_the_csv_summary_is_written_when_only_the_workbook_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario("A"), scenario("B")]), encoding="utf-8")
+    replace = os.replace
+
+    def full_for_the_summary_workbook(src: Any, dst: Any) -> None:
+        if str(dst).endswith("portfolio-summary.xlsx"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        replace(src, dst)
+
+    monkeypatch.setattr("crmroi_xl.files.os.replace", full_for_the_summary_workbook)
+    report = batch_export(source, tmp_path / "out")
+    assert [e.status for e in report.entries] == ["ok", "ok"]
+    assert report.summary_errors == (
+        f"{tmp_path / 'out' / 'portfolio-summary.xlsx'}: cannot be written "
+        f"({os.strerror(errno.ENOSPC)})",
+    )
+    assert [r["name"] for r in summary_rows(tmp_path / "out")] == ["A", "B"]
+
+
+# --- item 13: a row limit -------------------------------------------------------------------
+
+
+def test_a_batch_over_the_row_limit_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 200 000-row CSV meant 9 GB of workbooks with no warning."""
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario(f"S{i}") for i in range(4)]), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run(capsys, "batch", str(source), "--out-dir", str(out), "--max-rows", "3")
+    assert code == 1
+    assert stderr == (
+        f"crmroi: error: {source}: 4 scenarios, more than the 3 a batch may hold; "
+        "give a higher limit (--max-rows N, max_rows=N) or split the batch\n"
+    )
+    assert not out.exists()
+    code, stdout, _ = run(capsys, "batch", str(source), "--out-dir", str(out), "--max-rows", "0")
+    assert code == 0 and stdout.startswith("4 workbooks written, 0 failed")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv", "folder"])
+def test_the_default_limit_is_ten_thousand_rows(tmp_path: Path, suffix: str) -> None:
+    count = 10_001
+    source = tmp_path / f"batch{suffix}"
+    if suffix == ".json":
+        source.write_text("[" + ",".join(["{}"] * count) + "]", encoding="utf-8")
+    elif suffix == ".jsonl":
+        source.write_text("{}\n" * count, encoding="utf-8")
+    elif suffix == ".csv":
+        source.write_text("name\n" + "x\n" * count, encoding="utf-8")
+    else:
+        source.mkdir()
+        for i in range(count):
+            (source / f"{i}.json").touch()
+    with pytest.raises(ScenarioError, match="more than the 10000 a batch may hold"):
+        read_batch(source)
+
+
+# --- issue 9, build item 6: one reader, line and column everywhere -------------------------
+
+
+def test_a_batch_yaml_error_gives_line_and_column(tmp_path: Path) -> None:
+    source = tmp_path / "batch.yaml"
+    source.write_text("- assumptions: {name: A}\n- assumptions: [oops\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        read_batch(source)
+    assert caught.value.message.startswith(f"{source}: invalid YAML at line 3, column 1: ")
+
+
+def test_a_json_lines_entry_with_a_key_given_twice_fails_alone(tmp_path: Path) -> None:
+    source = tmp_path / "batch.jsonl"
+    good = json.dumps(scenario("Bon"))
+    twice = '{"assumptions": {"name": "A"}, "assumptions": {"name": "B"}}'
+    source.write_text(f"{good}\n{twice}\n", encoding="utf-8")
+    items = read_batch(source)
+    assert [(i.place, i.error) for i in items] == [
+        ("line 1", None),
+        ("line 2", "invalid JSON at column 32: duplicate key 'assumptions'"),
+    ]
+
+
+def test_a_batch_speaks_the_language_asked(tmp_path: Path) -> None:
+    source = tmp_path / "batch.json"
+    source.write_text(json.dumps([scenario("A", horizon_years=12)]), encoding="utf-8")
+    (item,) = read_batch(source, lang="fr")
+    assert item.error == "assumptions.horizon_years: doit être <= 10, trouvé 12"
