@@ -245,7 +245,9 @@ def _sensitivity_charts(
     _style(tornado, words["tornado"], money)
     tornado.x_axis.scaling.orientation = "maxMin"  # the largest swing on top, as in the table
     tornado.y_axis.crosses = "max"  # ... and the values' axis below
-    tornado.width, tornado.height = 16, 7.5
+    tornado.x_axis.tickLblSkip = 1  # every line's label, in a smaller type
+    tornado.x_axis.txPr = _text(750)
+    tornado.width, tornado.height = 16, 8.3  # down to the Monte Carlo histogram
     sheet.add_chart(tornado, p.tornado_chart_anchor)
     if not simulation:
         return

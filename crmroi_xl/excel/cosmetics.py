@@ -27,6 +27,7 @@ from .parts import Table
 from .styles import GREY
 
 __all__ = [
+    "ONE_PAGE_ROWS",
     "fit",
     "fit_header_row",
     "label_texts",
@@ -86,6 +87,10 @@ def wrap_rows(ws: Worksheet, col: str) -> None:
         count = lines(cell.value, width, size, bold)
         gap = 6 if cell.style in ("title", "subtitle") else 2
         ws.row_dimensions[cell.row].height = height(count, size) + gap
+
+
+#: A table sheet of up to this many printed rows prints on one page (else one page wide).
+ONE_PAGE_ROWS = 100
 
 
 def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:

@@ -28,7 +28,7 @@ from ..labels import Lang
 from ..model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_area, print_setup
+from .cosmetics import ONE_PAGE_ROWS, print_area, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
@@ -115,7 +115,10 @@ def build_workbook(
     for table in layout.tables:
         if table.years_after:  # printed up to the horizon (the template: every year)
             ws = sheets[table.sheet]
-            ws.print_area = print_area(table, horizon, layout.sensitivity.printed_rows(table.sheet))
+            last_row = layout.sensitivity.printed_rows(table.sheet)
+            ws.print_area = print_area(table, horizon, last_row)
+            if last_row <= ONE_PAGE_ROWS:  # one page when its type stays legible
+                ws.page_setup.fitToHeight = 1
     sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)

@@ -102,10 +102,8 @@ CASES_NOTE: Bilingual = (
     "the \u201cCase shown\u201d column and the summary give them.",
 )
 IRR_START: Bilingual = (
-    "Avancé : départ du calcul du TRI de ces deux cas (rempli par l'export ; vide = 10 % ; "
-    "celui du cas de base est sur la feuille Hypothèses)",
-    "Advanced: starting point of these two cases' IRR (filled in by the export; blank = "
-    "10%; the base case's is on the Assumptions sheet)",
+    "Avancé, facultatif : départ du TRI du cas (vide = 10 %)",
+    "Advanced, optional: IRR start of the case (blank = 10%)",
 )
 BREAKEVEN: dict[str, Bilingual] = {
     "title": ("Seuil de rentabilité (cas de base)", "Break-even (base case)"),
@@ -558,7 +556,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         p.case_index_cell,
         '=IF(In_Case="",2,MATCH(In_Case,List_Cases,0))',
         lambda ctx: CASES.index(ctx.case) + 1,
-        style="timeline",
+        style="hidden",  # a helper of the formulas, not for reading
         fmt="int",
     )
     yield from _cases(layout)
@@ -590,4 +588,4 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.print_area = p.print_area
 
 
-SHEET = Sheet("sensitivity", "70AD47", texts, formulas, looks)
+SHEET = Sheet("sensitivity", "70AD47", texts, formulas, looks, one_page=True)
