@@ -213,7 +213,8 @@ def test_sheets_and_defined_names_of_an_export(tmp_path: Path) -> None:
         load_scenario("examples/pme-20-postes.yaml"), tmp_path / "x.xlsx", lang="en"
     )
     with open_xlsx(path) as book:
-        assert [s.name for s in book.worksheets][:3] == ["Guide", "Summary", "Assumptions"]
+        names = [s.name for s in book.worksheets]
+        assert names[:4] == ["Guide", "Summary", "Sensitivity", "Assumptions"]
         costs = Layout("en").costs  # its lines span columns A to year 10
         last = column_index_from_string(costs.letter("y10"))
         assert parse_area(book.names["Tbl_Costs"]) == ("Costs", 1, costs.first_row, last, 30)
