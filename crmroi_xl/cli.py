@@ -94,11 +94,9 @@ def compute_command(
 
 
 def _print_report(results: Results, lang: Literal["fr", "en"]) -> None:
-    from rich.console import Console
+    from .report import console, render
 
-    from .report import render
-
-    Console().print(render(results, lang))
+    console().print(render(results, lang))
 
 
 def _json(data: object) -> str:
@@ -157,11 +155,9 @@ def simulate_command(
     if as_json:
         typer.echo(_json(result.summary()))
     else:
-        from rich.console import Console
+        from .report import console, render_simulation
 
-        from .report import render_simulation
-
-        Console().print(render_simulation(result, lang or loaded.assumptions.language))
+        console().print(render_simulation(result, lang or loaded.assumptions.language))
 
 
 @app.command("read")

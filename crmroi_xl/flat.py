@@ -60,7 +60,7 @@ from .arithmetic import FormulaRefused, describe, input_value
 from .documents import read_text
 from .errors import ScenarioError
 from .labels import Lang
-from .messages import MAX_ECHO, describe_error, echo, shown
+from .messages import MAX_ECHO, describe_error, echo, error_items, shown
 from .model import USER_INPUT, Scenario
 from .numbers import parse_number
 from .xlsx import Cell, date_text, open_xlsx
@@ -483,7 +483,7 @@ def _validate(
                 f"{_column_of(item['loc'], numbers)}: {describe_error(item, language)}"
                 if item["loc"]
                 else describe_error(item, language)
-                for item in error.errors(include_url=False)
+                for item in error_items(error)
             ]
     raise ScenarioError("\n".join(f"{source}: {line}" for line in found))
 

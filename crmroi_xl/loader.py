@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .documents import Kind, load_document
 from .errors import ScenarioError
 from .labels import Lang
-from .messages import echo, format_errors, message
+from .messages import echo, format_errors
 from .model import USER_INPUT, Scenario
 
 __all__ = [
@@ -48,11 +48,7 @@ def load_scenario(path: str | Path, *, lang: Lang | None = None) -> Scenario:
     if path.suffix.lower() == ".xlsx":
         from .reader import read_workbook  # the reader needs this module: import late
 
-        scenario = read_workbook(path)
-        if scenario.is_empty:
-            reason = message("empty_case", lang or scenario.assumptions.language)
-            raise ScenarioError(f"{path}: {reason}")
-        return scenario
+        return read_workbook(path)  # an empty case too is refused, at its cell
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ScenarioError(

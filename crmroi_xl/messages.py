@@ -46,6 +46,7 @@ __all__ = [
     "WORDING",
     "describe_error",
     "echo",
+    "error_items",
     "field_path",
     "format_errors",
     "message",
@@ -173,7 +174,7 @@ WORDING: dict[str, tuple[str, str]] = {
         "must be a three-letter ISO 4217 currency code in capitals "
         "(EUR, USD, GBP, CHF...), got {value}",
     ),
-    "adoption_too_long": (
+    "too_many_years": (
         "{count} valeurs pour un horizon de {horizon} ans",
         "{count} values for a {horizon}-year horizon",
     ),
@@ -199,6 +200,24 @@ WORDING: dict[str, tuple[str, str]] = {
     "percent_as_number": (
         "un pourcentage s'écrit en fraction : {percent} % s'écrit {fraction}, trouvé {value}",
         "percentages are fractions: {percent} % is {fraction}, got {value}",
+    ),
+    "after_horizon": (
+        "l'année {year} est après l'horizon de {horizon} ans",
+        "year {year} is after the {horizon}-year horizon",
+    ),
+    "kpi_missing": (
+        "'{driver}' ({label}) a besoin de l'indicateur '{kpi}' (ses valeurs avant et "
+        "après) dans kpis",
+        "'{driver}' ({label}) needs the KPI '{kpi}' (its before and after values) in kpis",
+    ),
+    "kpi_repeated": (
+        "'{driver}' ({label}) a besoin de l'indicateur '{kpi}' une fois ; il est donné "
+        "{count} fois",
+        "'{driver}' ({label}) needs the KPI '{kpi}' once; it is given {count} times",
+    ),
+    "seats_twice": (
+        "seats_by_year remplace seats : donnez l'un ou l'autre",
+        "seats_by_year replaces seats: give one of them",
     ),
     "empty_case": (
         "cas vide : aucun coût et aucun bénéfice ; ajoutez au moins une ligne à costs ou "
@@ -452,6 +471,31 @@ def _section_type(annotation: Any) -> Any:
             return annotation
 
 
+def error_items(error: ValidationError) -> list[dict[str, Any]]:
+    """pydantic's error items, the scenario's cross-field problems one item each.
+
+    A check across fields (a line starting after the horizon ...) reports its
+    problems together in one ``scenario_problems`` error; here each becomes an
+    item at its own location, of its own type, without the scenario as input.
+
+    >>> from crmroi_xl.model import Scenario
+    >>> try:
+    ...     Scenario.model_validate({"assumptions": {"name": "x", "horizon_years": 2},
+    ...         "costs": [{"label": "a", "category": "other", "one_off": 1, "start_year": 3}]})
+    ... except ValidationError as e:
+    ...     [(i["loc"], i["type"]) for i in error_items(e)]
+    [(('costs', 0, 'start_year'), 'after_horizon')]
+    """
+    items = []
+    for item in error.errors(include_url=False):
+        if item["type"] != "scenario_problems":
+            items.append(dict(item))
+            continue
+        for loc, kind, context in (item.get("ctx") or {})["problems"]:
+            items.append({"type": kind, "loc": (*item["loc"], *loc), "msg": "", "ctx": context})
+    return items
+
+
 def describe_error(item: Any, lang: Lang = "en") -> str:
     """What is wrong in one pydantic error item, in a few words, with the value found.
 
@@ -488,7 +532,7 @@ def format_errors(error: ValidationError, source: str, lang: Lang = "en") -> str
 
     At most :data:`MAX_PROBLEMS` lines; further problems are counted in one last line.
     """
-    items = error.errors(include_url=False)
+    items = error_items(error)
     lines = []
     for item in items[:MAX_PROBLEMS]:
         where = f"{field_path(item['loc'])}: " if item["loc"] else ""

@@ -248,7 +248,7 @@ class Assumptions(_Model):
             return adoption
         if len(adoption) > horizon:
             raise PydanticCustomError(
-                "adoption_too_long",
+                "too_many_years",
                 "{count} values for a {horizon}-year horizon",
                 {"count": len(adoption), "horizon": horizon},
             )
@@ -346,7 +346,9 @@ class CostLine(_Model):
     def _one_driver(self) -> CostLine:
         _check_driver_fields(self, COST_DRIVERS)
         if self.seats_by_year and self.seats:
-            raise ValueError("seats_by_year replaces seats: give one of them")
+            raise PydanticCustomError(
+                "seats_twice", "seats_by_year replaces seats: give one of them"
+            )
         return self
 
 
@@ -572,42 +574,45 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _lines_fit(self) -> Scenario:
-        """Lines start within the horizon; a KPI-driven benefit has its KPI, once."""
+        """Lines start within the horizon; a KPI-driven benefit has its KPI, once.
+
+        Each problem is a ``(location, type, context)`` in the error's context
+        (``problems``): :func:`crmroi_xl.messages.error_items` makes them one error
+        each, at its own field, worded in the report's language.
+        """
         horizon = self.assumptions.horizon_years
-        problems = []
-        timed: list[tuple[str, str, int]] = []  # (where, field, year)
+        problems: list[tuple[tuple[int | str, ...], str, dict[str, Any]]] = []
+        timed: list[tuple[tuple[int | str, ...], int]] = []  # (location, year)
         for i, cost in enumerate(self.costs):
-            timed += [(f"costs[{i}]", "start_year", cost.start_year)]
-            timed += [(f"costs[{i}]", "one_off_year", cost.one_off_year)]
+            timed += [(("costs", i, "start_year"), cost.start_year)]
+            timed += [(("costs", i, "one_off_year"), cost.one_off_year)]
             if len(cost.seats_by_year) > horizon:
-                problems.append(
-                    f"costs[{i}].seats_by_year: {len(cost.seats_by_year)} values "
-                    f"for a {horizon}-year horizon"
-                )
+                count = len(cost.seats_by_year)
+                where: tuple[int | str, ...] = ("costs", i, "seats_by_year")
+                problems.append((where, "too_many_years", {"count": count, "horizon": horizon}))
         timed += [
-            (f"benefits[{i}]", "start_year", b.start_year) for i, b in enumerate(self.benefits)
+            (("benefits", i, "start_year"), b.start_year) for i, b in enumerate(self.benefits)
         ]
-        for where, field, year in timed:
+        for where, year in timed:
             if year > horizon:
-                problems.append(f"{where}.{field}: year {year} is after the {horizon}-year horizon")
+                problems.append((where, "after_horizon", {"year": year, "horizon": horizon}))
         kinds = [k.kind.value for k in self.kpis]
         needs = kpi_drivers(BENEFIT_DRIVERS)
         for i, line in enumerate(self.benefits):
             kind = needs.get(line.driver)
+            context: dict[str, Any] = {"label": line.label, "driver": line.driver, "kpi": kind}
             if kind is None:
                 continue
             if kind not in kinds:
-                problems.append(
-                    f"benefits[{i}] ({line.label}): the driver '{line.driver}' needs the KPI "
-                    f"'{kind}' (its before and after values) in kpis"
-                )
+                problems.append((("benefits", i, "driver"), "kpi_missing", context))
             elif kinds.count(kind) > 1:
-                problems.append(
-                    f"benefits[{i}] ({line.label}): the KPI '{kind}' is given "
-                    f"{kinds.count(kind)} times; the driver '{line.driver}' needs it once"
-                )
+                context["count"] = kinds.count(kind)
+                problems.append((("benefits", i, "driver"), "kpi_repeated", context))
         if problems:
-            raise ValueError("; ".join(problems))
+            english = "; ".join(f"{'.'.join(map(str, w))}: {t}" for w, t, _ in problems)
+            raise PydanticCustomError(
+                "scenario_problems", "{summary}", {"summary": english, "problems": problems}
+            )
         return self
 
     def kpis_by_kind(self) -> dict[str, Kpi]:

@@ -13,7 +13,7 @@ everything.
 Every problem is reported with the file, the sheet and the cell, in the
 workbook's language, and all of them at once::
 
-    devis.xlsx: Coûts!D12: montant attendu en euros, trouvé 'abc'
+    devis.xlsx: Coûts!D12: montant attendu, trouvé 'abc'
 
 A formula typed in an input cell is taken only when it is plain arithmetic
 (:mod:`crmroi_xl.arithmetic`): ``=12*50`` reads 600; ``=SUM(D6:D9)`` or a link
@@ -37,8 +37,8 @@ from .errors import CrmRoiError, WorkbookError
 from .excel.layout import LISTS, SHEETS, InputCell, Layout
 from .excel.parts import Capacity
 from .labels import LABELS, Lang, label
-from .messages import field_path
-from .model import Assumptions, Scenario
+from .messages import describe_error, error_items, field_path
+from .model import USER_INPUT, Assumptions, Scenario
 from .xlsx import (
     Cell,
     Xlsx,
@@ -61,25 +61,21 @@ MAX_TABLE_LINES = 1_000  # lines a table of the workbook may declare
 SHOWN = 60  # characters of a typed value echoed in a message
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "amount": ("montant attendu en euros", "an amount in euros expected"),
+    "amount": ("montant attendu", "an amount expected"),
     "number": ("nombre attendu", "a number expected"),
     "share": ("pourcentage attendu (10 % ou 0,1)", "a percentage expected (10% or 0.1)"),
     "integer": ("nombre entier attendu", "a whole number expected"),
     "text": ("texte attendu", "text expected"),
     "choice": ("valeur de la liste attendue", "a value from the list expected"),
     "yesno": ("Oui ou Non attendu", "Yes or No expected"),
-    "found": ("trouvé", "found"),
+    "found": ("trouvé", "got"),
     "date": ("une date", "a date"),
     "error": ("l'erreur", "the error"),
+    "required": ("obligatoire, vide", "required, empty"),
     "orphan": (
         "valeur saisie sur une ligne sans libellé",
         "value typed on a line without a label",
     ),
-    "required": ("obligatoire, vide", "required, empty"),
-    "ge": ("doit être >= {}", "must be >= {}"),
-    "le": ("doit être <= {}", "must be <= {}"),
-    "gt": ("doit être > {}", "must be > {}"),
-    "lt": ("doit être < {}", "must be < {}"),
 }
 _NUMBERS = ("amount", "number", "share", "integer")
 #: The tables of lines, each with the defined name spanning its lines (an export
@@ -93,12 +89,6 @@ _CHOICES = {
     ("kpis", "kind"): "List_KpiKinds",
     ("kpis", "unit"): "List_Units",
     ("assumptions", "language"): "List_Languages",
-}
-_BOUNDS = {
-    "greater_than_equal": "ge",
-    "less_than_equal": "le",
-    "greater_than": "gt",
-    "less_than": "lt",
 }
 
 
@@ -229,6 +219,7 @@ class _Reader:
         self.problems = _Problems(str(path), lang)
         self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
         self.first: dict[str, str] = {}  # table -> the field that makes a line exist
+        self.specs: tuple[InputCell, ...] = ()  # the input cells read, in layout order
 
     def where(self, spec: InputCell) -> str:
         return f"{self.names[spec.sheet]}!{spec.ref}"
@@ -353,22 +344,28 @@ class _Reader:
             self.problems.add(self.where(spec), _say("orphan", self.lang))
 
     def scenario(self, cells: tuple[InputCell, ...]) -> Scenario:
+        self.specs = cells
         data = self.data(cells)
         try:
-            scenario = Scenario.model_validate(data)
+            scenario = Scenario.model_validate(data, context=USER_INPUT)
         except ValidationError as error:
             reported = set(self.problems.cells)
-            for item in error.errors(include_url=False):
+            for item in error_items(error):
                 cell = self._cell_of(item["loc"])
                 if cell not in reported:  # a cell already reported was left out of data
-                    self.problems.add(cell, self._message(item))
+                    empty = item["type"] == "missing"  # a blank cell
+                    said = _say("required", self.lang) if empty else describe_error(item, self.lang)
+                    self.problems.add(cell, said)
             self.problems.raise_if_any()
             raise  # pragma: no cover - every error was reported above
         self.problems.raise_if_any()
         return scenario
 
     def _cell_of(self, loc: tuple[int | str, ...]) -> str:
-        """The cell a validation error is about; the line's first cell, or the field path."""
+        """The cell a validation error is about; the line's first cell, or the field path
+        (the whole case, e.g. empty: the first cost line's label cell, where to type)."""
+        if not loc:
+            return self.where(next(c for c in self.specs if c.where[0] == "costs"))
         for size in range(len(loc), 0, -1):
             found = self.cells.get(tuple(loc[:size]))
             if found:
@@ -378,20 +375,6 @@ class _Reader:
                 if found and size == 2:
                     return found
         return field_path(loc)
-
-    def _message(self, item: Any) -> str:
-        kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
-        bound = _BOUNDS.get(kind)
-        found = _say("found", self.lang)
-        if bound:
-            limit = ctx[bound]
-            shown = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
-            return f"{_say(bound, self.lang).format(shown)}, {found} {_shown(value)}"
-        if kind == "missing":
-            return _say("required", self.lang)
-        if kind == "value_error":
-            return str(ctx.get("error", item["msg"]))[:500]
-        return f"{item['msg']}, {found} {_shown(value)}"
 
 
 def _carried(given: dict[int, Any], before: Any) -> list[Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from rich.console import Group, JustifyMethod, RenderableType
+from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -29,9 +29,15 @@ from .labels import Lang, label
 from .montecarlo import Simulation
 from .sensitivity import CASES
 
-__all__ = ["money", "percent", "render", "render_simulation"]
+__all__ = ["console", "money", "percent", "render", "render_simulation"]
 
 NARROW_NBSP = "\u202f"  # French thousands separator and space before % and €
+
+
+def console() -> Console:
+    """The console a report prints to: its texts are data, never rich markup, and are
+    not highlighted (the same output, a third faster to print)."""
+    return Console(markup=False, highlight=False)
 
 
 def _group(text: str, lang: Lang) -> str:

@@ -234,8 +234,8 @@ def test_a_percent_kpi_typed_as_a_whole_number_gets_the_hint(tmp_path: Path) -> 
         ),
         (
             "empty.xlsx",
-            "an empty business case: no cost and no benefit; add at least one line to costs "
-            "or benefits",
+            "Costs!A6: an empty business case: no cost and no benefit; add at least one line "
+            "to costs or benefits",
         ),
     ],
 )

@@ -38,7 +38,7 @@ def test_adoption_carries_its_last_value_over_the_horizon() -> None:
 def test_adoption_longer_than_the_horizon_is_refused() -> None:
     data = _scenario()
     data["assumptions"] |= {"horizon_years": 2, "adoption": [0.5, 0.8, 1.0]}
-    assert _errors(data) == [("adoption_too_long", ("assumptions", "adoption"))]
+    assert _errors(data) == [("too_many_years", ("assumptions", "adoption"))]
 
 
 @pytest.mark.parametrize(

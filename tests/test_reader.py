@@ -274,11 +274,11 @@ def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Pat
 @pytest.mark.parametrize(
     ("lang", "edits", "message"),
     [
-        ("fr", {("costs", "D7"): "abc"}, "Coûts!D7: montant attendu en euros, trouvé 'abc'"),
-        ("en", {("costs", "D7"): "abc"}, "Costs!D7: an amount in euros expected, found 'abc'"),
+        ("fr", {("costs", "D7"): "abc"}, "Coûts!D7: montant attendu, trouvé 'abc'"),
+        ("en", {("costs", "D7"): "abc"}, "Costs!D7: an amount expected, got 'abc'"),
         ("fr", {("costs", "F6"): -3}, "Coûts!F6: doit être >= 0, trouvé -3"),
-        ("en", {("assumptions", "B6"): 12}, "Assumptions!B6: must be <= 10, found 12"),
-        ("en", {("assumptions", "B6"): 2.5}, "Assumptions!B6: a whole number expected, found 2.5"),
+        ("en", {("assumptions", "B6"): 12}, "Assumptions!B6: must be <= 10, got 12"),
+        ("en", {("assumptions", "B6"): 2.5}, "Assumptions!B6: a whole number expected, got 2.5"),
         ("fr", {("assumptions", "B4"): None}, "Hypothèses!B4: obligatoire, vide"),
         ("fr", {("costs", "B8"): "Licornes"}, "Coûts!B8: valeur de la liste attendue ("),
         ("en", {("costs", "E25"): 500}, "Costs!E25: value typed on a line without a label"),
@@ -287,26 +287,26 @@ def _edited(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]) -> Pat
             {("benefits", INCLUDE): "Peut-être"},
             f"Bénéfices!{INCLUDE}: Oui ou Non attendu, trouvé 'Peut-être'",
         ),
-        ("en", {("kpis", "D5"): True}, "KPIs!D5: a number expected, found True"),
+        ("en", {("kpis", "D5"): True}, "KPIs!D5: a number expected, got True"),
         ("en", {("assumptions", "B7"): "10 %"}, "Assumptions!B7: a percentage expected"),
-        ("en", {("channels", "B21"): 2}, "Channels!B21: must be <= 1, found 2"),
+        ("en", {("channels", "B21"): 2}, "Channels!B21: must be <= 1, got 2"),
         (
             "en",
             {("costs", "D7"): datetime(2024, 1, 1)},
-            "Costs!D7: an amount in euros expected, found a date (2024-01-01)",
+            "Costs!D7: an amount expected, got a date (2024-01-01)",
         ),
         (
             "fr",
             {("assumptions", "B7"): datetime(2025, 3, 1, 12, 30)},
             "Hypothèses!B7: pourcentage attendu (10 % ou 0,1), trouvé une date (2025-03-01 12:30)",
         ),
-        ("en", {("costs", "A7"): date(2024, 1, 1)}, "Costs!A7: text expected, found a date"),
+        ("en", {("costs", "A7"): date(2024, 1, 1)}, "Costs!A7: text expected, got a date"),
         (
             "fr",
             {("costs", "D7"): "#N/A"},
-            "Coûts!D7: montant attendu en euros, trouvé l'erreur #N/A",
+            "Coûts!D7: montant attendu, trouvé l'erreur #N/A",
         ),
-        ("en", {("costs", "A6"): "x" * 100_000}, "Costs!A6: String should have at most 200"),
+        ("en", {("costs", "A6"): "x" * 100_000}, "Costs!A6: at most 200 characters, got a text of"),
     ],
 )
 def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
@@ -367,6 +367,21 @@ def test_the_empty_template_reads_as_a_scenario_without_a_name(tmp_path: Path) -
     assert caught.value.message.splitlines() == [f"{path}: Assumptions!B4: required, empty"]
 
 
+def test_a_named_template_without_any_line_is_refused_as_an_empty_case(tmp_path: Path) -> None:
+    """As ``export`` refuses it: ``read`` used to print a report of zeros and exit 0."""
+    path = write_template(tmp_path / "t.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    wb[Layout("fr").sheet_name("assumptions")]["B4"] = "Vide"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert caught.value.message.splitlines() == [
+        f"{path}: Coûts!A6: cas vide : aucun coût et aucun bénéfice ; ajoutez au moins une "
+        "ligne à costs ou à benefits"
+    ]
+    assert main(["read", str(path)]) == 1
+
+
 def test_a_filled_template_reads_back(tmp_path: Path) -> None:
     path = write_template(tmp_path / "t.xlsx", lang="fr")
     layout = Layout("fr")
@@ -414,4 +429,4 @@ def test_crmroi_read_reports_bad_cells_and_exits_1(
     path = _edited(tmp_path, "fr", {("costs", "D7"): "abc"})
     assert main(["read", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err == f"crmroi: error: {path}: Coûts!D7: montant attendu en euros, trouvé 'abc'\n"
+    assert err == f"crmroi: error: {path}: Coûts!D7: montant attendu, trouvé 'abc'\n"

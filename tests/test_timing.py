@@ -205,10 +205,10 @@ def test_a_kpi_that_worsens_gives_a_negative_benefit_never_clipped() -> None:
 def test_a_kpi_driven_line_without_its_kpi_is_refused_naming_line_and_kpi() -> None:
     with pytest.raises(ScenarioError) as raised:
         benefit(opportunities_per_year=400, average_deal_value=8_000, label="More deals")
-    assert "benefits[0] (More deals): the driver 'win_rate' needs the KPI 'win_rate'" in str(
+    assert "benefits[0].driver: 'win_rate' (More deals) needs the KPI 'win_rate'" in str(
         raised.value
     )
-    with pytest.raises(ScenarioError, match="the KPI 'win_rate' is given 2 times"):
+    with pytest.raises(ScenarioError, match="needs the KPI 'win_rate' once; it is given 2 times"):
         benefit(
             opportunities_per_year=400,
             average_deal_value=8_000,
@@ -355,3 +355,39 @@ def test_a_batch_of_timed_scenarios_from_json_lines_and_a_flat_csv(tmp_path: Pat
         assert [e.status for e in report.entries] == ["ok", "ok"]
         for entry in report.entries:
             assert entry.results["npv"] == pytest.approx(compute(scenario).npv, rel=1e-12)
+
+
+def test_timing_problems_are_one_line_each_in_the_reports_language() -> None:
+    """Each cross-field problem gets its own line at its own field, in French for a
+    French case -- not one English sentence at the scenario's root."""
+    with pytest.raises(ScenarioError) as raised:
+        case(
+            assumptions={"language": "fr", "horizon_years": 3},
+            costs=[
+                {"label": "c", "category": "licences", "price_per_seat_month": 1,
+                 "start_year": 5, "seats_by_year": [1, 2, 3, 4]},
+                {"label": "d", "category": "licences", "price_per_seat_month": 1,
+                 "seats": 3, "seats_by_year": [1]},
+            ],
+            benefits=[{"label": "Ventes", "category": "incremental_revenue",
+                       "driver": "win_rate", "opportunities_per_year": 10,
+                       "average_deal_value": 100}],
+        )  # fmt: skip
+    assert str(raised.value).splitlines() == [
+        "scenario: costs[1]: seats_by_year remplace seats : donnez l'un ou l'autre",
+    ]
+    with pytest.raises(ScenarioError) as raised:
+        case(
+            assumptions={"language": "fr", "horizon_years": 3},
+            costs=[{"label": "c", "category": "licences", "price_per_seat_month": 1,
+                    "start_year": 5, "seats_by_year": [1, 2, 3, 4]}],
+            benefits=[{"label": "Ventes", "category": "incremental_revenue",
+                       "driver": "win_rate", "opportunities_per_year": 10,
+                       "average_deal_value": 100}],
+        )  # fmt: skip
+    assert str(raised.value).splitlines() == [
+        "scenario: costs[0].seats_by_year: 4 valeurs pour un horizon de 3 ans",
+        "scenario: costs[0].start_year: l'année 5 est après l'horizon de 3 ans",
+        "scenario: benefits[0].driver: 'win_rate' (Ventes) a besoin de l'indicateur "
+        "'win_rate' (ses valeurs avant et après) dans kpis",
+    ]
