@@ -60,7 +60,7 @@ from .batch_input import (
 from .engine import compute
 from .errors import CrmRoiError, InputError, ScenarioError
 from .excel.fast import Kind, prepare, workbook_bytes, workbook_kind
-from .excel.portfolio import summary_bytes
+from .excel.portfolio import save_summary_workbook
 from .files import remove_stale_temporaries, same_file, write_atomic
 from .headline import HEADLINES
 from .labels import Lang
@@ -488,14 +488,14 @@ def write_summary(
     """
     xlsx, csv_path, json_path = _summaries(out_dir)
     problems = []
-    writers: list[tuple[Path, Callable[[], bytes]]] = [
-        (csv_path, lambda: summary_csv(entries, lang)),
-        (json_path, lambda: summary_json(entries)),
-        (xlsx, lambda: summary_bytes(entries, lang)),
+    writers: list[tuple[Path, Callable[[], object]]] = [
+        (csv_path, lambda: write_atomic(csv_path, summary_csv(entries, lang))),
+        (json_path, lambda: write_atomic(json_path, summary_json(entries))),
+        (xlsx, lambda: save_summary_workbook(entries, lang, xlsx)),
     ]
-    for path, content in writers:
+    for path, write in writers:
         try:
-            write_atomic(path, content())
+            write()
         except (CrmRoiError, OSError, ValueError) as error:
             problems.append(error.message if isinstance(error, CrmRoiError) else str(error))
             with suppress(OSError):

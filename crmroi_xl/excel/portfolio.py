@@ -18,10 +18,12 @@ b'PK'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from io import BytesIO
-from typing import Any
-from zipfile import ZIP_DEFLATED
+from pathlib import Path
+from typing import IO, Any
+from zipfile import ZIP_DEFLATED, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -31,15 +33,22 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..files import atomic_path
 from ..labels import Lang, label
 from ..portfolio import METRICS, STATUS_LABELS, SUMMARY_COLUMNS, BatchEntry
 from .cosmetics import print_setup
 from .fast import escape, input_xml
 from .measure import fit_width, header_fit, height, text_need
-from .package import FixedTimeZip, write_package
+from .package import FIXED_TIME, FixedTimeZip, write_package
 from .styles import FONT, NAVY, number_formats
 
-__all__ = ["HEADER_FILL", "HEADER_FONT", "summary_bytes"]
+__all__ = [
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "save_summary_workbook",
+    "summary_bytes",
+    "write_summary_workbook",
+]
 
 #: The header row's look, given explicitly (not left to the table style).
 HEADER_FILL = PatternFill("solid", fgColor=NAVY)
@@ -141,13 +150,20 @@ def _texts(entry: BatchEntry, fr: bool) -> dict[str, str | None]:
     }
 
 
-def _body(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> tuple[str, list[str]]:
-    """The body rows' XML and the files linked, row by row (None: no link)."""
+def _register(entries: Sequence[BatchEntry], looks: _Looks) -> None:
+    """Register every look the body uses before the frame is saved (its styles part)."""
+    looks.id("link")
+    looks.id("wrap")
+    currencies = {str(e.results.get("currency") or "EUR") for e in entries if e.status == "ok"}
+    for currency in sorted(currencies):
+        for fmt in dict.fromkeys(_FORMATS.values()):
+            looks.id(fmt, currency)
+
+
+def _rows(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> Iterator[str]:
+    """The body rows' XML, a row at a time."""
     fr = lang == "fr"
     letters = [get_column_letter(c) for c in range(1, len(_KEYS) + 1)]
-    file_letter = letters[_KEYS.index("file")]
-    rows: list[str] = []
-    links: list[str] = []
     for r, entry in enumerate(entries, start=2):
         cells = [f'<row r="{r}">']
         texts = _texts(entry, fr)
@@ -170,7 +186,6 @@ def _body(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> tuple[str
             style = ""
             if key == "file" and entry.file:
                 style = looks.id("link")
-                links.append(f"{file_letter}{r}")
             elif key == "error":
                 style = looks.id("wrap")
             if text is not None:
@@ -178,8 +193,7 @@ def _body(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> tuple[str
             elif style:
                 cells.append(f'<c r="{ref}"{style} t="n"></c>')
         cells.append("</row>")
-        rows.append("".join(cells))
-    return "".join(rows), links
+        yield "".join(cells)
 
 
 def _widths(ws: Worksheet, entries: Sequence[BatchEntry], lang: Lang) -> None:
@@ -199,13 +213,8 @@ def _widths(ws: Worksheet, entries: Sequence[BatchEntry], lang: Lang) -> None:
     ws.row_dimensions[1].height = height(tallest, 11)
 
 
-def summary_bytes(entries: Sequence[BatchEntry], lang: Lang) -> bytes:
-    """The bytes of ``portfolio-summary.xlsx`` for ``entries``, headers in ``lang``."""
-    wb, ws = _frame(lang, len(entries))
-    looks = _Looks(wb, lang)
-    body, links = _body(entries, lang, looks)
-    wb.remove(looks.scratch)  # its looks stay registered
-    _widths(ws, entries, lang)
+def _parts(wb: Workbook) -> dict[str, bytes]:
+    """The parts openpyxl writes for ``wb``, in order."""
     parts: dict[str, bytes] = {}
 
     class Collect:
@@ -220,33 +229,70 @@ def summary_bytes(entries: Sequence[BatchEntry], lang: Lang) -> bytes:
             return list(parts)
 
     write_package(wb, Collect())
-    sheet = parts[_SHEET].decode("ascii")
+    return parts
+
+
+def write_summary_workbook(entries: Sequence[BatchEntry], lang: Lang, target: IO[bytes]) -> None:
+    """Write ``portfolio-summary.xlsx`` for ``entries`` into ``target``, headers in
+    ``lang``; its rows go to the zip a block at a time (memory stays flat)."""
+    wb, ws = _frame(lang, len(entries))
+    looks = _Looks(wb, lang)
+    _register(entries, looks)
+    wb.remove(looks.scratch)  # its looks stay registered
+    _widths(ws, entries, lang)
+    parts = _parts(wb)
+    frame = parts[_SHEET].decode("ascii")
     last = get_column_letter(len(_KEYS))
     dimension = f'<dimension ref="A1:{last}1"/>'
-    if sheet.count(dimension) != 1 or sheet.count("</sheetData>") != 1:
+    if frame.count(dimension) != 1 or frame.count("</sheetData>") != 1:
         raise AssertionError("the summary frame's sheet is not as expected")
+    head, tail = frame.replace(dimension, f'<dimension ref="A1:{last}{len(entries) + 1}"/>').split(
+        "</sheetData>"
+    )
+    file_letter = get_column_letter(_KEYS.index("file") + 1)
+    linked = [(r, e.file) for r, e in enumerate(entries, start=2) if e.file]
     hyperlinks = "".join(
-        f'<hyperlink ref="{ref}" r:id="rIdL{i}"/>' for i, ref in enumerate(links, start=1)
+        f'<hyperlink ref="{file_letter}{r}" r:id="rIdL{i}"/>'
+        for i, (r, _) in enumerate(linked, start=1)
     )
-    sheet = sheet.replace(dimension, f'<dimension ref="A1:{last}{len(entries) + 1}"/>')
-    sheet = sheet.replace(
-        "</sheetData>",
-        f"{body}</sheetData>"
-        + (f'<hyperlinks xmlns:r="{_R}">{hyperlinks}</hyperlinks>' if links else ""),
-    )
-    parts[_SHEET] = sheet.encode("ascii")
-    rels = parts[_RELS].decode("ascii")
+    if linked:
+        tail = f'<hyperlinks xmlns:r="{_R}">{hyperlinks}</hyperlinks>{tail}'
     targets = "".join(
-        f'<Relationship Id="rIdL{i}" Target="{_attribute(entry.file)}" '
+        f'<Relationship Id="rIdL{i}" Target="{_attribute(file)}" '
         f'TargetMode="External" Type="{_HYPERLINK}"/>'
-        for i, entry in enumerate((e for e in entries if e.file), start=1)
+        for i, (_, file) in enumerate(linked, start=1)
     )
+    rels = parts[_RELS].decode("ascii")
     parts[_RELS] = rels.replace("</Relationships>", f"{targets}</Relationships>").encode("ascii")
-    buffer = BytesIO()
-    with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
+    with FixedTimeZip(target, "w", ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            if name != _SHEET:
+                archive.writestr(name, data)
+                continue
+            info = ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with archive.open(info, "w") as sheet:
+                sheet.write(head.encode("ascii"))
+                rows = _rows(entries, lang, looks)
+                while block := "".join(itertools.islice(rows, 256)):
+                    sheet.write(block.encode("ascii"))
+                sheet.write(f"</sheetData>{tail}".encode("ascii"))
+
+
+def summary_bytes(entries: Sequence[BatchEntry], lang: Lang) -> bytes:
+    """The bytes of ``portfolio-summary.xlsx`` for ``entries`` (see
+    :func:`write_summary_workbook`)."""
+    buffer = BytesIO()
+    write_summary_workbook(entries, lang, buffer)
     return buffer.getvalue()
+
+
+def save_summary_workbook(entries: Sequence[BatchEntry], lang: Lang, path: Path) -> Path:
+    """Write ``portfolio-summary.xlsx`` at ``path``, atomically."""
+    with atomic_path(path) as temporary, temporary.open("wb") as handle:
+        write_summary_workbook(entries, lang, handle)
+    return path
 
 
 def _attribute(text: str | None) -> str:
