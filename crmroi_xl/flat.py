@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 import types
 import typing
@@ -50,15 +49,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .arithmetic import FormulaRefused, describe, input_value
-from .documents import read_text
 from .errors import ScenarioError
+from .files import regular_size
 from .labels import Lang
 from .messages import MAX_ECHO, describe_error, echo, error_items, shown
 from .model import USER_INPUT, Scenario
@@ -80,6 +79,7 @@ __all__ = [
     "check_columns",
     "data_from_row",
     "flat_columns",
+    "iter_rows",
     "parse_column",
     "read_rows",
     "scenario_from_row",
@@ -545,12 +545,11 @@ def _blank(value: Any) -> bool:
 
 def _rows(
     header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]], source: str, comma: bool
-) -> list[FlatRow]:
+) -> Iterator[FlatRow]:
     names = [None if _blank(h) else str(h).strip().lower() for h in header]
     if not any(names):
         raise ScenarioError(f"{source}: row 1 must hold the column names (name, currency, ...)")
     check_columns([n for n in names if n], source)
-    out = []
     for number, values in records:
         if all(_blank(v) for v in values):
             continue
@@ -565,25 +564,44 @@ def _rows(
                     f"column {get_column_letter(i + 1)}: a value ({echo(value)}) "
                     "under no column name"
                 )
-        out.append(FlatRow(number, cells, comma, tuple(problems)))
-    return out
+        yield FlatRow(number, cells, comma, tuple(problems))
 
 
-def _read_csv(path: Path) -> list[FlatRow]:
-    text = read_text(path, MAX_FLAT_BYTES, hint="; in Excel, save as 'CSV UTF-8'")
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)  # column names hold none of these
-    records = _csv_records(text, delimiter, str(path))
-    header = next(records, None)
-    if header is None:
-        raise ScenarioError(f"{path}: empty file; row 1 must hold the column names")
-    return _rows(header[1], records, str(path), comma=delimiter != ",")
+def _first_line(handle: IO[str]) -> str:
+    """The text up to the first line feed, read a block at a time."""
+    first = ""
+    while block := handle.read(1 << 16):
+        first += block
+        if "\n" in block:
+            break
+    return first.split("\n", 1)[0]
 
 
-def _csv_records(text: str, delimiter: str, source: str) -> Iterator[tuple[int, list[str]]]:
+def _read_csv(path: Path) -> Iterator[FlatRow]:
+    """The rows of a CSV file, read as they are asked for (the file is never whole in
+    memory)."""
+    regular_size(path, MAX_FLAT_BYTES)  # a FIFO or a device is never opened
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            delimiter = max(";,\t", key=_first_line(handle).count)  # names hold none of these
+            handle.seek(0)
+            records = _csv_records(handle, delimiter, str(path))
+            header = next(records, None)
+            if header is None:
+                raise ScenarioError(f"{path}: empty file; row 1 must hold the column names")
+            yield from _rows(header[1], records, str(path), comma=delimiter != ",")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text ({error.reason}); in Excel, save as 'CSV UTF-8'"
+        ) from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+
+def _csv_records(handle: IO[str], delimiter: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """The records of a CSV text with their row numbers; a cell too big for the csv
     module (128 KiB) or a row wider than a worksheet is an error naming the row."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(handle, delimiter=delimiter)
     number = 0
     try:
         for number, values in enumerate(reader, start=1):
@@ -640,7 +658,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
             yield number, values
 
 
-def _read_xlsx(path: Path) -> list[FlatRow]:
+def _read_xlsx(path: Path) -> Iterator[FlatRow]:
     """The first worksheet, through the safe reader (:mod:`crmroi_xl.xlsx`: archive
     checks, streamed rows, ``<dimension>`` not trusted). A formula is taken when it
     is plain arithmetic, and its saved value agrees (:mod:`crmroi_xl.arithmetic`)."""
@@ -648,17 +666,18 @@ def _read_xlsx(path: Path) -> list[FlatRow]:
     header = next(records, None)
     if header is None:
         raise ScenarioError(f"{path}: empty worksheet; row 1 must hold the column names")
-    return _rows(header[1], records, str(path), comma=True)
+    yield from _rows(header[1], records, str(path), comma=True)
 
 
-def read_rows(path: str | Path) -> list[FlatRow]:
-    """The non-blank rows of a flat ``.csv`` or ``.xlsx`` file (row 1: the column names).
+def iter_rows(path: str | Path) -> Iterator[FlatRow]:
+    """The non-blank rows of a flat ``.csv`` or ``.xlsx`` file (row 1: the column names),
+    read as they are asked for: a batch keeps only the rows in flight in memory.
 
     CSV files are UTF-8 (Excel's "CSV UTF-8"), separated by commas, semicolons
     or tabs (found from row 1); in semicolon- and tab-separated files a comma is
     the decimal mark. Workbooks are read from their first worksheet. Unknown or
-    repeated column names are an error for the whole file; a bad cell is an
-    error for its row only (see :meth:`FlatRow.scenario`).
+    repeated column names are an error for the whole file (raised by the first
+    ``next``); a bad cell is an error for its row only (see :meth:`FlatRow.scenario`).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -667,3 +686,8 @@ def read_rows(path: str | Path) -> list[FlatRow]:
     if suffix == ".xlsx":
         return _read_xlsx(path)
     raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
+
+
+def read_rows(path: str | Path) -> list[FlatRow]:
+    """Every non-blank row of a flat file at once (see :func:`iter_rows`)."""
+    return list(iter_rows(path))

@@ -51,13 +51,13 @@ __all__ = [
 ]
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Any, decimal_comma: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)
+        return repr(value).replace(".", ",") if decimal_comma else repr(value)
     return str(value)
 
 
@@ -65,9 +65,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_bytes(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, guard_formulas: bool = False
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    guard_formulas: bool = False,
+    french: bool = False,
 ) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), comma-separated.
+    """UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), comma-separated;
+    ``french``: separated by semicolons, numbers with a decimal comma, as French Excel
+    reads and writes CSV.
 
     With ``guard_formulas``, text that a spreadsheet would run as a formula
     (starting with ``=``, ``+``, ``-``, ``@``) gets a leading apostrophe, the
@@ -77,12 +83,14 @@ def csv_bytes(
     >>> data = csv_bytes(["name", "npv"], [["=HYPERLINK(x)", -3.5]], guard_formulas=True)
     >>> data.decode("utf-8-sig").splitlines()
     ['name,npv', "'=HYPERLINK(x),-3.5"]
+    >>> csv_bytes(["name", "npv"], [["a;b", -3.5]], french=True).decode("utf-8-sig").splitlines()
+    ['name;npv', '"a;b";-3,5']
     """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        cells = [_csv_text(v) for v in row]
+        cells = [_csv_text(v, french) for v in row]
         if guard_formulas:
             cells = [
                 f"'{text}" if isinstance(v, str) and text.startswith(FORMULA_STARTS) else text

@@ -300,6 +300,7 @@ def test_a_big_batch_writes_every_good_scenario_and_reports_the_broken(big: Batc
         [
             *(n for n in names if n and big.entries[names.index(n)].status == "ok"),
             "portfolio-summary.csv",
+            "portfolio-summary.json",
             "portfolio-summary.xlsx",
         ]
     )
@@ -347,20 +348,35 @@ def test_a_batch_workbook_is_exactly_the_exported_one(big: BatchReport, tmp_path
         assert (big.out_dir / entry.file).read_bytes() == alone.read_bytes()
 
 
-def test_the_summary_csv_has_one_row_per_scenario(big: BatchReport) -> None:
-    text = big.summary_csv.read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(text.splitlines()))
+def test_the_summary_json_has_one_row_per_scenario(big: BatchReport) -> None:
+    """The machine-readable summary: the same keys and numbers whatever the language."""
+    assert big.summary_json is not None
+    rows = json.loads(big.summary_json.read_text(encoding="utf-8"))
     assert list(rows[0]) == list(SUMMARY_COLUMNS)
     assert len(rows) == BIG
     for entry, row in zip(big.entries, rows, strict=True):
         assert row["source"] == entry.place and row["status"] == entry.status
-        assert row["name"] == (entry.name or "") and row["file"] == (entry.file or "")
+        assert row["name"] == entry.name and row["file"] == entry.file
+        for key, _ in METRICS:
+            assert row[key] == entry.results.get(key)
+    broken = rows[2]
+    assert broken["status"] == "error" and broken["file"] is None and broken["npv"] is None
+    assert broken["error"] == "cost_1_seats: doit être >= 0, trouvé -3"  # a French scenario
+
+
+def test_the_french_summary_csv_opens_in_french_excel(big: BatchReport) -> None:
+    """Issue 10 item 13: French Excel reads ``;`` and decimal commas (a comma-separated
+    file opened as one column); the BOM makes it read the accents as UTF-8."""
+    raw = big.summary_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert list(rows[0]) == list(SUMMARY_COLUMNS) and len(rows) == BIG
+    for entry, row in zip(big.entries, rows, strict=True):
+        assert row["source"] == entry.place and row["status"] == entry.status
         for key, _ in METRICS:
             value = entry.results.get(key)
-            assert row[key] == ("" if value is None else repr(value))
-    broken = rows[2]
-    assert broken["status"] == "error" and broken["file"] == "" and broken["npv"] == ""
-    assert broken["error"] == "cost_1_seats: doit être >= 0, trouvé -3"  # a French scenario
+            assert row[key] == ("" if value is None else repr(value).replace(".", ","))
+    assert rows[2]["error"] == "cost_1_seats: doit être >= 0, trouvé -3"
 
 
 def test_the_summary_workbook_is_a_sortable_table_with_a_chart(big: BatchReport) -> None:
@@ -437,6 +453,7 @@ def test_cli_batch_reports_failures_exits_1_and_reruns_to_the_same_bytes(
         "con-scenario.xlsx",
         "pme-20-postes-0.xlsx",
         "portfolio-summary.csv",
+        "portfolio-summary.json",
         "portfolio-summary.xlsx",
         "societe-generale-nord-0.xlsx",
     ]
@@ -563,16 +580,13 @@ def test_an_interrupted_batch_still_writes_its_summary(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         batch_export(source, tmp_path / "out", progress=interrupt)
-    rows = list(
-        csv.DictReader(
-            (tmp_path / "out" / "portfolio-summary.csv").read_text("utf-8-sig").splitlines()
-        )
-    )
+    rows = json.loads((tmp_path / "out" / "portfolio-summary.json").read_text("utf-8"))
     assert [row["status"] for row in rows] == ["ok", "cancelled", "cancelled", "cancelled"]
     assert rows[1]["error"] == "not done: the batch was interrupted"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "agence-ile-de-france.xlsx",
         "portfolio-summary.csv",
+        "portfolio-summary.json",
         "portfolio-summary.xlsx",
     ]
     assert no_temporary_files(tmp_path / "out")
@@ -779,7 +793,7 @@ def test_ctrl_c_exits_130_and_leaves_a_summary_and_no_temporary_file(
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (130, "", "crmroi: interrupted\n")
     assert no_temporary_files(out)
-    rows = list(csv.DictReader((out / "portfolio-summary.csv").read_text("utf-8-sig").splitlines()))
+    rows = json.loads((out / "portfolio-summary.json").read_text("utf-8"))
     statuses = [row["status"] for row in rows]
     # the rows done before Ctrl-C are ok (which ones depends on the workers), the rest
     # are cancelled, and the files on disk are exactly the rows said to be ok

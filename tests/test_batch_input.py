@@ -164,7 +164,7 @@ def test_a_full_disk_still_tells_which_rows_failed(
     )
     out = tmp_path / "out"
     out.mkdir()
-    for name in ("portfolio-summary.csv", "portfolio-summary.xlsx"):
+    for name in ("portfolio-summary.csv", "portfolio-summary.json", "portfolio-summary.xlsx"):
         (out / name).write_text("an older run\n", encoding="utf-8")
     replace = os.replace
     room = [2]  # two files fit, then the disk is full
@@ -193,8 +193,10 @@ def test_a_full_disk_still_tells_which_rows_failed(
             f"cannot be written ({full_disk})"
             for i in range(2, 5)
         ),
-        f"crmroi: error: {out / 'portfolio-summary.csv'}: cannot be written ({full_disk})",
-        f"crmroi: error: {out / 'portfolio-summary.xlsx'}: cannot be written ({full_disk})",
+        *(
+            f"crmroi: error: {out / f'portfolio-summary.{suffix}'}: cannot be written ({full_disk})"
+            for suffix in ("csv", "json", "xlsx")
+        ),
     ]
     # no summary of an older run is left to pass for this one's, nor a temporary file
     assert sorted(p.name for p in out.iterdir()) == ["s0.xlsx", "s1.xlsx"]

@@ -40,7 +40,7 @@ them safely; a process pool fills one per worker.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -72,6 +72,7 @@ from .styles import number_formats
 from .workbook import build_workbook, export_layout
 
 __all__ = [
+    "Kind",
     "Skeleton",
     "cache_info",
     "cached_xml",
@@ -79,8 +80,10 @@ __all__ = [
     "escape",
     "export_workbook",
     "input_xml",
+    "prepare",
     "skeleton",
     "workbook_bytes",
+    "workbook_kind",
 ]
 
 # Markers: private-use characters around a slot's index (inputs, cached values),
@@ -495,6 +498,27 @@ def workbook_bytes(
                 content = _workbook_part(*kind, scenario.assumptions.horizon_years)
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+#: What a workbook's caches are keyed by: language, table capacities, currency, channels,
+#: horizon.
+Kind = tuple[Lang, Capacity, str, int, int]
+
+
+def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
+    """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
+    layout = export_layout(scenario, lang)
+    a = scenario.assumptions
+    return layout.lang, layout.capacity, layout.currency, len(scenario.channels), a.horizon_years
+
+
+def prepare(kinds: Iterable[Kind]) -> None:
+    """Build the skeletons and packages of ``kinds`` now: before a process pool forks
+    (its workers inherit them) or in each worker as it starts, rather than on each
+    worker's first export."""
+    for lang, capacity, currency, channels, horizon in kinds:
+        _package(lang, capacity, currency, channels)
+        _workbook_part(lang, capacity, currency, horizon)
 
 
 def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None = None) -> Path:
