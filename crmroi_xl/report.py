@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
@@ -26,8 +27,10 @@ from .engine import Results
 from .errors import CrmRoiError
 from .headline import HEADLINES, Headline
 from .labels import Lang, label
-from .montecarlo import Simulation
 from .sensitivity import CASES
+
+if TYPE_CHECKING:
+    from .montecarlo import Simulation
 
 __all__ = ["console", "money", "percent", "render", "render_simulation"]
 
