@@ -501,23 +501,24 @@ def workbook_bytes(
 
 
 #: What a workbook's caches are keyed by: language, table capacities, currency, channels,
-#: horizon.
-Kind = tuple[Lang, Capacity, str, int, int]
+#: whether it holds a simulation, horizon.
+Kind = tuple[Lang, Capacity, str, int, bool, int]
 
 
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
     a = scenario.assumptions
-    return layout.lang, layout.capacity, layout.currency, len(scenario.channels), a.horizon_years
+    channels, simulation = len(scenario.channels), simulated(scenario)
+    return layout.lang, layout.capacity, layout.currency, channels, simulation, a.horizon_years
 
 
 def prepare(kinds: Iterable[Kind]) -> None:
     """Build the skeletons and packages of ``kinds`` now: before a process pool forks
     (its workers inherit them) or in each worker as it starts, rather than on each
     worker's first export."""
-    for lang, capacity, currency, channels, horizon in kinds:
-        _package(lang, capacity, currency, channels)
+    for lang, capacity, currency, channels, simulation, horizon in kinds:
+        _package(lang, capacity, currency, channels, simulation)
         _workbook_part(lang, capacity, currency, horizon)
 
 
