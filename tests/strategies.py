@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
 from crmroi_xl.model import KPI_DEFAULTS, BenefitCategory, CostCategory, KpiKind
+from crmroi_xl.values import printable
 
 amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2))
 shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
@@ -15,9 +17,20 @@ lows = st.sampled_from([0.0, 0.3, 0.5, 0.8, 0.95, 1.0]) | st.floats(0, 1).map(la
 highs = st.sampled_from([1.0, 1.05, 1.2, 1.5, 2.0, 10.0]) | st.floats(1, 10).map(
     lambda x: round(x, 3)
 )
+
+
+def _label(text: str) -> bool:
+    """Whether the model takes ``text`` as a label (a Hangul filler alone, say, is blank)."""
+    try:
+        printable(text)
+    except PydanticCustomError:
+        return False
+    return any(c.isalnum() for c in text)
+
+
 labels = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
-).filter(lambda text: any(c.isalnum() for c in text) and not {"\ufffe", "\uffff"} & set(text))
+).filter(_label)
 
 
 @st.composite

@@ -284,8 +284,12 @@ def _check_sensitivity(scenario: Scenario) -> None:
     uncertain = [i for i, flag in enumerate(table.uncertain) if flag]
     assert len(s.tornado) == len(uncertain)
     swings = [abs(bar.npv_high - bar.npv_low) for bar in s.tornado]
-    # sorted on (high - low) x |PV|, the same swing written exactly: to rounding here
-    assert all(a >= b - 1e-9 * max(1.0, a) for a, b in pairwise(swings))
+    # sorted on (high - low) x |PV|, the same swing written exactly: here to the rounding
+    # of NPVs of the scenario's size (a line of zero PV can swing by one ulp of the NPV)
+    size = max(
+        [1.0, abs(r.npv)] + [abs(v) for bar in s.tornado for v in (bar.npv_low, bar.npv_high)]
+    )
+    assert all(a >= b - 1e-12 * size for a, b in pairwise(swings))
     for bar in s.tornado:
         lines = scenario.costs if bar.side == "cost" else scenario.benefits
         line = lines[bar.index]
