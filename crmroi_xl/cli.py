@@ -333,7 +333,8 @@ def batch_command(
         for entry in report.entries:
             typer.echo(f"{entry.where}: {entry.status}" + (f": {entry.file}" if entry.file else ""))
     else:
-        typer.echo(f"{counts}; summary: {report.summary_xlsx} and {report.summary_csv.name}")
+        also = [p.name for p in (report.summary_csv, report.summary_json) if p is not None]
+        typer.echo(f"{counts}; summary: {report.summary_xlsx} and {', '.join(also)}")
     problems = [*report.messages(), *report.summary_errors]
     if problems:
         raise CrmRoiError("\n".join(problems))  # one line each on stderr, exit 1

@@ -439,7 +439,7 @@ def test_cli_batch_reports_failures_exits_1_and_reruns_to_the_same_bytes(
     stdout, stderr = capsys.readouterr()
     assert stdout == (
         f"5 workbooks written, 2 failed; summary: {out / 'portfolio-summary.xlsx'} "
-        "and portfolio-summary.csv\n"
+        "and portfolio-summary.csv, portfolio-summary.json\n"
     )
     assert stderr.splitlines() == [
         "crmroi: error: batch.json: index 4: a scenario is a mapping with an "
