@@ -90,6 +90,26 @@ def _irr_start() -> str:
     return f"CHOOSE(Calc_Case,{','.join(starts)})"
 
 
+def _irr_chain(flows: str) -> str:
+    r"""The spreadsheet's IRR that survives edits: Newton's method (``IRR``) from 10 %,
+    then from the point the workbook's own search located (``Calc_IrrStart``, see
+    :func:`crmroi_xl.roots.grid_search`), then from the stored start of the case
+    shown; the first result above -100 % (a start left over from an edit can fail
+    or land on a "root" below -100 %); else the located point itself.
+
+    >>> print(_irr_chain("F").replace("),IF(", "),\nIF("))  # doctest: +ELLIPSIS
+    IF(IFERROR(IRR(F,IrrDefaultGuess),-2)>-1,IRR(F,IrrDefaultGuess),
+    IF(IFERROR(IRR(F,Calc_IrrStart),-2)>-1,IRR(F,Calc_IrrStart),
+    IF(IFERROR(IRR(F,CHOOSE(Calc_Case,...)),-2)>-1,IRR(F,CHOOSE(Calc_Case,...)),
+    IF(ISNUMBER(Calc_IrrStart),Calc_IrrStart,NA()))))
+    """
+    formula = "IF(ISNUMBER(Calc_IrrStart),Calc_IrrStart,NA())"
+    for start in reversed(("IrrDefaultGuess", "Calc_IrrStart", _irr_start())):
+        irr = f"IRR({flows},{start})"
+        formula = f"IF(IFERROR({irr},-2)>-1,{irr},{formula})"
+    return formula
+
+
 HEADLINES: tuple[Headline, ...] = (
     Headline(
         "roi",
@@ -145,7 +165,7 @@ HEADLINES: tuple[Headline, ...] = (
         ("TRI", "IRR"),
         "pct1",
         ("taux qui annule la VAN", "rate at which the NPV is zero"),
-        lambda lo: f"=IF({_no_irr(lo)},NA(),IRR({lo.summary_span('net_flow')},{_irr_start()}))",
+        lambda lo: f"=IF({_no_irr(lo)},NA(),{_irr_chain(lo.summary_span('net_flow'))})",
         lambda lo: f"=IF({_no_irr(lo)},NA(),CRM_IRR({lo.summary_span('net_flow')}))",
     ),
     Headline(

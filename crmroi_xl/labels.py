@@ -89,6 +89,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Bénéfice négatif : l'indicateur dont il dépend se dégrade",
         "Negative benefit: the KPI it depends on worsens",
     ),
+    "irr_roots": (
+        "Plusieurs TRI : la VAN change de signe plus d'une fois (se fier à la VAN)",
+        "Several IRRs: the NPV changes sign more than once (rely on the NPV)",
+    ),
     # yearly rows
     "year": ("Année", "Year"),
     "costs": ("Coûts", "Costs"),

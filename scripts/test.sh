@@ -4,16 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Spreadsheet engine for the workbook checks (LibreOffice headless), PDF rendering, and
-# Carlito, the metric twin of Excel's Calibri, so pages print as they do from Excel.
+# Spreadsheet engines for the workbook checks (LibreOffice headless, Gnumeric's ssconvert),
+# PDF rendering, and Carlito, the metric twin of Excel's Calibri, so pages print as they
+# do from Excel.
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
-    || ! fc-list 2>/dev/null | grep -qi carlito; then
+    || ! command -v ssconvert >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi carlito; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito >/dev/null
+            libreoffice-calc-nogui gnumeric poppler-utils fonts-crosextra-carlito >/dev/null
     else
-        echo "scripts/test.sh: LibreOffice missing; install libreoffice-calc-nogui, poppler-utils and fonts-crosextra-carlito" >&2
+        echo "scripts/test.sh: LibreOffice or Gnumeric missing; install libreoffice-calc-nogui, gnumeric, poppler-utils and fonts-crosextra-carlito" >&2
     fi
 fi
 

@@ -142,6 +142,7 @@ def _columns(layout: Layout, summary: Worksheet, rows: tuple[tuple[str, str], ..
     chart.type = "col"
     chart.gapWidth = 60
     chart.x_axis = _years_axis()
+    chart.y_axis.crossAx = chart.x_axis.axId  # the values cross the years' axis, not the default 10
     for key, colour in rows:
         row = layout.summary_row(key)
         series = Series(

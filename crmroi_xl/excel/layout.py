@@ -37,6 +37,7 @@ from ..model import (
     CustomerEconomics,
     KpiKind,
 )
+from ..roots import SEARCH_STEPS
 from .columns import (
     LINE_MODELS,
     YEAR_TOTALS,
@@ -57,6 +58,8 @@ __all__ = [
     "CONSTANT_COLUMNS",
     "CUSTOMERS",
     "CUSTOMER_RESULTS",
+    "IRR_GRID_COLUMNS",
+    "IRR_STEP_COLUMNS",
     "KPI_DEFAULT_COLUMNS",
     "KPI_LABELS",
     "LISTS",
@@ -238,7 +241,12 @@ CHECKS: tuple[tuple[str, Bilingual], ...] = (
 WARNINGS: tuple[tuple[str, str], ...] = (
     ("full_margin", "full_margin_revenue"),
     ("kpi_worsens", "kpi_worsens"),
+    ("irr_roots", "irr_roots"),
 )
+#: The IRR search under the points to review: the NPV's sign on a grid of rates (its
+#: columns), then the halvings of the bracket nearest the 10 % guess (theirs).
+IRR_GRID_COLUMNS = {"rate": "A", "sign": "B", "distance": "C"}
+IRR_STEP_COLUMNS = {"step": "E", "low": "F", "high": "G", "middle": "H", "sign": "I"}
 #: The checks sheet's columns: the check, its value, passed (1/0), its status.
 CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "title": ("A", ("Contrôle", "Check")),
@@ -522,6 +530,23 @@ class Layout:
         row = self.warnings_title_row + 1 + [k for k, _ in WARNINGS].index(key)
         return f"{CHECK_COLUMNS[column][0]}{row}"
 
+    @property
+    def irr_search_title_row(self) -> int:
+        """The IRR search's subtitle; its headers on the next row, then a row a rate."""
+        return self.warnings_title_row + len(WARNINGS) + 2
+
+    def irr_grid_cell(self, column: str, k: int) -> str:
+        """The ``k``-th rate of the IRR grid's ``rate``, ``sign`` or ``distance``."""
+        return f"{IRR_GRID_COLUMNS[column]}{self.irr_search_title_row + 2 + k}"
+
+    def irr_step_cell(self, column: str, k: int) -> str:
+        """The ``k``-th halving's ``step``, ``low``, ``high``, ``middle`` or ``sign``."""
+        return f"{IRR_STEP_COLUMNS[column]}{self.irr_search_title_row + 2 + k}"
+
+    def irr_grid_span(self, column: str, count: int) -> str:
+        first, last = self.irr_grid_cell(column, 0), self.irr_grid_cell(column, count - 1)
+        return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+
     def master_check(self) -> str:
         """The master check's passed (1/0) cell, from another sheet."""
         return self.ref("checks", f"${self.check_col('passed')}${self.master_check_row}")
@@ -546,6 +571,10 @@ class Layout:
         for a in ASSUMPTIONS:
             names[a.name] = ("assumptions", f"$B${self.assumption_row(a.field)}")
         names["In_IrrGuess"] = ("assumptions", f"$B${self.irr_guess_row}")
+        roots = self.warning_cell("irr_roots", "value")
+        names["Calc_IrrRoots"] = ("checks", f"${roots[0]}${roots[1:]}")
+        start = self.irr_step_cell("middle", SEARCH_STEPS - 1)
+        names["Calc_IrrStart"] = ("checks", f"${start[0]}${start[1:]}")
         first, last = self.adoption_col(1), self.adoption_col(YEARS[-1])
         for name, row in (
             ("In_Adoption", self.adoption_row),

@@ -195,7 +195,7 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
                 "errorTitle": "crmroi-xl",
             }
             if kind == "choice":
-                dv = DataValidation(type="list", formula1=f"={choices}", **options)
+                dv = DataValidation(type="list", formula1=choices, **options)
             elif kind == "amount":
                 dv = DataValidation(
                     type="decimal", operator="greaterThanOrEqual", formula1=str(low), **options

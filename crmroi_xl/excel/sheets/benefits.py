@@ -61,7 +61,7 @@ def _with_kpis(layout: Layout, c: Callable[[str], str]) -> Callable[[str], str]:
 
 def _year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
     start = f"MAX(1,{c('start_year')})"
-    adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,{y}))"
+    adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,{y}))"
     return (
         f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
         f"{c('base')}*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"

@@ -5,7 +5,17 @@ number of problems (input checks: zero), whether it passed (1/0) and its
 status; the master check (shown on the summary) passes when all do. Bounds
 come from the scenario model, so the workbook checks what the model accepts.
 Under it, points to review flag defaults that flatter the ROI (extra sales
-counted at 100 % margin) without failing the master check.
+counted at 100 % margin) and flows with several IRRs, without failing the
+master check.
+
+Under those, **the IRR search**: the spreadsheet's ``IRR`` is Newton's method
+from a starting point, and a start left over from an edit can fail (``#N/A``)
+or land on a "root" below -100 %. So the workbook locates the IRR itself, as
+the engine does (:func:`crmroi_xl.roots.grid_search`): the NPV's sign at each
+rate of a grid from -100 % to 10^8 %, the bracket where it changes sign nearest
+the 10 % guess, 30 halvings of it; the summary's IRR then tries Newton from
+10 %, from that located point, then from the stored start, and takes the first
+result above -100 %. More than one bracket means several IRRs: a point to review.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -21,9 +32,10 @@ from ...engine import MARGIN_VOLUMES
 from ...fieldinfo import bounds
 from ...labels import label
 from ...model import Assumptions
+from ...roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import CHECK_COLUMNS, CHECKS, WARNINGS
-from ..parts import Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
+from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -41,6 +53,23 @@ TO_REVIEW: Bilingual = (
     "Points à vérifier (hors contrôle général)",
     "Points to review (not in the master check)",
 )
+IRR_SEARCH: Bilingual = (
+    "Recherche du TRI : signe de la VAN sur une grille de taux, puis 30 dichotomies "
+    "de l'intervalle le plus proche de 10 %",
+    "IRR search: the NPV's sign on a grid of rates, then 30 halvings of the bracket nearest 10%",
+)
+IRR_HEADERS: dict[str, Bilingual] = {
+    "rate": ("Taux", "Rate"),
+    "sign": ("VAN ≥ 0 (1/0)", "NPV ≥ 0 (1/0)"),
+    "distance": (
+        "Écart à 10 % si la VAN change de signe",
+        "Distance to 10% if the NPV changes sign",
+    ),
+    "step": ("Dichotomie", "Halving"),
+    "low": ("Bas", "Low"),
+    "high": ("Haut", "High"),
+    "middle": ("Milieu", "Middle"),
+}
 
 
 def _num(value: float | None) -> str:
@@ -68,6 +97,16 @@ def texts(layout: Layout) -> Iterator[Text]:
     )
     for key, words in WARNINGS:
         yield Text("checks", layout.warning_cell(key, "title"), label(words, layout.lang))
+    title = f"{layout.check_col('title')}{layout.irr_search_title_row}"
+    yield Text("checks", title, layout.text(IRR_SEARCH), "subtitle")
+    header_row = layout.irr_search_title_row + 1
+    for key, letter in {**IRR_GRID_COLUMNS, **IRR_STEP_COLUMNS}.items():
+        header = IRR_HEADERS.get(key, IRR_HEADERS["sign"])
+        yield Text("checks", f"{letter}{header_row}", layout.text(header), "header_calc")
+    for k, rate in enumerate(BRACKET_GRID):
+        yield Text("checks", layout.irr_grid_cell("rate", k), float(rate), "calc", "factor")
+    for k in range(SEARCH_STEPS):
+        yield Text("checks", layout.irr_step_cell("step", k), k + 1, "calc", "int")
 
 
 def _difference(ctx: Context, key: str) -> CellValue:
@@ -89,13 +128,101 @@ def _one(ctx: Context) -> CellValue:
 
 def _warning(ctx: Context, key: str, column: str) -> CellValue:
     """The points to review: lines whose extra sales count at 100 % margin, lines whose
-    KPI worsens (a negative benefit, shown as it is)."""
-    count = len(getattr(ctx.results, dict(WARNINGS)[key]))
+    KPI worsens (a negative benefit, shown as it is), the IRRs the grid finds."""
+    if key == "irr_roots":
+        count, allowed = _search(ctx).roots, 1
+    else:
+        count, allowed = len(getattr(ctx.results, dict(WARNINGS)[key])), 0
     if column == "value":
         return count
+    passed = count <= allowed
     if column == "passed":
-        return 1 if count == 0 else 0
-    return label("ok" if count == 0 else "review", ctx.lang)
+        return 1 if passed else 0
+    return label("ok" if passed else "review", ctx.lang)
+
+
+def _search(ctx: Context) -> GridSearch:
+    """The engine's IRR search over the flows of the workbook's years (0 to 10)."""
+    if "irr_search" not in ctx.memo:
+        flows = [ctx.year(ctx.results.net_flow, t) for t in range(YEARS[-1] + 1)]
+        ctx.memo["irr_search"] = grid_search(np.array(flows, dtype=float))
+    found: GridSearch = ctx.memo["irr_search"]
+    return found
+
+
+def _grid_value(ctx: Context, column: str, k: int) -> CellValue:
+    found = _search(ctx)
+    if column == "sign":
+        return 1 if found.signs[k] else 0
+    distance = found.distances[k]
+    return "" if distance is None else distance
+
+
+def _step_value(ctx: Context, column: str, k: int) -> CellValue:
+    steps = _search(ctx).steps
+    if not steps:
+        return ""
+    low, high, middle, sign = steps[k]
+    return {"low": low, "high": high, "middle": middle, "sign": 1 if sign else 0}[column]
+
+
+def _irr_search(layout: Layout) -> Iterator[Formula]:
+    """The cells of the IRR search (see the module docstring); the flows are the
+    summary's net flow, years 0 to 10."""
+    net = layout.ref("summary", layout.summary_span("net_flow", first=1))
+    first = layout.ref("summary", layout.summary_cell("net_flow", 0))
+    count = len(BRACKET_GRID)
+
+    def npv_sign(rate: str) -> str:
+        return f"IF({first}+NPV({rate},{net})>=0,1,0)"
+
+    for k in range(count):
+        rate, sign = layout.irr_grid_cell("rate", k), layout.irr_grid_cell("sign", k)
+        yield Formula(
+            "checks",
+            sign,
+            f"={npv_sign(rate)}",
+            lambda ctx, k=k: _grid_value(ctx, "sign", k),
+            fmt="int",
+        )
+        if k + 1 < count:
+            after, next_sign = (layout.irr_grid_cell(c, k + 1) for c in ("rate", "sign"))
+            yield Formula(
+                "checks",
+                layout.irr_grid_cell("distance", k),
+                f"=IF({sign}<>{next_sign},MIN(ABS({rate}-IrrDefaultGuess),"
+                f'ABS({after}-IrrDefaultGuess)),"")',
+                lambda ctx, k=k: _grid_value(ctx, "distance", k),
+                fmt="factor",
+            )
+    distances = layout.irr_grid_span("distance", count - 1)
+    rates, signs = layout.irr_grid_span("rate", count), layout.irr_grid_span("sign", count)
+    chosen = f"MATCH(MIN({distances}),{distances},0)"
+    for k in range(SEARCH_STEPS):
+        cell = {c: layout.irr_step_cell(c, k) for c in IRR_STEP_COLUMNS}
+        if k == 0:
+            low = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}))'
+            high = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}+1))'
+        else:
+            before = {c: layout.irr_step_cell(c, k - 1) for c in IRR_STEP_COLUMNS}
+            low_sign = f"INDEX({signs},{chosen})"
+            same = f"{before['sign']}={low_sign}"
+            low = f'=IF({before["low"]}="","",IF({same},{before["middle"]},{before["low"]}))'
+            high = f'=IF({before["low"]}="","",IF({same},{before["high"]},{before["middle"]}))'
+        texts = {
+            "low": low,
+            "high": high,
+            "middle": f'=IF({cell["low"]}="","",({cell["low"]}+{cell["high"]})/2)',
+            "sign": f'=IF({cell["low"]}="","",{npv_sign(cell["middle"])})',
+        }
+        for column, text in texts.items():
+            yield Formula(
+                "checks",
+                cell[column],
+                text,
+                lambda ctx, column=column, k=k: _step_value(ctx, column, k),
+                fmt="int" if column == "sign" else "factor",
+            )
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -161,17 +288,19 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     def span(key: str) -> str:
         return layout.ref("benefits", benefits.span(key))
 
-    volumes = "+".join(f"ISNUMBER({span(v)})*({span(v)}>0)" for v in MARGIN_VOLUMES)
+    volumes = "+".join(f'({span(v)}<>"")*({span(v)}>0)' for v in MARGIN_VOLUMES)
     margin = span("gross_margin")
     counts = {  # a volume given at a blank margin or 100 %; a negative base (a KPI worsens)
         "full_margin": f'=SUMPRODUCT((({volumes})>0)*((({margin}="")+({margin}=1))>0))',
         "kpi_worsens": f'=COUNTIF({span("base")},"<0")',
+        "irr_roots": f"=COUNT({layout.irr_grid_span('distance', len(BRACKET_GRID) - 1)})",
     }
+    allowed = {"irr_roots": 1}
     for key, _ in WARNINGS:
         value, passed = layout.warning_cell(key, "value"), layout.warning_cell(key, "passed")
         cells = {  # column: formula, style, format
             "value": (counts[key], "calc", "int"),
-            "passed": (f"=IF({value}=0,1,0)", "check", "int"),
+            "passed": (f"=IF({value}<={allowed.get(key, 0)},1,0)", "check", "int"),
             "status": (f"=IF({passed}=1,Lbl_OK,Lbl_Review)", "calc", "text"),
         }
         for column, (text, style, fmt) in cells.items():
@@ -194,6 +323,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         style="output",
         fmt="text",
     )
+    yield from _irr_search(layout)
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
@@ -220,6 +350,9 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.conditional_formatting.add(
         review, rule(f"{review.split(':')[0]}=Lbl_Review", font=Font(bold=True, color="9C5700"))
     )
+    # the IRR search is calculation, not a result: on the sheet, not on paper
+    last = layout.warning_cell(WARNINGS[-1][0], "status")
+    ws.print_area = f"A1:{last}"
     for row in range(first, ws.max_row + 1):
         for letter in (passed, status):
             ws[f"{letter}{row}"].alignment = Alignment(horizontal="center")

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import drivers
 from ...engine import cost_base
 from ...labels import label
+from ..formulas import number
 from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import (
     Computed,
@@ -96,7 +97,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         increase_from = f'IF({c("increase_from_year")}="",{start}+1,{c("increase_from_year")})'
         base = drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, t, c))
         return (
-            f"(IF({y}=N({c('one_off_year')}),{c('one_off')},0)"
+            f"(IF({y}={number(c('one_off_year'))},{c('one_off')},0)"
             f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1),0))"
             "*(1+In_CostRisk)"
@@ -162,7 +163,8 @@ def _seats(layout: Layout) -> Iterator[Formula]:
         for t in YEARS:
             used = layout.seats_cell(i, t, "used")
             if t == 0:
-                text = f'=IF({key}="","",N(${table.letter("seats")}{table.row(i)}))'
+                seats = number(f"${table.letter('seats')}{table.row(i)}")
+                text = f'=IF({key}="","",{seats})'
             else:
                 typed = layout.seats_cell(i, t)
                 previous = layout.seats_cell(i, t - 1, "used")

@@ -366,7 +366,7 @@ def _detail_line(layout: Layout, sheet: str, side: Side, i: int) -> Iterator[For
             f"*ABS({here('present_value')}))",
             "eur",
         ),
-        "rank": (f'=IF({swing}="","",1+SUMPRODUCT(ISNUMBER({swings})*({before})))', "int"),
+        "rank": (f'=IF({swing}="","",1+SUMPRODUCT(({swings}<>"")*({before})))', "int"),
     }
     for key, (text, fmt) in cells.items():
         yield Formula(
