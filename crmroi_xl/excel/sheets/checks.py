@@ -97,8 +97,8 @@ def texts(layout: Layout) -> Iterator[Text]:
     )
     for key, words in WARNINGS:
         yield Text("checks", layout.warning_cell(key, "title"), label(words, layout.lang))
-    title = f"{layout.check_col('title')}{layout.irr_search_title_row}"
-    yield Text("checks", title, layout.text(IRR_SEARCH), "subtitle")
+    search = f"{layout.check_col('title')}{layout.irr_search_title_row}"
+    yield Text("checks", search, layout.text(IRR_SEARCH), "subtitle")
     header_row = layout.irr_search_title_row + 1
     for key, letter in {**IRR_GRID_COLUMNS, **IRR_STEP_COLUMNS}.items():
         header = IRR_HEADERS.get(key, IRR_HEADERS["sign"])
