@@ -31,7 +31,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -40,18 +39,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
+from .numbers import NUMBER_TEXT
 from .values import (
     Amount,
     Label,
+    Measure,
     Rate,
     Share,
     currency_code,
     is_numeric,
     read_number,
-    within,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "Kpi",
     "KpiKind",
     "Scenario",
+    "scenario_json_schema",
 ]
 
 #: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
@@ -208,6 +210,17 @@ def _fill(data: Any, key: str, value: Any) -> Any:
     return data
 
 
+def _filled(*names: str) -> ConfigDict:
+    """The config of a model whose before-validator fills ``names`` (:func:`_fill`): the
+    model requires them, a file may leave them out, so the JSON Schema does not require
+    them (the validation is unchanged)."""
+
+    def optional(schema: dict[str, Any]) -> None:
+        schema["required"] = [name for name in schema["required"] if name not in names]
+
+    return ConfigDict(json_schema_extra=optional)
+
+
 class Assumptions(_Model):
     """General assumptions of the business case."""
 
@@ -283,6 +296,8 @@ class CostLine(_Model):
     amount runs from ``start_year`` for ``years`` years (or to the horizon),
     increased each year from ``increase_from_year``.
     """
+
+    model_config = _filled("nature", "driver")
 
     label: Label = Field(description="What the cost is, as the user words it.")
     category: CostCategory = Field(description="Cost category.")
@@ -367,6 +382,8 @@ class BenefitLine(_Model):
     unless ``ramp_up`` is off. Intangible benefits stay visible and are left
     out of the ROI unless ``include_in_roi`` is set.
     """
+
+    model_config = _filled("driver", "include_in_roi")
 
     label: Label = Field(description="What the benefit is, as the user words it.")
     category: BenefitCategory = Field(description="Benefit category.")
@@ -487,15 +504,13 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
 class Kpi(_Model):
     """A KPI measured before the CRM (baseline) and after."""
 
+    model_config = _filled("unit", "higher_is_better")
+
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
     unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
-    before: Annotated[float, AfterValidator(within)] = Field(
-        description="Baseline value before the CRM (percent as a fraction)."
-    )
-    after: Annotated[float, AfterValidator(within)] = Field(
-        description="Value after the CRM, same unit."
-    )
+    before: Measure = Field(description="Baseline value before the CRM (percent as a fraction).")
+    after: Measure = Field(description="Value after the CRM, same unit.")
     higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
 
     @model_validator(mode="before")
@@ -634,3 +649,80 @@ class Scenario(_Model):
     def name(self) -> str:
         """The scenario's name (from the assumptions)."""
         return self.assumptions.name
+
+
+#: pydantic's names of the bounds it writes into a JSON Schema as they are when it cannot
+#: put them on the number itself (a bound after a validator, as in ``Amount`` and ``Share``:
+#: pydantic issue 11576), with the JSON Schema keyword of each and how two bounds of one
+#: kind combine (the stricter). The bound is renamed here rather than put before the
+#: validator in the type, which would change the model's errors (the text typed, ``"-5"``,
+#: would no longer be the input they show).
+_BOUNDS = {
+    "ge": ("minimum", max),
+    "gt": ("exclusiveMinimum", max),
+    "le": ("maximum", min),
+    "lt": ("exclusiveMaximum", min),
+}
+
+
+#: What pydantic's JSON Schema generator turns into a JSON Schema (its own alias is private).
+_SchemaOrField = (
+    CoreSchema
+    | core_schema.ModelField
+    | core_schema.DataclassField
+    | core_schema.TypedDictField
+    | core_schema.ComputedField
+)
+
+
+class _ScenarioJsonSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema in the keywords validators and editors read.
+
+    * every bound is a standard keyword (``minimum`` ...), never pydantic's ``ge``;
+    * a number may also be typed as text (``12 000``, ``10 %``: :data:`NUMBER_TEXT`),
+      as :func:`~crmroi_xl.values.read_number` reads it: every number of the scenario
+      goes through it, so every number is ``number`` (or ``integer``) or ``string``,
+      its bounds checking numbers and its pattern checking text;
+    * ``$schema`` names the draft, so an editor knows which one it reads.
+    """
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return {"$schema": self.schema_dialect, **super().generate(schema, mode)}
+
+    def generate_inner(self, schema: _SchemaOrField) -> JsonSchemaValue:
+        json_schema = super().generate_inner(schema)
+        for name in _BOUNDS.keys() & json_schema.keys():
+            keyword, stricter = _BOUNDS[name]
+            value = json_schema.pop(name)
+            json_schema[keyword] = stricter(value, json_schema.get(keyword, value))
+        return json_schema
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        return _or_text(super().int_schema(schema))
+
+    def float_schema(self, schema: core_schema.FloatSchema) -> JsonSchemaValue:
+        return _or_text(super().float_schema(schema))
+
+
+def _or_text(json_schema: JsonSchemaValue) -> JsonSchemaValue:
+    return {**json_schema, "type": [json_schema["type"], "string"], "pattern": NUMBER_TEXT}
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (JSON Schema draft 2020-12).
+
+    ``crmroi schema`` prints it and ``docs/scenario.schema.json`` holds it, for
+    editors: a YAML file starting with ``# yaml-language-server:
+    $schema=<path or URL of the schema>`` is completed and checked as it is typed.
+    It says every field, its description, default, bounds and choices; what it
+    cannot say (rules across fields: a line's driver, a year within the horizon,
+    a percentage typed as 22 for a KPI in percent ...) the model still checks.
+
+    >>> schema = scenario_json_schema()
+    >>> schema["$schema"], schema["required"], schema["$defs"]["CostLine"]["required"]
+    ('https://json-schema.org/draft/2020-12/schema', ['assumptions'], ['label', 'category'])
+    >>> share = schema["$defs"]["Assumptions"]["properties"]["cost_risk"]
+    >>> share["type"], share["minimum"], share["maximum"], share["default"]
+    (['number', 'string'], 0, 1, 0.0)
+    """
+    return Scenario.model_json_schema(schema_generator=_ScenarioJsonSchema)

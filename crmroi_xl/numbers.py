@@ -11,11 +11,16 @@ spellings of a number, read by :func:`parse_number`:
   is ambiguous (one and a half, or fifteen?) and stays text, so it is refused.
 
 Standard library only: the model, the flat format and the readers share it.
+:data:`NUMBER_TEXT` says the same to a JSON Schema (``crmroi schema``), so an
+editor accepts ``12 000`` where the scenario takes a number.
 
 >>> parse_number("12 000"), parse_number("10 %"), parse_number("1 000,5", decimal_comma=True)
 (12000, 0.1, 1000.5)
 >>> parse_number("1,5"), parse_number("dix")
 ('1,5', 'dix')
+>>> import re
+>>> [bool(re.match(NUMBER_TEXT, t)) for t in ("12 000", "10 %", "-0.5", "1e3", "1,5", "dix")]
+[True, True, True, True, False, False]
 """
 
 from __future__ import annotations
@@ -23,7 +28,18 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["parse_number"]
+__all__ = ["NUMBER_TEXT", "parse_number"]
+
+#: A number typed as text in a scenario file, as a regular expression that both Python and
+#: ECMA-262 (the JSON Schema's dialect, which editors use) read: a sign, digits (spaces
+#: between them), a decimal point, an exponent, a trailing ``%``. Decimal commas are left
+#: out, as :func:`parse_number` leaves them out of JSON and YAML files.
+_SPACES_RE = r"[ \u00a0\u202f]*"  # the spaces parse_number takes out, anywhere
+_DIGITS_RE = r"\d[\d \u00a0\u202f]*"
+NUMBER_TEXT = (
+    rf"^\s*[+-]?{_SPACES_RE}({_DIGITS_RE}(\.[\d \u00a0\u202f]*)?|\.{_SPACES_RE}{_DIGITS_RE})"
+    rf"([eE]{_SPACES_RE}[+-]?{_SPACES_RE}{_DIGITS_RE})?{_SPACES_RE}%?\s*$"
+)
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f")
 _LONGEST = 100  # characters: no number a person types is longer

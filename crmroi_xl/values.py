@@ -4,7 +4,8 @@ The scenario model (:mod:`crmroi_xl.model`) builds its fields from these:
 
 * :data:`Amount` -- an amount, a count, never negative and at most
   :data:`MAX_AMOUNT` (what a spreadsheet keeps to the unit), so every result
-  stays a finite number a workbook can store;
+  stays a finite number a workbook can store; :data:`Measure` -- a KPI's
+  value, of any sign, as large at most;
 * :data:`Share` and :data:`Rate` -- fractions (0.1 is 10 %), marked
   :data:`PERCENTAGE` so a problem gets the hint "10 % is 0.1";
 * :data:`Label` -- text with at least one visible character and nothing a
@@ -40,6 +41,7 @@ __all__ = [
     "PERCENTAGE",
     "Amount",
     "Label",
+    "Measure",
     "Rate",
     "Share",
     "currency_code",
@@ -128,8 +130,22 @@ def within(value: float) -> float:
     return value
 
 
+# :func:`within`'s bounds are told to the JSON Schema (``crmroi schema``) by
+# ``json_schema_extra``: ``within`` checks them with its own error (``too_large``),
+# which a ``Field(le=...)`` would replace.
 Amount = Annotated[
-    float, BeforeValidator(read_number), Field(ge=0, allow_inf_nan=False), AfterValidator(within)
+    float,
+    BeforeValidator(read_number),
+    Field(ge=0, allow_inf_nan=False),
+    AfterValidator(within),
+    Field(json_schema_extra={"maximum": MAX_AMOUNT}),
+]
+
+#: A KPI's value (before or after the CRM): any sign, within :data:`MAX_AMOUNT` in size.
+Measure = Annotated[
+    float,
+    AfterValidator(within),
+    Field(json_schema_extra={"minimum": -MAX_AMOUNT, "maximum": MAX_AMOUNT}),
 ]
 
 
