@@ -124,6 +124,7 @@ def _style(chart: BarChart | ScatterChart, title: str, money: str) -> None:
 def _years_axis() -> DateAxis:
     """A date axis whose unit is one year number (see the module docstring)."""
     axis = DateAxis(crossAx=100)
+    axis.axPos = "b"  # a column chart's years run along the bottom (openpyxl says "l")
     axis.auto = False  # a date axis even though the years are plain numbers
     axis.baseTimeUnit = "days"
     axis.majorTimeUnit = "days"

@@ -16,7 +16,10 @@ are the second net). This module is the only one that knows openpyxl's
 writer internals.
 
 Every part is zipped with the same timestamp: the same workbook, the same
-bytes.
+bytes. ``[Content_Types].xml`` is the zip's first entry, where Excel puts it
+(openpyxl writes it last): tools that tell a file's type from its first entries
+(libmagic's ``file``, for one) and readers that stream a package look for it
+there.
 
 >>> cached_type(0.1), cached_type("#N/A"), cached_type("OK"), cached_type(True)
 ((None, '0.1'), ('e', '#N/A'), ('str', 'OK'), ('b', '1'))
@@ -161,11 +164,32 @@ class _Writer(ExcelWriter):
         writer.cleanup()
 
 
+#: The part that says every other part's content type.
+_CONTENT_TYPES = "[Content_Types].xml"
+
+
+class _Parts:
+    """The parts openpyxl writes, held in memory in the order it writes them."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str | bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes) -> None:
+        self.parts[name] = data
+
+    def write(self, filename: str, arcname: str) -> None:
+        self.parts[arcname] = Path(filename).read_bytes()
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+
 def write_package(
     wb: Workbook, archive: Any, cached: dict[tuple[str, str], CellValue] | None = None
 ) -> None:
-    """Write ``wb`` into ``archive``: fixed document times, the cached values of the
-    formula cells (``(sheet title, address) -> value``), floats with all their digits.
+    """Write ``wb`` into ``archive``: ``[Content_Types].xml`` first, fixed document times,
+    the cached values of the formula cells (``(sheet title, address) -> value``), floats
+    with all their digits.
 
     ``archive`` is a :class:`zipfile.ZipFile`, or anything with its ``writestr``,
     ``write`` and ``namelist`` (the fast exporter collects the parts in memory).
@@ -174,7 +198,11 @@ def write_package(
         raise ValueError("a write-only workbook cannot be written with cached values")
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    _Writer(wb, archive, cached or {}).write_data()
+    written = _Parts()
+    _Writer(wb, written, cached or {}).write_data()
+    archive.writestr(_CONTENT_TYPES, written.parts.pop(_CONTENT_TYPES))
+    for name, data in written.parts.items():
+        archive.writestr(name, data)
 
 
 def save_workbook(
