@@ -28,9 +28,9 @@ How the functions are built
 Each function is a thin wrapper: every argument arrives through xlwings'
 ``"raw"`` converter (a 10 000-row range costs about a millisecond instead of
 half a second, and error cells are not silently turned into blanks), is
-cleaned by :mod:`crmroi_xl.cells` (blanks, text, error values, dates), and
-the metric comes from :mod:`crmroi_xl.metrics` or :mod:`crmroi_xl.kpis`.
-:func:`~crmroi_xl.cells.excel_result` turns every failure into an Excel error
+cleaned by :mod:`crmroi_xl.finance.cells` (blanks, text, error values, dates), and
+the metric comes from :mod:`crmroi_xl.finance.metrics` or :mod:`crmroi_xl.finance.kpis`.
+:func:`~crmroi_xl.finance.cells.excel_result` turns every failure into an Excel error
 value. The docstring is the one sentence Excel's function wizard shows and
 every argument has a ``doc=`` help text with its unit. Rates are fractions
 (``10%`` in a cell is 0.1); money is in the workbook's currency (euros in the
@@ -54,8 +54,8 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from crmroi_xl import kpis, metrics
-from crmroi_xl.cells import (
+from crmroi_xl.finance import kpis, metrics
+from crmroi_xl.finance.cells import (
     Raw,
     dated_series,
     excel_result,

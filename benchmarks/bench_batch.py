@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run without i
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import crmroi_xl
-from crmroi_xl.loader import DEMO_SCENARIO, load_scenario
+from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def make_batch(folder: Path, count: int) -> Path:
 _CHILD = """
 import sys, time
 sys.path.insert(0, sys.argv[4])
-from crmroi_xl.batch import batch_export
+from crmroi_xl.batch.run import batch_export
 start = time.perf_counter()
 report = batch_export(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]))
 print(time.perf_counter() - start, len(report.failed))
@@ -131,8 +131,8 @@ def reader_vs_floor(folder: Path, runs: int) -> tuple[tuple[float, float], tuple
 
 
 def summary_per_entry(count: int, runs: int) -> tuple[float, float]:
-    from crmroi_xl.excel.portfolio import summary_bytes
-    from crmroi_xl.portfolio import BatchEntry
+    from crmroi_xl.batch.summary import BatchEntry
+    from crmroi_xl.batch.workbook import summary_bytes
 
     results = {key: 1234.5 for key in ("roi", "npv", "irr", "payback", "clv", "cac")}
     entries = [
@@ -208,7 +208,7 @@ def main() -> None:
             best, median = summary_per_entry(count, repeat)
             print(f"  {count:>5} entries: {best * 1e6:7.1f} / {median * 1e6:7.1f} µs")
 
-        from crmroi_xl.names import file_names
+        from crmroi_xl.batch.names import file_names
 
         same = ["Agence Île-de-France"] * 5000
         distinct = [f"Agence {i} Île-de-France" for i in range(5000)]

@@ -48,10 +48,10 @@ typer.run(main)
 """
 COMMANDS = {
     "floor: a typer command using pydantic, yaml, rich, numpy": ["-c", FLOOR, EXAMPLE],
-    "crmroi --help": ["-m", "crmroi_xl.cli", "--help"],
-    "crmroi compute pme-20-postes.yaml": ["-m", "crmroi_xl.cli", "compute", EXAMPLE],
-    "crmroi compute --json": ["-m", "crmroi_xl.cli", "compute", EXAMPLE, "--json"],
-    "crmroi schema": ["-m", "crmroi_xl.cli", "schema"],
+    "crmroi --help": ["-m", "crmroi_xl.cli.main", "--help"],
+    "crmroi compute pme-20-postes.yaml": ["-m", "crmroi_xl.cli.main", "compute", EXAMPLE],
+    "crmroi compute --json": ["-m", "crmroi_xl.cli.main", "compute", EXAMPLE, "--json"],
+    "crmroi schema": ["-m", "crmroi_xl.cli.main", "schema"],
     "bare imports: pydantic.BaseModel, yaml, typer, rich.console, numpy": [
         "-c",
         "from pydantic import BaseModel; import yaml, typer, rich.console, numpy",

@@ -5,7 +5,7 @@ Run from the repository root::
     python benchmarks/bench_export.py [BATCH_COUNT]
 
 Everything is measured in this one run, on the demo scenario
-(``crmroi_xl/demo.yaml``: 3 years, 6 costs, 4 benefits, no channel):
+(``crmroi_xl/scenario/demo.yaml``: 3 years, 6 costs, 4 benefits, no channel):
 
 - the exporter (``export_workbook``: cached skeleton, cells filled in as
   strings) per workbook, to disk and in memory, best and median of N runs;
@@ -57,9 +57,9 @@ from crmroi_xl.excel.fast import clear_caches, export_workbook, workbook_bytes
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import build_workbook, export_workbook_openpyxl
-from crmroi_xl.loader import DEMO_SCENARIO
-from crmroi_xl.metrics import irr
-from crmroi_xl.model import Scenario
+from crmroi_xl.finance.metrics import irr
+from crmroi_xl.io.loader import DEMO_SCENARIO
+from crmroi_xl.scenario.model import Scenario
 
 
 def timings(func: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -177,9 +177,11 @@ def _export_one(args: tuple[dict[str, Any], str]) -> int:
 def batch_section(folder: Path, count: int) -> None:
     source = make_batch(folder, count)
     try:
-        from crmroi_xl.batch import batch_export
+        from crmroi_xl.batch.run import batch_export
     except ImportError as error:  # another engineer's module, maybe not there yet
-        print(f"Batch: crmroi_xl.batch not importable ({error}); ProcessPoolExecutor.map instead")
+        print(
+            f"Batch: crmroi_xl.batch.run not importable ({error}); ProcessPoolExecutor.map instead"
+        )
         lines = [json.loads(text) for text in source.read_text(encoding="utf-8").splitlines()]
 
         def run(jobs: int) -> None:

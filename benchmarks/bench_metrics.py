@@ -24,7 +24,7 @@ import numpy_financial as npf
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run without installing
 
 import crmroi_xl
-from crmroi_xl.metrics import irr, npv
+from crmroi_xl.finance.metrics import irr, npv
 
 SERIES = [-1e6] + [1_500.0] * 999
 RATE = 0.001

@@ -36,9 +36,9 @@ from bench_export import timings  # best and median of N runs, as every benchmar
 from lxml import etree  # type: ignore[import-untyped]
 
 from crmroi_xl import export_workbook, load_scenario, read_workbook
-from crmroi_xl.loader import DEMO_SCENARIO
-from crmroi_xl.reader import input_cells, sheet_names
-from crmroi_xl.xlsx import open_xlsx, parse_area
+from crmroi_xl.excel.reader import input_cells, sheet_names
+from crmroi_xl.io.loader import DEMO_SCENARIO
+from crmroi_xl.io.xlsx import open_xlsx, parse_area
 
 
 def floor(path: Path) -> None:

@@ -38,9 +38,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run without installing
 
 import crmroi_xl
-from crmroi_xl import compute, engine, load_scenario, simulate
-from crmroi_xl.montecarlo import draw_multipliers
-from crmroi_xl.sensitivity import LineTable
+from crmroi_xl import compute, load_scenario, simulate
+from crmroi_xl.engine import compute as engine
+from crmroi_xl.engine.montecarlo import draw_multipliers
+from crmroi_xl.engine.sensitivity import LineTable
 
 RUNS = 10_000
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").iterdir())

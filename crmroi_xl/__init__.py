@@ -8,7 +8,7 @@
 106167
 
 Names are imported when first used (PEP 562), so ``import crmroi_xl`` and
-``import crmroi_xl.metrics`` stay light: the workbook writer (openpyxl, lxml)
+``import crmroi_xl.finance.metrics`` stay light: the workbook writer (openpyxl, lxml)
 and the batch (multiprocessing) load only for a workbook or a batch.
 """
 
@@ -18,8 +18,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .batch import BatchReport, batch_export
-    from .engine import Results, compute
+    from .batch.run import BatchReport, batch_export
+    from .engine.compute import Results, compute
+    from .engine.montecarlo import Simulation, simulate
+    from .engine.sensitivity import Sensitivity
     from .errors import (
         CalcError,
         CrmRoiError,
@@ -30,8 +32,9 @@ if TYPE_CHECKING:
         WorkbookError,
     )
     from .excel.fast import export_workbook
+    from .excel.reader import read_workbook
     from .excel.workbook import write_template
-    from .kpis import (
+    from .finance.kpis import (
         average_deal_value,
         average_resolution_time,
         change,
@@ -47,21 +50,18 @@ if TYPE_CHECKING:
         sales_cycle_length,
         win_rate,
     )
-    from .loader import load_scenario, scenario_from_data
-    from .metrics import cac, clv, irr, npv, payback, roas, roi
-    from .model import Scenario
-    from .montecarlo import Simulation, simulate
-    from .reader import read_workbook
-    from .sensitivity import Sensitivity
+    from .finance.metrics import cac, clv, irr, npv, payback, roas, roi
+    from .io.loader import load_scenario, scenario_from_data
+    from .scenario.model import Scenario
 
 __version__ = "0.1.0"
 
 #: Where each public name lives (module, relative to the package).
 _WHERE: dict[str, str] = {
-    "BatchReport": "batch",
-    "batch_export": "batch",
-    "Results": "engine",
-    "compute": "engine",
+    "BatchReport": "batch.run",
+    "batch_export": "batch.run",
+    "Results": "engine.compute",
+    "compute": "engine.compute",
     **dict.fromkeys(
         [
             "CalcError",
@@ -93,16 +93,16 @@ _WHERE: dict[str, str] = {
             "sales_cycle_length",
             "win_rate",
         ],
-        "kpis",
+        "finance.kpis",
     ),
-    "load_scenario": "loader",
-    "scenario_from_data": "loader",
-    **dict.fromkeys(["cac", "clv", "irr", "npv", "payback", "roas", "roi"], "metrics"),
-    "Scenario": "model",
-    "Simulation": "montecarlo",
-    "simulate": "montecarlo",
-    "read_workbook": "reader",
-    "Sensitivity": "sensitivity",
+    "load_scenario": "io.loader",
+    "scenario_from_data": "io.loader",
+    **dict.fromkeys(["cac", "clv", "irr", "npv", "payback", "roas", "roi"], "finance.metrics"),
+    "Scenario": "scenario.model",
+    "Simulation": "engine.montecarlo",
+    "simulate": "engine.montecarlo",
+    "read_workbook": "excel.reader",
+    "Sensitivity": "engine.sensitivity",
 }
 
 __all__ = [

@@ -40,7 +40,7 @@ class CrmRoiError(Exception):
 
     ``reason`` is a short code saying why, the same in every language
     (``zero_costs``, ``never_paid_back`` ...): reports word it in the user's
-    language (:mod:`crmroi_xl.labels`), never by matching the English message.
+    language (:mod:`crmroi_xl.scenario.labels`), never by matching the English message.
 
     >>> DivisionByZeroError("sum of costs is zero", reason="zero_costs").reason
     'zero_costs'

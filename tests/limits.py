@@ -37,7 +37,7 @@ def crmroi(*args: str, cwd: Path | None = None, seconds: float = SECONDS) -> Out
     code = (
         "import resource, sys; "
         f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY}, {MEMORY})); "
-        "from crmroi_xl.cli import main; sys.exit(main(sys.argv[1:]))"
+        "from crmroi_xl.cli.main import main; sys.exit(main(sys.argv[1:]))"
     )
     try:
         done = subprocess.run(

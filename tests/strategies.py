@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
-from crmroi_xl.model import KPI_DEFAULTS, BenefitCategory, CostCategory, KpiKind
-from crmroi_xl.values import printable
+from crmroi_xl.scenario.model import KPI_DEFAULTS, BenefitCategory, CostCategory, KpiKind
+from crmroi_xl.scenario.values import printable
 
 amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2))
 shares = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))

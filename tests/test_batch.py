@@ -28,7 +28,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import compute, export_workbook, load_scenario
-from crmroi_xl.batch import (
+from crmroi_xl.batch.flatwrite import row_from_scenario, write_rows, write_scenarios
+from crmroi_xl.batch.run import (
     METRICS,
     SUMMARY_COLUMNS,
     BatchReport,
@@ -37,13 +38,12 @@ from crmroi_xl.batch import (
     read_batch,
     slugify,
 )
-from crmroi_xl.cli import main
+from crmroi_xl.cli.main import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
+from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.styles import number_formats
-from crmroi_xl.flatwrite import row_from_scenario, write_rows, write_scenarios
-from crmroi_xl.headline import HEADLINES
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 
 from .spreadsheet import recalculate, same
 
@@ -751,7 +751,7 @@ def _interruptible(args: list[str], cwd: Path) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-c",
-            "import sys; from crmroi_xl.cli import main; sys.exit(main())",
+            "import sys; from crmroi_xl.cli.main import main; sys.exit(main())",
             *args,
         ],
         cwd=cwd,
@@ -828,7 +828,7 @@ def test_killing_a_batch_stops_its_workers(long_batch: Path) -> None:
     assert not [pid for pid in children if running(pid)]
     # the next batch in that folder removes what the killed one left half-written
     again = subprocess.run(
-        [sys.executable, "-m", "crmroi_xl.cli", "batch", "batch.jsonl", "--out-dir", out.name],
+        [sys.executable, "-m", "crmroi_xl.cli.main", "batch", "batch.jsonl", "--out-dir", out.name],
         cwd=long_batch,
         capture_output=True,
         text=True,
@@ -879,7 +879,7 @@ def test_ctrl_c_during_a_batch_is_a_flag_the_loop_checks() -> None:
     """A KeyboardInterrupt raised inside concurrent.futures' wait() leaves a future's lock
     held and the shutdown hangs (seen under load); the batch turns the first Ctrl-C into
     a flag checked between tasks, and a second one interrupts at once."""
-    from crmroi_xl.batch import interrupt_between_tasks
+    from crmroi_xl.batch.run import interrupt_between_tasks
 
     before = signal.signal(signal.SIGINT, signal.default_int_handler)  # even in a background job
     with interrupt_between_tasks() as interrupted:

@@ -1,4 +1,4 @@
-"""The argument and error rules of ``crmroi_xl.cells`` (see its module docstring)."""
+"""The argument and error rules of ``crmroi_xl.finance.cells`` (see its module docstring)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmroi_xl import cells
-from crmroi_xl.cells import (
+from crmroi_xl.errors import (
+    CalcError,
+    CrmRoiError,
+    DivisionByZeroError,
+    InputError,
+    NoSolutionError,
+    ScenarioError,
+)
+from crmroi_xl.finance import cells
+from crmroi_xl.finance.cells import (
     dated_series,
     excel_error,
     excel_result,
@@ -22,14 +30,6 @@ from crmroi_xl.cells import (
     optional_number,
     series,
     total,
-)
-from crmroi_xl.errors import (
-    CalcError,
-    CrmRoiError,
-    DivisionByZeroError,
-    InputError,
-    NoSolutionError,
-    ScenarioError,
 )
 
 #: Office.js error cells, as xlwings Lite / Server pass them with the raw converter.

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.cli import app, main
+from crmroi_xl.cli.main import app, main
 
 EXAMPLES = sorted(Path("examples").iterdir())
 HEADLINE = ["roi", "roas", "npv", "irr", "payback", "clv", "cac"]
@@ -139,7 +139,7 @@ def test_the_installed_console_script_runs() -> None:
 
 
 def test_the_packaged_demo_is_the_sme_example() -> None:
-    from crmroi_xl.loader import DEMO_SCENARIO
+    from crmroi_xl.io.loader import DEMO_SCENARIO
 
     assert DEMO_SCENARIO.read_text(encoding="utf-8") == Path(
         "examples/pme-20-postes.yaml"
@@ -190,7 +190,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmroi_xl.engine.compute", broken)
+    monkeypatch.setattr("crmroi_xl.engine.compute.compute", broken)
     code, _, err = _run(capsys, "compute", "examples/pme-20-postes.yaml")
     assert code == 1
     assert err == "crmroi: internal error: RuntimeError: boom (set CRMROI_DEBUG=1 to see where)\n"
@@ -409,7 +409,7 @@ def test_help_shows_no_type_beside_the_flags(
 def test_batch_help_says_the_workers_are_capped(capsys: pytest.CaptureFixture[str]) -> None:
     out = " ".join(_run(capsys, "batch", "--help")[1].split())
     assert "never more than the processors available nor than the scenarios" in out
-    from crmroi_xl.batch import MAX_ROWS  # the default --help shows is the batch's own
+    from crmroi_xl.batch.run import MAX_ROWS  # the default --help shows is the batch's own
 
     assert "--max-rows" in out and f"[default: {MAX_ROWS}]" in out
 
@@ -434,7 +434,7 @@ def test_user_text_is_printed_as_typed_never_as_markup(
     assert f"{name} — Results" in out  # the title, as typed
     from rich.console import Console
 
-    from crmroi_xl.report import render
+    from crmroi_xl.cli.report import render
 
     terminal = io.StringIO()
     console = Console(file=terminal, width=400, force_terminal=True, color_system="truecolor")

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from crmroi_xl import load_scenario
-from crmroi_xl.cli import main
-from crmroi_xl.currency import amount, name, unit_symbol
+from crmroi_xl.cli.main import main
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.layout import Layout
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.currency import amount, name, unit_symbol
+from crmroi_xl.scenario.model import Scenario
 
 NBSP = "\u00a0"
 

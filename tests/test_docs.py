@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crmroi_xl.cli import main
+from crmroi_xl.cli.main import main
 
 README = Path("README.md").read_text(encoding="utf-8")
 CONSOLE_BLOCKS = re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL)
@@ -82,7 +82,7 @@ def test_the_architecture_page_names_only_files_that_exist() -> None:
 
 
 def test_the_results_page_is_the_headline_records() -> None:
-    from crmroi_xl.headline import reference_markdown
+    from crmroi_xl.excel.headline import reference_markdown
 
     page = Path("docs/results.md").read_text(encoding="utf-8")
     assert reference_markdown() in page, "regenerate docs/results.md from headline.py"

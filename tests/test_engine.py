@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
 

@@ -40,7 +40,7 @@ from crmroi_xl.excel.fast import (
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.parts import Capacity
 from crmroi_xl.excel.workbook import export_workbook_openpyxl
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from crmroi_xl import compute, export_workbook, load_scenario
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.workbook import export_layout
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, load_values, mismatches, recalculate_gnumeric, same
 from tests.strategies import scenarios
 

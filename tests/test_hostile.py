@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenario, read_workbook
-from crmroi_xl.archive import MAX_PART_BYTES, MAX_RATIO
-from crmroi_xl.cli import main
+from crmroi_xl.batch.flatwrite import write_scenarios
+from crmroi_xl.cli.main import main
 from crmroi_xl.excel.layout import SHEETS, Layout
-from crmroi_xl.flat import read_rows
-from crmroi_xl.flatwrite import write_scenarios
+from crmroi_xl.io.archive import MAX_PART_BYTES, MAX_RATIO
+from crmroi_xl.io.flat import read_rows
 
 #: The zip parts of two input sheets the reader parses (sheets are numbered in order).
 ASSUMPTIONS_PART, COSTS_PART = (
@@ -277,7 +277,7 @@ CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from crmroi_xl import CrmRoiError, read_workbook
-from crmroi_xl.flat import read_rows
+from crmroi_xl.io.flat import read_rows
 start = time.perf_counter()
 try:
     {call}(sys.argv[1])
@@ -397,7 +397,7 @@ def test_not_a_regular_file(tmp_path: Path, kind: str, command: str) -> None:
         str(path),
         *(["--out-dir", str(tmp_path / "out")] if command == "batch" else []),
     ]
-    code = "import sys; from crmroi_xl.cli import main; sys.exit(main())"
+    code = "import sys; from crmroi_xl.cli.main import main; sys.exit(main())"
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=30
     )

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from crmroi_xl import compute, export_workbook, load_scenario, read_workbook
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.workbook import export_layout
-from crmroi_xl.labels import label
-from crmroi_xl.roots import grid_search, npv_at
+from crmroi_xl.finance.roots import grid_search, npv_at
+from crmroi_xl.scenario.labels import label
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
 
 EXAMPLES = sorted(Path("examples").iterdir())

@@ -1,4 +1,4 @@
-"""Tests of :mod:`crmroi_xl.kpis`.
+"""Tests of :mod:`crmroi_xl.finance.kpis`.
 
 Expected values are hand-worked (the arithmetic is in the comment or id) or
 come from the seed articles (``seeds/``, French): seed 002 defines the rates
@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl.errors import CrmRoiError, DivisionByZeroError, InputError
-from crmroi_xl.kpis import (
+from crmroi_xl.finance.kpis import (
     average_deal_value,
     average_resolution_time,
     change,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crmroi_xl import ScenarioError, export_workbook, load_scenario
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 
 LINE = "costs:\n  - {label: CRM, category: licences, one_off: 1000}\n"
 MINIMAL = LINE + "assumptions:\n  name: Acme\n"

@@ -13,8 +13,8 @@ import pytest
 from crmroi_xl import load_scenario
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.layout import NOTE_ROW, SHEETS, Layout
-from crmroi_xl.labels import Lang
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.labels import Lang
+from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import render_pdf
 
 PME = "examples/pme-20-postes.yaml"  # a 3-year case starting in 2026

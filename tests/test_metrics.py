@@ -1,4 +1,4 @@
-"""Tests of :mod:`crmroi_xl.metrics`.
+"""Tests of :mod:`crmroi_xl.finance.metrics`.
 
 Every expected value names where it comes from: numpy-financial, Microsoft's
 published examples of Excel's NPV, XNPV, IRR and XIRR, the seed articles
@@ -29,7 +29,7 @@ from crmroi_xl.errors import (
     InputError,
     NoSolutionError,
 )
-from crmroi_xl.metrics import (
+from crmroi_xl.finance.metrics import (
     as_number,
     as_numbers,
     bcr,
@@ -44,7 +44,7 @@ from crmroi_xl.metrics import (
 )
 
 # --------------------------------------------------------------------------- #
-# Independent helpers: plain Python, no code shared with crmroi_xl.metrics.
+# Independent helpers: plain Python, no code shared with crmroi_xl.finance.metrics.
 # --------------------------------------------------------------------------- #
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
 
-from crmroi_xl.model import USER_INPUT, BenefitLine, CostLine, Kpi, Scenario
-from crmroi_xl.values import MAX_AMOUNT
+from crmroi_xl.scenario.model import USER_INPUT, BenefitLine, CostLine, Kpi, Scenario
+from crmroi_xl.scenario.values import MAX_AMOUNT
 from tests.strategies import scenarios
 
 

@@ -82,7 +82,7 @@ def test_metrics_module_is_pure() -> None:
     nor xlwings, checked in a fresh interpreter (not by reading the source, which a
     package import would bypass)."""
     code = (
-        "import sys, crmroi_xl.metrics, crmroi_xl.kpis, crmroi_xl.variants; "
+        "import sys, crmroi_xl.finance.metrics, crmroi_xl.finance.kpis, crmroi_xl.finance.rows; "
         "print(sorted(m for m in ('openpyxl', 'pydantic', 'xlwings') if m in sys.modules))"
     )
     loaded = subprocess.run(
@@ -162,7 +162,9 @@ def test_no_import_cycle_and_no_private_name_across_modules() -> None:
         visit(node, [])
 
 
-@pytest.mark.parametrize("module", ["crmroi_xl", "crmroi_xl.metrics", "crmroi_xl.kpis", "udfs"])
+@pytest.mark.parametrize(
+    "module", ["crmroi_xl", "crmroi_xl.finance.metrics", "crmroi_xl.finance.kpis", "udfs"]
+)
 def test_light_imports(module: str) -> None:
     """The metric functions and the Excel functions load neither openpyxl, lxml nor
     multiprocessing (checked in a fresh interpreter: ``sys.modules`` tells)."""

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import WorkbookError, compute, export_workbook, load_scenario, read_workbook
-from crmroi_xl.cli import main
+from crmroi_xl.cli.main import main
+from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.layout import SHEETS, Layout
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import write_template
-from crmroi_xl.headline import HEADLINES
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import recalculate, same
 from tests.strategies import scenarios
 

@@ -12,10 +12,10 @@ import pytest
 from rich.console import Console
 
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.cli import main
-from crmroi_xl.labels import Lang
-from crmroi_xl.model import Scenario
-from crmroi_xl.report import money, render
+from crmroi_xl.cli.main import main
+from crmroi_xl.cli.report import money, render
+from crmroi_xl.scenario.labels import Lang
+from crmroi_xl.scenario.model import Scenario
 
 LABEL_FRAGMENT = re.compile(r"^[│┃]\s+(?!20\d\d|Total\b)\S")  # a body line not a year's
 

@@ -21,11 +21,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from crmroi_xl.cli import main
-from crmroi_xl.documents import load_document, parse_document
-from crmroi_xl.model import USER_INPUT, Scenario, scenario_json_schema
-from crmroi_xl.numbers import NUMBER_TEXT, parse_number
-from crmroi_xl.values import MAX_AMOUNT
+from crmroi_xl.cli.main import main
+from crmroi_xl.io.documents import load_document, parse_document
+from crmroi_xl.scenario.model import USER_INPUT, Scenario, scenario_json_schema
+from crmroi_xl.scenario.numbers import NUMBER_TEXT, parse_number
+from crmroi_xl.scenario.values import MAX_AMOUNT
 
 SCHEMA_FILE = Path("docs/scenario.schema.json")
 REGENERATE = f"{SCHEMA_FILE} is out of date: regenerate it with `crmroi schema > {SCHEMA_FILE}`"
@@ -170,7 +170,7 @@ def _example(path: Path) -> Any:
 
 
 @pytest.mark.parametrize(
-    "path", [*sorted(Path("examples").iterdir()), Path("crmroi_xl/demo.yaml")], ids=str
+    "path", [*sorted(Path("examples").iterdir()), Path("crmroi_xl/scenario/demo.yaml")], ids=str
 )
 def test_every_example_is_valid(path: Path) -> None:
     document = _example(path)

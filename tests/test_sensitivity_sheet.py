@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import compute, export_workbook, load_scenario, read_workbook, simulate
+from crmroi_xl.engine.sensitivity import CASES
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.sensitivity_layout import (
@@ -33,8 +34,7 @@ from crmroi_xl.excel.sensitivity_layout import (
     STATISTICS,
 )
 from crmroi_xl.excel.workbook import export_layout, write_template
-from crmroi_xl.model import Scenario
-from crmroi_xl.sensitivity import CASES
+from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import recalculate, same
 from tests.strategies import scenarios
 

@@ -1,6 +1,6 @@
 """Issue 12: line ranges, the vectorised evaluator, cases, tornado, break-even, Monte Carlo.
 
-Oracles: :mod:`crmroi_xl.metrics` for the evaluator (row by row), ``compute`` on
+Oracles: :mod:`crmroi_xl.finance.metrics` for the evaluator (row by row), ``compute`` on
 scenarios whose lines' money fields were scaled for every variant (cases,
 tornado, break-even, simulated runs), and scipy.stats' exact distributions
 for the simulation's statistics.
@@ -21,14 +21,15 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy import stats
 
-from crmroi_xl import compute, load_scenario, metrics, simulate
-from crmroi_xl import montecarlo as mc
-from crmroi_xl.cli import main
+from crmroi_xl import compute, load_scenario, simulate
+from crmroi_xl.cli.main import main
+from crmroi_xl.engine import montecarlo as mc
+from crmroi_xl.engine.sensitivity import CASES, LineTable, case_multiplier
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
-from crmroi_xl.loader import scenario_from_data
-from crmroi_xl.model import Scenario
-from crmroi_xl.sensitivity import CASES, LineTable, case_multiplier
-from crmroi_xl.variants import evaluate, irr_rows, npv_rows, payback_rows, roi_rows
+from crmroi_xl.finance import metrics
+from crmroi_xl.finance.rows import evaluate, irr_rows, npv_rows, payback_rows, roi_rows
+from crmroi_xl.io.loader import scenario_from_data
+from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())

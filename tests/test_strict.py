@@ -53,8 +53,8 @@ from xlwings import server
 import udfs
 from crmroi_xl import batch_export, export_workbook, load_scenario
 from crmroi_xl.excel.simulated import simulated
-from crmroi_xl.labels import Lang
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.labels import Lang
+from crmroi_xl.scenario.model import Scenario
 
 XSD = Path(__file__).parent / "data" / "xsd"
 EXAMPLES = sorted(Path("examples").iterdir())
@@ -152,7 +152,7 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         for lang in LANGS:
             path = export_workbook(scenario, folder / f"{stem}-{lang}.xlsx", lang=lang)
             books[path.name] = path.read_bytes()
-    demo = export_workbook(load_scenario(Path("crmroi_xl/demo.yaml")), folder / "demo.xlsx")
+    demo = export_workbook(load_scenario(Path("crmroi_xl/scenario/demo.yaml")), folder / "demo.xlsx")
     books["demo.xlsx"] = demo.read_bytes()
     kinds = {(simulated(s), bool(s.channels)) for s in scenarios.values()}
     assert kinds == {(False, False), (True, False), (True, True)}, kinds  # every kind covered

@@ -32,7 +32,7 @@ import pytest
 from xlwings import server
 
 import udfs
-from crmroi_xl import kpis, metrics
+from crmroi_xl.finance import kpis, metrics
 from tests.excel import call
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from openpyxl.utils import FORMULAE
 
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.engine import Results
+from crmroi_xl.engine.compute import Results
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.fast import export_workbook
+from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.parts import Capacity
-from crmroi_xl.headline import HEADLINES
-from crmroi_xl.model import Scenario
+from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, mismatches, recalculate, same
 from tests.strategies import scenarios
 

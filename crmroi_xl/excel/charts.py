@@ -51,8 +51,8 @@ from openpyxl.drawing.text import (
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..labels import Lang, label
-from ..model import Scenario
+from ..scenario.labels import Lang, label
+from ..scenario.model import Scenario
 from .layout import Layout, quote_sheet
 from .parts import YEARS
 from .sensitivity_layout import CURVE_POINTS, HISTOGRAM_BINS, HISTOGRAM_COLUMNS

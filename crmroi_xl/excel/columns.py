@@ -1,7 +1,7 @@
 """The columns of the four tables of lines: titles in French and English, formats, widths.
 
 Each table's columns in sheet order: its inputs (a driver's fields come from
-:mod:`crmroi_xl.drivers`), then its computed columns. Where a column falls is
+:mod:`crmroi_xl.scenario.drivers`), then its computed columns. Where a column falls is
 the layout's business (:class:`~crmroi_xl.excel.layout.Layout` places the
 tables); what it is, is declared here.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import drivers
-from ..model import BenefitLine, Channel, CostLine, Kpi
+from ..scenario import drivers
+from ..scenario.model import BenefitLine, Channel, CostLine, Kpi
 from .parts import Column
 
 __all__ = [

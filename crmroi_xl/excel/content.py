@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..engine import compute
+from ..engine.compute import compute
 from .layout import Layout
 from .parts import Capacity, CellValue, Context, Formula, Text
 from .sheets import SHEETS
 
 if TYPE_CHECKING:
-    from ..engine import Results
-    from ..model import Scenario
-    from ..sensitivity import Case
+    from ..engine.compute import Results
+    from ..engine.sensitivity import Case
+    from ..scenario.model import Scenario
 
 __all__ = ["expected_values", "formulas", "texts"]
 

@@ -21,7 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..labels import Lang
+from ..scenario.labels import Lang
 from .measure import MARGIN, fit_width, header_fit, height, lines, text_need
 from .parts import Table
 from .styles import GREY

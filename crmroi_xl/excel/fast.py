@@ -54,10 +54,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from ..engine import Results, compute
-from ..files import write_atomic
-from ..labels import Lang
-from ..model import Scenario
+from ..engine.compute import Results, compute
+from ..io.files import write_atomic
+from ..scenario.labels import Lang
+from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import print_area, style_font

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import drivers
-from ..fieldinfo import bounds, kind
-from ..model import Assumptions, CustomerEconomics
+from ..scenario import drivers
+from ..scenario.fieldinfo import bounds, kind
+from ..scenario.model import Assumptions, CustomerEconomics
 from .columns import LINE_MODELS
 from .layout import InputCell, Layout
 from .simulated import simulation_values
 
 if TYPE_CHECKING:
-    from ..engine import Results
-    from ..model import Scenario
-    from ..sensitivity import Case
+    from ..engine.compute import Results
+    from ..engine.sensitivity import Case
+    from ..scenario.model import Scenario
 
 __all__ = ["input_bounds", "input_values", "irr_start"]
 

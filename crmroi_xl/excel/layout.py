@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from .. import currency as currencies
-from ..drivers import BENEFIT_DRIVERS, kpi_drivers
-from ..fieldinfo import Kind, kind
-from ..headline import HEADLINES
-from ..labels import Lang, label
-from ..model import (
+from ..finance.roots import SEARCH_STEPS
+from ..scenario import currency as currencies
+from ..scenario.drivers import BENEFIT_DRIVERS, kpi_drivers
+from ..scenario.fieldinfo import Kind, kind
+from ..scenario.labels import Lang, label
+from ..scenario.model import (
     INDIRECT_CATEGORIES,
     Assumptions,
     BenefitCategory,
@@ -37,7 +37,6 @@ from ..model import (
     CustomerEconomics,
     KpiKind,
 )
-from ..roots import SEARCH_STEPS
 from .columns import (
     LINE_MODELS,
     YEAR_TOTALS,
@@ -46,6 +45,7 @@ from .columns import (
     cost_columns,
     kpi_columns,
 )
+from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
 from .sensitivity_layout import SensitivityLayout
 
@@ -101,7 +101,7 @@ def quote_sheet(name: str) -> str:
 class Assumption(NamedTuple):
     """One input row of the assumptions sheet."""
 
-    field: str  # of :class:`~crmroi_xl.model.Assumptions`
+    field: str  # of :class:`~crmroi_xl.scenario.model.Assumptions`
     name: str  # its defined name
     title: Bilingual
     fmt: str

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..labels import Lang
+from ..scenario.labels import Lang
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..engine import Results
-    from ..model import Scenario
-    from ..sensitivity import Case
+    from ..engine.compute import Results
+    from ..engine.sensitivity import Case
+    from ..scenario.model import Scenario
     from .layout import Layout
 
 __all__ = [

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from ..sensitivity import CASES
+from ..engine.sensitivity import CASES
 
 if TYPE_CHECKING:
     from .layout import Layout

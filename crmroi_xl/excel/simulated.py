@@ -1,7 +1,7 @@
 """What the Sensitivity sheet's Monte Carlo cells hold: the engine's simulation, run at export.
 
 An export of a scenario whose costs or counted benefits carry a range runs
-:func:`~crmroi_xl.montecarlo.simulate` (the scenario's runs, seed and
+:func:`~crmroi_xl.engine.montecarlo.simulate` (the scenario's runs, seed and
 distribution; the results of ``compute`` passed in, not computed again) and
 writes its figures as values in the cells the layout lists
 (:meth:`~crmroi_xl.excel.sensitivity_layout.SensitivityLayout.slots`): a status
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..labels import label
-from ..montecarlo import simulate
+from ..engine.montecarlo import simulate
+from ..scenario.labels import label
 from .parts import Bilingual
 from .sensitivity_layout import (
     CURVE_POINTS,
@@ -35,8 +35,8 @@ from .sensitivity_layout import (
 )
 
 if TYPE_CHECKING:
-    from ..engine import Results
-    from ..model import BenefitLine, CostLine, Scenario
+    from ..engine.compute import Results
+    from ..scenario.model import BenefitLine, CostLine, Scenario
     from .layout import Layout
 
 __all__ = ["STATUS", "simulated", "simulation_values"]

@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
-from ..currency import affixes
-from ..labels import Lang
+from ..scenario.currency import affixes
+from ..scenario.labels import Lang
 from .measure import NBSP, SIZE
 
 __all__ = [
@@ -51,7 +51,7 @@ def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
     glance) and negatives in red. French formats follow French typography: a
     no-break space before ``%`` and the unit, ``an`` below two years and ``ans``
     from two on (``1,12 an``, ``2,50 ans``). The currency's symbol and its place
-    come from :mod:`crmroi_xl.currency`.
+    come from :mod:`crmroi_xl.scenario.currency`.
     """
     before, after = (f'"{affix}"' if affix else "" for affix in affixes(currency, lang))
     money = f"{before}#,##0{after}"

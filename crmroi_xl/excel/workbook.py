@@ -23,9 +23,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..engine import compute
-from ..labels import Lang
-from ..model import Scenario
+from ..engine.compute import compute
+from ..scenario.labels import Lang
+from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import ONE_PAGE_ROWS, print_area, print_setup

@@ -1,7 +1,7 @@
 """The Benefits sheet: one line per benefit, its yearly amounts, counted and left out.
 
 Years 1 to N hold the yearly amount of the line's driver
-(:mod:`crmroi_xl.drivers`), grown each year, times the adoption share of the
+(:mod:`crmroi_xl.scenario.drivers`), grown each year, times the adoption share of the
 year and (1 - benefit risk). Intangible benefits stay visible but are not
 counted in the ROI unless the line says so.
 """
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import drivers
-from ...engine import benefit_base
+from ...engine.compute import benefit_base
+from ...scenario import drivers
 from ..parts import Bilingual, Formula, Sheet, Text
 from .tables import (
     Computed,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import metrics
 from ...errors import CrmRoiError
+from ...finance import metrics
 from ..layout import CUSTOMER_RESULTS, CUSTOMERS
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import col, row_check, table_looks, table_texts

@@ -11,7 +11,7 @@ master check.
 Under those, **the IRR search**: the spreadsheet's ``IRR`` is Newton's method
 from a starting point, and a start left over from an edit can fail (``#N/A``)
 or land on a "root" below -100 %. So the workbook locates the IRR itself, as
-the engine does (:func:`crmroi_xl.roots.grid_search`): the NPV's sign at each
+the engine does (:func:`crmroi_xl.finance.roots.grid_search`): the NPV's sign at each
 rate of a grid from -100 % to 10^8 %, the bracket where it changes sign nearest
 the 10 % guess, 30 halvings of it; the summary's IRR then tries Newton from
 10 %, from that located point, then from the stored start, and takes the first
@@ -28,11 +28,11 @@ import numpy as np
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine import MARGIN_VOLUMES
-from ...fieldinfo import bounds
-from ...labels import label
-from ...model import Assumptions
-from ...roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
+from ...engine.compute import MARGIN_VOLUMES
+from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
+from ...scenario.fieldinfo import bounds
+from ...scenario.labels import label
+from ...scenario.model import Assumptions
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
 from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text

@@ -1,7 +1,7 @@
 """The Costs sheet: one line per cost, its yearly amounts, totals by nature.
 
 Year 0 holds the one-off amount; years 1 to N the recurring amount of the
-line's driver (:mod:`crmroi_xl.drivers`), increased each year, for the line's
+line's driver (:mod:`crmroi_xl.scenario.drivers`), increased each year, for the line's
 duration; every amount times (1 + cost risk). One formula per row along the
 years, the year index taken from the timeline above the table.
 """
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import drivers
-from ...engine import cost_base
-from ...labels import label
+from ...engine.compute import cost_base
+from ...scenario import drivers
+from ...scenario.labels import label
 from ..formulas import number
 from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from .tables import (

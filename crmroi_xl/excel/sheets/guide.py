@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...headline import HEADLINES
 from ..cosmetics import wrap_rows
+from ..headline import HEADLINES
 from ..parts import Sheet, Text
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
         "or a payback never reached within the horizon).",
     ),
     ("subtitle", "Les résultats", "The results"),
-    RESULTS,  # one line per headline result, from crmroi_xl.headline
+    RESULTS,  # one line per headline result, from crmroi_xl.excel.headline
     ("subtitle", "Deux versions du classeur", "Two versions of the workbook"),
     (
         "label",

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...labels import label
-from ...model import KPI_DEFAULTS, KpiKind
+from ...scenario.labels import label
+from ...scenario.model import KPI_DEFAULTS, KpiKind
 from ..cosmetics import fit, fit_header_row
 from ..layout import CONSTANT_COLUMNS, CONSTANTS, KPI_DEFAULT_COLUMNS, LIST_COLUMNS
 from ..parts import Sheet, Text

@@ -21,7 +21,7 @@ Four parts, top to bottom, then the detail they are computed from:
   (``SUMPRODUCT`` over the detail), and the ten largest are fetched by
   ``MATCH``/``INDEX``; a bar chart shows them. Relative to the base case
   whatever case is shown, since it reads the base amounts. No What-If table.
-* **Monte Carlo** -- the engine's :func:`~crmroi_xl.montecarlo.simulate` run at
+* **Monte Carlo** -- the engine's :func:`~crmroi_xl.engine.montecarlo.simulate` run at
   export, written as values (cells of the layout's inputs not read back, like
   the IRR start; :mod:`crmroi_xl.excel.simulated` says what they hold):
   statistics, probabilities, a histogram and an S-curve of the NPV with
@@ -43,10 +43,10 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...headline import BY_KEY
-from ...labels import label
-from ...sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
+from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
+from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
+from ..headline import BY_KEY
 from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..sensitivity_layout import (
     CASE_COLUMNS,
@@ -63,7 +63,7 @@ from ..sensitivity_layout import (
 from ..styles import rule
 
 if TYPE_CHECKING:
-    from ...engine import LineFlows
+    from ...engine.compute import LineFlows
     from ..layout import Layout
 
 __all__ = ["SHEET"]

@@ -1,6 +1,6 @@
 """The Summary sheet: the headline results beside their charts, then the yearly flows.
 
-The headline results are :data:`crmroi_xl.headline.HEADLINES`, one row each
+The headline results are :data:`crmroi_xl.excel.headline.HEADLINES`, one row each
 under a header row, with its help text; the yearly block links the cost and
 benefit totals, then derives the net flow, its cumulative sum, the discount
 factors, the present values and the payback points (where a cumulative flow
@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...headline import HEADLINES, Headline
-from ...labels import label
+from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
+from ..headline import HEADLINES, Headline
 from ..layout import SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule

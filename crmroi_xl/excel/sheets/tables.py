@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...fieldinfo import kind
-from ...sensitivity import Side, case_multiplier
+from ...engine.sensitivity import Side, case_multiplier
+from ...scenario.fieldinfo import kind
 from ..columns import LINE_MODELS
 from ..cosmetics import fit, fit_header_row
 from ..measure import TEXT_CAP
@@ -30,7 +30,7 @@ from ..parts import YEARS, Bilingual, CellValue, Column, Context, Formula, Table
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
-    from ...engine import LineFlows
+    from ...engine.compute import LineFlows
     from ..layout import Layout
 
 __all__ = [

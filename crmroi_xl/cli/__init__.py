@@ -1,0 +1,3 @@
+"""The ``crmroi`` command and its console report."""
+
+__all__: list[str] = []

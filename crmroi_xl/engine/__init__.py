@@ -1,0 +1,3 @@
+"""Scenario to results: yearly flows, metrics, sensitivity and the Monte Carlo."""
+
+__all__: list[str] = []

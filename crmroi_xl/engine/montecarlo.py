@@ -1,0 +1,264 @@
+r"""Monte Carlo over the line ranges: how the NPV, ROI and payback spread.
+
+Each run draws every uncertain line's multiplier independently on its
+``[low, high]`` range, from the scenario's ``assumptions.distribution``
+(mode 1, the base amount):
+
+* ``pert`` (default): :math:`low + (high - low)\,X` with
+  :math:`X \sim Beta(\alpha, \beta)`,
+  :math:`\alpha = 1 + \lambda (1 - low) / (high - low)`,
+  :math:`\beta = 1 + \lambda (high - 1) / (high - low)`, :math:`\lambda = 4`;
+  its mean is :math:`(low + 4 + high) / 6`;
+* ``triangular``: low, mode 1, high; mean :math:`(low + 1 + high) / 3`;
+* ``uniform`` on ``[low, high]``.
+
+A line whose range is ``[1, 1]`` is fixed (no draw). Then every run is
+evaluated at once by :func:`crmroi_xl.finance.rows.evaluate` on the engine's
+per-line flows -- no call to ``compute`` per run.
+
+The summary of each metric: mean, sample standard deviation (Excel's
+``STDEV.S``), and the percentiles 5, 10, 50, 90, 95 interpolated as Excel's
+``PERCENTILE.INC`` does, over the runs where the metric is defined
+(``undefined_share`` says how many are not: a payback never reached, an ROI
+without costs). The random numbers come from numpy's PCG64 seeded with
+``seed``: the same scenario, runs and seed give the same numbers, bit for bit.
+
+>>> from crmroi_xl.scenario.model import Scenario
+>>> s = Scenario.model_validate({
+...     "assumptions": {"name": "Seeds", "horizon_years": 1, "discount_rate": 0},
+...     "costs": [{"label": "CRM", "category": "licences", "one_off": 50_000}],
+...     "benefits": [{"label": "Gains", "category": "cost_reduction",
+...                   "amount_per_year": 200_000, "low": 0.1, "high": 1.2}],
+... })
+>>> sim = simulate(s, runs=20_000, seed=1)
+>>> sim.distribution, sim.runs, round(sim.npv.mean, -3)  # exact: 200 000 x 5.3/6 - 50 000
+('pert', 20000, 127000.0)
+>>> sim.probability.npv_positive > 0.99
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..finance.rows import Array
+from ..scenario.fieldinfo import bounds
+from ..scenario.model import Assumptions, Scenario
+from .compute import Results, compute
+from .sensitivity import LineTable
+
+__all__ = [
+    "MAX_RUNS",
+    "MAX_SEED",
+    "MIN_RUNS",
+    "PERCENTILES",
+    "PERT_LAMBDA",
+    "Probability",
+    "Simulation",
+    "Statistics",
+    "draw_multipliers",
+    "simulate",
+]
+
+#: PERT's weight of the mode (the classic 4: the mean is (low + 4 x mode + high) / 6).
+PERT_LAMBDA = 4.0
+#: The percentiles the summary gives.
+PERCENTILES = (5, 10, 50, 90, 95)
+#: Bounds of ``runs`` and ``seed``: the scenario's own (model.py), read from the model.
+MIN_RUNS, MAX_RUNS = (int(b or 0) for b in bounds(Assumptions, "simulation_runs"))
+MAX_SEED = int(bounds(Assumptions, "simulation_seed")[1] or 0)
+#: Multipliers held in memory at once (runs x lines) -- about 16 MB.
+CHUNK_CELLS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """One metric over the runs where it is defined; None where no run defines it."""
+
+    mean: float | None
+    std: float | None
+    p5: float | None
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    undefined_share: float
+
+    @classmethod
+    def of(cls, values: Array) -> Statistics:
+        """Mean, sample standard deviation, percentiles of the defined (non-NaN) values.
+
+        >>> Statistics.of(np.array([1.0, 2.0, 3.0, 4.0, np.nan])).p50
+        2.5
+        """
+        defined = values[~np.isnan(values)]
+        share = (values.size - defined.size) / values.size if values.size else 1.0
+        if not defined.size:
+            return cls(None, None, None, None, None, None, None, share)
+        p5, p10, p50, p90, p95 = (float(v) for v in np.percentile(defined, PERCENTILES))
+        if defined.min() == defined.max():  # no spread: exactly, not rounding noise
+            return cls(float(defined[0]), 0.0, p5, p10, p50, p90, p95, share)
+        std = float(defined.std(ddof=1))
+        return cls(float(defined.mean()), std, p5, p10, p50, p90, p95, share)
+
+
+@dataclass(frozen=True)
+class Probability:
+    """Shares of the runs with a positive NPV, a positive ROI, a payback within the horizon."""
+
+    npv_positive: float
+    roi_positive: float
+    payback_within_horizon: float
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The outcome of :func:`simulate`: its summary, and each run's NPV, ROI and payback.
+
+    ``npv_runs``, ``roi_runs`` and ``payback_runs`` hold one value per run, in
+    draw order (NaN where undefined): the histogram and the S-curve come from
+    them. :meth:`summary` is what ``crmroi simulate --json`` prints.
+    """
+
+    runs: int
+    seed: int
+    distribution: str
+    npv: Statistics
+    roi: Statistics
+    payback: Statistics
+    probability: Probability
+    name: str
+    currency: str
+    horizon_years: int
+    npv_runs: Array
+    roi_runs: Array
+    payback_runs: Array
+
+    def summary(self) -> dict[str, Any]:
+        """``runs``, ``seed``, ``distribution``, the statistics and the probabilities (JSON-ready)."""
+        return {
+            "runs": self.runs,
+            "seed": self.seed,
+            "distribution": self.distribution,
+            "npv": vars(self.npv),
+            "roi": vars(self.roi),
+            "payback": vars(self.payback),
+            "probability": vars(self.probability),
+        }
+
+    def histogram(self, bins: int = 12) -> tuple[list[float], list[int]]:
+        """The NPV's histogram: ``bins + 1`` edges in euros and the runs in each bin."""
+        counts, edges = np.histogram(self.npv_runs, bins=bins)
+        return [float(e) for e in edges], [int(c) for c in counts]
+
+
+def _bounded(value: int, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InputError(f"{name}: a whole number is needed, got {value!r}")
+    if not low <= value <= high:
+        raise InputError(f"{name}: must be from {low} to {high}, got {value}")
+    return int(value)
+
+
+def draw_multipliers(
+    table: LineTable, distribution: str, runs: int, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """``runs x lines`` multipliers: the uncertain lines drawn, the others 1.
+
+    The draws are made run by run (row-major), so drawing in chunks from the
+    same generator gives the same numbers as drawing all at once.
+
+    >>> from crmroi_xl.engine.sensitivity import LineTable
+    >>> t = LineTable(np.zeros((1, 2)), np.zeros((1, 2)), np.array([0.9, 1.0]),
+    ...               np.array([1.2, 1.0]), ("cost", "benefit"), ("a", "b"), (0, 0), 0.1)
+    >>> m = draw_multipliers(t, "uniform", 4, np.random.default_rng(0))
+    >>> m.shape, bool(((m[:, 0] >= 0.9) & (m[:, 0] <= 1.2)).all()), m[:, 1].tolist()
+    ((4, 2), True, [1.0, 1.0, 1.0, 1.0])
+    """
+    out = np.ones((runs, table.low.size))
+    lines = np.flatnonzero(table.uncertain)
+    if not lines.size:
+        return out
+    low, high = table.low[lines], table.high[lines]
+    size = (runs, lines.size)
+    if distribution == "uniform":
+        out[:, lines] = rng.uniform(low, high, size=size)
+    elif distribution == "triangular":
+        out[:, lines] = rng.triangular(low, 1.0, high, size=size)
+    elif distribution == "pert":
+        width = high - low
+        alpha = 1 + PERT_LAMBDA * (1 - low) / width
+        beta = 1 + PERT_LAMBDA * (high - 1) / width
+        out[:, lines] = low + width * rng.beta(alpha, beta, size=size)
+    else:
+        raise InputError(f"distribution: pert, triangular or uniform, got {distribution!r}")
+    return out
+
+
+def simulate(
+    scenario: Scenario,
+    runs: int | None = None,
+    seed: int | None = None,
+    *,
+    results: Results | None = None,
+) -> Simulation:
+    """Run the Monte Carlo simulation of a scenario over its line ranges.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The business case; its lines' ``low``/``high`` give the ranges.
+    runs : int, optional
+        Runs (100 to 1 000 000); ``assumptions.simulation_runs`` by default.
+    seed : int, optional
+        Seed of the random numbers (0 to 2^32 - 1); ``assumptions.simulation_seed``
+        by default.
+    results : Results, optional, keyword-only
+        ``compute(scenario)``, when the caller has it (the exporter): not computed again.
+
+    Raises
+    ------
+    InputError
+        When ``runs`` or ``seed`` is out of bounds (the message names it).
+    """
+    a = scenario.assumptions
+    runs = _bounded(a.simulation_runs if runs is None else runs, "runs", MIN_RUNS, MAX_RUNS)
+    seed = _bounded(a.simulation_seed if seed is None else seed, "seed", 0, MAX_SEED)
+    results = compute(scenario) if results is None else results
+    table = LineTable.of(
+        scenario,
+        [line.values for line in results.cost_lines],
+        [line.values for line in results.benefit_lines],
+    )
+    rng = np.random.Generator(np.random.PCG64(seed))
+    npv, roi, payback = np.empty(runs), np.empty(runs), np.empty(runs)
+    chunk = max(1, CHUNK_CELLS // max(1, table.low.size))
+    for start in range(0, runs, chunk):
+        stop = min(runs, start + chunk)
+        multipliers = draw_multipliers(table, a.distribution, stop - start, rng)
+        out = table.evaluate(multipliers, with_irr=False)
+        npv[start:stop], roi[start:stop], payback[start:stop] = out.npv, out.roi, out.payback
+    return Simulation(
+        runs=runs,
+        seed=seed,
+        distribution=a.distribution,
+        npv=Statistics.of(npv),
+        roi=Statistics.of(roi),
+        payback=Statistics.of(payback),
+        probability=Probability(
+            npv_positive=float(np.mean(npv > 0)),
+            roi_positive=float(np.mean(roi > 0)),
+            payback_within_horizon=float(np.mean(~np.isnan(payback))),
+        ),
+        name=a.name,
+        currency=a.currency,
+        horizon_years=a.horizon_years,
+        npv_runs=npv,
+        roi_runs=roi,
+        payback_runs=payback,
+    )

@@ -1,0 +1,426 @@
+"""Read a filled workbook back into a :class:`~crmroi_xl.scenario.model.Scenario`.
+
+A template filled by hand or an exported workbook -- as we wrote it, or after
+a save in Excel or LibreOffice -- is read cell by cell from the input cells
+the layout lists (:func:`input_cells`, the one question this module asks the
+layout). Only the input cells are read, straight from the zip through the
+safe reader :mod:`crmroi_xl.io.xlsx`: the file is checked first (size, parts,
+compression, no DOCTYPE), the output sheets and the stylesheet's looks are
+never parsed, each input sheet is read no further than its inputs. Computed
+cells and their saved values are never trusted: the engine recomputes
+everything.
+
+Every problem is reported with the file, the sheet and the cell, in the
+workbook's language, and all of them at once::
+
+    devis.xlsx: Coûts!D12: montant attendu, trouvé 'abc'
+
+A formula typed in an input cell is taken only when it is plain arithmetic
+(:mod:`crmroi_xl.io.arithmetic`): ``=12*50`` reads 600; ``=SUM(D6:D9)`` or a link
+to another workbook is refused, naming the cell and asking for the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import CrmRoiError, WorkbookError
+from ..io.archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
+from ..io.arithmetic import FormulaRefused, describe, input_value
+from ..io.xlsx import (
+    Cell,
+    Xlsx,
+    date_text,
+    open_xlsx,
+    parse_area,
+)
+from ..scenario.currency import unit_symbols
+from ..scenario.labels import LABELS, Lang, label
+from ..scenario.messages import describe_error, error_items, field_path
+from ..scenario.model import USER_INPUT, Assumptions, Scenario
+from .layout import LISTS, SHEETS, InputCell, Layout
+from .parts import Capacity
+
+__all__ = [
+    "MAX_TABLE_LINES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_WORKBOOK_BYTES",
+    "input_cells",
+    "read_workbook",
+]
+
+MAX_WORKBOOK_BYTES = MAX_FILE_BYTES
+MAX_UNCOMPRESSED_BYTES = MAX_UNZIPPED_BYTES
+MAX_TABLE_LINES = 1_000  # lines a table of the workbook may declare
+SHOWN = 60  # characters of a typed value echoed in a message
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "amount": ("montant attendu", "an amount expected"),
+    "number": ("nombre attendu", "a number expected"),
+    "share": ("pourcentage attendu (10 % ou 0,1)", "a percentage expected (10% or 0.1)"),
+    "integer": ("nombre entier attendu", "a whole number expected"),
+    "text": ("texte attendu", "text expected"),
+    "choice": ("valeur de la liste attendue", "a value from the list expected"),
+    "yesno": ("Oui ou Non attendu", "Yes or No expected"),
+    "found": ("trouvé", "got"),
+    "date": ("une date", "a date"),
+    "error": ("l'erreur", "the error"),
+    "required": ("obligatoire, vide", "required, empty"),
+    "orphan": (
+        "valeur saisie sur une ligne sans libellé",
+        "value typed on a line without a label",
+    ),
+}
+_NUMBERS = ("amount", "number", "share", "integer")
+#: The tables of lines, each with the defined name spanning its lines (an export
+#: may hold more lines than the template's defaults).
+TABLES = {key: f"Tbl_{key.capitalize()}" for key in ("costs", "benefits", "kpis", "channels")}
+#: The validation list of each choice field (the others, e.g. the currency, are free text).
+_CHOICES = {
+    ("costs", "category"): "List_CostCategories",
+    ("benefits", "category"): "List_BenefitCategories",
+    ("costs", "nature"): "List_Natures",
+    ("kpis", "kind"): "List_KpiKinds",
+    ("kpis", "unit"): "List_Units",
+    ("assumptions", "language"): "List_Languages",
+}
+
+
+def _say(key: str, lang: Lang) -> str:
+    french, english = MESSAGES[key]
+    return french if lang == "fr" else english
+
+
+def _shown(value: Any) -> str:
+    """A typed value as a message echoes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 2] + "…" + text[0]
+
+
+class _Problems:
+    """Problems found so far, each tied to a cell; raised together."""
+
+    def __init__(self, source: str, lang: Lang) -> None:
+        self.source, self.lang = source, lang
+        self.lines: list[str] = []
+        self.cells: set[str] = set()
+
+    def add(self, where: str, message: str) -> None:
+        self.cells.add(where)
+        self.lines.append(f"{self.source}: {where}: {message}")
+
+    def wrong(self, where: str, kind: str, found: str, extra: str = "") -> None:
+        self.add(where, f"{_say(kind, self.lang)}{extra}, {_say('found', self.lang)} {found}")
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise WorkbookError("\n".join(self.lines))
+
+
+@cache
+def input_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[InputCell, ...]:
+    """The reader's one question to the layout: every input cell of a workbook in
+    ``lang`` whose tables hold ``sizes`` lines (costs, benefits, KPIs, channels; the
+    template's by default) -- its sheet key, address, kind and model location
+    (``where``), line by line. The spreadsheet-only IRR start is left out.
+
+    >>> [(c.sheet, c.ref, c.kind, c.where) for c in input_cells("fr")][:2]
+    [('assumptions', 'B4', 'text', ('assumptions', 'name')), ('assumptions', 'B5', 'text', ('assumptions', 'currency'))]
+    """
+    layout = Layout(lang, Capacity(*sizes))
+    return tuple(cell for cell in layout.inputs if cell.kind is not None)
+
+
+@cache
+def sheet_names(lang: Lang) -> dict[str, str]:
+    """Sheet key -> its name in ``lang``."""
+    layout = Layout(lang)
+    return {key: layout.sheet_name(key) for key in SHEETS}
+
+
+def _language(book: Xlsx) -> Lang:
+    present = {sheet.name for sheet in book.sheets}
+    for lang in ("fr", "en"):
+        names = sheet_names(lang)
+        if names["assumptions"] in present and names["costs"] in present:
+            return "fr" if lang == "fr" else "en"
+    fr, en = sheet_names("fr"), sheet_names("en")
+    listed = ", ".join(sheet.name[:SHOWN] for sheet in book.sheets[:20])
+    raise WorkbookError(
+        f"{book.path}: not a crmroi-xl workbook: no sheet '{fr['assumptions']}'/"
+        f"'{en['assumptions']}' with '{fr['costs']}'/'{en['costs']}' (sheets: {listed})"
+    )
+
+
+def _sizes(book: Xlsx, lang: Lang) -> tuple[int, ...]:
+    """Table sizes from the workbook's defined names (an export may hold more lines)."""
+    default = Capacity()
+    sizes = []
+    for key, name in TABLES.items():
+        area = parse_area(book.names.get(name, ""))
+        size = getattr(default, key) if area is None else area[4] - area[2] + 1
+        if not 1 <= size <= MAX_TABLE_LINES:
+            raise WorkbookError(
+                f"{book.path}: {sheet_names(lang)[key]}: a table of {size} lines; at most "
+                f"{MAX_TABLE_LINES} are read"
+            )
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def _grid(book: Xlsx, lang: Lang, cells: Iterable[InputCell]) -> dict[str, dict[str, Cell]]:
+    """Sheet key -> the cells of the sheet's input area, by address."""
+    extent: dict[str, tuple[int, int]] = {}
+    for cell in cells:
+        row, column = _position(cell.ref)
+        rows, columns = extent.get(cell.sheet, (0, 0))
+        extent[cell.sheet] = (max(rows, row), max(columns, column))
+    names = sheet_names(lang)
+    return {
+        key: book.cells(names[key], rows=rows, columns=columns)
+        for key, (rows, columns) in extent.items()
+    }
+
+
+@cache
+def _position(address: str) -> tuple[int, int]:
+    area = parse_area(f"x!{address}")
+    assert area is not None, address
+    return area[2], area[1]
+
+
+@cache
+def _accepted(choices: tuple[str, ...]) -> dict[str, str]:
+    """Accepted text (a label in either language, or the code), casefolded -> code."""
+    accepted: dict[str, str] = {}
+    for code in choices:
+        accepted[code.casefold()] = code
+        # a money unit shows as its currency's symbol (€, $, CHF ...)
+        symbols = unit_symbols() if code == "currency" else ()
+        for text in (*LABELS.get(code, (code, code)), *symbols):
+            accepted.setdefault(text.casefold(), code)
+    return accepted
+
+
+_YES = {label("yes", "fr").casefold(), label("yes", "en").casefold()}
+_NO = {label("no", "fr").casefold(), label("no", "en").casefold()}
+
+
+class _Reader:
+    def __init__(self, path: Path, lang: Lang, grid: dict[str, dict[str, Cell]], date1904: bool):
+        self.path, self.lang, self.grid, self.date1904 = path, lang, grid, date1904
+        self.names = sheet_names(lang)
+        self.problems = _Problems(str(path), lang)
+        self.cells: dict[tuple[Any, ...], str] = {}  # model location -> "Sheet!A1"
+        self.first: dict[str, str] = {}  # table -> the field that makes a line exist
+        self.specs: tuple[InputCell, ...] = ()  # the input cells read, in layout order
+
+    def where(self, spec: InputCell) -> str:
+        return f"{self.names[spec.sheet]}!{spec.ref}"
+
+    # --- one cell ------------------------------------------------------------------
+    def raw(self, spec: InputCell) -> Any:
+        """What the cell holds for the model (a number, a text, a bool), or None when it
+        is blank or wrong (the problem is then reported)."""
+        cell = self.grid[spec.sheet].get(spec.ref)
+        if cell is None:
+            return None
+        value = cell.value
+        if cell.formula is not None:
+            saved = None if cell.type == "empty" else value
+            try:
+                return input_value(cell.formula, saved)
+            except FormulaRefused as refused:
+                self.problems.add(self.where(spec), describe(refused, self.lang, cell.origin))
+                return None
+        if cell.type == "date":
+            found = f"{_say('date', self.lang)} ({date_text(float(value), self.date1904)})"  # type: ignore[arg-type]
+            self.problems.wrong(self.where(spec), str(spec.kind), found)
+            return None
+        if cell.type == "error":
+            self.problems.wrong(
+                self.where(spec), str(spec.kind), f"{_say('error', self.lang)} {value}"
+            )
+            return None
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def value(self, spec: InputCell, location: tuple[Any, ...]) -> Any:
+        """The cell's value converted for the model, or None (blank or wrong)."""
+        self.cells[location] = self.where(spec)
+        raw = self.raw(spec)
+        if raw is None:
+            return None
+        kind = spec.kind
+        if kind in _NUMBERS:
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                self.problems.wrong(self.where(spec), kind, _shown(raw))
+                return None
+            if kind == "integer":
+                if raw != int(raw):
+                    self.problems.wrong(self.where(spec), kind, _shown(raw))
+                    return None
+                return int(raw)
+            return raw
+        if kind == "yesno":
+            answer = raw if isinstance(raw, bool) else _yes_no(str(raw))
+            if answer is None:
+                self.problems.wrong(self.where(spec), kind, _shown(raw))
+            return answer
+        list_name = _CHOICES.get((str(spec.where[0]), str(spec.where[-1])))
+        if kind == "choice" and list_name:
+            codes = LISTS[list_name]
+            code = _accepted(tuple(codes)).get(str(raw).strip().casefold())
+            if code is None:
+                shown = sorted({label(c, self.lang) for c in codes})
+                extra = f" ({', '.join(shown)})"
+                self.problems.wrong(self.where(spec), "choice", _shown(raw), extra)
+            return code
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))  # a number typed in a text cell
+        return raw if isinstance(raw, str) else str(raw)
+
+    # --- the scenario -----------------------------------------------------------------
+    def data(self, cells: Iterable[InputCell]) -> dict[str, Any]:
+        """The scenario's data, from the input cells in the layout's order (line by line)."""
+        data: dict[str, Any] = {"assumptions": {}}
+        customers: dict[str, Any] = {}
+        adoption: list[Any] = []
+        for (section, line), group in groupby(cells, key=_line_of):
+            specs = list(group)
+            if line is not None:
+                self.line(section, specs, data.setdefault(section, []))
+                continue
+            for spec in specs:
+                if section == "adoption":  # ("adoption", t): the model's adoption[t - 1]
+                    where = ("assumptions", "adoption", int(spec.where[1]) - 1)
+                    adoption.append(self.value(spec, where))
+                    continue
+                value = self.value(spec, spec.where)
+                if value is not None:
+                    target = customers if section == "customers" else data["assumptions"]
+                    target[str(spec.where[1])] = value
+        default = Assumptions.model_fields["horizon_years"].default
+        horizon = data["assumptions"].get("horizon_years", default)
+        if isinstance(horizon, int):  # blank = 100 %, as the sheet computes it
+            data["assumptions"]["adoption"] = [
+                1.0 if share is None else share for share in adoption[:horizon]
+            ]
+        if customers:
+            data["customers"] = customers
+        return data
+
+    def line(self, section: str, specs: list[InputCell], kept: list[dict[str, Any]]) -> None:
+        """One line of a table: kept when its first cell (label, KPI, channel) is
+        filled; a value on a line without it is a problem."""
+        line: dict[str, Any] = {}
+        yearly: dict[str, dict[int, Any]] = {}  # a list of the line, one cell a year
+        self.first[section] = str(specs[0].where[2])
+        for spec in specs:
+            field = str(spec.where[2])
+            if len(spec.where) > 3:
+                t = int(spec.where[3])
+                value = self.value(spec, (section, len(kept), field, t - 1))
+                if value is not None:
+                    yearly.setdefault(field, {})[t] = value
+                continue
+            value = self.value(spec, (section, len(kept), field))
+            if value is not None:
+                line[field] = value
+        for field, given in yearly.items():  # seats_by_year: the seats the ramp starts from
+            line[field] = _carried(given, line.pop("seats", 0))
+        if self.first[section] in line:
+            kept.append(line)
+        elif line:
+            first = next(iter(line))
+            spec = next(s for s in specs if s.where[2] == first)
+            self.problems.add(self.where(spec), _say("orphan", self.lang))
+
+    def scenario(self, cells: tuple[InputCell, ...]) -> Scenario:
+        self.specs = cells
+        data = self.data(cells)
+        try:
+            scenario = Scenario.model_validate(data, context=USER_INPUT)
+        except ValidationError as error:
+            reported = set(self.problems.cells)
+            for item in error_items(error):
+                cell = self._cell_of(item["loc"])
+                if cell not in reported:  # a cell already reported was left out of data
+                    empty = item["type"] == "missing"  # a blank cell
+                    said = _say("required", self.lang) if empty else describe_error(item, self.lang)
+                    self.problems.add(cell, said)
+            self.problems.raise_if_any()
+            raise  # pragma: no cover - every error was reported above
+        self.problems.raise_if_any()
+        return scenario
+
+    def _cell_of(self, loc: tuple[int | str, ...]) -> str:
+        """The cell a validation error is about; the line's first cell, or the field path
+        (the whole case, e.g. empty: the first cost line's label cell, where to type)."""
+        if not loc:
+            return self.where(next(c for c in self.specs if c.where[0] == "costs"))
+        for size in range(len(loc), 0, -1):
+            found = self.cells.get(tuple(loc[:size]))
+            if found:
+                return found
+            if size >= 2 and loc[0] != "assumptions":  # a whole line: its label cell
+                found = self.cells.get((*loc[:2], self.first.get(str(loc[0]), "")))
+                if found and size == 2:
+                    return found
+        return field_path(loc)
+
+
+def _carried(given: dict[int, Any], before: Any) -> list[Any]:
+    """Year-by-year values as the sheet uses them, to the last one given: a blank year
+    takes the year before's (the first ones, ``before``).
+
+    >>> _carried({2: 150, 4: 180}, 100)
+    [100, 150, 150, 180]
+    """
+    out, last = [], before
+    for t in range(1, max(given) + 1):
+        last = given.get(t, last)
+        out.append(last)
+    return out
+
+
+def _line_of(spec: InputCell) -> tuple[str, int | None]:
+    """(table, line on the sheet) of a table's cell; (section, None) for the others."""
+    section = str(spec.where[0])
+    return (section, int(spec.where[1])) if section in TABLES else (section, None)
+
+
+def _yes_no(text: str) -> bool | None:
+    folded = text.strip().casefold()
+    return True if folded in _YES else False if folded in _NO else None
+
+
+def read_workbook(path: str | Path) -> Scenario:
+    """Read a filled crmroi-xl workbook (template or export) back into a Scenario.
+
+    Raises
+    ------
+    WorkbookError
+        With one line per problem, naming the file, sheet and cell, when the
+        file is not a sane xlsx, not a crmroi-xl workbook, or holds bad inputs.
+    """
+    path = Path(path)
+    try:
+        with open_xlsx(path) as book:
+            lang = _language(book)
+            cells = input_cells(lang, _sizes(book, lang))
+            grid = _grid(book, lang, cells)
+        return _Reader(path, lang, grid, book.date1904).scenario(cells)
+    except CrmRoiError:
+        raise
+    except Exception as error:  # a damaged part the checks let through: still one clear line
+        raise WorkbookError(
+            f"{path}: cannot be read as a workbook ({type(error).__name__}: {str(error)[:200]})"
+        ) from None

@@ -1,0 +1,3 @@
+"""The scenario: its model, value types, driver records, labels and wording (fr/en)."""
+
+__all__: list[str] = []

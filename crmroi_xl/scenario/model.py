@@ -1,0 +1,728 @@
+"""The scenario: everything a CRM business case needs, validated.
+
+A scenario is what a finance user fills in -- in a JSON or YAML file, or in the
+workbook's input sheets -- and nothing else: the model only validates (types,
+ranges, cross-field rules) and fills the defaults a user may leave out, so a
+scenario read back from a workbook compares equal to the one written. Every
+derived number comes from :mod:`crmroi_xl.engine.compute`.
+
+Conventions: amounts are in the scenario's currency (euros by default) and
+never negative; rates and shares are fractions (``0.1`` is 10 %); year 0 is
+today (one-off costs), years 1 .. horizon carry the recurring flows.
+
+>>> s = Scenario.model_validate({
+...     "assumptions": {"name": "PME 20 postes", "start_year": 2026},
+...     "costs": [{"label": "Licences", "category": "licences",
+...                "seats": 20, "price_per_seat_month": 50}],
+...     "benefits": [{"label": "Ventes en plus", "category": "incremental_revenue",
+...                   "extra_sales_per_month": 5, "average_deal_value": 1000}],
+... })
+>>> s.costs[0].driver, s.costs[0].nature, s.benefits[0].driver
+('seats', 'direct', 'sales')
+>>> s.assumptions.adoption
+[1.0, 1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
+from .numbers import NUMBER_TEXT
+from .values import (
+    Amount,
+    Label,
+    Measure,
+    Rate,
+    Share,
+    currency_code,
+    is_numeric,
+    read_number,
+)
+
+__all__ = [
+    "INDIRECT_CATEGORIES",
+    "KPI_DEFAULTS",
+    "USER_INPUT",
+    "Assumptions",
+    "BenefitCategory",
+    "BenefitLine",
+    "Channel",
+    "CostCategory",
+    "CostLine",
+    "CustomerEconomics",
+    "Kpi",
+    "KpiKind",
+    "Scenario",
+    "scenario_json_schema",
+]
+
+#: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
+Low = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Low multiplier of the line's amounts in every year, a cost's one-off "
+        "included (0 to 1; 0.8 = 20 % less); 1 = no downside.",
+    ),
+]
+High = Annotated[
+    float,
+    Field(
+        ge=1,
+        le=10,
+        allow_inf_nan=False,
+        description="High multiplier of the line's amounts in every year, a cost's one-off "
+        "included (1 to 10; 1.3 = 30 % more); 1 = no upside.",
+    ),
+]
+
+
+MAX_HORIZON = 10
+
+
+#: Validation context of a scenario typed by a user -- a file, a flat row, a workbook's
+#: inputs: ``Scenario.model_validate(data, context=USER_INPUT)`` also refuses an empty
+#: business case (no cost and no benefit), which code building a scenario for its
+#: own purposes (a workbook's skeleton) may validate.
+USER_INPUT: dict[str, Any] = {"user_input": True}
+
+
+if TYPE_CHECKING:
+    CostDriverKey = str
+    BenefitDriverKey = str
+else:  # the drivers' keys, from their records (an enum in the JSON schema)
+    CostDriverKey = Literal[tuple(d.key for d in COST_DRIVERS)]
+    BenefitDriverKey = Literal[tuple(d.key for d in BENEFIT_DRIVERS)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _typed_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers are read the way the flat format reads them (``12 000``, ``10 %``,
+        :func:`~crmroi_xl.scenario.numbers.parse_number`); a yes/no is never a number."""
+        if info.field_name is None or isinstance(value, list):
+            return value  # list items are read by their own type (Share), naming the item
+        return read_number(value) if is_numeric(cls, info.field_name) else value
+
+
+class CostCategory(StrEnum):
+    """Cost categories of the source method (direct and indirect costs)."""
+
+    LICENCES = "licences"
+    IMPLEMENTATION = "implementation"
+    TRAINING = "training"
+    CUSTOMISATION = "customisation"
+    SUPPORT = "support"
+    INTERNAL_STAFF = "internal_staff"
+    PRODUCTIVITY_LOSS = "productivity_loss"
+    DATA_MIGRATION = "data_migration"
+    INFRASTRUCTURE = "infrastructure"
+    OTHER = "other"
+
+
+#: Costs the source method counts as indirect; every other category is direct.
+INDIRECT_CATEGORIES = frozenset(
+    {CostCategory.INTERNAL_STAFF, CostCategory.PRODUCTIVITY_LOSS, CostCategory.DATA_MIGRATION}
+)
+
+
+class BenefitCategory(StrEnum):
+    """Benefit categories of the source method; only intangibles are optional in ROI."""
+
+    INCREMENTAL_REVENUE = "incremental_revenue"
+    COST_REDUCTION = "cost_reduction"
+    TIME_SAVED = "time_saved"
+    RETENTION = "retention"
+    MARKETING_WASTE = "marketing_waste"
+    PRODUCTIVITY = "productivity"
+    INTANGIBLE = "intangible"
+
+
+class KpiKind(StrEnum):
+    """The CRM KPIs of the source method; ``custom`` for any other."""
+
+    LEAD_CONVERSION_RATE = "lead_conversion_rate"
+    WIN_RATE = "win_rate"
+    RETENTION_RATE = "retention_rate"
+    CHURN_RATE = "churn_rate"
+    CUSTOMER_LIFETIME = "customer_lifetime"
+    RESPONSE_RATE = "response_rate"
+    RESOLUTION_TIME = "resolution_time"
+    SALES_CYCLE = "sales_cycle"
+    AVERAGE_DEAL_VALUE = "average_deal_value"
+    OPEN_OPPORTUNITIES = "open_opportunities"
+    PIPELINE_VELOCITY = "pipeline_velocity"
+    NPS = "nps"
+    CSAT = "csat"
+    ADMIN_TIME = "admin_time"
+    REVENUE_PER_REP = "revenue_per_rep"
+    CUSTOM = "custom"
+
+
+Unit = Literal["percent", "days", "hours", "years", "currency", "count", "points"]
+
+#: Unit and direction of each known KPI: (unit, higher is better).
+KPI_DEFAULTS: dict[KpiKind, tuple[Unit, bool]] = {
+    KpiKind.LEAD_CONVERSION_RATE: ("percent", True),
+    KpiKind.WIN_RATE: ("percent", True),
+    KpiKind.RETENTION_RATE: ("percent", True),
+    KpiKind.CHURN_RATE: ("percent", False),
+    KpiKind.CUSTOMER_LIFETIME: ("years", True),
+    KpiKind.RESPONSE_RATE: ("percent", True),
+    KpiKind.RESOLUTION_TIME: ("hours", False),
+    KpiKind.SALES_CYCLE: ("days", False),
+    KpiKind.AVERAGE_DEAL_VALUE: ("currency", True),
+    KpiKind.OPEN_OPPORTUNITIES: ("count", True),
+    KpiKind.PIPELINE_VELOCITY: ("currency", True),
+    KpiKind.NPS: ("points", True),
+    KpiKind.CSAT: ("percent", True),
+    KpiKind.ADMIN_TIME: ("hours", False),
+    KpiKind.REVENUE_PER_REP: ("currency", True),
+    KpiKind.CUSTOM: ("count", True),
+}
+
+
+def _fill(data: Any, key: str, value: Any) -> Any:
+    """Set ``data[key]`` when missing or None (before validation)."""
+    if isinstance(data, dict) and data.get(key) is None:
+        data = {**data, key: value}
+    return data
+
+
+def _filled(*names: str) -> ConfigDict:
+    """The config of a model whose before-validator fills ``names`` (:func:`_fill`): the
+    model requires them, a file may leave them out, so the JSON Schema does not require
+    them (the validation is unchanged)."""
+
+    def optional(schema: dict[str, Any]) -> None:
+        schema["required"] = [name for name in schema["required"] if name not in names]
+
+    return ConfigDict(json_schema_extra=optional)
+
+
+class Assumptions(_Model):
+    """General assumptions of the business case."""
+
+    name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
+    currency: Annotated[str, BeforeValidator(currency_code)] = Field(
+        "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
+    )
+    horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
+    discount_rate: Rate = Field(
+        0.10, ge=0, le=1, description="Yearly discount rate (cost of capital), 0.1 = 10 %."
+    )
+    start_year: int = Field(
+        default_factory=lambda: dt.date.today().year,
+        ge=1990,
+        le=2100,
+        description="Calendar year of year 0 (the investment year).",
+    )
+    language: Literal["fr", "en"] = Field("fr", description="Language of the workbooks.")
+    benefit_risk: Share = Field(
+        0.0, description="Risk adjustment: every benefit is reduced by this share (TEI style)."
+    )
+    cost_risk: Share = Field(
+        0.0, description="Risk adjustment: every cost is increased by this share (TEI style)."
+    )
+    adoption: list[Share] = Field(
+        default_factory=list,
+        validate_default=True,
+        max_length=MAX_HORIZON,
+        description="Adoption ramp-up: share of the benefits reached in years 1, 2, ...; "
+        "the last value carries over to later years, 100 % when empty.",
+    )
+
+    @field_validator("adoption")
+    @classmethod
+    def _full_adoption(cls, adoption: list[float], info: ValidationInfo) -> list[float]:
+        """Give one adoption share per year of the horizon."""
+        horizon = info.data.get("horizon_years")
+        if horizon is None:  # the horizon itself is invalid and reported
+            return adoption
+        if len(adoption) > horizon:
+            raise PydanticCustomError(
+                "too_many_years",
+                "{count} values for a {horizon}-year horizon",
+                {"count": len(adoption), "horizon": horizon},
+            )
+        last = adoption[-1] if adoption else 1.0
+        return adoption + [last] * (horizon - len(adoption))
+
+    distribution: Literal["pert", "triangular", "uniform"] = Field(
+        "pert",
+        description="Distribution of each line's multiplier on [low, high] in the Monte Carlo "
+        "simulation: pert (lambda 4, mode 1), triangular (mode 1) or uniform.",
+    )
+    simulation_runs: int = Field(
+        10_000, ge=100, le=1_000_000, description="Runs of the Monte Carlo simulation."
+    )
+    simulation_seed: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the simulation's random numbers: the same seed, the same results.",
+    )
+
+
+class CostLine(_Model):
+    """One cost: a one-off amount and/or a recurring amount per year.
+
+    The recurring amount comes from one driver (:mod:`crmroi_xl.scenario.drivers`):
+    ``amount`` (an amount per year), ``seats`` (seats x price per seat per
+    month x 12, seats possibly ramping up year by year) or ``hours`` (hours
+    per year x hourly rate). The driver is inferred from the fields given when
+    left out. The one-off falls in ``one_off_year`` (0: today); the recurring
+    amount runs from ``start_year`` for ``years`` years (or to the horizon),
+    increased each year from ``increase_from_year``.
+    """
+
+    model_config = _filled("nature", "driver")
+
+    label: Label = Field(description="What the cost is, as the user words it.")
+    category: CostCategory = Field(description="Cost category.")
+    nature: Literal["direct", "indirect"] = Field(
+        description="Direct or indirect cost; by default from the category."
+    )
+    one_off: Amount = Field(0.0, description="One-off amount (in year 0 unless one_off_year).")
+    one_off_year: int = Field(
+        0, ge=0, le=MAX_HORIZON, description="Year the one-off amount falls in (0 = today)."
+    )
+    driver: CostDriverKey = Field(description="How the recurring yearly amount is formed.")
+    amount_per_year: Amount = Field(0.0, description="Recurring amount per year (driver amount).")
+    seats: Amount = Field(0.0, description="Number of seats (driver seats).")
+    price_per_seat_month: Amount = Field(0.0, description="Price per seat per month.")
+    seats_by_year: list[Amount] = Field(
+        default_factory=list,
+        max_length=MAX_HORIZON,
+        description="Seats in years 1, 2, ... instead of seats (driver seats); "
+        "the last value carries over to later years.",
+    )
+    hours_per_year: Amount = Field(0.0, description="Hours per year (driver hours).")
+    hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    annual_increase: Rate = Field(
+        0.0,
+        ge=-0.5,
+        le=1,
+        description="Yearly change of the recurring amount, compounded from increase_from_year.",
+    )
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the recurring amount lasts from start_year; to the horizon if empty.",
+    )
+    start_year: int = Field(
+        1, ge=1, le=MAX_HORIZON, description="First year of the recurring amount."
+    )
+    increase_from_year: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_HORIZON + 1,
+        description="First year the yearly increase applies (after a lock-in period); "
+        "start_year + 1 if empty.",
+    )
+    low: Low = 1.0
+    high: High = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            category = data.get("category")
+            try:
+                indirect = CostCategory(str(category)) in INDIRECT_CATEGORIES
+            except ValueError:
+                indirect = False  # the field's own validation reports the bad category
+            data = _fill(data, "nature", "indirect" if indirect else "direct")
+            data = _fill(data, "driver", _infer_driver(data, COST_DRIVERS))
+        return data
+
+    @model_validator(mode="after")
+    def _one_driver(self) -> CostLine:
+        _check_driver_fields(self, COST_DRIVERS)
+        if self.seats_by_year and self.seats:
+            raise PydanticCustomError(
+                "seats_twice", "seats_by_year replaces seats: give one of them"
+            )
+        return self
+
+
+class BenefitLine(_Model):
+    """One benefit per year, from ``start_year`` for ``years`` years, from one driver.
+
+    Drivers (:mod:`crmroi_xl.scenario.drivers`): ``amount`` (an amount per year);
+    ``sales`` (extra sales per month x 12 x average deal value x gross margin
+    -- the source method's "5 more sales a month at 1 000 EUR"); ``hours``
+    (hours saved per year x hourly rate x the share realised); and three driven
+    by a KPI measured before and after the CRM: ``win_rate`` (opportunities x
+    the win rate's rise x deal value x margin), ``conversion`` (leads x the
+    conversion rate's rise x deal value x margin) and ``churn`` (customers x
+    the churn's fall x margin per customer). The adoption ramp-up applies
+    unless ``ramp_up`` is off. Intangible benefits stay visible and are left
+    out of the ROI unless ``include_in_roi`` is set.
+    """
+
+    model_config = _filled("driver", "include_in_roi")
+
+    label: Label = Field(description="What the benefit is, as the user words it.")
+    category: BenefitCategory = Field(description="Benefit category.")
+    driver: BenefitDriverKey = Field(description="How the yearly amount is formed.")
+    amount_per_year: Amount = Field(0.0, description="Amount per year (driver amount).")
+    extra_sales_per_month: Amount = Field(0.0, description="Extra sales per month (driver sales).")
+    average_deal_value: Amount = Field(0.0, description="Average value of a sale (driver sales).")
+    gross_margin: Share = Field(
+        1.0, description="Share of the extra revenue counted as benefit (driver sales)."
+    )
+    hours_saved_per_year: Amount = Field(0.0, description="Hours saved per year (driver hours).")
+    hourly_rate: Amount = Field(0.0, description="Loaded cost of one hour (driver hours).")
+    realisation: Share = Field(
+        1.0, description="Share of the saved hours that becomes value (driver hours)."
+    )
+    opportunities_per_year: Amount = Field(
+        0.0, description="Opportunities worked per year (driver win_rate, KPI win_rate)."
+    )
+    leads_per_year: Amount = Field(
+        0.0, description="Leads per year (driver conversion, KPI lead_conversion_rate)."
+    )
+    customers: Amount = Field(0.0, description="Customers (driver churn, KPI churn_rate).")
+    margin_per_customer: Amount = Field(
+        0.0, description="Gross margin per customer per year (driver churn)."
+    )
+    annual_growth: Rate = Field(
+        0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."
+    )
+    start_year: int = Field(1, ge=1, le=MAX_HORIZON, description="First year of the benefit.")
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the benefit lasts from start_year; to the horizon if empty.",
+    )
+    ramp_up: bool = Field(
+        True, description="Whether the adoption ramp-up applies (no: full value from the start)."
+    )
+    include_in_roi: bool = Field(
+        description="Counted in ROI, NPV and payback; intangible benefits are not by default."
+    )
+    low: Low = 1.0
+    high: High = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = _fill(data, "include_in_roi", data.get("category") != "intangible")
+            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVERS))
+        return data
+
+    @model_validator(mode="after")
+    def _one_driver(self) -> BenefitLine:
+        _check_driver_fields(self, BENEFIT_DRIVERS)
+        if not self.include_in_roi and self.category != BenefitCategory.INTANGIBLE:
+            raise PydanticCustomError(
+                "intangible_only", "only intangible benefits can be left out of the ROI"
+            )
+        return self
+
+
+def _infer_driver(data: dict[str, Any], drivers: tuple[Driver, ...]) -> str:
+    """The driver whose defining fields are given; ``amount`` when none or several are.
+
+    A field several drivers share (a deal value) gives none of them away when a
+    field of one driver alone (opportunities per year) is given too.
+    """
+    given = [d for d in drivers if any(data.get(f) not in (None, []) for f in d.defining)]
+    if len(given) > 1:
+        own = {
+            d.key: {f for f in d.defining if all(f not in o.fields for o in drivers if o is not d)}
+            for d in given
+        }
+        given = [d for d in given if any(data.get(f) not in (None, []) for f in own[d.key])]
+    return given[0].key if len(given) == 1 else "amount"
+
+
+@functools.cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """Every field's default, once per model: pydantic inspects a default factory's
+    signature at each call, which cost a batch a third of its validation. Read only."""
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+    }
+
+
+def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
+    """A line's fields belong to its driver (nothing silently ignored)."""
+    driver = getattr(line, "driver")  # noqa: B009 - shared by cost and benefit lines
+    own = {f for d in drivers if d.key == driver for f in d.fields}
+    defaults = _defaults(type(line))
+
+    def given(field: str) -> bool:
+        return field not in own and getattr(line, field) != defaults[field]
+
+    stray = [(field, d.key) for d in drivers for field in d.defining if given(field)]
+    if stray:
+        stray = list(dict.fromkeys(stray))  # a field may select several drivers
+        listed = ", ".join(f"{field} (driver '{other}')" for field, other in stray)
+        raise PydanticCustomError(
+            "driver_mixed",
+            "the driver is '{driver}' but {given} is given; "
+            "a line has one driver: split it into two lines",
+            {"driver": driver, "given": listed, "stray": tuple(stray)},
+        )
+    for field in dict.fromkeys(f for d in drivers for f in d.fields):
+        if given(field):  # a detail of other drivers, e.g. the margin of the driver 'sales'
+            users = ", ".join(f"'{d.key}'" for d in drivers if field in d.fields)
+            raise PydanticCustomError(
+                "driver_field_only",
+                "{field} applies to the driver(s) {drivers} only",
+                {"field": field, "drivers": users},
+            )
+
+
+class Kpi(_Model):
+    """A KPI measured before the CRM (baseline) and after."""
+
+    model_config = _filled("unit", "higher_is_better")
+
+    kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
+    label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
+    unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
+    before: Measure = Field(description="Baseline value before the CRM (percent as a fraction).")
+    after: Measure = Field(description="Value after the CRM, same unit.")
+    higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            try:
+                unit, higher = KPI_DEFAULTS[KpiKind(str(data.get("kind")))]
+            except ValueError:
+                return data  # the field's own validation reports the bad kind
+            data = _fill(data, "unit", unit)
+            data = _fill(data, "higher_is_better", higher)
+        return data
+
+    @field_validator("before", "after")
+    @classmethod
+    def _fraction(cls, value: float, info: ValidationInfo) -> float:
+        """A percentage is a fraction: 22 typed for 22 % is refused with the hint."""
+        if info.data.get("unit") == "percent" and value > 1:
+            raise PydanticCustomError(
+                "percent_as_number",
+                "percentages are fractions: {value} % is {value} / 100",
+                {"value": value},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _custom_has_label(self) -> Kpi:
+        if self.kind == KpiKind.CUSTOM and not self.label:
+            raise PydanticCustomError("custom_kpi_label", "a custom KPI needs a label")
+        return self
+
+
+class Channel(_Model):
+    """A marketing channel over one year: spend, attributed revenue, new customers."""
+
+    name: Label = Field(description="Channel, e.g. Google Ads, LinkedIn, e-mailing.")
+    spend: Amount = Field(description="Spend per year.")
+    attributed_revenue: Amount = Field(0.0, description="Revenue attributed per year.")
+    new_customers: Amount = Field(0.0, description="New customers attributed per year.")
+    gross_margin: Share = Field(1.0, description="Share of the revenue that is margin, for ROI.")
+
+
+class CustomerEconomics(_Model):
+    """What one customer is worth and what winning one costs."""
+
+    margin_per_customer: Amount = Field(description="Gross margin per customer per year.")
+    retention_rate: Share = Field(description="Share of customers kept from a year to the next.")
+    acquisition_spend: Amount | None = Field(
+        None, description="Sales and marketing spend per year; channel total if empty."
+    )
+    new_customers: Amount | None = Field(
+        None, description="New customers per year; channel total if empty."
+    )
+    clv_years: int | None = Field(
+        None, ge=1, le=50, description="Years counted in the CLV; whole lifetime if empty."
+    )
+
+
+class Scenario(_Model):
+    """A whole CRM business case."""
+
+    assumptions: Assumptions
+    costs: list[CostLine] = Field(default_factory=list, max_length=200)
+    benefits: list[BenefitLine] = Field(default_factory=list, max_length=200)
+    kpis: list[Kpi] = Field(default_factory=list, max_length=100)
+    channels: list[Channel] = Field(default_factory=list, max_length=100)
+    customers: CustomerEconomics | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self, info: ValidationInfo) -> Scenario:
+        """A business case typed by a user has at least one cost or one benefit line
+        (validated with :data:`USER_INPUT` as context)."""
+        if info.context and info.context.get("user_input") and self.is_empty:
+            raise PydanticCustomError(
+                "empty_case", "an empty business case: no cost and no benefit"
+            )
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        """No cost and no benefit: nothing to compute a return on."""
+        return not self.costs and not self.benefits
+
+    @model_validator(mode="after")
+    def _lines_fit(self) -> Scenario:
+        """Lines start within the horizon; a KPI-driven benefit has its KPI, once.
+
+        Each problem is a ``(location, type, context)`` in the error's context
+        (``problems``): :func:`crmroi_xl.scenario.messages.error_items` makes them one error
+        each, at its own field, worded in the report's language.
+        """
+        horizon = self.assumptions.horizon_years
+        problems: list[tuple[tuple[int | str, ...], str, dict[str, Any]]] = []
+        timed: list[tuple[tuple[int | str, ...], int]] = []  # (location, year)
+        for i, cost in enumerate(self.costs):
+            timed += [(("costs", i, "start_year"), cost.start_year)]
+            timed += [(("costs", i, "one_off_year"), cost.one_off_year)]
+            if len(cost.seats_by_year) > horizon:
+                count = len(cost.seats_by_year)
+                where: tuple[int | str, ...] = ("costs", i, "seats_by_year")
+                problems.append((where, "too_many_years", {"count": count, "horizon": horizon}))
+        timed += [
+            (("benefits", i, "start_year"), b.start_year) for i, b in enumerate(self.benefits)
+        ]
+        for where, year in timed:
+            if year > horizon:
+                problems.append((where, "after_horizon", {"year": year, "horizon": horizon}))
+        kinds = [k.kind.value for k in self.kpis]
+        needs = kpi_drivers(BENEFIT_DRIVERS)
+        for i, line in enumerate(self.benefits):
+            kind = needs.get(line.driver)
+            context: dict[str, Any] = {"label": line.label, "driver": line.driver, "kpi": kind}
+            if kind is None:
+                continue
+            if kind not in kinds:
+                problems.append((("benefits", i, "driver"), "kpi_missing", context))
+            elif kinds.count(kind) > 1:
+                context["count"] = kinds.count(kind)
+                problems.append((("benefits", i, "driver"), "kpi_repeated", context))
+        if problems:
+            english = "; ".join(f"{'.'.join(map(str, w))}: {t}" for w, t, _ in problems)
+            raise PydanticCustomError(
+                "scenario_problems", "{summary}", {"summary": english, "problems": problems}
+            )
+        return self
+
+    def kpis_by_kind(self) -> dict[str, Kpi]:
+        """The KPIs by kind (the first of each kind)."""
+        out: dict[str, Kpi] = {}
+        for kpi in self.kpis:
+            out.setdefault(kpi.kind.value, kpi)
+        return out
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (from the assumptions)."""
+        return self.assumptions.name
+
+
+#: pydantic's names of the bounds it writes into a JSON Schema as they are when it cannot
+#: put them on the number itself (a bound after a validator, as in ``Amount`` and ``Share``:
+#: pydantic issue 11576), with the JSON Schema keyword of each and how two bounds of one
+#: kind combine (the stricter). The bound is renamed here rather than put before the
+#: validator in the type, which would change the model's errors (the text typed, ``"-5"``,
+#: would no longer be the input they show).
+_BOUNDS = {
+    "ge": ("minimum", max),
+    "gt": ("exclusiveMinimum", max),
+    "le": ("maximum", min),
+    "lt": ("exclusiveMaximum", min),
+}
+
+
+#: What pydantic's JSON Schema generator turns into a JSON Schema (its own alias is private).
+_SchemaOrField = (
+    CoreSchema
+    | core_schema.ModelField
+    | core_schema.DataclassField
+    | core_schema.TypedDictField
+    | core_schema.ComputedField
+)
+
+
+class _ScenarioJsonSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema in the keywords validators and editors read.
+
+    * every bound is a standard keyword (``minimum`` ...), never pydantic's ``ge``;
+    * a number may also be typed as text (``12 000``, ``10 %``: :data:`NUMBER_TEXT`),
+      as :func:`~crmroi_xl.scenario.values.read_number` reads it: every number of the scenario
+      goes through it, so every number is ``number`` (or ``integer``) or ``string``,
+      its bounds checking numbers and its pattern checking text;
+    * ``$schema`` names the draft, so an editor knows which one it reads.
+    """
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return {"$schema": self.schema_dialect, **super().generate(schema, mode)}
+
+    def generate_inner(self, schema: _SchemaOrField) -> JsonSchemaValue:
+        json_schema = super().generate_inner(schema)
+        for name in _BOUNDS.keys() & json_schema.keys():
+            keyword, stricter = _BOUNDS[name]
+            value = json_schema.pop(name)
+            json_schema[keyword] = stricter(value, json_schema.get(keyword, value))
+        return json_schema
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        return _or_text(super().int_schema(schema))
+
+    def float_schema(self, schema: core_schema.FloatSchema) -> JsonSchemaValue:
+        return _or_text(super().float_schema(schema))
+
+
+def _or_text(json_schema: JsonSchemaValue) -> JsonSchemaValue:
+    return {**json_schema, "type": [json_schema["type"], "string"], "pattern": NUMBER_TEXT}
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (JSON Schema draft 2020-12).
+
+    ``crmroi schema`` prints it and ``docs/scenario.schema.json`` holds it, for
+    editors: a YAML file starting with ``# yaml-language-server:
+    $schema=<path or URL of the schema>`` is completed and checked as it is typed.
+    It says every field, its description, default, bounds and choices; what it
+    cannot say (rules across fields: a line's driver, a year within the horizon,
+    a percentage typed as 22 for a KPI in percent ...) the model still checks.
+
+    >>> schema = scenario_json_schema()
+    >>> schema["$schema"], schema["required"], schema["$defs"]["CostLine"]["required"]
+    ('https://json-schema.org/draft/2020-12/schema', ['assumptions'], ['label', 'category'])
+    >>> share = schema["$defs"]["Assumptions"]["properties"]["cost_risk"]
+    >>> share["type"], share["minimum"], share["maximum"], share["default"]
+    (['number', 'string'], 0, 1, 0.0)
+    """
+    return Scenario.model_json_schema(schema_generator=_ScenarioJsonSchema)
