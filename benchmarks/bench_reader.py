@@ -37,8 +37,8 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from crmroi_xl import export_workbook, load_scenario, read_workbook
 from crmroi_xl.excel.reader import input_cells, sheet_names
+from crmroi_xl.excel.xlsx import open_xlsx, parse_area
 from crmroi_xl.io.loader import DEMO_SCENARIO
-from crmroi_xl.io.xlsx import open_xlsx, parse_area
 
 
 def floor(path: Path) -> None:

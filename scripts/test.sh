@@ -24,4 +24,5 @@ python3 -m venv .venv
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy crmroi_xl
+.venv/bin/lint-imports  # the layers of crmroi_xl (pyproject.toml, docs/architecture.md)
 .venv/bin/python -m pytest "$@"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crmroi_xl.excel.arithmetic import FormulaRefused, describe, evaluate, input_value
 from crmroi_xl.excel.package import save_workbook
-from crmroi_xl.io.arithmetic import FormulaRefused, describe, evaluate, input_value
 from tests.spreadsheet import recalculate
 
 #: Expected values from Excel's documented rules; the same formulas are

@@ -28,7 +28,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import compute, export_workbook, load_scenario
-from crmroi_xl.batch.flatwrite import row_from_scenario, write_rows, write_scenarios
 from crmroi_xl.batch.run import (
     METRICS,
     SUMMARY_COLUMNS,
@@ -43,6 +42,7 @@ from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.styles import number_formats
+from crmroi_xl.io.flatwrite import row_from_scenario, write_rows, write_scenarios
 from crmroi_xl.scenario.model import Scenario
 
 from .spreadsheet import recalculate, same

@@ -175,7 +175,7 @@ def test_a_full_disk_still_tells_which_rows_failed(
         room[0] -= 1
         replace(src, dst)
 
-    monkeypatch.setattr("crmroi_xl.io.files.os.replace", full)
+    monkeypatch.setattr("crmroi_xl.excel.files.os.replace", full)
     code, stdout, stderr = run(capsys, "batch", str(source), "--out-dir", str(out))
     assert code == 1
     full_disk = os.strerror(errno.ENOSPC)
@@ -214,7 +214,7 @@ def test_the_csv_summary_is_written_when_only_the_workbook_does_not_fit(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         replace(src, dst)
 
-    monkeypatch.setattr("crmroi_xl.io.files.os.replace", full_for_the_summary_workbook)
+    monkeypatch.setattr("crmroi_xl.excel.files.os.replace", full_for_the_summary_workbook)
     report = batch_export(source, tmp_path / "out")
     assert [e.status for e in report.entries] == ["ok", "ok"]
     assert report.summary_errors == (

@@ -14,13 +14,13 @@ import pytest
 
 from crmroi_xl import export_workbook, load_scenario
 from crmroi_xl.batch import run as batch_module
-from crmroi_xl.batch.flatwrite import row_from_scenario, write_rows
 from crmroi_xl.batch.inputs import READERS, BatchInput, open_batch, read_batch
 from crmroi_xl.batch.names import FileNames, file_names
 from crmroi_xl.batch.run import batch_export
 from crmroi_xl.batch.workbook import HEADER_FILL, HEADER_FONT
 from crmroi_xl.errors import ScenarioError
 from crmroi_xl.excel.measure import text_need
+from crmroi_xl.io.flatwrite import row_from_scenario, write_rows
 from crmroi_xl.io.loader import DEMO_SCENARIO
 from crmroi_xl.scenario.model import Scenario
 

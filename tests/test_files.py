@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crmroi_xl.errors import CrmRoiError
-from crmroi_xl.io.files import atomic_path, remove_stale_temporaries, same_file, write_atomic
+from crmroi_xl.excel.files import atomic_path, remove_stale_temporaries, same_file, write_atomic
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and processes")
 
@@ -28,7 +28,7 @@ def test_a_new_file_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> 
     target = tmp_path / "out.xlsx"
     code = (
         "import os, sys; os.umask(int(sys.argv[2])); "
-        "from crmroi_xl.io.files import write_atomic; write_atomic(sys.argv[1], b'x')"
+        "from crmroi_xl.excel.files import write_atomic; write_atomic(sys.argv[1], b'x')"
     )
     subprocess.run([sys.executable, "-c", code, str(target), str(umask)], check=True)
     assert _mode(target) == mode

@@ -14,12 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
-from crmroi_xl.batch.flatwrite import (
-    reference_markdown,
-    row_from_scenario,
-    write_rows,
-    write_scenarios,
-)
 from crmroi_xl.errors import CrmRoiError, ScenarioError
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.io.flat import (
@@ -28,6 +22,12 @@ from crmroi_xl.io.flat import (
     flat_columns,
     read_rows,
     scenario_from_row,
+)
+from crmroi_xl.io.flatwrite import (
+    reference_markdown,
+    row_from_scenario,
+    write_rows,
+    write_scenarios,
 )
 from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
 from crmroi_xl.scenario.model import (
@@ -132,7 +132,7 @@ def test_the_column_reference_in_the_docs_is_the_generated_one() -> None:
     block = re.search(r"<!-- columns:start -->\n(.*?)<!-- columns:end -->", docs, re.DOTALL)
     assert block is not None, "docs/batch.md lost its column reference markers"
     assert block.group(1).strip() == reference_markdown().strip(), (
-        "regenerate: python -c 'from crmroi_xl.batch.flatwrite import reference_markdown as r; print(r())'"
+        "regenerate: python -c 'from crmroi_xl.io.flatwrite import reference_markdown as r; print(r())'"
     )
 
 
@@ -449,7 +449,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("crmroi_xl.io.files.os.replace", disk_full)
+    monkeypatch.setattr("crmroi_xl.excel.files.os.replace", disk_full)
     with pytest.raises(
         CrmRoiError, match=r"s\.csv: cannot be written \(No space left on device\)$"
     ):

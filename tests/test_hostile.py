@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenario, read_workbook
-from crmroi_xl.batch.flatwrite import write_scenarios
 from crmroi_xl.cli.main import main
+from crmroi_xl.excel.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.excel.layout import SHEETS, Layout
-from crmroi_xl.io.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.io.flat import read_rows
+from crmroi_xl.io.flatwrite import write_scenarios
 
 #: The zip parts of two input sheets the reader parses (sheets are numbered in order).
 ASSUMPTIONS_PART, COSTS_PART = (

@@ -130,36 +130,16 @@ def test_every_name_used_across_modules_is_in_its_all() -> None:
     assert missing == []
 
 
-def test_no_import_cycle_and_no_private_name_across_modules() -> None:
-    """The package's import graph (module level and inside functions) has no cycle."""
-    graph: dict[str, set[str]] = {}
-    for path in PACKAGE.rglob("*.py"):
-        module = ".".join(path.with_suffix("").parts)
-        if path.name == "__init__.py":
-            module = module.removesuffix(".__init__")
-        targets = set()
-        for source, name in _imports(path):
-            if name.startswith("_") and not name.startswith("__"):
-                raise AssertionError(f"{path}: takes the private {name} from {source}")
-            sub = f"{source}.{name}"
-            targets.add(
-                sub if (PACKAGE.parent / (sub.replace(".", "/") + ".py")).exists() else source
-            )
-        graph[module] = {t for t in targets if not module.startswith(t + ".") and t != module}
-    seen: dict[str, int] = {}
-
-    def visit(node: str, trail: list[str]) -> None:
-        if seen.get(node) == 1:
-            raise AssertionError("import cycle: " + " -> ".join([*trail, node]))
-        if seen.get(node) == 2:
-            return
-        seen[node] = 1
-        for target in sorted(graph.get(node, ())):
-            visit(target, [*trail, node])
-        seen[node] = 2
-
-    for node in sorted(graph):
-        visit(node, [])
+def test_no_private_name_across_modules() -> None:
+    """A module never takes another's private name (import cycles: the import-linter
+    contracts, ``tests/test_architecture.py``)."""
+    private = [
+        f"{path}: takes the private {name} from {source}"
+        for path in PACKAGE.rglob("*.py")
+        for source, name in _imports(path)
+        if name.startswith("_") and not name.startswith("__")
+    ]
+    assert private == []
 
 
 @pytest.mark.parametrize(

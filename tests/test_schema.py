@@ -23,8 +23,9 @@ from pydantic import ValidationError
 
 from crmroi_xl.cli.main import main
 from crmroi_xl.io.documents import load_document, parse_document
-from crmroi_xl.scenario.model import USER_INPUT, Scenario, scenario_json_schema
+from crmroi_xl.scenario.model import USER_INPUT, Scenario
 from crmroi_xl.scenario.numbers import NUMBER_TEXT, parse_number
+from crmroi_xl.scenario.schema import scenario_json_schema
 from crmroi_xl.scenario.values import MAX_AMOUNT
 
 SCHEMA_FILE = Path("docs/scenario.schema.json")

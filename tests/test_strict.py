@@ -152,7 +152,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         for lang in LANGS:
             path = export_workbook(scenario, folder / f"{stem}-{lang}.xlsx", lang=lang)
             books[path.name] = path.read_bytes()
-    demo = export_workbook(load_scenario(Path("crmroi_xl/scenario/demo.yaml")), folder / "demo.xlsx")
+    demo = export_workbook(
+        load_scenario(Path("crmroi_xl/scenario/demo.yaml")), folder / "demo.xlsx"
+    )
     books["demo.xlsx"] = demo.read_bytes()
     kinds = {(simulated(s), bool(s.channels)) for s in scenarios.values()}
     assert kinds == {(False, False), (True, False), (True, True)}, kinds  # every kind covered

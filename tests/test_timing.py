@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import batch_export, compute, export_workbook, load_scenario, read_workbook
-from crmroi_xl.batch.flatwrite import write_scenarios
 from crmroi_xl.errors import ScenarioError
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.io.flatwrite import write_scenarios
 from crmroi_xl.io.loader import scenario_from_data
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import mismatches, recalculate, same

@@ -16,7 +16,7 @@ from openpyxl.utils import column_index_from_string
 
 from crmroi_xl import WorkbookError, export_workbook, load_scenario
 from crmroi_xl.excel.layout import Layout
-from crmroi_xl.io.xlsx import MAX_STYLE_ELEMENTS, Cell, open_xlsx, parse_area
+from crmroi_xl.excel.xlsx import MAX_STYLE_ELEMENTS, Cell, open_xlsx, parse_area
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError, WorkbookError
+from ..excel.files import regular_size
 from ..excel.reader import MAX_WORKBOOK_BYTES
 from ..io.documents import load_document, parse_document
-from ..io.files import regular_size
 from ..io.flat import FlatRow, iter_rows
 from ..io.loader import MAX_SCENARIO_BYTES, SUFFIXES, load_scenario, scenario_from_data
 from ..scenario.labels import Lang

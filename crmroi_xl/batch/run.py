@@ -22,7 +22,7 @@ flat whatever the number of scenarios:
 * they go to the workers in chunks (a few scenarios a task, fewer round
   trips), with their file names, decided here in input order;
 * with ``jobs``, the worker processes write their workbooks themselves,
-  atomically (:func:`~crmroi_xl.io.files.write_atomic`) and send back only the
+  atomically (:func:`~crmroi_xl.excel.files.write_atomic`) and send back only the
   results; the workbook skeletons they fill are built before they start
   (:func:`~crmroi_xl.excel.fast.prepare`: inherited when processes fork,
   built in each worker as it starts otherwise);
@@ -51,8 +51,8 @@ from typing import Any
 from ..engine.compute import compute
 from ..errors import CrmRoiError, InputError, ScenarioError
 from ..excel.fast import Kind, prepare, workbook_bytes, workbook_kind
+from ..excel.files import remove_stale_temporaries, same_file, write_atomic
 from ..excel.headline import HEADLINES
-from ..io.files import remove_stale_temporaries, same_file, write_atomic
 from ..scenario.labels import Lang
 from ..scenario.messages import shown
 from ..scenario.model import Scenario

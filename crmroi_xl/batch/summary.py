@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..excel.headline import HEADLINES
+from ..io.flatwrite import csv_bytes
 from ..scenario.labels import Lang
-from .flatwrite import csv_bytes
 from .names import SUMMARY_NAME
 
 __all__ = [

@@ -35,10 +35,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.cosmetics import print_setup
 from ..excel.fast import escape, input_xml
+from ..excel.files import atomic_path
 from ..excel.measure import fit_width, header_fit, height, text_need
 from ..excel.package import FIXED_TIME, FixedTimeZip, write_package
 from ..excel.styles import FONT, NAVY, number_formats
-from ..io.files import atomic_path
 from ..scenario.labels import Lang, label
 from .summary import METRICS, STATUS_LABELS, SUMMARY_COLUMNS, BatchEntry
 

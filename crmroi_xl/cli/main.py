@@ -108,7 +108,8 @@ def _json(data: object) -> str:
 def _results_json(results: Results) -> dict[str, object]:
     """The results with the headline keys DESIGN.md fixes first, then every other
     headline result, then the rest."""
-    from ..excel.headline import HEADLINES, JSON_FIRST
+    from ..engine.compute import JSON_FIRST
+    from ..excel.headline import HEADLINES
 
     data = results.model_dump(mode="json")
     first = {key: data.pop(key) for key in JSON_FIRST}
@@ -205,7 +206,7 @@ def export_command(
     An existing OUT.xlsx is replaced, unless it is the scenario itself.
     """
     from ..excel.fast import export_workbook
-    from ..io.files import same_file
+    from ..excel.files import same_file
     from ..io.loader import load_scenario
 
     if same_file(scenario, output):
@@ -260,7 +261,7 @@ def _xlsx(path: Path) -> Path:
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON schema of the scenario format (docs/scenario.schema.json holds it)."""
-    from ..scenario.model import scenario_json_schema
+    from ..scenario.schema import scenario_json_schema
 
     typer.echo(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
 

@@ -50,7 +50,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import CrmRoiError, InputError
-from ..excel.headline import JSON_FIRST
 from ..finance import kpis as kpi_functions
 from ..finance import metrics
 from ..scenario import drivers
@@ -58,6 +57,7 @@ from ..scenario.model import BenefitLine, Channel, CostLine, Kpi, Scenario
 from .sensitivity import CASES, Case, LineTable, Sensitivity, Side, analyse, case_multiplier
 
 __all__ = [
+    "JSON_FIRST",
     "MARGIN_VOLUMES",
     "ChannelResult",
     "KpiResult",
@@ -111,6 +111,11 @@ class ChannelResult(_Frozen):
     roas: float | None
     roi: float | None
     cac: float | None
+
+
+#: The keys ``crmroi compute --json`` prints first, in this order (the contract's
+#: headline metrics).
+JSON_FIRST = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
 
 
 class Results(_Frozen):

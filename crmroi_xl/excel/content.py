@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..engine.compute import compute
 from .layout import Layout
-from .parts import Capacity, CellValue, Context, Formula, Text
+from .parts import Capacity, CellValue, Formula, Text
+from .sheet import Context
 from .sheets import SHEETS
 
 if TYPE_CHECKING:

@@ -55,12 +55,12 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..engine.compute import Results, compute
-from ..io.files import write_atomic
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import print_area, style_font
+from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need

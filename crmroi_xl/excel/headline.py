@@ -24,20 +24,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import CrmRoiError
 from ..finance import metrics
+from .parts import YEARS
 
 if TYPE_CHECKING:
     from ..engine.compute import Results
-    from .layout import Layout
 
-__all__ = ["BY_KEY", "HEADLINES", "JSON_FIRST", "Headline", "reference_markdown"]
+__all__ = ["BY_KEY", "HEADLINES", "Headline", "Places", "reference_markdown"]
 
 Bilingual = tuple[str, str]
-#: The keys ``crmroi compute --json`` prints first (DESIGN.md), in this order.
-JSON_FIRST = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
+
+
+class Places(Protocol):
+    """What a headline's formula asks of the workbook's layout
+    (:class:`~crmroi_xl.excel.layout.Layout` is one): the layout reads these records,
+    so they name it by what they use, not by its class."""
+
+    def summary_span(self, row_key: str, first: int = 0, last: int = YEARS[-1]) -> str: ...
+    def summary_cell(self, row_key: str, t: int) -> str: ...
+    def channel_total(self, key: str) -> str: ...
+    def customer_result(self, key: str) -> str: ...
+    def master_check(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,8 @@ class Headline:
     title: Bilingual
     fmt: str  # number-format key of the workbook (and the console report)
     help: Bilingual
-    native: Callable[[Layout], str]
-    udf: Callable[[Layout], str] | None = None  # the template's formula; native if None
+    native: Callable[[Places], str]
+    udf: Callable[[Places], str] | None = None  # the template's formula; native if None
     value: Callable[[Results], float | None] | None = None  # getattr(results, key) if None
     shown: bool = True  # in the console report and the portfolio summary
 
@@ -66,7 +76,7 @@ class Headline:
         return found, None if found is not None else results.undefined.get(self.key)
 
 
-def _payback(layout: Layout, cumulative: str, points: str) -> str:
+def _payback(layout: Places, cumulative: str, points: str) -> str:
     """Payback on the summary rows: 0 if never negative, else the first crossing point."""
     s = layout.summary_span
     return (
@@ -75,7 +85,7 @@ def _payback(layout: Layout, cumulative: str, points: str) -> str:
     )
 
 
-def _no_irr(layout: Layout) -> str:
+def _no_irr(layout: Places) -> str:
     net = layout.summary_span("net_flow")
     return f'OR(COUNTIF({net},">0")=0,COUNTIF({net},"<0")=0)'
 

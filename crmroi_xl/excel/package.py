@@ -42,7 +42,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element, SubElement
 
 from ..errors import EXCEL_ERRORS
-from ..io.files import atomic_path
+from .files import atomic_path
 from .parts import CellValue
 
 __all__ = ["FIXED_TIME", "FixedTimeZip", "cached_type", "save_workbook", "write_package"]

@@ -4,7 +4,7 @@ A template filled by hand or an exported workbook -- as we wrote it, or after
 a save in Excel or LibreOffice -- is read cell by cell from the input cells
 the layout lists (:func:`input_cells`, the one question this module asks the
 layout). Only the input cells are read, straight from the zip through the
-safe reader :mod:`crmroi_xl.io.xlsx`: the file is checked first (size, parts,
+safe reader :mod:`crmroi_xl.excel.xlsx`: the file is checked first (size, parts,
 compression, no DOCTYPE), the output sheets and the stylesheet's looks are
 never parsed, each input sheet is read no further than its inputs. Computed
 cells and their saved values are never trusted: the engine recomputes
@@ -16,7 +16,7 @@ workbook's language, and all of them at once::
     devis.xlsx: Coûts!D12: montant attendu, trouvé 'abc'
 
 A formula typed in an input cell is taken only when it is plain arithmetic
-(:mod:`crmroi_xl.io.arithmetic`): ``=12*50`` reads 600; ``=SUM(D6:D9)`` or a link
+(:mod:`crmroi_xl.excel.arithmetic`): ``=12*50`` reads 600; ``=SUM(D6:D9)`` or a link
 to another workbook is refused, naming the cell and asking for the value.
 """
 
@@ -31,21 +31,21 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import CrmRoiError, WorkbookError
-from ..io.archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
-from ..io.arithmetic import FormulaRefused, describe, input_value
-from ..io.xlsx import (
+from ..scenario.currency import unit_symbols
+from ..scenario.labels import LABELS, Lang, label
+from ..scenario.messages import describe_error, error_items, field_path
+from ..scenario.model import USER_INPUT, Assumptions, Scenario
+from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
+from .arithmetic import FormulaRefused, describe, input_value
+from .layout import LISTS, SHEETS, InputCell, Layout
+from .parts import Capacity
+from .xlsx import (
     Cell,
     Xlsx,
     date_text,
     open_xlsx,
     parse_area,
 )
-from ..scenario.currency import unit_symbols
-from ..scenario.labels import LABELS, Lang, label
-from ..scenario.messages import describe_error, error_items, field_path
-from ..scenario.model import USER_INPUT, Assumptions, Scenario
-from .layout import LISTS, SHEETS, InputCell, Layout
-from .parts import Capacity
 
 __all__ = [
     "MAX_TABLE_LINES",

@@ -27,12 +27,10 @@ Row numbers are written here only; the sheet module
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from ..engine.sensitivity import CASES
-
-if TYPE_CHECKING:
-    from .layout import Layout
+from .parts import Table
 
 __all__ = [
     "CASE_COLUMNS",
@@ -48,6 +46,7 @@ __all__ = [
     "TORNADO_COLUMNS",
     "SensitivityLayout",
     "Slot",
+    "TablePlaces",
 ]
 
 #: The rows of the cases table, in order, and its columns: each case, then the case shown.
@@ -114,10 +113,22 @@ class Slot(NamedTuple):
     where: tuple[Any, ...]  # ("simulation", ...), see crmroi_xl.excel.inputs
 
 
+class TablePlaces(Protocol):
+    """What these places ask of the workbook's layout (which composes them:
+    :class:`~crmroi_xl.excel.layout.Layout` is one)."""
+
+    @property
+    def costs(self) -> Table: ...
+    @property
+    def benefits(self) -> Table: ...
+    def seats_row(self, i: int, block: str = "input") -> int: ...
+    def total_label_row(self, table: Table, i: int) -> int: ...
+
+
 class SensitivityLayout:
     """The places of the base amounts and of the Sensitivity sheet in one layout."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: TablePlaces) -> None:
         self.layout = layout
 
     # --- the base amounts, under the Costs and Benefits tables -------------------------

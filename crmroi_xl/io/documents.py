@@ -38,8 +38,8 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node
 
 from ..errors import ScenarioError
+from ..excel.files import read_regular
 from ..scenario.messages import echo
-from .files import read_regular
 
 __all__ = [
     "MAX_ALIAS_NODES",

@@ -35,7 +35,7 @@ Traceback (most recent call last):
 crmroi_xl.errors.ScenarioError: scenarios.csv: row 12: cost_1_seats: must be >= 0, got -3
 
 Writing flat files (and a scenario as a row) and the column reference are in
-:mod:`crmroi_xl.batch.flatwrite`.
+:mod:`crmroi_xl.io.flatwrite`.
 """
 
 from __future__ import annotations
@@ -56,13 +56,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ..errors import ScenarioError
+from ..excel.arithmetic import FormulaRefused, describe, input_value
+from ..excel.files import regular_size
+from ..excel.xlsx import Cell, date_text, open_xlsx
 from ..scenario.labels import Lang
 from ..scenario.messages import MAX_ECHO, describe_error, echo, error_items, shown
 from ..scenario.model import USER_INPUT, Scenario
 from ..scenario.numbers import parse_number
-from .arithmetic import FormulaRefused, describe, input_value
-from .files import regular_size
-from .xlsx import Cell, date_text, open_xlsx
 
 __all__ = [
     "COLUMNS",
@@ -659,9 +659,9 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[FlatRow]:
-    """The first worksheet, through the safe reader (:mod:`crmroi_xl.io.xlsx`: archive
+    """The first worksheet, through the safe reader (:mod:`crmroi_xl.excel.xlsx`: archive
     checks, streamed rows, ``<dimension>`` not trusted). A formula is taken when it
-    is plain arithmetic, and its saved value agrees (:mod:`crmroi_xl.io.arithmetic`)."""
+    is plain arithmetic, and its saved value agrees (:mod:`crmroi_xl.excel.arithmetic`)."""
     records = _xlsx_records(path)
     header = next(records, None)
     if header is None:

@@ -1,6 +1,6 @@
 """The sheets of a workbook, one module each, in workbook order.
 
-Each module declares a :class:`~crmroi_xl.excel.parts.Sheet`: its constant
+Each module declares a :class:`~crmroi_xl.excel.sheet.Sheet`: its constant
 cells (titles, headers, labels), its computed cells (native and UDF formulas
 with the engine's value of each) and its looks (widths, conditional formats,
 printing). Places come from :class:`~crmroi_xl.excel.layout.Layout`. To add a
@@ -10,7 +10,7 @@ layout.
 
 from __future__ import annotations
 
-from ..parts import Sheet
+from ..sheet import Sheet
 from . import (
     assumptions,
     benefits,

@@ -15,7 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import ASSUMPTIONS
-from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import YEARS, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 
 if TYPE_CHECKING:
     from ..layout import Layout

@@ -15,7 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.compute import benefit_base
 from ...scenario import drivers
-from ..parts import Bilingual, Formula, Sheet, Text
+from ..parts import Bilingual, Formula, Text
+from ..sheet import Sheet
 from .tables import (
     Computed,
     Total,

@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...errors import CrmRoiError
 from ...finance import metrics
 from ..layout import CUSTOMER_RESULTS, CUSTOMERS
-from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import NA, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from .tables import col, row_check, table_looks, table_texts
 
 if TYPE_CHECKING:

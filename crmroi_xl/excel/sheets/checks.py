@@ -35,7 +35,8 @@ from ...scenario.labels import label
 from ...scenario.model import Assumptions
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
-from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import YEARS, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from ...engine.compute import cost_base
 from ...scenario import drivers
 from ...scenario.labels import label
 from ..formulas import number
-from ..parts import YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import YEARS, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from .tables import (
     Computed,
     Total,

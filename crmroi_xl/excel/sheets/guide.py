@@ -14,7 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cosmetics import wrap_rows
 from ..headline import HEADLINES
-from ..parts import Sheet, Text
+from ..parts import Text
+from ..sheet import Sheet
 
 if TYPE_CHECKING:
     from ..layout import Layout

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import NA, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from ..styles import format_rule, rule
 from .tables import col, row_check, table_looks, table_texts
 

@@ -13,7 +13,8 @@ from ...scenario.labels import label
 from ...scenario.model import KPI_DEFAULTS, KpiKind
 from ..cosmetics import fit, fit_header_row
 from ..layout import CONSTANT_COLUMNS, CONSTANTS, KPI_DEFAULT_COLUMNS, LIST_COLUMNS
-from ..parts import Sheet, Text
+from ..parts import Text
+from ..sheet import Sheet
 
 if TYPE_CHECKING:
     from ..layout import Layout

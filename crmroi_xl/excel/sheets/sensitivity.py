@@ -47,7 +47,7 @@ from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
 from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
 from ..headline import BY_KEY
-from ..parts import NA, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import NA, Bilingual, CellValue, Formula, Text
 from ..sensitivity_layout import (
     CASE_COLUMNS,
     CASE_ROWS,
@@ -60,6 +60,7 @@ from ..sensitivity_layout import (
     TORNADO_BARS,
     TORNADO_COLUMNS,
 )
+from ..sheet import Context, Sheet
 from ..styles import rule
 
 if TYPE_CHECKING:

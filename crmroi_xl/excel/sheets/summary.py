@@ -24,7 +24,8 @@ from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
 from ..headline import HEADLINES, Headline
 from ..layout import SUMMARY_ROWS
-from ..parts import NA, YEARS, Bilingual, CellValue, Context, Formula, Sheet, Text
+from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule
 
 if TYPE_CHECKING:

@@ -26,7 +26,8 @@ from ...scenario.fieldinfo import kind
 from ..columns import LINE_MODELS
 from ..cosmetics import fit, fit_header_row
 from ..measure import TEXT_CAP
-from ..parts import YEARS, Bilingual, CellValue, Column, Context, Formula, Table, Text
+from ..parts import YEARS, Bilingual, CellValue, Column, Formula, Table, Text
+from ..sheet import Context
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:

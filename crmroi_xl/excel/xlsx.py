@@ -9,7 +9,7 @@ value, and for a formula its text (the value is then the one the spreadsheet
 saved for it, if any).
 
 Before anything is parsed, the file passes the checks of
-:mod:`crmroi_xl.io.archive` (a regular file, a sane zip, no bomb, no DOCTYPE),
+:mod:`crmroi_xl.excel.archive` (a regular file, a sane zip, no bomb, no DOCTYPE),
 so a hostile file is refused with the same words whatever reads it.
 
 What is read, and how:
@@ -261,7 +261,7 @@ def _forget(element: Any) -> None:
 
 @contextmanager
 def open_xlsx(path: str | Path) -> Iterator[Xlsx]:
-    """Check the file at ``path`` (:func:`crmroi_xl.io.archive.open_archive`) and open it
+    """Check the file at ``path`` (:func:`crmroi_xl.excel.archive.open_archive`) and open it
     as an :class:`Xlsx`, closed when the block ends.
 
     Raises

@@ -21,10 +21,10 @@ significant digits, Excel's precision: ``=0.05*3`` is 0.15, as Excel shows it
 (600.0, 9000.0, 0.15, 4.0)
 >>> evaluate("=SUM(A1:A3)")
 Traceback (most recent call last):
-crmroi_xl.io.arithmetic.FormulaRefused: not arithmetic
+crmroi_xl.excel.arithmetic.FormulaRefused: not arithmetic
 >>> input_value("=1+1", 999_999)
 Traceback (most recent call last):
-crmroi_xl.io.arithmetic.FormulaRefused: disagrees
+crmroi_xl.excel.arithmetic.FormulaRefused: disagrees
 >>> describe(FormulaRefused("not arithmetic", "=WEBSERVICE(\\"http://x\\")"), "en")
 'formula =WEBSERVICE("http://x") in an input cell: only numbers, + - * / ^ % and parentheses are computed; type the value'
 """
@@ -188,7 +188,7 @@ def evaluate(formula: str) -> float:
     (64.0, 2000.0, 0.5, 0.15)
     >>> evaluate("=1/(2-2)")
     Traceback (most recent call last):
-    crmroi_xl.io.arithmetic.FormulaRefused: #DIV/0!
+    crmroi_xl.excel.arithmetic.FormulaRefused: #DIV/0!
     """
     value = float(f"{_Parser(_tokens(formula), formula).whole():.15g}")
     if not math.isfinite(value):  # also what rounds past the largest double

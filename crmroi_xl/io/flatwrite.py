@@ -5,7 +5,7 @@ scenarios to batch (:func:`write_scenarios`), a sheet to fill
 (:func:`write_rows` with no rows), the UTF-8 CSV every report uses
 (:func:`csv_bytes`) -- and documents the columns (:func:`reference_markdown`,
 the table of docs/batch.md). Every file is written atomically
-(:func:`~crmroi_xl.io.files.write_atomic`).
+(:func:`~crmroi_xl.excel.files.write_atomic`).
 
 >>> import tempfile, pathlib
 >>> from crmroi_xl.io.flat import flat_columns
@@ -29,8 +29,9 @@ from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ..errors import ScenarioError
-from ..io.files import write_atomic
-from ..io.flat import (
+from ..excel.files import write_atomic
+from ..scenario.model import Scenario
+from .flat import (
     SECTIONS,
     FieldSpec,
     Kind,
@@ -39,7 +40,6 @@ from ..io.flat import (
     flat_columns,
     parse_column,
 )
-from ..scenario.model import Scenario
 
 __all__ = [
     "FORMULA_STARTS",
