@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .batch.run import BatchReport, batch_export
-    from .engine.compute import Results, compute
+    from .engine.compute import compute
     from .engine.montecarlo import Simulation, simulate
+    from .engine.results import Results
     from .engine.sensitivity import Sensitivity
     from .errors import (
         CalcError,
@@ -60,7 +61,7 @@ __version__ = "0.1.0"
 _WHERE: dict[str, str] = {
     "BatchReport": "batch.run",
     "batch_export": "batch.run",
-    "Results": "engine.compute",
+    "Results": "engine.results",
     "compute": "engine.compute",
     **dict.fromkeys(
         [

@@ -27,7 +27,7 @@ from crmroi_xl.engine import montecarlo as mc
 from crmroi_xl.engine.sensitivity import CASES, LineTable, case_multiplier
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.finance import metrics
-from crmroi_xl.finance.rows import evaluate, irr_rows, npv_rows, payback_rows, roi_rows
+from crmroi_xl.finance.rows import irr_rows, npv_rows, payback_rows, roi_rows
 from crmroi_xl.io.loader import scenario_from_data
 from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
@@ -257,7 +257,17 @@ def test_irr_rows_takes_the_bracketed_path_where_newton_fails() -> None:
 
 def test_evaluate_refuses_a_multiplier_table_of_the_wrong_width() -> None:
     with pytest.raises(ValueError, match="3 columns for 1 cost and 1 benefit lines"):
-        evaluate(np.ones((1, 2)), np.ones((1, 2)), np.ones((4, 3)), 0.1)
+        table = LineTable(
+            np.ones((1, 2)),
+            np.ones((1, 2)),
+            np.ones(2),
+            np.ones(2),
+            ("cost", "benefit"),
+            ("a", "b"),
+            (0, 0),
+            0.1,
+        )
+        table.evaluate(np.ones((4, 3)))
 
 
 # --- cases, tornado and break-even equal compute on edited scenarios -------------------

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import FORMULAE
 
 from crmroi_xl import compute, load_scenario
-from crmroi_xl.engine.compute import Results
+from crmroi_xl.engine.results import Results
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.headline import HEADLINES

@@ -22,7 +22,7 @@ import typer
 from ..errors import CrmRoiError
 
 if TYPE_CHECKING:
-    from ..engine.compute import Results
+    from ..engine.results import Results
 
 __all__ = ["INTERRUPTED", "app", "main"]
 
@@ -108,7 +108,7 @@ def _json(data: object) -> str:
 def _results_json(results: Results) -> dict[str, object]:
     """The results with the headline keys DESIGN.md fixes first, then every other
     headline result, then the rest."""
-    from ..engine.compute import JSON_FIRST
+    from ..engine.results import JSON_FIRST
     from ..excel.headline import HEADLINES
 
     data = results.model_dump(mode="json")

@@ -22,7 +22,7 @@ from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.compute import Results
+from ..engine.results import Results
 from ..engine.sensitivity import CASES
 from ..errors import CrmRoiError
 from ..excel.headline import HEADLINES, Headline

@@ -13,7 +13,7 @@ Each run draws every uncertain line's multiplier independently on its
 * ``uniform`` on ``[low, high]``.
 
 A line whose range is ``[1, 1]`` is fixed (no draw). Then every run is
-evaluated at once by :func:`crmroi_xl.finance.rows.evaluate` on the engine's
+evaluated at once by :func:`crmroi_xl.engine.yearly.evaluate` on the engine's
 per-line flows -- no call to ``compute`` per run.
 
 The summary of each metric: mean, sample standard deviation (Excel's
@@ -49,7 +49,8 @@ from ..errors import InputError
 from ..finance.rows import Array
 from ..scenario.fieldinfo import bounds
 from ..scenario.model import Assumptions, Scenario
-from .compute import Results, compute
+from .compute import compute
+from .results import Results
 from .sensitivity import LineTable
 
 __all__ = [

@@ -2,8 +2,8 @@
 
 Every cost and benefit line may carry a range, ``low`` and ``high``
 (multipliers of its amounts in every year, one-off included; both 1 by
-default). From the engine's per-line flows this module derives, with the
-vectorised evaluator of :mod:`crmroi_xl.finance.rows`:
+default). From the engine's per-line flows this module derives, with the one
+yearly model (:mod:`crmroi_xl.engine.yearly`):
 
 * **cases** -- *pessimistic*: every benefit at its ``low``, every cost at its
   ``high``; *optimistic*: the reverse; *base*: every multiplier 1. Each with
@@ -54,8 +54,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ..finance.rows import Array, Outcomes, evaluate, irr_rows, npv_rows
+from ..finance.rows import Array, irr_rows, npv_rows
 from ..scenario.model import BenefitLine, CostLine, Scenario
+from . import yearly
 
 __all__ = [
     "CASES",
@@ -159,11 +160,21 @@ class LineTable:
         hurt = case == "pessimistic"
         return np.where(costs == hurt, self.high, self.low)
 
-    def evaluate(self, multipliers: Array, *, with_irr: bool = True) -> Outcomes:
-        """Flows and metrics of each row of multipliers (see :func:`variants.evaluate`)."""
-        return evaluate(
-            self.cost_flows, self.benefit_flows, multipliers, self.rate, with_irr=with_irr
-        )
+    def evaluate(self, multipliers: Array, *, with_irr: bool = True) -> yearly.Yearly:
+        r"""Flows and metrics of each row of ``multipliers`` (one a line, costs first):
+        since every line's flow is linear in its multiplier, a row's yearly costs and
+        benefits are one matrix product, :math:`costs_{r,t} = \sum_i m_{r,i} c_{i,t}`;
+        the one yearly model (:func:`crmroi_xl.engine.yearly.evaluate`) does the rest."""
+        multipliers = np.atleast_2d(np.asarray(multipliers, dtype=float))
+        split = self.cost_flows.shape[0]
+        if multipliers.shape[1] != split + self.benefit_flows.shape[0]:
+            raise ValueError(
+                f"multipliers: {multipliers.shape[1]} columns for "
+                f"{split} cost and {self.benefit_flows.shape[0]} benefit lines"
+            )
+        costs = multipliers[:, :split] @ self.cost_flows
+        benefits = multipliers[:, split:] @ self.benefit_flows
+        return yearly.evaluate(costs, benefits, self.rate, with_irr=with_irr)
 
 
 class _Frozen(BaseModel):
@@ -242,9 +253,7 @@ def analyse(table: LineTable) -> Sensitivity:
         )
         for k, case in enumerate(CASES)
     }
-    pv_costs, pv_benefits = (
-        float(v) for v in npv_rows(table.rate, np.stack([out.costs[1], out.benefits[1]]))
-    )
+    pv_costs, pv_benefits = float(out.pv_costs[1]), float(out.pv_benefits[1])
     tornado = [
         TornadoBar(
             label=table.labels[i],

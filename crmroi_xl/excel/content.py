@@ -19,7 +19,7 @@ from .sheet import Context
 from .sheets import SHEETS
 
 if TYPE_CHECKING:
-    from ..engine.compute import Results
+    from ..engine.results import Results
     from ..engine.sensitivity import Case
     from ..scenario.model import Scenario
 

@@ -54,7 +54,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from ..engine.compute import Results, compute
+from ..engine.compute import compute
+from ..engine.results import Results
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts

@@ -4,7 +4,7 @@ A record says everything about one result: its key (the name in the engine's
 results and in ``compute --json``), its workbook defined name (``Out_ROI``),
 its French and English title, its number format, its help text, its native
 and UDF formulas on the summary sheet, and how its value comes from the
-engine's :class:`~crmroi_xl.engine.compute.Results`. The summary sheet's rows, the
+engine's :class:`~crmroi_xl.engine.results.Results`. The summary sheet's rows, the
 ``Out_*`` names, the console report, the guide, the portfolio summary of a
 batch, the expected values the workbook tests compare with, and the table in
 ``docs/results.md`` all come from :data:`HEADLINES`.
@@ -31,7 +31,7 @@ from ..finance import metrics
 from .parts import YEARS
 
 if TYPE_CHECKING:
-    from ..engine.compute import Results
+    from ..engine.results import Results
 
 __all__ = ["BY_KEY", "HEADLINES", "Headline", "Places", "reference_markdown"]
 

@@ -28,7 +28,7 @@ from .layout import InputCell, Layout
 from .simulated import simulation_values
 
 if TYPE_CHECKING:
-    from ..engine.compute import Results
+    from ..engine.results import Results
     from ..engine.sensitivity import Case
     from ..scenario.model import Scenario
 

@@ -17,7 +17,7 @@ from .parts import Formula, Text
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..engine.compute import Results
+    from ..engine.results import Results
     from ..engine.sensitivity import Case
     from ..scenario.model import Scenario
 

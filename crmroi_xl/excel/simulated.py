@@ -35,7 +35,7 @@ from .sensitivity_layout import (
 )
 
 if TYPE_CHECKING:
-    from ..engine.compute import Results
+    from ..engine.results import Results
     from ..scenario.model import BenefitLine, CostLine, Scenario
     from .layout import Layout
 

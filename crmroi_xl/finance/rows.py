@@ -1,38 +1,20 @@
-r"""Many variants of one scenario at once: the engine's yearly model as numpy arrays.
+r"""The yearly metrics over many rows at once: NPV, ROI, payback and IRR as numpy arrays.
 
-A *variant* is the scenario with each counted line's yearly amounts multiplied
-by a factor (its multiplier: 1 for the base case, ``low`` or ``high`` for the
-sensitivity cases, a random draw in the Monte Carlo simulation). Because every
-line's flow is linear in its multiplier, a variant's yearly costs and benefits
-are one matrix product of the multipliers with the engine's per-line flows:
-
-.. math::
-
-    costs_{r,t} = \sum_i m_{r,i}\, c_{i,t} \qquad
-    benefits_{r,t} = \sum_j m_{r,j}\, b_{j,t}
-
-where :math:`c_{i,t}` and :math:`b_{j,t}` are the risk-adjusted flows of the
-cost lines and of the counted benefit lines in years ``0 .. horizon``
-(``compute(scenario).cost_lines[i].values``). From the net flow each row gets
-the metrics of :mod:`crmroi_xl.finance.metrics`, computed for all rows together and
-following the same rules (``npv``'s period 0 undiscounted, ``payback``'s
-linear interpolation, ``irr``'s Newton from 10 % then its bracketed search).
-Where a metric is undefined the row holds ``NaN`` instead of an exception.
-
-No pydantic, no loop over rows in the common case: about a microsecond a
-variant (``benchmarks/bench_simulate.py``).
+Each function follows the rule of its scalar twin in :mod:`crmroi_xl.finance.metrics`
+(``npv``'s period 0 undiscounted, ``payback``'s linear interpolation, ``irr``'s
+Newton from 10 % then its bracketed search), for every row of a ``rows x
+years`` array together, and gives ``NaN`` where the metric is undefined
+instead of raising. :mod:`crmroi_xl.engine.yearly` (the one yearly model) calls
+them for one row or many: about a microsecond a row
+(``benchmarks/bench_simulate.py``).
 
 >>> import numpy as np
->>> costs = np.array([[50_000.0, 0.0, 0.0, 0.0]])          # one-off in year 0
->>> benefits = np.array([[0.0, 25_000.0, 25_000.0, 25_000.0]])
->>> out = evaluate(costs, benefits, np.array([[1.0, 1.0], [1.0, 0.8]]), rate=0.10)
->>> np.round(out.npv, 2).tolist(), np.round(out.irr, 6).tolist()
+>>> flows = np.array([[-50_000.0, 25_000, 25_000, 25_000], [-50_000.0, 20_000, 20_000, 20_000]])
+>>> np.round(npv_rows(0.10, flows), 2).tolist(), np.round(irr_rows(flows), 6).tolist()
 ([12171.3, -262.96], [0.233752, 0.09701])
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,8 +25,6 @@ from . import metrics, roots
 __all__ = [
     "GUESS",
     "Array",
-    "Outcomes",
-    "evaluate",
     "irr_rows",
     "npv_rows",
     "payback_rows",
@@ -64,82 +44,6 @@ _ORDER = np.array(
         key=lambda i: min(abs(_GRID[i] - GUESS), abs(_GRID[i + 1] - GUESS)),
     )
 )
-
-
-@dataclass(frozen=True)
-class Outcomes:
-    """The yearly flows and metrics of each variant (one row per variant).
-
-    Yearly arrays are ``runs x years`` (year 0 first); metrics are one value
-    per run, ``NaN`` where the metric is undefined (ROI without costs, a
-    payback never reached, an IRR without root); ``irr`` is None when not
-    asked for.
-    """
-
-    costs: Array
-    benefits: Array
-    net_flow: Array
-    npv: Array
-    roi: Array
-    payback: Array
-    irr: Array | None
-
-
-def evaluate(
-    cost_flows: Array,
-    benefit_flows: Array,
-    multipliers: Array,
-    rate: float,
-    *,
-    with_irr: bool = True,
-) -> Outcomes:
-    """Yearly flows and metrics of every variant.
-
-    Parameters
-    ----------
-    cost_flows : array, lines x years
-        Risk-adjusted yearly flows of the cost lines, year 0 first, in euros.
-    benefit_flows : array, lines x years
-        The same for the benefit lines counted in ROI.
-    multipliers : array, runs x (cost lines + benefit lines)
-        One row per variant: each cost line's multiplier, then each benefit line's.
-    rate : float
-        Yearly discount rate, a fraction.
-    with_irr : bool, keyword-only
-        Also solve each variant's IRR (the slowest part).
-
-    Examples
-    --------
-    The base case and a variant whose costs are 20 % higher:
-
-    >>> out = evaluate(np.array([[100.0, 0, 0, 0]]), np.array([[0, 30.0, 40.0, 50.0]]),
-    ...                np.array([[1.0, 1.0], [1.2, 1.0]]), rate=0.0)
-    >>> out.net_flow.tolist()
-    [[-100.0, 30.0, 40.0, 50.0], [-120.0, 30.0, 40.0, 50.0]]
-    >>> np.round(out.payback, 10).tolist(), np.round(out.roi, 4).tolist()
-    ([2.6, 3.0], [0.2, 0.0])
-    """
-    cost_flows = np.asarray(cost_flows, dtype=float)
-    benefit_flows = np.asarray(benefit_flows, dtype=float)
-    multipliers = np.atleast_2d(np.asarray(multipliers, dtype=float))
-    split = cost_flows.shape[0]
-    if multipliers.shape[1] != split + benefit_flows.shape[0]:
-        raise ValueError(
-            f"multipliers: {multipliers.shape[1]} columns for "
-            f"{split} cost and {benefit_flows.shape[0]} benefit lines"
-        )
-    costs = multipliers[:, :split] @ cost_flows
-    benefits = multipliers[:, split:] @ benefit_flows
-    net = benefits - costs
-    return Outcomes(
-        costs=costs,
-        benefits=benefits,
-        net_flow=net,
-        npv=npv_rows(rate, net),
-        roi=roi_rows(benefits.sum(axis=1), costs.sum(axis=1)),
-        payback=payback_rows(net),
-        irr=irr_rows(net) if with_irr else None,
-    )
 
 
 def npv_rows(rate: float, flows: Array) -> Array:

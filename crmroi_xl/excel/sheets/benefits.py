@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.compute import benefit_base
+from ...engine.flows import benefit_base
 from ...scenario import drivers
 from ..parts import Bilingual, Formula, Text
 from ..sheet import Sheet

@@ -28,7 +28,7 @@ import numpy as np
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.compute import MARGIN_VOLUMES
+from ...engine.flows import MARGIN_VOLUMES
 from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
 from ...scenario.fieldinfo import bounds
 from ...scenario.labels import label

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.compute import cost_base
+from ...engine.flows import cost_base
 from ...scenario import drivers
 from ...scenario.labels import label
 from ..formulas import number

@@ -64,7 +64,7 @@ from ..sheet import Context, Sheet
 from ..styles import rule
 
 if TYPE_CHECKING:
-    from ...engine.compute import LineFlows
+    from ...engine.results import LineFlows
     from ..layout import Layout
 
 __all__ = ["SHEET"]

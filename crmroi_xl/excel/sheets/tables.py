@@ -31,7 +31,7 @@ from ..sheet import Context
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
-    from ...engine.compute import LineFlows
+    from ...engine.results import LineFlows
     from ..layout import Layout
 
 __all__ = [

@@ -1,0 +1,78 @@
+"""One yearly model: every result that turns yearly flows into metrics goes through it.
+
+``crmroi_xl.engine.yearly.evaluate`` is the only place where yearly costs and
+benefits become net flow, present values, NPV, ROI, payback and IRR. Replace it
+by a deliberately wrong model and ``compute``, the cases, the tornado, the
+break-even, ``simulate`` and the workbook's cached yearly cells all change
+together, and still agree with one another: they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from crmroi_xl import compute, load_scenario, simulate
+from crmroi_xl.engine import yearly
+from crmroi_xl.excel.content import expected_values
+from crmroi_xl.excel.workbook import export_layout
+
+PME = Path("examples/pme-20-postes.yaml")
+REAL = yearly.evaluate
+
+
+def _taxed(costs: Any, benefits: Any, rate: float, *, with_irr: bool = True) -> yearly.Yearly:
+    """A wrong yearly model on purpose: a 25 % tax on every year's benefits."""
+    return REAL(costs, np.asarray(benefits, dtype=float) * 0.75, rate, with_irr=with_irr)
+
+
+def test_the_yearly_model_matches_the_metrics_by_hand() -> None:
+    """The source method's worked case, checked against the textbook rules (NPV with
+    year 0 undiscounted, ROI on totals, payback interpolated inside the year)."""
+    out = yearly.evaluate([[16_800.0, 24_400.0]], [[0.0, 49_000.0]], 0.10)
+    assert out.net_flow.tolist() == [[-16_800.0, 24_600.0]]
+    assert out.npv[0] == pytest.approx(-16_800 + 24_600 / 1.1, rel=1e-15)
+    assert out.roi[0] == pytest.approx((49_000 - 41_200) / 41_200, rel=1e-15)
+    assert out.payback[0] == pytest.approx(16_800 / 24_600, rel=1e-15)
+    assert out.irr is not None and out.irr[0] == pytest.approx(24_600 / 16_800 - 1, rel=1e-12)
+    assert out.discounted_payback[0] == pytest.approx(16_800 / (24_600 / 1.1), rel=1e-15)
+
+
+def test_a_wrong_yearly_model_changes_every_result_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario = load_scenario(PME)
+    before = compute(scenario)
+    simulated_before = simulate(scenario, runs=2_000, seed=1)
+    monkeypatch.setattr(yearly, "evaluate", _taxed)
+    after = compute(scenario)
+    simulated = simulate(scenario, runs=2_000, seed=1)
+
+    # compute's own headline moved ...
+    assert after.npv < before.npv
+    assert after.net_flow != before.net_flow
+    taxed = [0.75 * b - c for b, c in zip(before.benefits, before.costs, strict=True)]
+    assert after.net_flow == pytest.approx(taxed, rel=1e-12)
+    # ... and so did the cases, the tornado and the break-even, still agreeing with it
+    cases = after.sensitivity.cases
+    assert cases.base.npv == pytest.approx(after.npv, rel=1e-12)
+    assert cases.base.npv < before.sensitivity.cases.base.npv
+    for case in ("pessimistic", "optimistic"):
+        shown = compute(scenario, case=case)
+        assert getattr(cases, case).npv == pytest.approx(shown.npv, rel=1e-12)
+        assert getattr(cases, case).npv < getattr(before.sensitivity.cases, case).npv
+    bar, old = after.sensitivity.tornado[0], before.sensitivity.tornado[0]
+    assert (bar.npv_low, bar.npv_high) != (old.npv_low, old.npv_high)
+    assert after.sensitivity.breakeven != before.sensitivity.breakeven
+    # the Monte Carlo: every run through the same model
+    assert simulated.npv.mean < simulated_before.npv.mean
+    assert np.all(simulated.npv_runs < simulated_before.npv_runs)
+    # the workbook's cached yearly cells are the same output
+    layout = export_layout(scenario, "en")
+    cached = expected_values(layout, scenario, after)
+    cell = layout.summary_cell("net_flow", 1)
+    assert cached[("summary", cell)] == pytest.approx(after.net_flow[1], rel=1e-12)
+    assert cached[("summary", layout.headline_cell("npv"))] == after.npv
