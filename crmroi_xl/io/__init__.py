@@ -1,3 +1,4 @@
-"""Files: atomic writes, JSON/YAML documents, safe xlsx reading, scenario files, the flat format."""
+"""Scenario files: JSON/YAML documents, any scenario file (a filled workbook too) to a
+scenario, the flat one-row-per-scenario format read and written."""
 
 __all__: list[str] = []
