@@ -21,7 +21,7 @@ from crmroi_xl.excel.layout import SHEETS, Layout
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.scenario.model import Scenario
-from tests.spreadsheet import recalculate, same
+from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
 from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())
@@ -318,6 +318,68 @@ def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
     assert caught.value.message == "\n".join(caught.value.message.splitlines())
     assert f"{path}: {message}" in caught.value.message
     assert all(len(line) < 400 for line in caught.value.message.splitlines())  # echoes capped
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "said"),
+    [
+        (
+            "en",
+            "count",
+            "lead_conversion_rate is a percentage: its unit is percent (%), or leave it blank",
+        ),
+        (
+            "fr",
+            "points",
+            "lead_conversion_rate est un pourcentage : son unité est le pourcentage (%), ou "
+            "laissez-la vide",
+        ),
+    ],
+)
+def test_a_rate_typed_in_another_unit_is_refused_naming_its_cells(
+    tmp_path: Path, lang: str, unit: str, said: str
+) -> None:
+    """Line 5 of the KPIs is the lead conversion rate: 5 -> 6.5 "counted" made a benefit
+    100 times too large; the unit cell and the values are named."""
+    edits = {("kpis", "C5"): unit, ("kpis", "D5"): 5, ("kpis", "E5"): 6.5}
+    path = _edited(tmp_path, lang, edits)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    sheet = Layout(lang).sheet_name("kpis")  # type: ignore[arg-type]
+    hint = "5 % is 0.05, got 5" if lang == "en" else "5 % s'écrit 0,05, trouvé 5"
+    lines = caught.value.message.splitlines()
+    assert lines[0] == f"{path}: {sheet}!C5: {said}"
+    assert lines[1].startswith(f"{path}: {sheet}!D5: ") and lines[1].endswith(hint)
+    assert lines[2].startswith(f"{path}: {sheet}!E5: ")
+
+
+def test_the_workbook_flags_a_rate_in_another_unit_or_typed_as_a_whole_number(
+    tmp_path: Path,
+) -> None:
+    """The KPI line's check (and so the master check) is 1 where the reader refuses: a
+    rate in another unit (line 5), a rate typed 80 for 80 % (line 6); LibreOffice and
+    Gnumeric agree. A KPI in days (line 8) may exceed 1."""
+    edits = {("kpis", "C5"): "count", ("kpis", "D5"): 0.05, ("kpis", "E6"): 80}
+    path = _edited(tmp_path, "en", edits)
+    layout = Layout("en")
+    table, sheet = layout.kpis, layout.sheet_name("kpis")
+    flags = [f"{table.check_letter}{table.row(i)}" for i in range(5)]
+    for engine in (recalculate, recalculate_gnumeric):
+        wb = load_values(engine([path], tmp_path)[path])
+        assert [wb[sheet][ref].value for ref in flags] == [1, 1, 0, 0, 0], engine
+        assert _headline_of(wb, "check") != "OK"
+    rules = {
+        str(dv.sqref): dv.formula1
+        for dv in openpyxl.load_workbook(path)[sheet].data_validations.dataValidation
+        if dv.type == "custom"
+    }
+    assert set(rules) == {table.span(key).replace("$", "") for key in ("before", "after")}
+
+
+def _headline_of(wb: openpyxl.Workbook, key: str) -> Any:
+    (h,) = (h for h in HEADLINES if h.key == key)
+    ((sheet, address),) = wb.defined_names[h.name].destinations
+    return wb[sheet][address.replace("$", "")].value
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

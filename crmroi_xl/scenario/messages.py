@@ -201,6 +201,10 @@ WORDING: dict[str, tuple[str, str]] = {
         "un pourcentage s'écrit en fraction : {percent} % s'écrit {fraction}, trouvé {value}",
         "percentages are fractions: {percent} % is {fraction}, got {value}",
     ),
+    "kpi_unit": (
+        "{kpi} est un pourcentage : son unité est le pourcentage (%), ou laissez-la vide",
+        "{kpi} is a percentage: its unit is percent (%), or leave it blank",
+    ),
     "after_horizon": (
         "l'année {year} est après l'horizon de {horizon} ans",
         "year {year} is after the {horizon}-year horizon",
