@@ -229,6 +229,15 @@ WORDING: dict[str, tuple[str, str]] = {
         "an empty business case: no cost and no benefit; add at least one line to costs "
         "or benefits",
     ),
+    # a flat file's cell, before validation
+    "ambiguous_number": (
+        "{value} est ambigu avec une virgule décimale (le point sépare les milliers dans "
+        "Excel en allemand, italien, espagnol ou néerlandais) : écrivez {whole} pour un "
+        "nombre entier, {decimal} pour des décimales",
+        "{value} is ambiguous with decimal commas (a dot separates thousands in German, "
+        "Italian, Spanish or Dutch Excel): write {whole} for a whole number, {decimal} for "
+        "decimals",
+    ),
     # pieces of the lines above
     "percent_hint": (" ({percent} % s'écrit {fraction})", " ({percent} % is {fraction})"),
     "did_you_mean": (" ; vouliez-vous dire {name} ?", "; did you mean {name}?"),
