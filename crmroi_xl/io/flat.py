@@ -16,9 +16,8 @@ under column names derived from the scenario model (never typed twice):
 A blank cell is an absent value (the model's default applies); a line is
 present when any of its cells is filled, and lines keep their order (gaps in
 the numbering are allowed). Numbers may be typed with a decimal comma (except
-in comma-separated files, where ``1,5`` is ambiguous and refused; where the comma
-is the decimal mark, ``1.234`` is ambiguous -- a thousand in German, Italian, Spanish
-or Dutch Excel -- and refused too, saying how to write it), with spaces
+in comma-separated files, where ``1,5`` is ambiguous and refused; there ``1.234``,
+a thousand in German Excel, is refused too), with spaces
 between thousands and a trailing ``%`` (``10 %`` is 0.1); yes/no columns take
 ``yes``/``no``, ``oui``/``non``, ``true``/``false``, ``vrai``/``faux`` or
 ``1``/``0``. Text is kept exactly as typed.
@@ -64,7 +63,7 @@ from ..excel.xlsx import Cell, date_text, open_xlsx
 from ..scenario.labels import Lang
 from ..scenario.messages import MAX_ECHO, describe_error, echo, error_items, message, shown
 from ..scenario.model import USER_INPUT, Scenario
-from ..scenario.numbers import ambiguous_dot, parse_number
+from ..scenario.numbers import Ambiguous, parse_number
 
 __all__ = [
     "COLUMNS",
@@ -360,8 +359,6 @@ def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
     if not text:
         return _BLANK
     if spec.kind in ("number", "integer"):
-        if decimal_comma and ambiguous_dot(text):
-            return _Ambiguous(text)
         return parse_number(text, decimal_comma=decimal_comma)
     if spec.kind == "yes/no":
         return _YES_NO.get(text.casefold(), text)
@@ -375,31 +372,18 @@ class Unreadable:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Ambiguous:
-    """A number whose dot may group thousands or mark decimals (``1.234`` where the
-    decimal mark is the comma): refused, worded in the row's language."""
-
-    text: str
-
-    def problem(self, lang: Lang) -> str:
-        whole, decimal = self.text.replace(".", ""), self.text.replace(".", ",")
-        return message("ambiguous_number", lang, self.text, whole=whole, decimal=decimal)
-
-
 # --- row <-> scenario -------------------------------------------------------------
 
 
 def _assemble(
     row: Mapping[str, Any], decimal_comma: bool, lang: Lang | None = None
 ) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
-    """The nested data, each section's line numbers in order, and the cells' problems
-    (an ambiguous number's in ``lang``, else the row's language, else English)."""
+    """The nested data, each section's line numbers in order, and the cells' problems."""
+    language: Lang = lang or ("fr" if row.get("language") == "fr" else "en")  # as _language
     records: dict[str, dict[str, Any]] = {}
     lists: dict[tuple[str, int, str], dict[int, Any]] = {}  # (section, line, field) -> items
     lines: dict[str, dict[int, dict[str, Any]]] = {}
     problems = []
-    ambiguous: list[tuple[str, _Ambiguous]] = []
     for name, raw in row.items():
         column = parse_column(name)
         if column is None:  # callers check the names first; a mapping may hold anything
@@ -410,8 +394,8 @@ def _assemble(
         value = _cell(raw, column.spec, decimal_comma)
         if value is _BLANK:
             continue
-        if isinstance(value, _Ambiguous):
-            ambiguous.append((name, value))
+        if isinstance(value, Ambiguous):  # 1.234 where the comma is the decimal mark
+            problems.append(f"{name}: {message('ambiguous_number', language, value)}")
             continue
         section, spec = column.section, column.spec
         if spec.repeat:
@@ -443,8 +427,6 @@ def _assemble(
             numbered = lines[section.key]
             numbers[section.key] = sorted(numbered)
             data[section.key] = [numbered[n] for n in numbers[section.key]]
-    language = lang or _language(data)
-    problems += [f"{name}: {value.problem(language)}" for name, value in ambiguous]
     return data, numbers, problems
 
 

@@ -292,6 +292,8 @@ def message(kind: str, lang: Lang = "en", value: Any = _NO_VALUE, **context: Any
     if kind == "less_than_equal" and context.get("share") and _is_percent(value):
         percent, fraction = _as_fraction(value, lang)
         fields["hint"] = _say("percent_hint", lang, percent=percent, fraction=fraction)
+    if kind == "ambiguous_number":  # 1.234: how to write a thousand, how a decimal
+        fields.update(whole=str(value).replace(".", ""), decimal=str(value).replace(".", ","))
     if kind == "string_too_long" and isinstance(value, str):
         fields["value"] = echo(value, lang, full=False)
     if kind == "driver_mixed":

@@ -35,7 +35,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["NUMBER_TEXT", "ambiguous_dot", "parse_number"]
+__all__ = ["NUMBER_TEXT", "Ambiguous", "ambiguous_dot", "parse_number"]
 
 #: A number typed as text in a scenario file, as a regular expression that both Python and
 #: ECMA-262 (the JSON Schema's dialect, which editors use) read: a sign, digits (spaces
@@ -51,6 +51,12 @@ NUMBER_TEXT = (
 _SPACES = str.maketrans("", "", " \u00a0\u202f")
 _LONGEST = 100  # characters: no number a person types is longer
 _THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")  # 1.234: a thousand, or one point
+
+
+class Ambiguous(str):
+    """The text of a number whose dot may group thousands or mark decimals (``1.234``
+    where the comma is the decimal mark): what :func:`parse_number` gives for it, so a
+    reader refuses it saying how to write it."""
 
 
 def ambiguous_dot(text: str) -> bool:
@@ -80,8 +86,10 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | str
     ('1.234', 1.234)
     """
     compact = text.strip().translate(_SPACES)
-    if len(compact) > _LONGEST or (decimal_comma and ambiguous_dot(compact)):
+    if len(compact) > _LONGEST:
         return text
+    if decimal_comma and ambiguous_dot(compact):
+        return Ambiguous(text)
     percent = compact.endswith("%")
     if percent:
         compact = compact[:-1]
