@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import WorkbookError, compute, export_workbook, load_scenario, read_workbook
@@ -43,6 +43,54 @@ def test_round_trip_of_generated_scenarios(
     scenario = Scenario.model_validate(data)
     path = export_workbook(scenario, tmp_path_factory.mktemp("rt") / "x.xlsx", lang=lang)  # type: ignore[arg-type]
     assert read_workbook(path) == in_language(scenario, lang)
+
+
+#: Pieces of labels that look like (or break) the ``_xHHHH_`` escapes of the file format.
+ESCAPE_PIECES = ["_x", "_", "x", "005F", "005f", "0041", "00e9", "000D", "D800", "A", "é", "Ta"]
+ESCAPY_LABELS = st.lists(st.sampled_from(ESCAPE_PIECES), min_size=1, max_size=14).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=ESCAPY_LABELS,
+    cost=ESCAPY_LABELS,
+    benefit=ESCAPY_LABELS,
+    lang=st.sampled_from(["fr", "en"]),
+)
+@example(name="Tax005F_2024", cost="_x0041_", benefit="_x005F_x0041_", lang="en")
+def test_labels_with_escape_lookalikes_read_back_exactly(
+    name: str, cost: str, benefit: str, lang: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """ "Tax005F_2024" read back as "Ta2024": every label survives export -> read, as in
+    Excel (a literal ``_x0041_`` is stored ``_x005F_x0041_``, ECMA-376 ST_Xstring)."""
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": name, "language": lang},
+            "costs": [{"label": cost, "category": "licences", "one_off": 1000}],
+            "benefits": [{"label": benefit, "category": "cost_reduction", "amount_per_year": 900}],
+        }
+    )
+    path = export_workbook(scenario, tmp_path_factory.mktemp("x") / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    back = read_workbook(path)
+    assert (back.name, back.costs[0].label, back.benefits[0].label) == (name, cost, benefit)
+    assert back == in_language(scenario, lang)
+
+
+def test_labels_with_escape_lookalikes_survive_a_libreoffice_save(tmp_path: Path) -> None:
+    """LibreOffice reads the escapes as the standard says and saves shared strings: the
+    labels come back as typed ("Tax005F_2024" read back as "Ta2024"; ``_x0041_`` written
+    unescaped became "A" for a reader following the standard). LibreOffice itself writes
+    a literal ``_x005F_x0041_`` unescaped, so that one is left to the hypothesis test."""
+    labels = ["Tax005F_2024", "_x0041_", "a_x000D_b", "_x005F_", "x005F_ _x00e9_"]
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": "Tax005F_2024", "language": "en"},
+            "costs": [{"label": x, "category": "licences", "one_off": 100} for x in labels],
+        }
+    )
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="en")
+    back = read_workbook(recalculate([path], tmp_path)[path])
+    assert [c.label for c in back.costs] == labels and back.name == "Tax005F_2024"
 
 
 def in_language(scenario: Scenario, lang: str) -> Scenario:
