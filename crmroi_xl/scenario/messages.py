@@ -238,6 +238,19 @@ WORDING: dict[str, tuple[str, str]] = {
         "Italian, Spanish or Dutch Excel): write {whole} for a whole number, {decimal} for "
         "decimals",
     ),
+    # a batch refused: another one writes into its output folder
+    "batch_locked": (
+        "{folder}: un autre lot (processus {pid}) écrit dans ce dossier ; attendez qu'il "
+        "se termine ou choisissez un autre --out-dir",
+        "{folder}: another batch (process {pid}) is writing into this folder; wait for it "
+        "to end or choose another --out-dir",
+    ),
+    "batch_locked_unknown": (
+        "{folder}: un autre lot écrit dans ce dossier ; attendez qu'il se termine ou "
+        "choisissez un autre --out-dir",
+        "{folder}: another batch is writing into this folder; wait for it to end or "
+        "choose another --out-dir",
+    ),
     # pieces of the lines above
     "percent_hint": (" ({percent} % s'écrit {fraction})", " ({percent} % is {fraction})"),
     "did_you_mean": (" ; vouliez-vous dire {name} ?", "; did you mean {name}?"),
