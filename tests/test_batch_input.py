@@ -291,3 +291,28 @@ def test_a_batch_speaks_the_language_asked(tmp_path: Path) -> None:
     source.write_text(json.dumps([scenario("A", horizon_years=12)]), encoding="utf-8")
     (item,) = read_batch(source, lang="fr")
     assert item.error == "assumptions.horizon_years: doit être <= 10, trouvé 12"
+
+
+# --- issue 20 item 5: a thousands dot where the comma is the decimal mark -----------------
+
+
+def test_a_thousands_dot_in_a_semicolon_csv_is_that_rows_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """German Excel writes 1 234 as ``1.234`` in a ``;`` file: it was read as 1.234."""
+    source = tmp_path / "s.csv"
+    source.write_text(
+        "name;benefit_1_label;benefit_1_category;benefit_1_amount_per_year\n"
+        "Mille;Gain;cost_reduction;1.234\n"
+        "Virgule;Gain;cost_reduction;1 234,5\n",
+        encoding="utf-8",
+    )
+    code, stdout, stderr = run(capsys, "batch", str(source), "--out-dir", str(tmp_path / "out"))
+    assert code == 1 and stdout.startswith("1 workbooks written, 1 failed")
+    assert stderr.splitlines() == [
+        "crmroi: error: s.csv: row 2: benefit_1_amount_per_year: '1.234' is ambiguous with "
+        "decimal commas (a dot separates thousands in German, Italian, Spanish or Dutch "
+        "Excel): write 1234 for a whole number, 1,234 for decimals"
+    ]
+    rows = json.loads((tmp_path / "out" / "portfolio-summary.json").read_text(encoding="utf-8"))
+    assert [(r["name"], r["status"]) for r in rows] == [("Mille", "error"), ("Virgule", "ok")]

@@ -309,6 +309,52 @@ def test_semicolon_files_take_decimal_commas_and_yes_no_in_french(tmp_path: Path
     assert scenario.benefits[0].include_in_roi is True
 
 
+@pytest.mark.parametrize("cell", ["1.234", "12.345", "-1.234", "1.234 %", "999.000"])
+def test_a_thousands_dot_in_a_decimal_comma_file_is_ambiguous_and_refused(
+    tmp_path: Path, cell: str
+) -> None:
+    """German, Italian, Spanish and Dutch Excel write one thousand two hundred and
+    thirty-four as ``1.234`` in a ``;`` file; it was read as 1.234."""
+    text = (
+        "name;language;benefit_1_label;benefit_1_category;benefit_1_amount_per_year\n"
+        "A;;Gain;cost_reduction;500\n"
+        f"B;;Gain;cost_reduction;{cell}\n"
+        f"C;fr;Gain;cost_reduction;{cell}\n"
+    )
+    path = _csv(tmp_path, text)
+    rows = read_rows(path)
+    assert rows[0].scenario(f"{path}: row 2").benefits[0].amount_per_year == 500
+    whole, decimal = cell.replace(".", ""), cell.replace(".", ",")
+    with pytest.raises(ScenarioError) as raised:
+        rows[1].scenario(f"{path}: row 3")
+    assert raised.value.message == (
+        f"{path}: row 3: benefit_1_amount_per_year: '{cell}' is ambiguous with decimal "
+        "commas (a dot separates thousands in German, Italian, Spanish or Dutch Excel): "
+        f"write {whole} for a whole number, {decimal} for decimals"
+    )
+    with pytest.raises(ScenarioError) as raised:
+        rows[2].scenario(f"{path}: row 4")
+    assert raised.value.message == (
+        f"{path}: row 4: benefit_1_amount_per_year: '{cell}' est ambigu avec une virgule "
+        "décimale (le point sépare les milliers dans Excel en allemand, italien, espagnol "
+        f"ou néerlandais) : écrivez {whole} pour un nombre entier, {decimal} pour des "
+        "décimales"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("1234,5", 1234.5), ("1 234,5", 1234.5), ("0,125", 0.125), ("1.5", 1.5), ("0.234", 0.234)],
+)
+def test_unambiguous_numbers_of_a_decimal_comma_file_are_read(cell: str, expected: float) -> None:
+    """A decimal comma, spaces between thousands, and a dot that cannot group thousands
+    (``1.5``, ``0.234``) stay accepted; a comma-separated file keeps ``1.234``."""
+    row = {"name": "A", "customers_margin_per_customer": cell}
+    assert data_from_row(row)["customers"]["margin_per_customer"] == expected
+    row = {"name": "A", "customers_margin_per_customer": "1.234"}
+    assert data_from_row(row, decimal_comma=False)["customers"]["margin_per_customer"] == 1.234
+
+
 def test_blank_cells_are_absent_and_text_is_kept_as_typed(tmp_path: Path) -> None:
     text = (
         "name,start_year,horizon_years,cost_1_label,cost_1_category,cost_1_one_off,cost_1_years\n"

@@ -224,6 +224,28 @@ def test_a_percent_kpi_typed_as_a_whole_number_gets_the_hint(tmp_path: Path) -> 
     assert caught.value.message.endswith("percentages are fractions: 22 % is 0.22, got 22")
 
 
+def test_a_rate_in_another_unit_is_refused_with_the_hint_in_both_languages(
+    tmp_path: Path,
+) -> None:
+    """``win_rate`` 22 -> 26 in ``unit: count`` skipped the check: a benefit 100 times too big."""
+    kpi = "kpis:\n  - {kind: win_rate, unit: count, before: 22, after: 0.26}\n"
+    path = _write(tmp_path, "s.yaml", MINIMAL + "  language: fr\n" + kpi)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.message.splitlines() == [
+        f"{path}: kpis[0].unit: win_rate est un pourcentage : son unité est le pourcentage (%),"
+        " ou laissez-la vide",
+        f"{path}: kpis[0].before: un pourcentage s'écrit en fraction : 22 % s'écrit 0,22, trouvé 22",
+    ]
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, lang="en")
+    assert caught.value.message.splitlines() == [
+        f"{path}: kpis[0].unit: win_rate is a percentage: its unit is percent (%), or leave it "
+        "blank",
+        f"{path}: kpis[0].before: percentages are fractions: 22 % is 0.22, got 22",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

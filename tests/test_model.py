@@ -253,6 +253,33 @@ def test_a_percent_kpi_above_one_is_refused(kind: str) -> None:
     assert Scenario.model_validate(data).kpis[0].before == 0.22
 
 
+@pytest.mark.parametrize("unit", ["count", "points", "days", "currency"])
+def test_a_percent_kpi_is_in_percent_whatever_the_unit_says(unit: str) -> None:
+    """``win_rate`` 22 -> 26 typed with ``unit: count`` skipped the "22 % is 0.22" check and
+    counted a benefit 100 times too large: the unit is refused and the hint given."""
+    data = _scenario(kpis=[{"kind": "win_rate", "unit": unit, "before": 22, "after": 26}])
+    assert _errors(data) == [
+        ("kpi_unit", ("kpis", 0, "unit")),
+        ("percent_as_number", ("kpis", 0, "before")),
+        ("percent_as_number", ("kpis", 0, "after")),
+    ]
+    data = _scenario(kpis=[{"kind": "churn_rate", "unit": unit, "before": 0.2, "after": 0.1}])
+    assert _errors(data) == [("kpi_unit", ("kpis", 0, "unit"))]
+
+
+def test_a_percent_kpi_accepts_its_unit_given_and_other_kinds_any_unit() -> None:
+    data = _scenario(
+        kpis=[
+            {"kind": "win_rate", "unit": "percent", "before": 0.22, "after": 0.26},
+            {"kind": "custom", "label": "Quota", "unit": "percent", "before": 0.5, "after": 0.6},
+            {"kind": "custom", "label": "Calls", "unit": "count", "before": 50, "after": 60},
+            {"kind": "sales_cycle", "unit": "hours", "before": 400, "after": 300},
+        ]
+    )
+    kpis = Scenario.model_validate(data).kpis
+    assert [k.unit for k in kpis] == ["percent", "percent", "count", "hours"]
+
+
 def test_kpis_in_other_units_may_exceed_one() -> None:
     data = _scenario(kpis=[{"kind": "sales_cycle", "before": 45, "after": 38}])
     assert Scenario.model_validate(data).kpis[0].after == 38

@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import WorkbookError, compute, export_workbook, load_scenario, read_workbook
@@ -21,7 +21,7 @@ from crmroi_xl.excel.layout import SHEETS, Layout
 from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.scenario.model import Scenario
-from tests.spreadsheet import recalculate, same
+from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
 from tests.strategies import scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())
@@ -43,6 +43,54 @@ def test_round_trip_of_generated_scenarios(
     scenario = Scenario.model_validate(data)
     path = export_workbook(scenario, tmp_path_factory.mktemp("rt") / "x.xlsx", lang=lang)  # type: ignore[arg-type]
     assert read_workbook(path) == in_language(scenario, lang)
+
+
+#: Pieces of labels that look like (or break) the ``_xHHHH_`` escapes of the file format.
+ESCAPE_PIECES = ["_x", "_", "x", "005F", "005f", "0041", "00e9", "000D", "D800", "A", "é", "Ta"]
+ESCAPY_LABELS = st.lists(st.sampled_from(ESCAPE_PIECES), min_size=1, max_size=14).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=ESCAPY_LABELS,
+    cost=ESCAPY_LABELS,
+    benefit=ESCAPY_LABELS,
+    lang=st.sampled_from(["fr", "en"]),
+)
+@example(name="Tax005F_2024", cost="_x0041_", benefit="_x005F_x0041_", lang="en")
+def test_labels_with_escape_lookalikes_read_back_exactly(
+    name: str, cost: str, benefit: str, lang: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """ "Tax005F_2024" read back as "Ta2024": every label survives export -> read, as in
+    Excel (a literal ``_x0041_`` is stored ``_x005F_x0041_``, ECMA-376 ST_Xstring)."""
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": name, "language": lang},
+            "costs": [{"label": cost, "category": "licences", "one_off": 1000}],
+            "benefits": [{"label": benefit, "category": "cost_reduction", "amount_per_year": 900}],
+        }
+    )
+    path = export_workbook(scenario, tmp_path_factory.mktemp("x") / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    back = read_workbook(path)
+    assert (back.name, back.costs[0].label, back.benefits[0].label) == (name, cost, benefit)
+    assert back == in_language(scenario, lang)
+
+
+def test_labels_with_escape_lookalikes_survive_a_libreoffice_save(tmp_path: Path) -> None:
+    """LibreOffice reads the escapes as the standard says and saves shared strings: the
+    labels come back as typed ("Tax005F_2024" read back as "Ta2024"; ``_x0041_`` written
+    unescaped became "A" for a reader following the standard). LibreOffice itself writes
+    a literal ``_x005F_x0041_`` unescaped, so that one is left to the hypothesis test."""
+    labels = ["Tax005F_2024", "_x0041_", "a_x000D_b", "_x005F_", "x005F_ _x00e9_"]
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": "Tax005F_2024", "language": "en"},
+            "costs": [{"label": x, "category": "licences", "one_off": 100} for x in labels],
+        }
+    )
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="en")
+    back = read_workbook(recalculate([path], tmp_path)[path])
+    assert [c.label for c in back.costs] == labels and back.name == "Tax005F_2024"
 
 
 def in_language(scenario: Scenario, lang: str) -> Scenario:
@@ -318,6 +366,68 @@ def test_bad_inputs_name_the_sheet_and_cell_in_the_workbook_language(
     assert caught.value.message == "\n".join(caught.value.message.splitlines())
     assert f"{path}: {message}" in caught.value.message
     assert all(len(line) < 400 for line in caught.value.message.splitlines())  # echoes capped
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "said"),
+    [
+        (
+            "en",
+            "count",
+            "lead_conversion_rate is a percentage: its unit is percent (%), or leave it blank",
+        ),
+        (
+            "fr",
+            "points",
+            "lead_conversion_rate est un pourcentage : son unité est le pourcentage (%), ou "
+            "laissez-la vide",
+        ),
+    ],
+)
+def test_a_rate_typed_in_another_unit_is_refused_naming_its_cells(
+    tmp_path: Path, lang: str, unit: str, said: str
+) -> None:
+    """Line 5 of the KPIs is the lead conversion rate: 5 -> 6.5 "counted" made a benefit
+    100 times too large; the unit cell and the values are named."""
+    edits = {("kpis", "C5"): unit, ("kpis", "D5"): 5, ("kpis", "E5"): 6.5}
+    path = _edited(tmp_path, lang, edits)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    sheet = Layout(lang).sheet_name("kpis")  # type: ignore[arg-type]
+    hint = "5 % is 0.05, got 5" if lang == "en" else "5 % s'écrit 0,05, trouvé 5"
+    lines = caught.value.message.splitlines()
+    assert lines[0] == f"{path}: {sheet}!C5: {said}"
+    assert lines[1].startswith(f"{path}: {sheet}!D5: ") and lines[1].endswith(hint)
+    assert lines[2].startswith(f"{path}: {sheet}!E5: ")
+
+
+def test_the_workbook_flags_a_rate_in_another_unit_or_typed_as_a_whole_number(
+    tmp_path: Path,
+) -> None:
+    """The KPI line's check (and so the master check) is 1 where the reader refuses: a
+    rate in another unit (line 5), a rate typed 80 for 80 % (line 6); LibreOffice and
+    Gnumeric agree. A KPI in days (line 8) may exceed 1."""
+    edits = {("kpis", "C5"): "count", ("kpis", "D5"): 0.05, ("kpis", "E6"): 80}
+    path = _edited(tmp_path, "en", edits)
+    layout = Layout("en")
+    table, sheet = layout.kpis, layout.sheet_name("kpis")
+    flags = [f"{table.check_letter}{table.row(i)}" for i in range(5)]
+    for engine in (recalculate, recalculate_gnumeric):
+        wb = load_values(engine([path], tmp_path)[path])
+        assert [wb[sheet][ref].value for ref in flags] == [1, 1, 0, 0, 0], engine
+        assert _headline_of(wb, "check") != "OK"
+    rules = {
+        str(dv.sqref): dv.formula1
+        for dv in openpyxl.load_workbook(path)[sheet].data_validations.dataValidation
+        if dv.type == "custom"
+    }
+    assert set(rules) == {table.span(key).replace("$", "") for key in ("before", "after")}
+
+
+def _headline_of(wb: openpyxl.Workbook, key: str) -> Any:
+    (h,) = (h for h in HEADLINES if h.key == key)
+    ((sheet, address),) = wb.defined_names[h.name].destinations
+    return wb[sheet][address.replace("$", "")].value
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

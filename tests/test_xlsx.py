@@ -12,11 +12,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string
 
 from crmroi_xl import WorkbookError, export_workbook, load_scenario
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.xlsx import MAX_STYLE_ELEMENTS, Cell, open_xlsx, parse_area
+from crmroi_xl.excel.xstring import escape, unescape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -99,7 +102,7 @@ def test_every_kind_of_cell(tmp_path: Path) -> None:
     assert cells == {
         "A1": Cell(12, "number"),
         "B1": Cell(0.5, "number"),
-        "C1": Cell("shared _x0041_", "shared string"),  # as openpyxl unescapes
+        "C1": Cell("shared _x0041_", "shared string"),  # ST_Xstring: the underscore escaped
         "D1": Cell("in", "inline string"),
         "E1": Cell(True, "boolean"),
         "F1": Cell("#N/A", "error"),
@@ -111,6 +114,48 @@ def test_every_kind_of_cell(tmp_path: Path) -> None:
         "C2": Cell("ab", "formula string", '="a"&"b"'),
         "D2": Cell("rich", "shared string"),  # runs joined, phonetic guide left out
     }
+
+
+@pytest.mark.parametrize(
+    ("stored", "text"),
+    [
+        ("Tax005F_2024", "Tax005F_2024"),  # no escape: read as typed (it read "Ta2024")
+        ("x005F_", "x005F_"),
+        ("_x005F_x0041_", "_x0041_"),  # Excel's way of storing the text _x0041_
+        ("_x005f_x00e9_ and _x0041_", "_x00e9_ and A"),  # hex digits in either case
+        ("a_x000D__x000A_b", "a\r\nb"),  # control characters as Excel escapes them
+        ("_x0001_", "\x01"),
+        ("_x005F_x005F_x005F_x0041_", "_x005F_x0041_"),  # the literal _x005F_x0041_
+        ("_x005F_", "_x005F_"),  # escapes an underscore only before xHHHH_
+        ("_x005F_abc _x00_ _xZZZZ_ x0041_", "_x005F_abc _x00_ _xZZZZ_ x0041_"),
+    ],
+)
+def test_escaped_characters_are_undone_as_the_standard_says(
+    tmp_path: Path, stored: str, text: str
+) -> None:
+    """ECMA-376 Part 1, 22.9.2.19 ST_Xstring: ``_xHHHH_`` is the character U+HHHH, and
+    ``_x005F_`` escapes the underscore that starts one. Every ``x005F_`` used to vanish.
+    Shared strings, inline strings and a formula's text result alike."""
+    row = (
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c>'
+        b'<c r="B1" t="inlineStr"><is><t>' + stored.encode() + b"</t></is></c>"
+        b'<c r="C1" t="str"><f>"x"</f><v>' + stored.encode() + b"</v></c></row>"
+    )
+    strings = b"<si><t>" + stored.encode() + b"</t></si>"
+    path = make_xlsx(tmp_path / "x.xlsx", {"S": row}, strings=strings)
+    with open_xlsx(path) as book:
+        cells = book.cells("S", rows=1, columns=3)
+    assert [cells[ref].value for ref in ("A1", "B1", "C1")] == [text] * 3
+
+
+@given(
+    st.lists(st.sampled_from(["_x", "_", "x", "005F", "005f", "0041", "000D", "Z", "é"])).map(
+        "".join
+    )
+)
+def test_escaping_then_unescaping_gives_the_text_back(text: str) -> None:
+    assert unescape(escape(text)) == text
+    assert "_x" not in text or escape(text) == text or "_x005F_" in escape(text)
 
 
 def test_shared_and_array_formulas_are_formulas_in_every_cell_they_fill(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ from .inputs import (
     open_batch,
     read_batch,
 )
+from .lock import batch_lock
 from .names import MAX_STEM, MAX_STEM_BYTES, SUMMARY_NAME, FileNames, file_names, slugify
 from .summary import (
     METRICS,
@@ -262,7 +263,10 @@ def batch_export(
 
     A file that cannot be read at all (missing, unknown columns, too many
     scenarios) raises :class:`~crmroi_xl.errors.ScenarioError` before anything
-    is written. If the batch is interrupted (Ctrl-C), the summary is still
+    is written. One batch at a time writes into ``out_dir``
+    (:func:`~crmroi_xl.batch.lock.batch_lock`): while another holds it, a
+    :class:`~crmroi_xl.errors.CrmRoiError` (reason ``batch_locked``) naming the
+    folder and that batch's process id is raised, nothing written. If the batch is interrupted (Ctrl-C), the summary is still
     written, with the scenarios not done marked ``cancelled``, and the
     interruption goes on.
 
@@ -306,6 +310,20 @@ def batch_export(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CrmRoiError(f"{out}: cannot create the folder ({error.strerror})") from None
+    with batch_lock(out, lang):  # one batch at a time in a folder, or one is refused
+        return _locked(batch, out, given, lang, progress, executor, jobs)
+
+
+def _locked(
+    batch: BatchInput,
+    out: Path,
+    given: Path | None,
+    lang: Lang | None,
+    progress: Callable[[int, int], None] | None,
+    executor: Executor | None,
+    jobs: int,
+) -> BatchReport:
+    """The batch, its output folder locked."""
     remove_stale_temporaries(out)  # left by a batch that was killed
     run = _Run(batch.count, out, given, lang, progress)
     workers = worker_count(jobs, batch.count) if executor is None else 1

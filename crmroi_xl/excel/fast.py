@@ -71,6 +71,7 @@ from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
 from .workbook import build_workbook, export_layout
+from .xstring import escape as xstring
 
 __all__ = [
     "Kind",
@@ -141,7 +142,7 @@ def input_xml(value: Any) -> str:
         if value == "":
             return ' t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f' t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+        return f' t="inlineStr"><is><t{space}>{escape(xstring(value))}</t></is></c>'
     if isinstance(value, bool):
         return f' t="b"><v>{safe_string(value)}</v></c>'
     if type(value) is float:

@@ -15,6 +15,11 @@ never silently in a workbook (the byte-identity tests of the fast exporter
 are the second net). This module is the only one that knows openpyxl's
 writer internals.
 
+Text is written as Excel writes it: an underscore starting something that looks
+like an escape of the file format (``_x0041_``) is itself escaped (``_x005F_``),
+so Excel, LibreOffice and our reader show the text typed, not ``A``
+(:mod:`crmroi_xl.excel.xstring`; openpyxl writes text as it is).
+
 Every part is zipped with the same timestamp: the same workbook, the same
 bytes. ``[Content_Types].xml`` is the zip's first entry, where Excel puts it
 (openpyxl writes it last): tools that tell a file's type from its first entries
@@ -39,11 +44,12 @@ from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.functions import Element, SubElement
+from openpyxl.xml.functions import Element, SubElement, whitespace
 
 from ..errors import EXCEL_ERRORS
 from .files import atomic_path
 from .parts import CellValue
+from .xstring import escape
 
 __all__ = ["FIXED_TIME", "FixedTimeZip", "cached_type", "save_workbook", "write_package"]
 
@@ -95,7 +101,7 @@ def cached_type(value: CellValue | bool) -> tuple[str | None, str]:
         return None, str(value)
     if value in EXCEL_ERRORS:
         return "e", value
-    return "str", value
+    return "str", escape(value)
 
 
 def _attributes(cell: Any, styled: bool) -> dict[str, str]:
@@ -136,6 +142,12 @@ class _SheetWriter(WorksheetWriter):
         elif cell.data_type == "n" and type(cell.value) is float:
             element = Element("c", {**_attributes(cell, cell.has_style), "t": "n"})
             SubElement(element, "v").text = repr(cell.value)  # a re-read gives the same float
+            xf.write(element)
+        elif cell.data_type == "s" and type(cell.value) is str and escape(cell.value) != cell.value:
+            element = Element("c", {**_attributes(cell, cell.has_style), "t": "inlineStr"})
+            node: Any = SubElement(SubElement(element, "is"), "t")
+            node.text = escape(cell.value)  # as write_cell writes text, escaped as Excel does
+            whitespace(node)
             xf.write(element)
         else:
             write_cell(xf, self.ws, cell, cell.has_style)

@@ -34,6 +34,7 @@ from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
 from .parts import YEARS, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
+from .sheets.kpis import fraction_rule
 from .styles import named_styles, number_formats
 
 __all__ = [
@@ -60,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A percentage of the amount from {low} to {high} is expected.",
     ),
     "choice": ("Choisissez une valeur de la liste.", "Pick a value from the list."),
+    "fraction": (
+        "Un pourcentage s'écrit en fraction : 22\u00a0% ou 0,22, pas 22.",
+        "A percentage is a fraction: 22% or 0.22, not 22.",
+    ),
 }
 
 
@@ -139,8 +144,13 @@ def build_workbook(
     return wb, cached
 
 
-def _rule(cell: InputCell, table: Table | None) -> tuple[str, str | None, Any, Any] | None:
-    """The validation of an input cell: (kind, list, low, high), or None (free text)."""
+def _rule(
+    layout: Layout, cell: InputCell, table: Table | None
+) -> tuple[str, str | None, Any, Any] | None:
+    """The validation of an input cell: (kind, list or formula, low, high), or None (free
+    text). A KPI's values are at most 1 (100 %) on a line in percent (a rate always)."""
+    if table is not None and table.sheet == "kpis" and cell.where[-1] in ("before", "after"):
+        return ("fraction", fraction_rule(layout, str(cell.where[-1])), None, None)
     if cell.kind is None:  # a spreadsheet-only input: the case shown has a list
         choices = ASSUMPTION_CHOICES.get(cell.where[0])
         return ("choice", choices, None, None) if choices else None
@@ -169,7 +179,7 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
     done: set[tuple[str, str]] = set()
     for cell in layout.inputs:
         table = tables.get(cell.where[0])
-        found = _rule(cell, table)
+        found = _rule(layout, cell, table)
         if found is None:
             continue
         ref = cell.ref
@@ -196,6 +206,8 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
             }
             if kind == "choice":
                 dv = DataValidation(type="list", formula1=choices, **options)
+            elif kind == "fraction":  # a formula relative to the column's first cell
+                dv = DataValidation(type="custom", formula1=choices, **options)
             elif kind == "amount":
                 dv = DataValidation(
                     type="decimal", operator="greaterThanOrEqual", formula1=str(low), **options

@@ -25,7 +25,9 @@ What is read, and how:
   rows, or one cell at ``XFD1048576``, costs nothing beyond the area asked
   for; ``<dimension>`` is never trusted), the shared strings up to the last
   one used, the stylesheet up to the last cell format used and at most
-  :data:`MAX_STYLE_ELEMENTS` elements of it.
+  :data:`MAX_STYLE_ELEMENTS` elements of it;
+* text (shared, inline, a formula's result) comes back with the file format's
+  ``_xHHHH_`` escapes undone as the standard says (:mod:`crmroi_xl.excel.xstring`).
 
 >>> import io, zipfile, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.xlsx"
@@ -64,6 +66,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import WorkbookError
 from .archive import DAMAGE, damaged, open_archive
+from .xstring import unescape
 
 __all__ = [
     "MAX_STYLE_ELEMENTS",
@@ -442,7 +445,7 @@ class Xlsx:
         if kind == "inlineStr":
             if inline is None:
                 return None if typed is None else Cell(None, "empty", typed, origin)
-            return Cell(_rich_text(inline), "inline string", typed, origin)
+            return Cell(unescape(_rich_text(inline)), "inline string", typed, origin)
         if text is None:
             return None if typed is None else Cell(None, "empty", typed, origin)
         if kind == "n":
@@ -454,7 +457,7 @@ class Xlsx:
         if kind == "s":
             return Cell(self._strings.get(int(text)), "shared string", typed, origin)
         if kind == "str":
-            return Cell(text, "formula string", typed, origin)
+            return Cell(unescape(text), "formula string", typed, origin)
         if kind == "b":
             return Cell(text.strip() in ("1", "true"), "boolean", typed, origin)
         if kind == "e":
@@ -577,9 +580,9 @@ class _Lazy:
 
 
 def _strings(book: Xlsx, part: str) -> Iterator[str]:
-    """The shared strings, in order (``x005F_`` unescaped as openpyxl does)."""
+    """The shared strings, in order (their ``_xHHHH_`` escapes undone: :mod:`.xstring`)."""
     for element in book._elements(part, f"{_MAIN}si"):
-        yield _rich_text(element).replace("x005F_", "")
+        yield unescape(_rich_text(element))
 
 
 def _date_formats(book: Xlsx, part: str) -> Iterator[bool]:

@@ -16,7 +16,8 @@ under column names derived from the scenario model (never typed twice):
 A blank cell is an absent value (the model's default applies); a line is
 present when any of its cells is filled, and lines keep their order (gaps in
 the numbering are allowed). Numbers may be typed with a decimal comma (except
-in comma-separated files, where ``1,5`` is ambiguous and refused), with spaces
+in comma-separated files, where ``1,5`` is ambiguous and refused; there ``1.234``,
+a thousand in German Excel, is refused too), with spaces
 between thousands and a trailing ``%`` (``10 %`` is 0.1); yes/no columns take
 ``yes``/``no``, ``oui``/``non``, ``true``/``false``, ``vrai``/``faux`` or
 ``1``/``0``. Text is kept exactly as typed.
@@ -60,9 +61,9 @@ from ..excel.arithmetic import FormulaRefused, describe, input_value
 from ..excel.files import regular_size
 from ..excel.xlsx import Cell, date_text, open_xlsx
 from ..scenario.labels import Lang
-from ..scenario.messages import MAX_ECHO, describe_error, echo, error_items, shown
+from ..scenario.messages import MAX_ECHO, describe_error, echo, error_items, message, shown
 from ..scenario.model import USER_INPUT, Scenario
-from ..scenario.numbers import parse_number
+from ..scenario.numbers import Ambiguous, parse_number
 
 __all__ = [
     "COLUMNS",
@@ -375,9 +376,10 @@ class Unreadable:
 
 
 def _assemble(
-    row: Mapping[str, Any], decimal_comma: bool
+    row: Mapping[str, Any], decimal_comma: bool, lang: Lang | None = None
 ) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
     """The nested data, each section's line numbers in order, and the cells' problems."""
+    language: Lang = lang or ("fr" if row.get("language") == "fr" else "en")  # as _language
     records: dict[str, dict[str, Any]] = {}
     lists: dict[tuple[str, int, str], dict[int, Any]] = {}  # (section, line, field) -> items
     lines: dict[str, dict[int, dict[str, Any]]] = {}
@@ -391,6 +393,9 @@ def _assemble(
             continue
         value = _cell(raw, column.spec, decimal_comma)
         if value is _BLANK:
+            continue
+        if isinstance(value, Ambiguous):  # 1.234 where the comma is the decimal mark
+            problems.append(f"{name}: {message('ambiguous_number', language, value)}")
             continue
         section, spec = column.section, column.spec
         if spec.repeat:
@@ -472,7 +477,7 @@ def _validate(
     problems: Sequence[str] = (),
     lang: Lang | None = None,
 ) -> Scenario:
-    data, numbers, cell_problems = _assemble(row, decimal_comma)
+    data, numbers, cell_problems = _assemble(row, decimal_comma, lang)
     found = [*problems, *cell_problems]
     if not found:
         try:

@@ -201,6 +201,10 @@ WORDING: dict[str, tuple[str, str]] = {
         "un pourcentage s'écrit en fraction : {percent} % s'écrit {fraction}, trouvé {value}",
         "percentages are fractions: {percent} % is {fraction}, got {value}",
     ),
+    "kpi_unit": (
+        "{kpi} est un pourcentage : son unité est le pourcentage (%), ou laissez-la vide",
+        "{kpi} is a percentage: its unit is percent (%), or leave it blank",
+    ),
     "after_horizon": (
         "l'année {year} est après l'horizon de {horizon} ans",
         "year {year} is after the {horizon}-year horizon",
@@ -224,6 +228,28 @@ WORDING: dict[str, tuple[str, str]] = {
         "à benefits",
         "an empty business case: no cost and no benefit; add at least one line to costs "
         "or benefits",
+    ),
+    # a flat file's cell, before validation
+    "ambiguous_number": (
+        "{value} est ambigu avec une virgule décimale (le point sépare les milliers dans "
+        "Excel en allemand, italien, espagnol ou néerlandais) : écrivez {whole} pour un "
+        "nombre entier, {decimal} pour des décimales",
+        "{value} is ambiguous with decimal commas (a dot separates thousands in German, "
+        "Italian, Spanish or Dutch Excel): write {whole} for a whole number, {decimal} for "
+        "decimals",
+    ),
+    # a batch refused: another one writes into its output folder
+    "batch_locked": (
+        "{folder}: un autre lot (processus {pid}) écrit dans ce dossier ; attendez qu'il "
+        "se termine ou choisissez un autre --out-dir",
+        "{folder}: another batch (process {pid}) is writing into this folder; wait for it "
+        "to end or choose another --out-dir",
+    ),
+    "batch_locked_unknown": (
+        "{folder}: un autre lot écrit dans ce dossier ; attendez qu'il se termine ou "
+        "choisissez un autre --out-dir",
+        "{folder}: another batch is writing into this folder; wait for it to end or "
+        "choose another --out-dir",
     ),
     # pieces of the lines above
     "percent_hint": (" ({percent} % s'écrit {fraction})", " ({percent} % is {fraction})"),
@@ -279,6 +305,8 @@ def message(kind: str, lang: Lang = "en", value: Any = _NO_VALUE, **context: Any
     if kind == "less_than_equal" and context.get("share") and _is_percent(value):
         percent, fraction = _as_fraction(value, lang)
         fields["hint"] = _say("percent_hint", lang, percent=percent, fraction=fraction)
+    if kind == "ambiguous_number":  # 1.234: how to write a thousand, how a decimal
+        fields.update(whole=str(value).replace(".", ""), decimal=str(value).replace(".", ","))
     if kind == "string_too_long" and isinstance(value, str):
         fields["value"] = echo(value, lang, full=False)
     if kind == "driver_mixed":

@@ -199,6 +199,9 @@ KPI_DEFAULTS: dict[KpiKind, tuple[Unit, bool]] = {
     KpiKind.CUSTOM: ("count", True),
 }
 
+#: The KPIs that are percentages by nature (a rate, a share): their unit is always percent.
+_PERCENT_KINDS = frozenset(kind for kind, (unit, _) in KPI_DEFAULTS.items() if unit == "percent")
+
 
 def _fill(data: Any, key: str, value: Any) -> Any:
     """Set ``data[key]`` when missing or None (before validation)."""
@@ -499,13 +502,26 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
 
 
 class Kpi(_Model):
-    """A KPI measured before the CRM (baseline) and after."""
+    """A KPI measured before the CRM (baseline) and after.
+
+    A KPI that is a percentage by nature (``win_rate``, ``lead_conversion_rate``,
+    ``churn_rate``, ``retention_rate``, ``response_rate``, ``csat``) is in percent, as a
+    fraction (22 % is 0.22), whatever its ``unit`` says: another unit given for it is
+    refused rather than silently replaced, because a win rate "in points" or "counted"
+    is a slip a finance user wants to hear about -- ``win_rate`` 22 -> 26 typed with
+    ``unit: count`` would otherwise count a benefit 100 times too large. For the same
+    reason its values above 1 are refused with the hint "22 % is 0.22" even when the
+    unit is also wrong, so both mistakes are reported at once. Other KPIs take the unit
+    given (a sales cycle in hours rather than days, a custom KPI in percent).
+    """
 
     model_config = _filled("unit", "higher_is_better")
 
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
-    unit: Unit = Field(description="Unit; by default the KPI's usual unit.")
+    unit: Unit = Field(
+        description="Unit; by default the KPI's usual unit (always percent for a rate)."
+    )
     before: Measure = Field(description="Baseline value before the CRM (percent as a fraction).")
     after: Measure = Field(description="Value after the CRM, same unit.")
     higher_is_better: bool = Field(description="Direction; by default the KPI's usual one.")
@@ -522,11 +538,26 @@ class Kpi(_Model):
             data = _fill(data, "higher_is_better", higher)
         return data
 
+    @field_validator("unit")
+    @classmethod
+    def _percent_unit(cls, value: str, info: ValidationInfo) -> str:
+        """A rate's unit is percent: ``win_rate`` in ``count`` or ``points`` is refused."""
+        kind = info.data.get("kind")
+        if kind in _PERCENT_KINDS and value != "percent":
+            raise PydanticCustomError(
+                "kpi_unit",
+                "{kpi} is a percentage: its unit is percent",
+                {"kpi": str(kind)},
+            )
+        return value
+
     @field_validator("before", "after")
     @classmethod
     def _fraction(cls, value: float, info: ValidationInfo) -> float:
-        """A percentage is a fraction: 22 typed for 22 % is refused with the hint."""
-        if info.data.get("unit") == "percent" and value > 1:
+        """A percentage is a fraction: 22 typed for 22 % is refused with the hint, for a
+        KPI in percent and for a rate whatever its unit says."""
+        percent = info.data.get("unit") == "percent" or info.data.get("kind") in _PERCENT_KINDS
+        if percent and value > 1:
             raise PydanticCustomError(
                 "percent_as_number",
                 "percentages are fractions: {value} % is {value} / 100",

@@ -8,7 +8,13 @@ spellings of a number, read by :func:`parse_number`:
 * a decimal comma only where the file says the comma is not a separator:
   in semicolon- or tab-separated CSV files and in workbooks
   (``decimal_comma=True``); in JSON, YAML and comma-separated files ``1,5``
-  is ambiguous (one and a half, or fifteen?) and stays text, so it is refused.
+  is ambiguous (one and a half, or fifteen?) and stays text, so it is refused;
+* where the comma is the decimal mark, a dot followed by three digits
+  (``1.234``, :func:`ambiguous_dot`) is ambiguous too: German, Italian, Spanish
+  and Dutch Excel write one thousand two hundred and thirty-four so, a script
+  one point two three four. It stays text, and the flat reader refuses it saying
+  how to write it (``1234`` or ``1 234``; ``1,234``). A dot that cannot group
+  thousands (``1.5``, ``0.234``, ``1.2345``) is a decimal point.
 
 Standard library only: the model, the flat format and the readers share it.
 :data:`NUMBER_TEXT` says the same to a JSON Schema (``crmroi schema``), so an
@@ -26,9 +32,10 @@ editor accepts ``12 000`` where the scenario takes a number.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["NUMBER_TEXT", "parse_number"]
+__all__ = ["NUMBER_TEXT", "Ambiguous", "ambiguous_dot", "parse_number"]
 
 #: A number typed as text in a scenario file, as a regular expression that both Python and
 #: ECMA-262 (the JSON Schema's dialect, which editors use) read: a sign, digits (spaces
@@ -43,6 +50,25 @@ NUMBER_TEXT = (
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f")
 _LONGEST = 100  # characters: no number a person types is longer
+_THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")  # 1.234: a thousand, or one point
+
+
+class Ambiguous(str):
+    """The text of a number whose dot may group thousands or mark decimals (``1.234``
+    where the comma is the decimal mark): what :func:`parse_number` gives for it, so a
+    reader refuses it saying how to write it."""
+
+
+def ambiguous_dot(text: str) -> bool:
+    """True when ``text``, in a file whose decimal mark is the comma, may hold a
+    thousands dot as well as a decimal point: one dot after one to three digits (not a
+    leading zero) and before exactly three (``1.234``, ``-12.345``, ``1.234 %``).
+
+    >>> [ambiguous_dot(t) for t in ("1.234", "12.345 %", "1.5", "0.234", "1.2345", "1234")]
+    [True, True, False, False, False, False]
+    """
+    compact = text.strip().translate(_SPACES).removesuffix("%")
+    return _THOUSANDS_DOT.fullmatch(compact) is not None
 
 
 def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | str:
@@ -56,10 +82,14 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | str
     (3, 0.125, 1000.0)
     >>> parse_number("inf"), parse_number("1e999"), parse_number("1,5", decimal_comma=True)
     ('inf', '1e999', 1.5)
+    >>> parse_number("1.234", decimal_comma=True), parse_number("1.234")
+    ('1.234', 1.234)
     """
     compact = text.strip().translate(_SPACES)
     if len(compact) > _LONGEST:
         return text
+    if decimal_comma and ambiguous_dot(compact):
+        return Ambiguous(text)
     percent = compact.endswith("%")
     if percent:
         compact = compact[:-1]

@@ -22,7 +22,7 @@ from .tables import col, row_check, table_looks, table_texts
 if TYPE_CHECKING:
     from ..layout import Layout
 
-__all__ = ["SHEET"]
+__all__ = ["SHEET", "fraction_rule"]
 
 TITLE: Bilingual = ("Indicateurs clés avant / après le CRM", "KPIs before / after the CRM")
 NOTE: Bilingual = (
@@ -50,10 +50,29 @@ def _kpi(ctx: Context, i: int, part: str) -> CellValue:
     return TRENDS[k.improved]
 
 
+def _usual(kind: str) -> str:
+    """The usual unit of the KPI ``kind`` (its label), "" for an unknown kind."""
+    return f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
+
+
 def _percent(unit: str, kind: str) -> str:
-    """True where a KPI line is in percent: its unit, or its kind's usual one if blank."""
-    usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
-    return f'OR({unit}=Lbl_Percent,AND({unit}="",{usual}=Lbl_Percent))'
+    """True where a KPI line is in percent, as the model reads it: its unit says so, or
+    it is a rate (its kind's usual unit is percent), whatever its unit says."""
+    return f"OR({unit}=Lbl_Percent,{_usual(kind)}=Lbl_Percent)"
+
+
+def _wrong_unit(unit: str, kind: str) -> str:
+    """True where a rate is given another unit than percent (the model refuses it)."""
+    return f'AND({unit}<>"",{unit}<>Lbl_Percent,{_usual(kind)}=Lbl_Percent)'
+
+
+def fraction_rule(layout: Layout, key: str) -> str:
+    """The data validation of the KPI column ``key`` (before, after), relative to its first
+    cell: a value in percent is a fraction, at most 1 (22 % is typed 22 % or 0.22)."""
+    table = layout.kpis
+    r = table.first_row
+    value = f"{table.letter(key)}{r}"
+    return f"OR({value}<=1,NOT({_percent(col(table, 'unit', r), col(table, 'kind', r))}))"
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -99,7 +118,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             lambda ctx, i=i: _kpi(ctx, i, "trend"),
             fmt="text",
         )
-        yield row_check(table, i, ("before", "after"), f'OR({before}="",{after}="")')
+        unit, kind = c("unit"), c("kind")
+        incomplete = (  # a value missing, a rate in another unit, or 22 typed for 22 %
+            f'OR({before}="",{after}="",{_wrong_unit(unit, kind)},'
+            f"AND({_percent(unit, kind)},OR({before}>1,{after}>1)))"
+        )
+        yield row_check(table, i, ("before", "after"), incomplete)
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
@@ -108,7 +132,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     table_looks(layout, table, ws, texts(layout))
     first, last = table.first_row, table.last_row
     unit, kind = f"${table.letter('unit')}{first}", f"${table.letter('kind')}{first}"
-    usual = f'IFERROR(VLOOKUP({kind},Tbl_KpiDefaults,2,FALSE),"")'
+    usual = _usual(kind)
 
     def span(*keys: str) -> str:
         return " ".join(f"{table.letter(k)}{first}:{table.letter(k)}{last}" for k in keys)
@@ -120,7 +144,11 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     )
     for ident, (cells, unit_key, fmt) in enumerate(rules, 300):
         shown = layout.word(unit_key)
-        test = f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
+        test = (  # a rate is in percent whatever its unit says, as the model reads it
+            f'OR({unit}="{shown}",{usual}="{shown}")'
+            if unit_key == "percent"
+            else f'OR({unit}="{shown}",AND({unit}="",{usual}="{shown}"))'
+        )
         ws.conditional_formatting.add(cells, format_rule(test, formats[fmt], ident))
     trend = f"{table.letter('trend')}{first}:{table.letter('trend')}{last}"
     for mark, colour in ((TRENDS[True], "548235"), (TRENDS[False], "C00000")):
