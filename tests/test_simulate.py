@@ -630,3 +630,23 @@ def test_the_scenarios_runs_and_seed_are_the_defaults() -> None:
     edges, counts = sim.histogram(bins=10)
     assert len(edges) == 11 and sum(counts) == 500
     assert edges[0] == sim.npv_runs.min() and edges[-1] == sim.npv_runs.max()
+
+
+def test_runs_equal_but_for_rounding_still_make_a_histogram() -> None:
+    """A line with a range but no amount moves the NPV by rounding only: numpy refused to
+    bin such runs, and ``crmroi simulate`` and ``crmroi export`` stopped on an internal
+    error (found by the strategies drawing every field)."""
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": "x", "horizon_years": 7, "simulation_runs": 146},
+            "costs": [{"label": "c", "category": "licences", "amount_per_year": 1.0}],
+            "benefits": [
+                {"label": "b", "category": "incremental_revenue", "low": 0.0, "amount_per_year": 0}
+            ],
+        }
+    )
+    sim = simulate(scenario)
+    assert sim.npv_runs.max() - sim.npv_runs.min() < 1e-12  # equal but for rounding
+    edges, counts = sim.histogram(bins=20)
+    assert sum(counts) == 146 and all(a < b for a, b in pairwise(edges))
+    assert edges[0] == pytest.approx(sim.npv_runs.min() - 0.5)
