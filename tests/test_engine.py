@@ -234,8 +234,9 @@ def test_sme_example_by_hand() -> None:
 @settings(max_examples=80, deadline=None)
 @given(scenarios())
 def test_engine_invariants(data: dict[str, Any]) -> None:
-    r = compute(Scenario.model_validate(data))
-    width = data["assumptions"]["horizon_years"] + 1
+    scenario = Scenario.model_validate(data)
+    r = compute(scenario)
+    width = scenario.assumptions.horizon_years + 1
     assert len(r.costs) == len(r.benefits) == len(r.net_flow) == width
     for b, c, n in zip(r.benefits, r.costs, r.net_flow, strict=True):
         assert n == pytest.approx(b - c, abs=1e-6)
@@ -253,8 +254,9 @@ def test_engine_invariants(data: dict[str, Any]) -> None:
 @settings(max_examples=40, deadline=None)
 @given(scenarios())
 def test_more_cost_risk_never_raises_the_npv(data: dict[str, Any]) -> None:
-    base = compute(Scenario.model_validate(data))
-    data["assumptions"]["cost_risk"] = min(1.0, data["assumptions"]["cost_risk"] + 0.1)
+    scenario = Scenario.model_validate(data)
+    base = compute(scenario)
+    data["assumptions"]["cost_risk"] = min(1.0, scenario.assumptions.cost_risk + 0.1)
     riskier = compute(Scenario.model_validate(data))
     assert riskier.npv <= base.npv + 1e-6
 

@@ -22,7 +22,7 @@ from crmroi_xl.excel.package import save_workbook
 from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
-from tests.strategies import scenarios
+from tests.strategies import NOT_IN_WORKBOOK, scenarios
 
 EXAMPLES = sorted(Path("examples").iterdir())
 
@@ -36,7 +36,7 @@ def test_export_then_read_gives_the_same_scenario(example: Path, lang: str, tmp_
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=scenarios(), lang=st.sampled_from(["fr", "en"]))
+@given(data=scenarios(leave=NOT_IN_WORKBOOK), lang=st.sampled_from(["fr", "en"]))
 def test_round_trip_of_generated_scenarios(
     data: dict[str, Any], lang: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -128,7 +128,7 @@ def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(batch=st.lists(scenarios(), min_size=4, max_size=4))
+@given(batch=st.lists(scenarios(leave=NOT_IN_WORKBOOK), min_size=4, max_size=4))
 def test_generated_scenarios_survive_a_libreoffice_save(
     batch: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:

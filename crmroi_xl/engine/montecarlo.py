@@ -153,8 +153,17 @@ class Simulation:
         }
 
     def histogram(self, bins: int = 12) -> tuple[list[float], list[int]]:
-        """The NPV's histogram: ``bins + 1`` edges in euros and the runs in each bin."""
-        counts, edges = np.histogram(self.npv_runs, bins=bins)
+        """The NPV's histogram: ``bins + 1`` edges in euros and the runs in each bin.
+
+        Runs that differ by rounding only (a line with a range whose amounts are zero)
+        get numpy's bins for equal runs, one euro wide around them: numpy refuses to
+        split a range narrower than the numbers' precision.
+        """
+        low, high = float(self.npv_runs.min()), float(self.npv_runs.max())
+        edges = np.linspace(low, high, bins + 1)
+        if not np.all(edges[:-1] < edges[1:]):
+            low, high = low - 0.5, high + 0.5
+        counts, edges = np.histogram(self.npv_runs, bins=bins, range=(low, high))
         return [float(e) for e in edges], [int(c) for c in counts]
 
 
