@@ -394,8 +394,11 @@ def _benefit_line(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[
 
 def _kpi(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[str, Any]:
     """Before and after are fractions for a KPI in percent (its own unit, or the one
-    given): any number otherwise. A custom KPI has a label."""
+    given): any number otherwise. A rate (a kind in percent) keeps the percent unit.
+    A custom KPI has a label."""
     data = _generic(draw, Kpi, ctx, given, skip=("before", "after"))
+    if KPI_DEFAULTS[KpiKind(data["kind"])][0] == "percent" and "unit" in data:
+        data["unit"] = "percent"
     percent = "percent" in (KPI_DEFAULTS[KpiKind(data["kind"])][0], data.get("unit"))
     for name in ("before", "after"):
         if name not in data:
