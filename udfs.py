@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from crmroi_xl.finance import kpis, metrics
+from crmroi_xl.finance import compare, kpis, metrics
 from crmroi_xl.finance.cells import (
     Raw,
     dated_series,
@@ -76,6 +76,8 @@ __all__ = [
     "crm_conversion_rate",
     "crm_csat",
     "crm_deal_value",
+    "crm_incremental_irr",
+    "crm_incremental_npv",
     "crm_irr",
     "crm_lifetime",
     "crm_nps",
@@ -164,6 +166,40 @@ def crm_irr(cash_flows: Raw, dates: Raw = None, guess: Raw = None) -> float:
     else:
         flows, serials = dated_series(cash_flows, dates)
     return metrics.irr(flows, serials, guess=optional_number(guess, "guess", 0.1))
+
+
+_OPTION = (
+    "Net cash flows of option {} in euros, one per period, period 0 (today) first; "
+    "blanks inside count as 0, and a shorter range counts 0 past its end"
+)
+
+
+@xw.func
+@xw.arg("rate", "raw", doc="Discount rate per period as a fraction (10% or 0.1), above -100%.")
+@xw.arg("flows_a", "raw", doc=_OPTION.format("A, the baseline (the status quo, or vendor A)") + ".")
+@xw.arg("flows_b", "raw", doc=_OPTION.format("B, the one compared with A") + ".")
+@excel_result
+def crm_incremental_npv(rate: Raw, flows_a: Raw, flows_b: Raw) -> float:
+    """Incremental NPV of choosing B over A in euros: the NPV of B's flows less A's (> 0: B is worth more)."""
+    return compare.incremental_npv(
+        number(rate, "rate"), series(flows_a, "flows_a"), series(flows_b, "flows_b")
+    )
+
+
+@xw.func
+@xw.arg("flows_a", "raw", doc=_OPTION.format("A, the baseline (the status quo, or vendor A)") + ".")
+@xw.arg("flows_b", "raw", doc=_OPTION.format("B, the one compared with A") + ".")
+@xw.arg(
+    "guess", "raw", doc="Optional: rate where the search starts, as a fraction (10% if left out)."
+)
+@excel_result
+def crm_incremental_irr(flows_a: Raw, flows_b: Raw, guess: Raw = None) -> float:
+    """Incremental IRR of choosing B over A: the rate at which both options are worth the same."""
+    return compare.incremental_irr(
+        series(flows_a, "flows_a"),
+        series(flows_b, "flows_b"),
+        guess=optional_number(guess, "guess", 0.1),
+    )
 
 
 @xw.func

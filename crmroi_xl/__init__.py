@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         sales_cycle_length,
         win_rate,
     )
+    from .finance.compare import incremental_irr, incremental_npv
     from .finance.metrics import cac, clv, irr, npv, payback, roas, roi
     from .io.loader import load_scenario, scenario_from_data
     from .scenario.model import Scenario
@@ -99,6 +100,7 @@ _WHERE: dict[str, str] = {
     "load_scenario": "io.loader",
     "scenario_from_data": "io.loader",
     **dict.fromkeys(["cac", "clv", "irr", "npv", "payback", "roas", "roi"], "finance.metrics"),
+    **dict.fromkeys(["incremental_irr", "incremental_npv"], "finance.compare"),
     "Scenario": "scenario.model",
     "Simulation": "engine.montecarlo",
     "simulate": "engine.montecarlo",
@@ -132,6 +134,8 @@ __all__ = [
     "csat",
     "customer_lifetime",
     "export_workbook",
+    "incremental_irr",
+    "incremental_npv",
     "irr",
     "lead_conversion_rate",
     "load_scenario",

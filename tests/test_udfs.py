@@ -32,7 +32,7 @@ import pytest
 from xlwings import server
 
 import udfs
-from crmroi_xl.finance import kpis, metrics
+from crmroi_xl.finance import compare, kpis, metrics
 from tests.excel import call
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,8 @@ PYTHON: dict[str, Callable[..., float]] = {
     "crm_roas": metrics.roas,
     "crm_npv": metrics.npv,
     "crm_irr": metrics.irr,
+    "crm_incremental_npv": compare.incremental_npv,
+    "crm_incremental_irr": compare.incremental_irr,
     "crm_payback": metrics.payback,
     "crm_clv": metrics.clv,
     "crm_cac": metrics.cac,
@@ -67,6 +69,7 @@ OPTIONAL = {
     ("CRM_NPV", "dates"),
     ("CRM_IRR", "dates"),
     ("CRM_IRR", "guess"),
+    ("CRM_INCREMENTAL_IRR", "guess"),
     ("CRM_PAYBACK", "rate"),
     ("CRM_CLV", "discount_rate"),
     ("CRM_CLV", "periods"),
@@ -185,6 +188,16 @@ EXAMPLES: dict[str, tuple[tuple[Any, ...], float, str]] = {
         "numpy-financial npv (t=0 first); =-50000+NPV(10%,25000,25000,25000)",
     ),
     "crm_irr": ((F(-50_000, 25_000, 25_000, 25_000),), 0.233752, "numpy-financial irr"),
+    "crm_incremental_npv": (
+        (One(0.1), F(-50_000, 25_000, 25_000, 25_000), F(-80_000, 37_000, 37_000, 37_000)),
+        -157.7761,
+        "by hand: -30000 + 12000 x (1/1.1 + 1/1.1^2 + 1/1.1^3)",
+    ),
+    "crm_incremental_irr": (
+        (F(-50_000, 25_000, 25_000, 25_000), F(-80_000, 37_000, 37_000, 37_000)),
+        0.0970102,
+        "numpy-financial irr of the difference [-30000, 12000, 12000, 12000]",
+    ),
     "crm_payback": ((F(-100, 30, 40, 50),), 2.6, "design contract"),
     "crm_clv": ((S(700, 500), One(0.8), One(0.1)), 4_000.0, "1200 / (1 + 0.1 - 0.8)"),
     "crm_cac": ((S(8_000, 4_000), S(25, 15)), 300.0, "metrics.cac doctest"),
@@ -368,6 +381,9 @@ def test_division_by_zero(name: str) -> None:
     [
         ("crm_irr", ([[100], [30], [40]],), "Num"),  # no sign change
         ("crm_irr", ([[-100], [-30]],), "Num"),
+        # B better than A at every rate: the difference never changes sign
+        ("crm_incremental_irr", ([[-100], [50], [60]], [[-90], [60], [70]]), "Num"),
+        ("crm_incremental_npv", ([[-1]], [[-100], [110]], [[-50], [60]]), "Num"),  # -100 %
         ("crm_payback", ([[-100], [30], [40]],), "NotAvailable"),  # never paid back
         ("crm_payback", ([[-100, 30, 40, 50]], [[0.1]]), "NotAvailable"),  # discounted: never
         ("crm_npv", ([[-1]], [[-100], [110]]), "Num"),  # rate at -100 %
