@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .excel.fast import export_workbook
     from .excel.reader import read_workbook
     from .excel.workbook import write_template
+    from .finance.compare import incremental_irr, incremental_npv
     from .finance.kpis import (
         average_deal_value,
         average_resolution_time,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
         sales_cycle_length,
         win_rate,
     )
-    from .finance.compare import incremental_irr, incremental_npv
     from .finance.metrics import cac, clv, irr, npv, payback, roas, roi
     from .io.loader import load_scenario, scenario_from_data
     from .scenario.model import Scenario
