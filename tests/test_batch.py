@@ -37,6 +37,7 @@ from crmroi_xl.batch.run import (
     read_batch,
     slugify,
 )
+from crmroi_xl.batch.summary import CSV_DECIMALS
 from crmroi_xl.cli.main import main
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.excel.headline import HEADLINES
@@ -373,9 +374,11 @@ def test_the_french_summary_csv_opens_in_french_excel(big: BatchReport) -> None:
     assert list(rows[0]) == list(SUMMARY_COLUMNS) and len(rows) == BIG
     for entry, row in zip(big.entries, rows, strict=True):
         assert row["source"] == entry.place and row["status"] == entry.status
-        for key, _ in METRICS:
+        for key, fmt in METRICS:  # money to the cent, ratios to six decimals (issue 24)
             value = entry.results.get(key)
-            assert row[key] == ("" if value is None else repr(value).replace(".", ","))
+            places = CSV_DECIMALS.get(fmt, 6)
+            expected = "" if value is None else f"{value:.{places}f}".replace(".", ",")
+            assert row[key] == expected.replace("-0,00", "0,00"), key
     assert rows[2]["error"] == "cost_1_seats: doit être >= 0, trouvé -3"
 
 

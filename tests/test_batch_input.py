@@ -316,3 +316,77 @@ def test_a_thousands_dot_in_a_semicolon_csv_is_that_rows_failure(
     ]
     rows = json.loads((tmp_path / "out" / "portfolio-summary.json").read_text(encoding="utf-8"))
     assert [(r["name"], r["status"]) for r in rows] == [("Mille", "error"), ("Virgule", "ok")]
+
+
+# --- issue 24 item 5: the summary says on what basis, without float noise ----------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_summary_shows_horizon_and_rate_rounded_csv_and_exact_json(tmp_path: Path) -> None:
+    """A 5-year case topped a list of 3-year ones with nothing to show it; the CSV read
+    ``477115,43040000007`` and the JSON ``477115.43040000007`` (the yearly benefits
+    added left to right): the exact sum is 477 115.4304."""
+    import math
+    import re
+
+    from crmroi_xl import compute, load_scenario
+    from crmroi_xl.io.flatwrite import write_scenarios
+
+    scenarios = [
+        load_scenario(EXAMPLES / n) for n in ("marketing-channels.json", "b2b-150-seats.yaml")
+    ]
+    source = write_scenarios(scenarios, tmp_path / "s.csv")
+    report = batch_export(source, tmp_path / "out", lang="fr")
+    assert not report.failed
+
+    text = report.summary_csv.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert list(rows[0])[:6] == [
+        "source",
+        "name",
+        "status",
+        "file",
+        "horizon_years",
+        "discount_rate",
+    ]
+    assert [(r["horizon_years"], r["discount_rate"]) for r in rows] == [
+        ("4", "0,120000"),
+        ("5", "0,090000"),
+    ]
+    assert rows[0]["total_benefits"] == "477115,43" and rows[0]["roi"] == "0,736228"
+    for row in rows:
+        for key in ("npv", "total_costs", "total_benefits", "net_benefit", "pv_costs", "clv"):
+            assert re.fullmatch(r"(-?\d+,\d\d)?", row[key]), (key, row[key])
+        for key in ("roi", "roi_pv", "irr", "bcr", "payback", "discount_rate"):
+            assert re.fullmatch(r"-?\d+,\d{6}", row[key]), (key, row[key])
+
+    assert report.summary_json is not None
+    data = json.loads(report.summary_json.read_text(encoding="utf-8"))
+    assert [(r["horizon_years"], r["discount_rate"]) for r in data] == [(4, 0.12), (5, 0.09)]
+    for row, scenario in zip(data, scenarios, strict=True):
+        results = compute(scenario)
+        factors = results.discount_factors
+        assert row["total_costs"] == math.fsum(results.costs)
+        assert row["total_benefits"] == math.fsum(results.benefits)
+        assert row["net_benefit"] == math.fsum([*results.benefits, *(-c for c in results.costs)])
+        assert row["pv_costs"] == math.fsum(
+            c * f for c, f in zip(results.costs, factors, strict=True)
+        )
+        assert row["pv_benefits"] == math.fsum(
+            b * f for b, f in zip(results.benefits, factors, strict=True)
+        )
+        assert row["npv"] == math.fsum(results.present_values)
+    assert data[0]["total_benefits"] == 477115.4304
+
+    for lang, titles, place in [
+        ("fr", ["Horizon (années)", "Taux d'actualisation annuel"], "ligne 2"),
+        ("en", ["Horizon (years)", "Yearly discount rate"], "row 2"),
+    ]:
+        out = batch_export(source, tmp_path / lang, lang=lang).summary_xlsx
+        sheet = openpyxl.load_workbook(out).worksheets[0]
+        assert [sheet.cell(1, c).value for c in (5, 6)] == titles
+        assert sheet.cell(2, 1).value == place
+        assert [sheet.cell(r, 5).value for r in (2, 3)] == [4, 5]
+        assert [sheet.cell(r, 6).value for r in (2, 3)] == [0.12, 0.09]
+        assert "%" in sheet.cell(2, 6).number_format

@@ -576,3 +576,78 @@ def test_the_xlsx_read_path_does_not_use_openpyxl(
 
     monkeypatch.setattr("openpyxl.load_workbook", refused)
     assert read_rows(path)[0].scenario("row 2") == DEMO
+
+
+# --- issue 24 item 6: the workbook's drop-down labels are flat input -----------------------
+
+#: Each drop-down list of the workbook and the flat column that takes its values; the
+#: case switch (List_Cases) is the workbook's own, not a scenario input.
+_LIST_COLUMNS = {
+    "List_CostCategories": ("cost_1_category", lambda s: s.costs[0].category),
+    "List_IndirectCategories": ("cost_1_category", lambda s: s.costs[0].category),
+    "List_Natures": ("cost_1_nature", lambda s: s.costs[0].nature),
+    "List_BenefitCategories": ("benefit_1_category", lambda s: s.benefits[0].category),
+    "List_YesNo": ("benefit_1_ramp_up", lambda s: "yes" if s.benefits[0].ramp_up else "no"),
+    "List_KpiKinds": ("kpi_1_kind", lambda s: s.kpis[0].kind),
+    "List_Units": ("kpi_1_unit", lambda s: s.kpis[0].unit),
+    "List_Languages": ("language", lambda s: s.assumptions.language),
+}
+_LIST_ROW = {
+    "name": "Listes",
+    "cost_1_label": "CRM",
+    "cost_1_category": "licences",
+    "cost_1_one_off": "1000",
+    "benefit_1_label": "Gains",
+    "benefit_1_category": "cost_reduction",
+    "benefit_1_amount_per_year": "900",
+    "kpi_1_kind": "custom",
+    "kpi_1_label": "Indicateur",
+    "kpi_1_unit": "points",
+    "kpi_1_higher_is_better": "yes",
+    "kpi_1_before": "0.1",
+    "kpi_1_after": "0.2",
+}
+
+
+def test_every_drop_down_list_is_named_here() -> None:
+    from crmroi_xl.excel.layout import LISTS
+
+    assert set(LISTS) - set(_LIST_COLUMNS) == {"List_Cases"}
+
+
+@pytest.mark.parametrize("list_name", sorted(_LIST_COLUMNS))
+def test_every_label_of_a_drop_down_reads_in_flat_input(list_name: str) -> None:
+    """A batch CSV using the French workbook's own label ``Formation`` was refused with
+    ``vouliez-vous dire customisation ?``: every label of every list, in both languages,
+    upper or lower case, now reads as the workbook reader reads it."""
+    from crmroi_xl.excel.layout import LISTS
+    from crmroi_xl.scenario.labels import label
+
+    column, read = _LIST_COLUMNS[list_name]
+    for code in LISTS[list_name]:
+        for lang in ("fr", "en"):
+            for text in (label(code, lang), label(code, lang).upper(), f" {label(code, lang)} "):
+                blank = list_name == "List_KpiKinds" and code != "custom"  # its usual unit
+                scenario = scenario_from_row(
+                    {**_LIST_ROW, **({"kpi_1_unit": ""} if blank else {}), column: text}
+                )
+                value = read(scenario)
+                assert getattr(value, "value", value) == code, (list_name, lang, text)
+
+
+def test_a_french_batch_csv_with_the_workbooks_labels(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "name;language;cost_1_label;cost_1_category;cost_1_nature;cost_1_one_off;"
+        "benefit_1_label;benefit_1_category;benefit_1_amount_per_year;benefit_1_ramp_up\n"
+        "PME;fr;Formation des équipes;Formation;Indirect;5000;Gains;Gain de temps;9000;Non\n",
+    )
+    (row,) = read_rows(path)
+    scenario = row.scenario("scenarios.csv: row 2")
+    assert (scenario.costs[0].category, scenario.costs[0].nature) == ("training", "indirect")
+    assert scenario.benefits[0].category == "time_saved" and not scenario.benefits[0].ramp_up
+
+
+def test_a_label_of_no_list_still_gets_its_hint() -> None:
+    with pytest.raises(ScenarioError, match="did you mean training"):
+        scenario_from_row({**_LIST_ROW, "cost_1_category": "trainin"})

@@ -14,6 +14,7 @@ XNPV / XIRR documentation examples.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 import os
@@ -641,3 +642,78 @@ def test_doc_example(name: str, arguments: str, result: str) -> None:
         return
     decimals = len(result.partition(".")[2])
     assert value == pytest.approx(float(result), abs=0.5 * 10**-decimals), (name, value)
+
+
+# --- issue 24 item 8: xlwings Lite -------------------------------------------------------------
+
+#: What the command line needs and the Excel functions must not: xlwings Lite installs
+#: requirements.txt, and a workbook that lists only numpy and xlwings has none of these.
+HEAVY = ("pydantic", "pydantic_core", "yaml", "openpyxl", "lxml", "typer", "rich", "defusedxml")
+
+_BLOCKER = """
+import importlib.abc, sys
+
+class _Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {heavy!r}:
+            raise ImportError(f"{{name}} is not installed (as in xlwings Lite with numpy only)")
+        return None
+
+sys.meta_path.insert(0, _Absent())
+"""
+
+
+def test_the_excel_functions_need_only_numpy_and_xlwings(tmp_path: Path) -> None:
+    """docs/excel-functions.md's light xlwings Lite recipe: ``import udfs`` and a call
+    through xlwings' Office.js path work with pydantic, PyYAML, openpyxl, lxml, typer and
+    rich unimportable (a sitecustomize on PYTHONPATH refuses them)."""
+    (tmp_path / "sitecustomize.py").write_text(_BLOCKER.format(heavy=HEAVY), encoding="utf-8")
+    code = (
+        "import asyncio, sys\n"
+        "for name in HEAVY:\n"
+        "    try:\n"
+        "        __import__(name)\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise SystemExit(f'{name} should be unimportable')\n"
+        "import xlwings\n"
+        "from xlwings import server\n"
+        "import udfs\n"
+        "data = {'func_name': 'crm_npv', 'args': [[[0.1]], [[-50000], [25000], [25000], "
+        "[25000]]], 'version': xlwings.__version__, 'client': 'Office.js', 'runtime': '1.4', "
+        "'caller_address': 'Sheet1!A1', 'culture_info_name': 'en-US', 'date_format': 'm/d/yyyy'}\n"
+        "print(round(asyncio.run(server.custom_functions_call(data, udfs))[0][0], 2))\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in HEAVY))\n"
+    ).replace("HEAVY", repr(HEAVY))
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "XLWINGS_ON_SERVER": "true",
+        "XLWINGS_LICENSE_KEY": "noncommercial",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["12171.3", "[]"]
+
+
+def test_below_custom_functions_runtime_1_4_an_error_comes_back_as_text() -> None:
+    """What docs/excel-functions.md says of xlwings Lite and Server in an Excel without
+    CustomFunctionsRuntime 1.4 (Office 2021, LTSC): xlwings returns the error's text,
+    as classic xlwings does (xlwings/pro/_xlofficejs.py, ``errorstr_to_errortype``)."""
+    data = {
+        "func_name": "crm_roi",
+        "args": [[[200_000]], [[0]]],
+        "version": "0",
+        "client": "Office.js",
+        "caller_address": "Sheet1!A1",
+        "culture_info_name": "en-US",
+        "date_format": "m/d/yyyy",
+    }
+    for runtime, expected in [("1.3", "#DIV/0!"), ("1.4", error("Div0"))]:
+        result = asyncio.run(server.custom_functions_call({**data, "runtime": runtime}, udfs))
+        assert result == [[expected]], runtime
+    text = DOC.read_text(encoding="utf-8")
+    assert "CustomFunctionsRuntime 1.4" in text and "as text" in text

@@ -9,16 +9,20 @@ together, and still agree with one another: they cannot drift apart.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmroi_xl import compute, load_scenario, simulate
 from crmroi_xl.engine import yearly
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.finance.rows import sum_rows
 
 PME = Path("examples/pme-20-postes.yaml")
 REAL = yearly.evaluate
@@ -76,3 +80,39 @@ def test_a_wrong_yearly_model_changes_every_result_together(
     cell = layout.summary_cell("net_flow", 1)
     assert cached[("summary", cell)] == pytest.approx(after.net_flow[1], rel=1e-12)
     assert cached[("summary", layout.headline_cell("npv"))] == after.npv
+
+
+# --- issue 24 item 5: totals without noise from the order of the sum ----------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.floats(-1e12, 1e12, allow_nan=False) | st.sampled_from([0.1, 0.2, 0.3, 1e-17]),
+            min_size=11,
+            max_size=11,
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_every_yearly_sum_is_the_correctly_rounded_one(table: list[list[float]]) -> None:
+    """Costs added left to right gave 477 115.430 400 000 07 for 477 115.4304: every total
+    of the yearly model is now what ``math.fsum`` gives, for one row or thousands."""
+    values = np.array(table)
+    assert sum_rows(values).tolist() == [math.fsum(row) for row in table]
+    rows = np.abs(values)
+    out = yearly.evaluate(rows, rows[::-1], 0.1)
+    factors = out.discount_factors.tolist()
+    for r, row in enumerate(rows.tolist()):
+        assert out.total_costs[r] == math.fsum(row)
+        assert out.pv_costs[r] == math.fsum(v * f for v, f in zip(row, factors, strict=True))
+        assert out.npv[r] == math.fsum(out.present_values[r].tolist())
+
+
+def test_a_summary_total_is_exact() -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    results = compute(load_scenario(examples / "marketing-channels.json"))
+    assert results.total_benefits == 477115.4304  # was 477115.43040000007
+    assert results.net_benefit == 202315.4304

@@ -68,6 +68,7 @@ from .inputs import (
 from .lock import batch_lock
 from .names import MAX_STEM, MAX_STEM_BYTES, SUMMARY_NAME, FileNames, file_names, slugify
 from .summary import (
+    BASIS,
     METRICS,
     SUMMARY_COLUMNS,
     BatchEntry,
@@ -121,7 +122,8 @@ def _failure(error: BaseException) -> str:
 def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any]]:
     results = compute(scenario)
     content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
-    values: dict[str, Any] = {h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown}
+    values: dict[str, Any] = {key: getattr(scenario.assumptions, key) for key, _ in BASIS}
+    values.update({h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown})
     values["currency"] = scenario.assumptions.currency
     return content, values
 

@@ -19,30 +19,49 @@ cannot store, so one odd name never costs the whole summary.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ..excel.headline import HEADLINES
+from ..excel.layout import ASSUMPTIONS
 from ..io.flatwrite import csv_bytes
-from ..scenario.labels import Lang
+from ..scenario.labels import Lang, label
 from .names import SUMMARY_NAME
 
 __all__ = [
+    "BASIS",
+    "CSV_DECIMALS",
     "METRICS",
     "STATUS_LABELS",
     "SUMMARY_COLUMNS",
+    "SUMMARY_KEYS",
     "SUMMARY_NAME",
     "BatchEntry",
     "BatchReport",
     "Status",
+    "shown_place",
     "summary_csv",
     "summary_json",
 ]
 
 #: The results in the summary, with their number format: the workbooks' headline names.
 METRICS: tuple[tuple[str, str], ...] = tuple((h.key, h.fmt) for h in HEADLINES if h.shown)
+
+#: What the results rest on, before them: a 7-year case beside 5-year ones, or one
+#: discounted at 12 % beside 8 %, shows it. Keyed and titled as the assumptions sheet.
+_BASIS_FIELDS = ("horizon_years", "discount_rate")
+BASIS: tuple[tuple[str, str], ...] = tuple(
+    (a.field, a.fmt) for key in _BASIS_FIELDS for a in ASSUMPTIONS if a.field == key
+)
+
+#: Decimals of a number in the CSV, by number format: money to the cent, years and
+#: months to the day or so, ratios (ROI, IRR, rates) to six decimals -- not the float
+#: noise of a full ``repr`` (``838499,9999999999``). The JSON keeps every digit.
+CSV_DECIMALS: dict[str, int] = {"eur": 2, "int": 0}
+_RATIO_DECIMALS = 6
 
 #: Columns of the summary: key (the CSV and JSON name) -> (French, English) header of the
 #: workbook.
@@ -51,10 +70,14 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     "name": ("Scénario", "Scenario"),
     "status": ("Statut", "Status"),
     "file": ("Classeur", "Workbook"),
+    **{a.field: a.title for key in _BASIS_FIELDS for a in ASSUMPTIONS if a.field == key},
     **{h.key: h.title for h in HEADLINES if h.shown},
     "currency": ("Devise", "Currency"),
     "error": ("Problème", "Problem"),
 }
+
+#: The keys of :data:`SUMMARY_COLUMNS` in order: the CSV's header, the JSON's keys.
+SUMMARY_KEYS: list[str] = list(SUMMARY_COLUMNS)
 
 Status = Literal["ok", "error", "cancelled"]
 
@@ -64,6 +87,20 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "error": ("ERREUR", "ERROR"),
     "cancelled": ("ANNULÉ", "CANCELLED"),
 }
+
+
+_PLACE = re.compile(r"(row|line|index) ([0-9]+)")
+
+
+def shown_place(place: str, lang: Lang) -> str:
+    """Where a scenario is in the input, in ``lang`` (a file name stays as it is): the
+    summary workbook's Source column. The CSV and JSON keep ``row 2`` for scripts.
+
+    >>> shown_place("row 2", "fr"), shown_place("line 4", "fr"), shown_place("row 2.yaml", "fr")
+    ('ligne 2', 'ligne 4', 'row 2.yaml')
+    """
+    found = _PLACE.fullmatch(place)
+    return label(f"place_{found[1]}", lang).format(found[2]) if found else place
 
 
 @dataclass(frozen=True)
@@ -77,7 +114,7 @@ class BatchEntry:
     status: Status
     file: str | None = None  # file name in out_dir, when written
     error: str | None = None  # one line per problem
-    results: Mapping[str, Any] = field(default_factory=dict)  # METRICS and currency
+    results: Mapping[str, Any] = field(default_factory=dict)  # BASIS, METRICS and currency
 
     def messages(self) -> list[str]:
         """The problems, one line each, prefixed with where they are."""
@@ -111,7 +148,13 @@ class BatchReport:
         return [line for entry in self.failed for line in entry.messages()]
 
 
-_METRIC_KEYS = frozenset(key for key, _ in METRICS) | {"currency"}
+_METRIC_KEYS = frozenset(key for key, _ in (*BASIS, *METRICS)) | {"currency"}
+_FORMATS = dict((*BASIS, *METRICS))
+#: Decimals of each column in the CSV (None: as it is).
+_DECIMALS = [
+    CSV_DECIMALS.get(_FORMATS[key], _RATIO_DECIMALS) if key in _FORMATS else None
+    for key in SUMMARY_COLUMNS
+]
 
 
 def _row(entry: BatchEntry, error: str | None) -> list[Any]:
@@ -128,15 +171,21 @@ def _row(entry: BatchEntry, error: str | None) -> list[Any]:
 def summary_csv(entries: Sequence[BatchEntry], lang: Lang) -> bytes:
     """The summary as CSV for a spreadsheet in ``lang``: French, separated by ``;`` with
     decimal commas; English, by ``,`` with decimal points. Column names are the keys
-    of :data:`SUMMARY_COLUMNS`; a problem of several lines is one cell, ``; `` between.
+    of :data:`SUMMARY_COLUMNS`; a problem of several lines is one cell, ``; `` between;
+    numbers rounded as :data:`CSV_DECIMALS` says (money to the cent, ratios to six
+    decimals).
 
     >>> entry = BatchEntry(0, "line 1", "b.jsonl: line 1", "Nord", "ok", "nord.xlsx",
-    ...                    results={"roi": 0.25, "currency": "EUR"})
-    >>> summary_csv([entry], "fr").decode("utf-8-sig").splitlines()[1][:29]
-    'line 1;Nord;ok;nord.xlsx;0,25'
+    ...                    results={"horizon_years": 5, "discount_rate": 0.08,
+    ...                             "roi": 0.4179178113581131, "npv": 838499.9999999999})
+    >>> row = summary_csv([entry], "fr").decode("utf-8-sig").splitlines()[1]
+    >>> row[:44], row.split(";")[SUMMARY_KEYS.index("npv")]
+    ('line 1;Nord;ok;nord.xlsx;5;0,080000;0,417918', '838500,00')
     """
     rows = (_row(e, "; ".join((e.error or "").splitlines()) or None) for e in entries)
-    return csv_bytes(list(SUMMARY_COLUMNS), rows, guard_formulas=True, french=lang == "fr")
+    return csv_bytes(
+        SUMMARY_KEYS, rows, guard_formulas=True, french=lang == "fr", decimals=_DECIMALS
+    )
 
 
 def summary_json(entries: Sequence[BatchEntry]) -> bytes:
@@ -147,7 +196,7 @@ def summary_json(entries: Sequence[BatchEntry]) -> bytes:
     >>> json.loads(summary_json([entry]))[0]["error"], json.loads(summary_json([entry]))[0]["roi"]
     ('x: bad', None)
     """
-    keys = list(SUMMARY_COLUMNS)
+    keys = SUMMARY_KEYS
     lines = [
         json.dumps(dict(zip(keys, _row(e, e.error), strict=True)), ensure_ascii=False)
         for e in entries

@@ -40,7 +40,7 @@ from ..excel.measure import fit_width, header_fit, height, text_need
 from ..excel.package import FIXED_TIME, FixedTimeZip, write_package
 from ..excel.styles import FONT, NAVY, number_formats
 from ..scenario.labels import Lang, label
-from .summary import METRICS, STATUS_LABELS, SUMMARY_COLUMNS, BatchEntry
+from .summary import BASIS, METRICS, STATUS_LABELS, SUMMARY_COLUMNS, BatchEntry, shown_place
 
 __all__ = [
     "HEADER_FILL",
@@ -58,7 +58,7 @@ _SHEET = "xl/worksheets/sheet1.xml"
 _RELS = "xl/worksheets/_rels/sheet1.xml.rels"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HYPERLINK = f"{_R}/hyperlink"
-_FORMATS = dict(METRICS)
+_FORMATS = dict((*BASIS, *METRICS))
 _KEYS = list(SUMMARY_COLUMNS)
 #: Widths of the columns that do not fit their texts, and the cap of those that do.
 _WIDTHS = {"status": 12.0, "error": 70.0}
@@ -141,7 +141,7 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
 
 def _texts(entry: BatchEntry, fr: bool) -> dict[str, str | None]:
     return {
-        "source": entry.place,
+        "source": shown_place(entry.place, "fr" if fr else "en"),
         "name": entry.name,
         "status": STATUS_LABELS[entry.status][0 if fr else 1],
         "file": entry.file,

@@ -15,7 +15,8 @@ output, through ``compute``), and its native formulas follow the same rules:
 
     ROI_r = \frac{\sum_t benefits_{r,t} - \sum_t costs_{r,t}}{\sum_t costs_{r,t}}
 
-with year 0 undiscounted; payback (on the net flow, and on the present values
+with year 0 undiscounted and every sum over the years exact, correctly rounded once
+(:func:`~crmroi_xl.finance.rows.sum_rows`, as :func:`math.fsum`); payback (on the net flow, and on the present values
 for the discounted payback) and IRR by the rules of
 :mod:`crmroi_xl.finance.metrics`, applied to all rows together
 (:mod:`crmroi_xl.finance.rows`). Where a metric is undefined the row holds
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..finance.rows import Array, irr_rows, payback_rows, roi_rows
+from ..finance.rows import Array, irr_rows, payback_rows, roi_rows, sum_rows
 
 __all__ = ["Yearly", "evaluate"]
 
@@ -87,8 +88,8 @@ def evaluate(
     net = benefits - costs
     factors = 1.0 / (1.0 + rate) ** np.arange(net.shape[1])
     present = net * factors
-    totals = costs.sum(axis=1), benefits.sum(axis=1)
-    pv = costs @ factors, benefits @ factors
+    totals = sum_rows(costs), sum_rows(benefits)  # exact sums: no noise from the order
+    pv = sum_rows(costs * factors), sum_rows(benefits * factors)
     return Yearly(
         costs=costs,
         benefits=benefits,
@@ -101,7 +102,7 @@ def evaluate(
         total_benefits=totals[1],
         pv_costs=pv[0],
         pv_benefits=pv[1],
-        npv=net @ factors,
+        npv=sum_rows(present),
         roi=roi_rows(totals[1], totals[0]),
         roi_pv=roi_rows(pv[1], pv[0]),
         payback=payback_rows(net),

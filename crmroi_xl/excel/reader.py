@@ -31,12 +31,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import CrmRoiError, WorkbookError
-from ..scenario.currency import unit_symbols
-from ..scenario.labels import LABELS, Lang, label
+from ..scenario.labels import Lang, label
 from ..scenario.messages import describe_error, error_items, field_path
 from ..scenario.model import USER_INPUT, Assumptions, Scenario
 from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
+from .choices import choice_code, yes_no
 from .layout import LISTS, SHEETS, InputCell, Layout
 from .parts import Capacity
 from .xlsx import (
@@ -195,23 +195,6 @@ def _position(address: str) -> tuple[int, int]:
     return area[2], area[1]
 
 
-@cache
-def _accepted(choices: tuple[str, ...]) -> dict[str, str]:
-    """Accepted text (a label in either language, or the code), casefolded -> code."""
-    accepted: dict[str, str] = {}
-    for code in choices:
-        accepted[code.casefold()] = code
-        # a money unit shows as its currency's symbol (€, $, CHF ...)
-        symbols = unit_symbols() if code == "currency" else ()
-        for text in (*LABELS.get(code, (code, code)), *symbols):
-            accepted.setdefault(text.casefold(), code)
-    return accepted
-
-
-_YES = {label("yes", "fr").casefold(), label("yes", "en").casefold()}
-_NO = {label("no", "fr").casefold(), label("no", "en").casefold()}
-
-
 class _Reader:
     def __init__(self, path: Path, lang: Lang, grid: dict[str, dict[str, Cell]], date1904: bool):
         self.path, self.lang, self.grid, self.date1904 = path, lang, grid, date1904
@@ -270,14 +253,14 @@ class _Reader:
                 return int(raw)
             return raw
         if kind == "yesno":
-            answer = raw if isinstance(raw, bool) else _yes_no(str(raw))
+            answer = raw if isinstance(raw, bool) else yes_no(str(raw))
             if answer is None:
                 self.problems.wrong(self.where(spec), kind, _shown(raw))
             return answer
         list_name = _CHOICES.get((str(spec.where[0]), str(spec.where[-1])))
         if kind == "choice" and list_name:
             codes = LISTS[list_name]
-            code = _accepted(tuple(codes)).get(str(raw).strip().casefold())
+            code = choice_code(codes, str(raw))
             if code is None:
                 shown = sorted({label(c, self.lang) for c in codes})
                 extra = f" ({', '.join(shown)})"
@@ -395,11 +378,6 @@ def _line_of(spec: InputCell) -> tuple[str, int | None]:
     """(table, line on the sheet) of a table's cell; (section, None) for the others."""
     section = str(spec.where[0])
     return (section, int(spec.where[1])) if section in TABLES else (section, None)
-
-
-def _yes_no(text: str) -> bool | None:
-    folded = text.strip().casefold()
-    return True if folded in _YES else False if folded in _NO else None
 
 
 def read_workbook(path: str | Path) -> Scenario:

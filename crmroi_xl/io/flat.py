@@ -58,6 +58,7 @@ from pydantic.fields import FieldInfo
 
 from ..errors import ScenarioError
 from ..excel.arithmetic import FormulaRefused, describe, input_value
+from ..excel.choices import choice_code, yes_no
 from ..excel.files import regular_size
 from ..excel.xlsx import Cell, date_text, open_xlsx
 from ..scenario.labels import Lang
@@ -337,10 +338,6 @@ def _some(names: list[str], shown_at_most: int = 10) -> str:
 # --- cell values ----------------------------------------------------------------
 
 _BLANK = object()
-_YES_NO = {
-    **dict.fromkeys(("yes", "oui", "true", "vrai", "1"), True),
-    **dict.fromkeys(("no", "non", "false", "faux", "0"), False),
-}
 
 
 def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
@@ -360,8 +357,10 @@ def _cell(value: Any, spec: FieldSpec, decimal_comma: bool) -> Any:
         return _BLANK
     if spec.kind in ("number", "integer"):
         return parse_number(text, decimal_comma=decimal_comma)
-    if spec.kind == "yes/no":
-        return _YES_NO.get(text.casefold(), text)
+    if spec.kind == "yes/no":  # as the workbook reads its drop-down (oui, yes, true ...)
+        return text if (answer := yes_no(text)) is None else answer
+    if spec.kind == "choice":  # a code, or a label of the workbook's drop-down
+        return choice_code(spec.choices, text) or text
     return text
 
 

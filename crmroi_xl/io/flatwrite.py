@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -51,14 +52,20 @@ __all__ = [
 ]
 
 
-def _csv_text(value: Any, decimal_comma: bool = False) -> str:
+def _csv_text(value: Any, decimal_comma: bool = False, decimals: int | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value).replace(".", ",") if decimal_comma else repr(value)
-    return str(value)
+    if isinstance(value, int | float) and decimals is not None and math.isfinite(value):
+        text = f"{value:.{decimals}f}"
+        if text.lstrip("-").strip("0.") == "":  # -0.00 is 0.00
+            text = text.lstrip("-")
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        return str(value)
+    return text.replace(".", ",") if decimal_comma else text
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,10 +77,12 @@ def csv_bytes(
     *,
     guard_formulas: bool = False,
     french: bool = False,
+    decimals: Sequence[int | None] | None = None,
 ) -> bytes:
     """UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), comma-separated;
     ``french``: separated by semicolons, numbers with a decimal comma, as French Excel
-    reads and writes CSV.
+    reads and writes CSV. ``decimals``: for each column, the decimals its numbers are
+    rounded to (None: every digit, as a flat scenario file keeps them).
 
     With ``guard_formulas``, text that a spreadsheet would run as a formula
     (starting with ``=``, ``+``, ``-``, ``@``) gets a leading apostrophe, the
@@ -85,12 +94,16 @@ def csv_bytes(
     ['name,npv', "'=HYPERLINK(x),-3.5"]
     >>> csv_bytes(["name", "npv"], [["a;b", -3.5]], french=True).decode("utf-8-sig").splitlines()
     ['name;npv', '"a;b";-3,5']
+    >>> data = csv_bytes(["npv", "roi"], [[838499.9999999999, -1e-9]], decimals=[2, 6])
+    >>> data.decode("utf-8-sig").splitlines()[1]
+    '838500.00,0.000000'
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        cells = [_csv_text(v, french) for v in row]
+        places = decimals or [None] * len(row)
+        cells = [_csv_text(v, french, d) for v, d in zip(row, places, strict=True)]
         if guard_formulas:
             cells = [
                 f"'{text}" if isinstance(v, str) and text.startswith(FORMULA_STARTS) else text

@@ -199,6 +199,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "roi_positive": ("ROI > 0", "ROI > 0"),
     "payback_within_horizon": ("Récupération sur l'horizon", "Payback within the horizon"),
     "simulation_histogram": ("Répartition de la VAN (tirages)", "NPV distribution (runs)"),
+    # where a scenario is in a batch's input (the portfolio summary's Source column)
+    "place_row": ("ligne {}", "row {}"),
+    "place_line": ("ligne {}", "line {}"),
+    "place_index": ("indice {}", "index {}"),
 }
 
 
