@@ -803,17 +803,54 @@ def test_ctrl_c_exits_130_and_leaves_a_summary_and_no_temporary_file(
     assert written == {p.name for p in out.glob("*.xlsx")} - {"portfolio-summary.xlsx"}
 
 
+#: ``crmroi`` whose workers stop half-way through writing their first workbook, for
+#: good: the state a ``kill -9`` of the batch meets, reached without a race. The
+#: workers fork (the patch is inherited; the default on Linux before Python 3.14).
+PAUSED_WORKERS = """
+import multiprocessing, sys, time
+multiprocessing.set_start_method("fork")
+from crmroi_xl.batch import run
+from crmroi_xl.excel.files import atomic_path
+def half_written(path, content):
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(content[: len(content) // 2])
+        time.sleep(600)
+run.write_atomic = half_written
+from crmroi_xl.cli.main import main
+sys.exit(main())
+"""
+
+
+def _temporary_files(folder: Path) -> list[Path]:
+    return list(folder.glob(".*.tmp")) if folder.is_dir() else []
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc")
-def test_killing_a_batch_stops_its_workers(long_batch: Path) -> None:
-    out = long_batch / "out-killed"
-    process = _interruptible(
-        ["batch", "batch.jsonl", "--out-dir", out.name, "--jobs", "2"], long_batch
+def test_killing_a_batch_stops_its_workers(tmp_path: Path) -> None:
+    """``kill -9`` of a batch whose two workers are each half-way through a workbook: the
+    workers exit, their temporary files stay, and the next batch in that folder removes
+    them and writes every workbook."""
+    lines = [json.dumps(good(i) | {"assumptions": {"name": f"S{i}"}}) for i in range(10)]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", "batch.jsonl", "--out-dir", "out", "--jobs", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_WORKERS, *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    _wait_for_files(out, 5, process)
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-    assert len(children) == 2
-    process.kill()
-    process.communicate()
+    try:
+        deadline = time.monotonic() + 60
+        while len(_temporary_files(out)) < 2 and process.poll() is None:
+            assert time.monotonic() < deadline, "the workers did not start writing"
+            time.sleep(0.05)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(children) == 2
+    finally:
+        process.kill()
+        process.communicate()
 
     def running(pid: str) -> bool:
         try:
@@ -826,16 +863,17 @@ def test_killing_a_batch_stops_its_workers(long_batch: Path) -> None:
     while any(running(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if running(pid)]
-    # the next batch in that folder removes what the killed one left half-written
+    assert len(_temporary_files(out)) == 2  # what the killed workers left half-written
     again = subprocess.run(
-        [sys.executable, "-m", "crmroi_xl.cli.main", "batch", "batch.jsonl", "--out-dir", out.name],
-        cwd=long_batch,
+        [sys.executable, "-m", "crmroi_xl.cli.main", "batch", "batch.jsonl", "--out-dir", "out"],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=False,
     )
     assert again.returncode == 0, again.stderr
     assert no_temporary_files(out)
+    assert len([p for p in out.glob("*.xlsx") if p.stem != "portfolio-summary"]) == 10
 
 
 def test_a_batch_never_writes_over_its_input(
