@@ -262,6 +262,7 @@ def big(inputs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Ba
     return report
 
 
+@pytest.mark.slow
 def test_every_input_kind_reads_the_same_batch(inputs: dict[str, Path]) -> None:
     expected = [Scenario.model_validate(good(i)) for i in range(BIG)]
     for kind, path in inputs.items():
@@ -280,6 +281,7 @@ def test_every_input_kind_reads_the_same_batch(inputs: dict[str, Path]) -> None:
             assert item.name == entry_name(i)
 
 
+@pytest.mark.slow
 def test_a_big_batch_writes_every_good_scenario_and_reports_the_broken(big: BatchReport) -> None:
     assert len(big.entries) == BIG
     failed = [i for i in range(BIG) if broken_kind(i) is not None]
@@ -307,6 +309,7 @@ def test_a_big_batch_writes_every_good_scenario_and_reports_the_broken(big: Batc
     assert no_temporary_files(big.out_dir)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "jobs"), [("json", 1), ("jsonl", 2), ("xlsx", 2)])
 def test_big_batches_from_the_other_inputs_end_to_end(
     inputs: dict[str, Path], tmp_path: Path, kind: str, jobs: int
@@ -328,6 +331,7 @@ def test_big_batches_from_the_other_inputs_end_to_end(
     assert no_temporary_files(report.out_dir)
 
 
+@pytest.mark.slow
 def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> None:
     for entry in big.ok:
         scenario = Scenario.model_validate(good(entry.index))
@@ -341,6 +345,7 @@ def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> No
         }
 
 
+@pytest.mark.slow
 def test_a_batch_workbook_is_exactly_the_exported_one(big: BatchReport, tmp_path: Path) -> None:
     for entry in big.ok[:3]:
         assert entry.file is not None
@@ -348,6 +353,7 @@ def test_a_batch_workbook_is_exactly_the_exported_one(big: BatchReport, tmp_path
         assert (big.out_dir / entry.file).read_bytes() == alone.read_bytes()
 
 
+@pytest.mark.slow
 def test_the_summary_json_has_one_row_per_scenario(big: BatchReport) -> None:
     """The machine-readable summary: the same keys and numbers whatever the language."""
     assert big.summary_json is not None
@@ -364,6 +370,7 @@ def test_the_summary_json_has_one_row_per_scenario(big: BatchReport) -> None:
     assert broken["error"] == "cost_1_seats: doit être >= 0, trouvé -3"  # a French scenario
 
 
+@pytest.mark.slow
 def test_the_french_summary_csv_opens_in_french_excel(big: BatchReport) -> None:
     """Issue 10 item 13: French Excel reads ``;`` and decimal commas (a comma-separated
     file opened as one column); the BOM makes it read the accents as UTF-8."""
@@ -379,6 +386,7 @@ def test_the_french_summary_csv_opens_in_french_excel(big: BatchReport) -> None:
     assert rows[2]["error"] == "cost_1_seats: doit être >= 0, trouvé -3"
 
 
+@pytest.mark.slow
 def test_the_summary_workbook_is_a_sortable_table_with_a_chart(big: BatchReport) -> None:
     wb = openpyxl.load_workbook(big.summary_xlsx)
     ws = wb["Portefeuille"]  # the first valid scenario (marketing-channels.json) is in French
@@ -415,6 +423,7 @@ def test_the_summary_workbook_is_a_sortable_table_with_a_chart(big: BatchReport)
     )
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_summary(big: BatchReport, tmp_path: Path) -> None:
     recalculated = recalculate([big.summary_xlsx], tmp_path)[big.summary_xlsx]
     ours = openpyxl.load_workbook(big.summary_xlsx, data_only=True)["Portefeuille"]
@@ -779,6 +788,7 @@ def long_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process")
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_exits_130_and_leaves_a_summary_and_no_temporary_file(
@@ -825,6 +835,7 @@ def _temporary_files(folder: Path) -> list[Path]:
     return list(folder.glob(".*.tmp")) if folder.is_dir() else []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc")
 def test_killing_a_batch_stops_its_workers(tmp_path: Path) -> None:
     """``kill -9`` of a batch whose two workers are each half-way through a workbook: the

@@ -85,6 +85,7 @@ def test_examples_are_byte_identical_to_openpyxl(example: Path, lang: str, tmp_p
 currencies = st.sampled_from(["EUR", "EUR", "USD", "CHF"])
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=scenarios(), lang=st.sampled_from([None, "fr", "en"]), currency=currencies)
 def test_generated_scenarios_are_byte_identical_to_openpyxl(
@@ -303,6 +304,7 @@ def _varied(count: int) -> list[Scenario]:
     return out
 
 
+@pytest.mark.slow
 def test_threads_exporting_at_once_write_the_reference_workbooks(tmp_path: Path) -> None:
     scenarios_ = _varied(12)
     expected = [reference_bytes(s, tmp_path) for s in scenarios_]
@@ -334,6 +336,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
 
 
+@pytest.mark.slow
 def test_processes_exporting_at_once_write_the_reference_workbooks(tmp_path: Path) -> None:
     scenarios_ = _varied(8)
     expected = [reference_bytes(s, tmp_path) for s in scenarios_]
@@ -347,6 +350,7 @@ def _export_many(path: str, scenario: Scenario, times: int) -> None:
         export_workbook(scenario, path)
 
 
+@pytest.mark.slow
 def test_writers_racing_on_one_file_leave_one_whole_workbook(tmp_path: Path) -> None:
     target = tmp_path / "shared.xlsx"
     first, second = _varied(2)

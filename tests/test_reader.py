@@ -35,6 +35,7 @@ def test_export_then_read_gives_the_same_scenario(example: Path, lang: str, tmp_
     assert read_workbook(path) == in_language(scenario, lang)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=scenarios(), lang=st.sampled_from(["fr", "en"]))
 def test_round_trip_of_generated_scenarios(
@@ -107,6 +108,7 @@ def saved_by_libreoffice(
     return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
     example: Path, exported: dict[str, Path], saved_by_libreoffice: dict[Path, Path]
@@ -116,6 +118,7 @@ def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
     assert read_workbook(saved_by_libreoffice[exported[example.name]]) == expected
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,
     deadline=None,
@@ -143,6 +146,7 @@ def _headline(path: Path) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(
     user_edits: Path, saved_by_libreoffice: dict[Path, Path]
 ) -> None:
@@ -162,6 +166,7 @@ def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(
     assert results.channels[2].roas is None
 
 
+@pytest.mark.slow
 def test_a_plain_arithmetic_formula_in_an_input_cell_is_computed(
     arithmetic: Path, saved_by_libreoffice: dict[Path, Path]
 ) -> None:

@@ -144,6 +144,7 @@ def recalculated(
     return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
 
 
+@pytest.mark.slow
 def test_the_workbook_switched_to_each_case_is_the_engines_case(
     switched: Switched, recalculated: dict[Path, Path]
 ) -> None:
@@ -166,6 +167,7 @@ def test_the_workbook_switched_to_each_case_is_the_engines_case(
         assert read_workbook(path) == scenario.model_copy(update={"assumptions": language})
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,
     deadline=None,
@@ -190,6 +192,7 @@ def test_generated_scenarios_switched_to_each_case_match_libreoffice(
         assert _wrong(layout, recalculated[path], expected) == [], (path.name, case)
 
 
+@pytest.mark.slow
 def test_a_low_of_zero_keeps_the_tornado_and_the_cases(
     zeroes: Path, recalculated: dict[Path, Path]
 ) -> None:
@@ -217,6 +220,7 @@ def test_a_low_of_zero_keeps_the_tornado_and_the_cases(
         assert same(sheet[p.cell("npv", case)].value, engine.npv)
 
 
+@pytest.mark.slow
 def test_editing_an_amount_and_a_range_moves_the_tornado_as_the_engine(
     edited_workbook: Path, recalculated: dict[Path, Path]
 ) -> None:

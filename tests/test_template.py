@@ -205,6 +205,7 @@ def twin_values(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Twi
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_every_udf_cell_computes_what_its_native_twin_computes(
     example: Path, twin_values: dict[str, tuple[Twins, Any, Any]]

@@ -63,6 +63,7 @@ def _old_benefit_flows(line: dict[str, Any], adoption: list[float], risk: float)
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(data=scenarios())
 def test_without_the_new_fields_the_numbers_are_todays_exactly(data: dict[str, Any]) -> None:
@@ -333,6 +334,7 @@ def _check_timed(path: Path, recalculated: Path, scenario: Scenario, lang: str) 
     assert read_workbook(recalculated) == _in(scenario, lang)  # saved by LibreOffice
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_timed_example_matches_libreoffice_and_reads_back(
     b2b: dict[str, Path], recalculated: dict[Path, Path], lang: str
@@ -340,6 +342,7 @@ def test_a_timed_example_matches_libreoffice_and_reads_back(
     _check_timed(b2b[lang], recalculated[b2b[lang]], load_scenario(B2B), lang)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,  # one soffice call of eight workbooks; each run draws new scenarios
     deadline=None,
@@ -362,6 +365,7 @@ def test_timed_workbooks_match_libreoffice_and_read_back(
         _check_timed(path, recalculated[path], cases[i], lang)
 
 
+@pytest.mark.slow
 def test_a_user_edits_timing_seats_and_a_kpi_and_libreoffice_agrees(
     edited_b2b: Path, recalculated: dict[Path, Path]
 ) -> None:

@@ -59,6 +59,7 @@ def recalculated(
     return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_every_formula_cell_matches_libreoffice(
@@ -90,6 +91,7 @@ def _expected_headline(results: Results, lang: str) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_headline_names_hold_the_engine_results_before_and_after_recalculation(
@@ -136,6 +138,7 @@ def _sheet_names(layout: Layout) -> dict[str, str]:
     return {key: layout.sheet_name(key) for key in SHEETS}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,  # one soffice call of ten workbooks; each run draws new scenarios
     deadline=None,
@@ -185,6 +188,7 @@ def _check_irr_from_excels_own_start(scenario: Scenario, recalculated: Path) -> 
     return True
 
 
+@pytest.mark.slow
 def test_irr_from_the_spreadsheets_own_start_is_the_engines(
     own_start: dict[tuple[str, str], Path], recalculated: dict[Path, Path]
 ) -> None:
@@ -213,6 +217,7 @@ def test_native_formulas_use_only_functions_every_spreadsheet_computes(
             assert b"_xlfn." not in archive.read(name), name
 
 
+@pytest.mark.slow
 def test_workbooks_reopen_and_libreoffice_converts_them(
     exported: dict[tuple[str, str], Path], recalculated: dict[Path, Path]
 ) -> None:
