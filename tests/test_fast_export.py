@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import re
 import threading
+import tomllib
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml.etree import Element, xmlfile  # type: ignore[import-untyped]
+from openpyxl.worksheet._writer import WorksheetWriter
 
 from crmroi_xl import load_scenario, read_workbook
 from crmroi_xl.errors import CrmRoiError
@@ -38,6 +41,7 @@ from crmroi_xl.excel.fast import (
     workbook_bytes,
 )
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.package import OPENPYXL_RELEASES, check_openpyxl
 from crmroi_xl.excel.parts import Capacity
 from crmroi_xl.excel.workbook import export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
@@ -409,3 +413,20 @@ def test_a_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
     scenario = load_scenario("examples/pme-20-postes.yaml")
     with pytest.raises(CrmRoiError, match="cannot write in"):
         export_workbook(scenario, tmp_path / "missing" / "x.xlsx")
+
+
+def test_the_openpyxl_pin_is_the_release_the_writer_accepts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyproject.toml's openpyxl requirement is the one crmroi_xl/excel/package.py checks
+    at import: every 3.1 release, nothing else."""
+    project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert OPENPYXL_RELEASES in project["dependencies"]
+    for accepted in ("3.1.0", "3.1.5", openpyxl.__version__):
+        check_openpyxl(accepted)
+    for refused in ("3.0.10", "3.2.0", "4.0", "unknown"):
+        with pytest.raises(ImportError, match=re.escape(f"pip install '{OPENPYXL_RELEASES}'")):
+            check_openpyxl(refused)
+    monkeypatch.setattr(WorksheetWriter, "write_row", lambda self, xf, row: None)
+    with pytest.raises(ImportError, match=r"WorksheetWriter\.write_row changed"):
+        check_openpyxl()
