@@ -30,7 +30,9 @@ from lxml.etree import Element, xmlfile  # type: ignore[import-untyped]
 from openpyxl.worksheet._writer import WorksheetWriter
 
 from crmroi_xl import load_scenario, read_workbook
-from crmroi_xl.errors import CrmRoiError
+from crmroi_xl.errors import CrmRoiError, InternalError
+from crmroi_xl.excel import fast as fast_module
+from crmroi_xl.excel.content import formulas
 from crmroi_xl.excel.fast import (
     cache_info,
     cached_xml,
@@ -286,6 +288,26 @@ def test_the_skeleton_is_built_once_per_kind_of_workbook(tmp_path: Path) -> None
     info = cache_info()
     assert (info["skeletons"].misses, info["skeletons"].currsize) == (1, 1)
     assert (info["packages"].misses, info["packages"].hits) == (2, 1)
+
+
+def test_a_layout_with_two_formulas_in_one_cell_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The skeleton's invariant holds under ``python -O`` too: a project error, not an
+    assert, names the defect."""
+
+    def doubled(layout: Layout) -> list[Any]:
+        return [*formulas(layout), formulas(layout)[0]]
+
+    clear_caches()
+    monkeypatch.setattr(fast_module, "formulas", doubled)
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    with pytest.raises(InternalError, match="two formula cells at one address") as raised:
+        export_workbook(scenario, tmp_path / "x.xlsx")
+    assert raised.value.reason == "internal" and raised.value.excel_error == "#VALUE!"
+    monkeypatch.undo()
+    clear_caches()  # no skeleton of the doubled layout left for the next tests
+    assert read_workbook(export_workbook(scenario, tmp_path / "x.xlsx")) == scenario
 
 
 def _varied(count: int) -> list[Scenario]:
