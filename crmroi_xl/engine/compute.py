@@ -113,8 +113,8 @@ class ChannelResult(_Frozen):
     cac: float | None
 
 
-#: The keys ``crmroi compute --json`` prints first, in this order (the contract's
-#: headline metrics).
+#: The keys ``crmroi compute --json`` prints first, in this order: the headline metrics
+#: under the names scripts rely on (public interface: renaming one breaks them).
 JSON_FIRST = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
 
 
@@ -167,7 +167,8 @@ class Results(_Frozen):
     sensitivity: Sensitivity
 
     def headline(self) -> dict[str, float | None]:
-        """The headline metrics under the names DESIGN.md fixes (``compute --json`` order)."""
+        """The headline metrics under their public names, in ``compute --json``'s order
+        (:data:`JSON_FIRST`)."""
         return {key: getattr(self, key) for key in JSON_FIRST}
 
 

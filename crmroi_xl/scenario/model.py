@@ -69,7 +69,8 @@ __all__ = [
     "Scenario",
 ]
 
-#: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
+#: Uncertainty range of a line: multipliers of its amounts in every year, low for the
+#: pessimistic side of a benefit (optimistic of a cost), high for the other; 1 = none.
 Low = Annotated[
     float,
     Field(

@@ -1,4 +1,4 @@
-"""The Sensitivity sheet: how sure are we (issue 12).
+"""The Sensitivity sheet: how sure are we of the results, given each line's range.
 
 Four parts, top to bottom, then the detail they are computed from:
 
