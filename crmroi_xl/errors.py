@@ -11,10 +11,12 @@ so the Excel functions can turn any of them into a cell error::
     │   ├── DivisionByZeroError  a denominator sums to zero       (#DIV/0!)
     │   └── NoSolutionError      IRR without root, payback never
     │                            reached                   (#NUM! or #N/A)
-    └── ScenarioError            a scenario file cannot be read or is invalid
-        │                        (the message names the file and the field)
-        └── WorkbookError        a workbook cannot be read back (the message
-                                 names the file, sheet and cell)
+    ├── ScenarioError            a scenario file cannot be read or is invalid
+    │   │                        (the message names the file and the field)
+    │   └── WorkbookError        a workbook cannot be read back (the message
+    │                            names the file, sheet and cell)
+    └── InternalError            a defect of crmroi-xl itself: one of its own
+                                 invariants does not hold         (#VALUE!)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "CrmRoiError",
     "DivisionByZeroError",
     "InputError",
+    "InternalError",
     "NoSolutionError",
     "ScenarioError",
     "WorkbookError",
@@ -90,3 +93,16 @@ class ScenarioError(CrmRoiError):
 
 class WorkbookError(ScenarioError):
     """A workbook cannot be read back: not a sane xlsx, or bad inputs in its cells."""
+
+
+class InternalError(CrmRoiError):
+    """A defect of crmroi-xl: an invariant of its own code does not hold (``#VALUE!``).
+
+    Raised where a plain ``assert`` would vanish under ``python -O``; the message says
+    which invariant, for a bug report.
+
+    >>> InternalError("two inputs in one cell").reason
+    'internal'
+    """
+
+    default_reason = "internal"

@@ -89,6 +89,7 @@ def test_anything_but_numbers_and_operators_is_refused(formula: str) -> None:
     assert raised.value.reason == "not arithmetic"
 
 
+@pytest.mark.slow
 def test_libreoffice_computes_the_same(tmp_path: Path) -> None:
     """LibreOffice, recalculating, is the oracle: our value equals its value."""
     wb = openpyxl.Workbook()

@@ -52,6 +52,7 @@ def jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_every_way_to_run_a_batch_writes_the_same_bytes(jsonl: Path, tmp_path: Path) -> None:
     """Workers writing their own files, threads, one process: the same workbooks and the
     same summaries; each workbook is the one ``export_workbook`` writes alone."""
@@ -72,6 +73,7 @@ def test_every_way_to_run_a_batch_writes_the_same_bytes(jsonl: Path, tmp_path: P
     )
 
 
+@pytest.mark.slow
 def test_the_input_is_read_as_the_work_proceeds(
     jsonl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +181,7 @@ def test_a_worker_never_writes_over_the_input(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_summary_prints_one_page_wide_with_its_header(tmp_path: Path) -> None:
     """Issue 10 item 9: 9 pages for 3 rows, the chart split over two, a header row
     invisible in LibreOffice. Now the table is one page wide, the chart one page."""

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import re
 import threading
+import tomllib
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,9 +27,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml.etree import Element, xmlfile  # type: ignore[import-untyped]
+from openpyxl.worksheet._writer import WorksheetWriter
 
 from crmroi_xl import load_scenario, read_workbook
-from crmroi_xl.errors import CrmRoiError
+from crmroi_xl.errors import CrmRoiError, InternalError
+from crmroi_xl.excel import fast as fast_module
+from crmroi_xl.excel.content import formulas
 from crmroi_xl.excel.fast import (
     cache_info,
     cached_xml,
@@ -38,6 +43,7 @@ from crmroi_xl.excel.fast import (
     workbook_bytes,
 )
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.package import OPENPYXL_RELEASES, check_openpyxl
 from crmroi_xl.excel.parts import Capacity
 from crmroi_xl.excel.workbook import export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
@@ -85,6 +91,7 @@ def test_examples_are_byte_identical_to_openpyxl(example: Path, lang: str, tmp_p
 currencies = st.sampled_from(["EUR", "EUR", "USD", "CHF"])
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=scenarios(), lang=st.sampled_from([None, "fr", "en"]), currency=currencies)
 def test_generated_scenarios_are_byte_identical_to_openpyxl(
@@ -283,6 +290,26 @@ def test_the_skeleton_is_built_once_per_kind_of_workbook(tmp_path: Path) -> None
     assert (info["packages"].misses, info["packages"].hits) == (2, 1)
 
 
+def test_a_layout_with_two_formulas_in_one_cell_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The skeleton's invariant holds under ``python -O`` too: a project error, not an
+    assert, names the defect."""
+
+    def doubled(layout: Layout) -> list[Any]:
+        return [*formulas(layout), formulas(layout)[0]]
+
+    clear_caches()
+    monkeypatch.setattr(fast_module, "formulas", doubled)
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    with pytest.raises(InternalError, match="two formula cells at one address") as raised:
+        export_workbook(scenario, tmp_path / "x.xlsx")
+    assert raised.value.reason == "internal" and raised.value.excel_error == "#VALUE!"
+    monkeypatch.undo()
+    clear_caches()  # no skeleton of the doubled layout left for the next tests
+    assert read_workbook(export_workbook(scenario, tmp_path / "x.xlsx")) == scenario
+
+
 def _varied(count: int) -> list[Scenario]:
     """Scenarios of other languages, currencies, horizons, channels and table sizes."""
     base = load_scenario("examples/marketing-channels.json").model_dump(mode="json")
@@ -303,6 +330,7 @@ def _varied(count: int) -> list[Scenario]:
     return out
 
 
+@pytest.mark.slow
 def test_threads_exporting_at_once_write_the_reference_workbooks(tmp_path: Path) -> None:
     scenarios_ = _varied(12)
     expected = [reference_bytes(s, tmp_path) for s in scenarios_]
@@ -334,6 +362,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
 
 
+@pytest.mark.slow
 def test_processes_exporting_at_once_write_the_reference_workbooks(tmp_path: Path) -> None:
     scenarios_ = _varied(8)
     expected = [reference_bytes(s, tmp_path) for s in scenarios_]
@@ -347,6 +376,7 @@ def _export_many(path: str, scenario: Scenario, times: int) -> None:
         export_workbook(scenario, path)
 
 
+@pytest.mark.slow
 def test_writers_racing_on_one_file_leave_one_whole_workbook(tmp_path: Path) -> None:
     target = tmp_path / "shared.xlsx"
     first, second = _varied(2)
@@ -405,3 +435,20 @@ def test_a_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
     scenario = load_scenario("examples/pme-20-postes.yaml")
     with pytest.raises(CrmRoiError, match="cannot write in"):
         export_workbook(scenario, tmp_path / "missing" / "x.xlsx")
+
+
+def test_the_openpyxl_pin_is_the_release_the_writer_accepts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyproject.toml's openpyxl requirement is the one crmroi_xl/excel/package.py checks
+    at import: every 3.1 release, nothing else."""
+    project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert OPENPYXL_RELEASES in project["dependencies"]
+    for accepted in ("3.1.0", "3.1.5", openpyxl.__version__):
+        check_openpyxl(accepted)
+    for refused in ("3.0.10", "3.2.0", "4.0", "unknown"):
+        with pytest.raises(ImportError, match=re.escape(f"pip install '{OPENPYXL_RELEASES}'")):
+            check_openpyxl(refused)
+    monkeypatch.setattr(WorksheetWriter, "write_row", lambda self, xf, row: None)
+    with pytest.raises(ImportError, match=r"WorksheetWriter\.write_row changed"):
+        check_openpyxl()

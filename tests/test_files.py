@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,25 @@ def test_stale_temporary_files_of_dead_processes_are_removed(tmp_path: Path) -> 
         path.write_bytes(b"x")
     assert remove_stale_temporaries(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, theirs.name])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="Linux /proc")
+def test_a_temporary_file_of_an_exited_process_not_yet_reaped_is_stale(tmp_path: Path) -> None:
+    """A batch's worker orphaned by ``kill -9`` is a zombie until its new parent reaps it,
+    maybe never in a container: it writes no more, so its temporary file goes."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])  # not waited for: a zombie
+    try:
+        stat_file = Path(f"/proc/{child.pid}/stat")
+        deadline = time.monotonic() + 30
+        while stat_file.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child did not exit"
+            time.sleep(0.01)
+        left = tmp_path / f".out.xlsx.{child.pid}.0123456789ab.tmp"
+        left.write_bytes(b"half")
+        assert remove_stale_temporaries(tmp_path) == 1
+        assert not left.exists()
+    finally:
+        child.wait()
 
 
 def test_same_file(tmp_path: Path) -> None:

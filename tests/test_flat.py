@@ -87,9 +87,9 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_1_hours_per_year",
         "cost_1_hourly_rate",
         "cost_1_annual_increase",
-        "cost_1_years",
-        "cost_1_start_year",
         "cost_1_increase_from_year",
+        "cost_1_start_year",  # what every line has, cost or benefit, ends the line
+        "cost_1_years",
         "cost_1_low",
         "cost_1_high",
     ]

@@ -27,6 +27,8 @@ from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, load_values, mismatches, recalculate_gnumeric, same
 from tests.strategies import scenarios
 
+pytestmark = pytest.mark.slow  # every test here recalculates with Gnumeric
+
 EXAMPLES = sorted(Path("examples").iterdir())
 
 
@@ -87,7 +89,7 @@ def _switched(path: Path, scenario: Scenario, case: str) -> Path:
 
 
 @settings(
-    max_examples=2,
+    max_examples=1,  # nine workbooks a run; each run draws new scenarios
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: slow
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -28,6 +28,8 @@ from crmroi_xl.finance.roots import grid_search, npv_at
 from crmroi_xl.scenario.labels import label
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
 
+pytestmark = pytest.mark.slow  # every test here recalculates with LibreOffice
+
 EXAMPLES = sorted(Path("examples").iterdir())
 #: The amount inputs a user scales (each line's driver uses some of them).
 AMOUNTS = (
@@ -125,7 +127,7 @@ def _check_irr(edited: Path, recalculated: Path, engine: str) -> str:
 
 
 @settings(
-    max_examples=3,
+    max_examples=1,  # one soffice call of sixteen workbooks; each run draws new edits
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: soffice is slow
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -153,25 +155,18 @@ STALE_STARTS = [
 ]
 
 
-def test_stale_starts_in_both_other_engines(tmp_path: Path) -> None:
-    """Edits of every kind (a negative IRR, one near -100 %, a rate changed), each
-    recalculated by LibreOffice and Gnumeric: both show the engine's IRR."""
-    paths = [
-        _edit(tmp_path, i, Path("examples") / name, lang, changes, rate)
+@pytest.fixture(scope="module")
+def stale_starts(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("stale")
+    return [
+        _edit(folder, i, Path("examples") / name, lang, changes, rate)
         for i, (name, lang, changes, rate) in enumerate(STALE_STARTS)
     ]
-    by_libreoffice = recalculate(paths, tmp_path)
-    by_gnumeric = recalculate_gnumeric(paths, tmp_path)
-    kinds = set()
-    for path in paths:
-        kinds.add(_check_irr(path, by_libreoffice[path], "LibreOffice"))
-        _check_irr(path, by_gnumeric[path], "Gnumeric")
-    assert "negative" in kinds  # the edits reach the IRRs a stale start missed
 
 
-def test_the_checks_sheet_says_when_the_flows_have_several_irrs(tmp_path: Path) -> None:
-    """A second big outlay late in the horizon: the NPV changes sign twice, and the
-    Checks sheet's point to review says so, natively."""
+@pytest.fixture(scope="module")
+def two_irrs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second big outlay late in the horizon: the NPV changes sign twice."""
     scenario = load_scenario("examples/pme-20-postes.yaml")
     data = scenario.model_dump(mode="json", exclude_unset=True)
     data["costs"].append(
@@ -180,11 +175,39 @@ def test_the_checks_sheet_says_when_the_flows_have_several_irrs(tmp_path: Path) 
     edited = type(scenario).model_validate(data)
     flows = np.array(compute(edited).net_flow)
     assert grid_search(flows).roots == 2, flows
-    path = export_workbook(edited, tmp_path / "two.xlsx", lang="en")
-    recalculated = recalculate([path], tmp_path)[path]
+    return export_workbook(edited, tmp_path_factory.mktemp("two") / "two.xlsx", lang="en")
+
+
+@pytest.fixture(scope="module")
+def by_libreoffice(
+    stale_starts: list[Path], two_irrs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[Path, Path]:
+    """The workbooks above, recalculated by one LibreOffice call."""
+    return recalculate([*stale_starts, two_irrs], tmp_path_factory.mktemp("libreoffice"))
+
+
+def test_stale_starts_in_both_other_engines(
+    stale_starts: list[Path], by_libreoffice: dict[Path, Path], tmp_path: Path
+) -> None:
+    """Edits of every kind (a negative IRR, one near -100 %, a rate changed), each
+    recalculated by LibreOffice and Gnumeric: both show the engine's IRR."""
+    by_gnumeric = recalculate_gnumeric(stale_starts, tmp_path)
+    kinds = set()
+    for path in stale_starts:
+        kinds.add(_check_irr(path, by_libreoffice[path], "LibreOffice"))
+        _check_irr(path, by_gnumeric[path], "Gnumeric")
+    assert "negative" in kinds  # the edits reach the IRRs a stale start missed
+
+
+def test_the_checks_sheet_says_when_the_flows_have_several_irrs(
+    two_irrs: Path, by_libreoffice: dict[Path, Path]
+) -> None:
+    """Where the NPV changes sign twice, the Checks sheet's point to review says so,
+    natively."""
+    recalculated = by_libreoffice[two_irrs]
     layout = Layout("en")
     wb = load_values(recalculated)
     checks = wb[layout.sheet_name("checks")]
     assert checks[layout.warning_cell("irr_roots", "value")].value == 2
     assert checks[layout.warning_cell("irr_roots", "status")].value == label("review", "en")
-    assert _check_irr(path, recalculated, "LibreOffice") == "several"
+    assert _check_irr(two_irrs, recalculated, "LibreOffice") == "several"

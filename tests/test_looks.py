@@ -91,6 +91,7 @@ def _sheets_by_page(pages: list[str]) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_three_year_case_prints_on_one_page_a_sheet_lists_not(
     printed: dict[str, list[str]], lang: Lang
@@ -104,6 +105,7 @@ def test_a_three_year_case_prints_on_one_page_a_sheet_lists_not(
     assert re.search(r"(Year|Année) 3\b", costs) and not re.search(r"(Year|Année) 4\b", costs)
 
 
+@pytest.mark.slow
 def test_charts_show_years_zero_to_a_horizon_changed_in_the_workbook(
     printed: dict[str, list[str]],
 ) -> None:
@@ -121,6 +123,7 @@ def test_charts_show_years_zero_to_a_horizon_changed_in_the_workbook(
     assert [summary.split().count(str(year)) for year in (2029, 2030)] == [3, 0]
 
 
+@pytest.mark.slow
 def test_dollars_print_as_dollars(printed: dict[str, list[str]]) -> None:
     text = "\n".join(printed["usd"])
     assert "$106,167" in text  # the NPV
@@ -147,6 +150,7 @@ def _page(printed: dict[str, list[str]], key: str, sheet: str, lang: Lang = "en"
     return dict(zip(_sheets_by_page(pages), pages, strict=True))[Layout(lang).sheet_name(sheet)]
 
 
+@pytest.mark.slow
 def test_the_summary_shows_its_horizon_only_under_a_header(printed: dict[str, list[str]]) -> None:
     summary = _page(printed, "en", "summary")
     assert re.search(r"Result\s+Value\s+What it is", summary)  # the headline block's header
@@ -156,6 +160,7 @@ def test_the_summary_shows_its_horizon_only_under_a_header(printed: dict[str, li
     assert "headline ROI, undiscounted" in summary and "ROI on present values" in summary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("lang", "words"),
     [("en", "every year × (1 + cost risk)"), ("fr", "chaque année × (1 + risque sur les coûts)")],
@@ -169,6 +174,7 @@ def test_the_costs_sheet_says_its_amounts_include_the_cost_risk(
     assert words in note
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_percent_kpi_changes_in_points(printed: dict[str, list[str]], lang: Lang) -> None:
     """Retention from 82 % to 86 %: +4.0 pts (LibreOffice's locale gives the decimal mark)."""
@@ -182,6 +188,7 @@ def _total_line(printed: dict[str, list[str]], key: str) -> str:
     return next(line for line in channels.splitlines() if line.strip().startswith("All channels"))
 
 
+@pytest.mark.slow
 def test_the_channels_total_row_has_its_roi_and_cac(printed: dict[str, list[str]]) -> None:
     """Five channels, all at a 45 % margin: 210 000 spent, 806 000 of revenue, 5 850 new
     customers (worked by hand: ROI (362 700 − 210 000) / 210 000 = 72.7 %, CAC 35.90)."""
@@ -192,6 +199,7 @@ def test_the_channels_total_row_has_its_roi_and_cac(printed: dict[str, list[str]
     assert "180.6%" in _total_line(printed, "no margin").split()
 
 
+@pytest.mark.slow
 def test_revenue_at_full_margin_is_a_point_to_review(printed: dict[str, list[str]]) -> None:
     """The SME's extra sales count at 100 % margin: flagged, the master check still OK."""
     checks = _page(printed, "en", "checks")
@@ -204,6 +212,7 @@ def test_revenue_at_full_margin_is_a_point_to_review(printed: dict[str, list[str
     assert flag.split()[-3:] == ["0", "1", "OK"]
 
 
+@pytest.mark.slow
 def test_the_irr_start_is_an_advanced_setting_not_an_input(printed: dict[str, list[str]]) -> None:
     assumptions = _page(printed, "en", "assumptions")
     assert "Advanced, optional: starting point of the IRR calculation" in assumptions

@@ -35,6 +35,7 @@ def test_export_then_read_gives_the_same_scenario(example: Path, lang: str, tmp_
     assert read_workbook(path) == in_language(scenario, lang)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=scenarios(leave=NOT_IN_WORKBOOK), lang=st.sampled_from(["fr", "en"]))
 def test_round_trip_of_generated_scenarios(
@@ -100,28 +101,72 @@ def in_language(scenario: Scenario, lang: str) -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def resaved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each example exported (in French or English), then saved again by LibreOffice."""
-    folder = tmp_path_factory.mktemp("resaved")
-    paths = {
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each example exported, in French or English."""
+    folder = tmp_path_factory.mktemp("exported")
+    return {
         example.name: export_workbook(
             load_scenario(example), folder / f"{example.stem}.xlsx", lang=lang
         )
         for example, lang in zip(EXAMPLES, ["fr", "en"] * len(EXAMPLES), strict=False)
     }
-    recalculated = recalculate(list(paths.values()), folder)
-    return {name: recalculated[path] for name, path in paths.items()}
 
 
+@pytest.fixture(scope="module")
+def user_edits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """marketing-channels.json edited in the workbook as a user would."""
+    scenario = load_scenario("examples/marketing-channels.json")
+    path = export_workbook(scenario, tmp_path_factory.mktemp("edits") / "edited.xlsx", lang="en")
+    layout = Layout("en")
+    wb = openpyxl.load_workbook(path)
+    assumptions, costs = wb[layout.sheet_name("assumptions")], wb[layout.sheet_name("costs")]
+    channels = wb[layout.sheet_name("channels")]
+    assumptions["B6"] = 6  # a longer horizon
+    assumptions["B7"] = 0.085  # another discount rate
+    assumptions["B11"] = 0.15  # costs risk
+    costs[layout.costs.cell("seats", 0)] = 18
+    costs[layout.costs.cell("one_off", 1)] = 25_000
+    row = layout.costs.first_row + len(scenario.costs)  # a new cost line typed by the user
+    for key, value in {
+        "label": "Consultant",
+        "category": "Support",
+        "amount_per_year": 7_500,
+    }.items():
+        costs[f"{layout.costs.letter(key)}{row}"] = value
+    channels[layout.channels.cell("spend", 2)] = 0  # LinkedIn stopped: ROAS #N/A there
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def arithmetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plain arithmetic formula typed in an input cell, with no value saved for it."""
+    return _edited(tmp_path_factory.mktemp("arithmetic"), "fr", {("costs", "D7"): "=4000*2+500"})
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(
+    exported: dict[str, Path],
+    user_edits: Path,
+    arithmetic: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[Path, Path]:
+    """The workbooks above, recalculated and saved again by one LibreOffice call."""
+    paths = [*exported.values(), user_edits, arithmetic]
+    return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
-    example: Path, resaved: dict[str, Path]
+    example: Path, exported: dict[str, Path], saved_by_libreoffice: dict[Path, Path]
 ) -> None:
     index = EXAMPLES.index(example)
     expected = in_language(load_scenario(example), ["fr", "en"][index % 2])
-    assert read_workbook(resaved[example.name]) == expected
+    assert read_workbook(saved_by_libreoffice[exported[example.name]]) == expected
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,
     deadline=None,
@@ -149,33 +194,16 @@ def _headline(path: Path) -> dict[str, Any]:
     return out
 
 
-def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(tmp_path: Path) -> None:
-    scenario = load_scenario("examples/marketing-channels.json")
-    path = export_workbook(scenario, tmp_path / "edited.xlsx", lang="en")
-    layout = Layout("en")
-    wb = openpyxl.load_workbook(path)
-    assumptions, costs = wb[layout.sheet_name("assumptions")], wb[layout.sheet_name("costs")]
-    channels = wb[layout.sheet_name("channels")]
-    assumptions["B6"] = 6  # a longer horizon
-    assumptions["B7"] = 0.085  # another discount rate
-    assumptions["B11"] = 0.15  # costs risk
-    costs[layout.costs.cell("seats", 0)] = 18
-    costs[layout.costs.cell("one_off", 1)] = 25_000
-    row = layout.costs.first_row + len(scenario.costs)  # a new cost line typed by the user
-    for key, value in {
-        "label": "Consultant",
-        "category": "Support",
-        "amount_per_year": 7_500,
-    }.items():
-        costs[f"{layout.costs.letter(key)}{row}"] = value
-    channels[layout.channels.cell("spend", 2)] = 0  # LinkedIn stopped: ROAS #N/A there
-    wb.save(path)
-
+@pytest.mark.slow
+def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(
+    user_edits: Path, saved_by_libreoffice: dict[Path, Path]
+) -> None:
+    path = user_edits
     edited = read_workbook(path)
     assert edited.assumptions.horizon_years == 6 and edited.costs[0].seats == 18
     assert edited.costs[-1].label == "Consultant" and edited.costs[-1].category == "support"
     results = compute(edited)
-    by_libreoffice = _headline(recalculate([path], tmp_path)[path])
+    by_libreoffice = _headline(saved_by_libreoffice[path])
     for h in HEADLINES:
         key = h.key
         engine = h.evaluate(results)[0]
@@ -186,10 +214,12 @@ def test_a_user_edits_inputs_and_the_engine_agrees_with_libreoffice(tmp_path: Pa
     assert results.channels[2].roas is None
 
 
-def test_a_plain_arithmetic_formula_in_an_input_cell_is_computed(tmp_path: Path) -> None:
-    path = _edited(tmp_path, "fr", {("costs", "D7"): "=4000*2+500"})  # no value saved for it
-    assert read_workbook(path).costs[1].one_off == 8_500  # computed by the reader
-    saved = recalculate([path], tmp_path)[path]  # LibreOffice saves 8500 for it: they agree
+@pytest.mark.slow
+def test_a_plain_arithmetic_formula_in_an_input_cell_is_computed(
+    arithmetic: Path, saved_by_libreoffice: dict[Path, Path]
+) -> None:
+    assert read_workbook(arithmetic).costs[1].one_off == 8_500  # computed by the reader
+    saved = saved_by_libreoffice[arithmetic]  # LibreOffice saves 8500 for it: they agree
     assert read_workbook(saved).costs[1].one_off == 8_500
 
 

@@ -77,20 +77,77 @@ def _switched(path: Path, layout: Layout, case: str | None) -> Path:
     return out
 
 
-def test_the_workbook_switched_to_each_case_is_the_engines_case(tmp_path: Path) -> None:
+Switched = dict[Path, tuple[Scenario, Layout, str]]
+
+
+@pytest.fixture(scope="module")
+def switched(tmp_path_factory: pytest.TempPathFactory) -> Switched:
     """Pessimistic, optimistic, and a blank selector (= base), in French and English,
     on the examples and on a scenario whose lows of 0 zero a line in a case."""
+    folder = tmp_path_factory.mktemp("switched")
     scenarios = [
         (load_scenario(e), lang) for e, lang in zip(EXAMPLES, ["fr", "en"] * 2, strict=True)
     ]
     scenarios.append((Scenario.model_validate(ZEROES), "fr"))
-    switched: dict[Path, tuple[Scenario, Layout, str]] = {}
+    switched: Switched = {}
     for n, (scenario, lang) in enumerate(scenarios):
         layout = export_layout(scenario, lang)  # type: ignore[arg-type]
-        path = export_workbook(scenario, tmp_path / f"s{n}-{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
+        path = export_workbook(scenario, folder / f"s{n}-{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
         for case in ("pessimistic", "optimistic", None):
             switched[_switched(path, layout, case)] = (scenario, layout, case or "base")
-    recalculated = recalculate(list(switched), tmp_path)
+    return switched
+
+
+@pytest.fixture(scope="module")
+def zeroes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``ZEROES`` in English, switched to the pessimistic case."""
+    scenario = Scenario.model_validate(ZEROES)
+    layout = export_layout(scenario, "en")
+    path = export_workbook(scenario, tmp_path_factory.mktemp("zeroes") / "z.xlsx", lang="en")
+    return _switched(path, layout, "pessimistic")
+
+
+#: The training line of pme-20-postes.yaml, whose range the user edits.
+PLAIN = 2
+
+
+@pytest.fixture(scope="module")
+def edited_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pme-20-postes.yaml as a user edits it in the workbook: the time saved worth three
+    times as much, and the training's range from 100 % to 120 % now 70 % to 300 %."""
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    layout = export_layout(scenario, "fr")
+    path = export_workbook(scenario, tmp_path_factory.mktemp("edited") / "pme.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
+    rate = benefits[layout.benefits.cell("hourly_rate", _time_saved(scenario))]
+    rate.value = rate.value * 3
+    costs[layout.costs.cell("low", PLAIN)] = 0.7
+    costs[layout.costs.cell("high", PLAIN)] = 3
+    wb.save(path)
+    return path
+
+
+def _time_saved(scenario: Scenario) -> int:
+    return next(i for i, b in enumerate(scenario.benefits) if b.driver == "hours")
+
+
+@pytest.fixture(scope="module")
+def recalculated(
+    switched: Switched,
+    zeroes: Path,
+    edited_workbook: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[Path, Path]:
+    """Every workbook the tests below check, recalculated by one LibreOffice call."""
+    paths = [*switched, zeroes, edited_workbook]
+    return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
+
+
+@pytest.mark.slow
+def test_the_workbook_switched_to_each_case_is_the_engines_case(
+    switched: Switched, recalculated: dict[Path, Path]
+) -> None:
     for path, (scenario, layout, case) in switched.items():
         expected = expected_values(layout, scenario, compute(scenario), case=case)  # type: ignore[arg-type]
         assert _wrong(layout, recalculated[path], expected) == [], (path.name, case)
@@ -110,6 +167,7 @@ def test_the_workbook_switched_to_each_case_is_the_engines_case(tmp_path: Path) 
         assert read_workbook(path) == scenario.model_copy(update={"assumptions": language})
 
 
+@pytest.mark.slow
 @settings(
     max_examples=1,
     deadline=None,
@@ -134,15 +192,15 @@ def test_generated_scenarios_switched_to_each_case_match_libreoffice(
         assert _wrong(layout, recalculated[path], expected) == [], (path.name, case)
 
 
-def test_a_low_of_zero_keeps_the_tornado_and_the_cases(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_low_of_zero_keeps_the_tornado_and_the_cases(
+    zeroes: Path, recalculated: dict[Path, Path]
+) -> None:
     """In the pessimistic case the Sales line's amounts are 0, yet the tornado (relative
     to base) still reads its base present value: the base amounts under the table."""
     scenario = Scenario.model_validate(ZEROES)
     layout = export_layout(scenario, "en")
-    path = _switched(
-        export_workbook(scenario, tmp_path / "z.xlsx", lang="en"), layout, "pessimistic"
-    )
-    values = openpyxl.load_workbook(recalculate([path], tmp_path)[path], data_only=True)
+    values = openpyxl.load_workbook(recalculated[zeroes], data_only=True)
     benefits = values[layout.sheet_name("benefits")]
     assert [benefits[layout.benefits.year_cell(t, 0)].value for t in range(5)] == [0] * 5
     assert benefits[layout.benefits.cell("case", 0)].value == 0
@@ -162,27 +220,19 @@ def test_a_low_of_zero_keeps_the_tornado_and_the_cases(tmp_path: Path) -> None:
         assert same(sheet[p.cell("npv", case)].value, engine.npv)
 
 
-def test_editing_an_amount_and_a_range_moves_the_tornado_as_the_engine(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_editing_an_amount_and_a_range_moves_the_tornado_as_the_engine(
+    edited_workbook: Path, recalculated: dict[Path, Path]
+) -> None:
     """A user raises a benefit's amount and gives a cost a range in the workbook; after
     LibreOffice recalculates, every cell -- the tornado's bars and order among them --
     equals compute on the scenario read back from the edited workbook."""
     scenario = load_scenario("examples/pme-20-postes.yaml")
     layout = export_layout(scenario, "fr")
-    path = export_workbook(scenario, tmp_path / "pme.xlsx", lang="fr")
-    wb = openpyxl.load_workbook(path)
-    costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
-    time_saved = next(i for i, b in enumerate(scenario.benefits) if b.driver == "hours")
-    rate = benefits[layout.benefits.cell("hourly_rate", time_saved)]
-    rate.value = rate.value * 3  # the time saved is worth three times as much
-    plain = 2  # the training: 100 % to 120 %, now 70 % to 300 %
-    costs[layout.costs.cell("low", plain)] = 0.7
-    costs[layout.costs.cell("high", plain)] = 3
-    wb.save(path)
-
-    edited = read_workbook(path)
-    assert (edited.costs[plain].low, edited.costs[plain].high) == (0.7, 3)
-    recalculated = recalculate([path], tmp_path)[path]
-    assert _wrong(layout, recalculated, expected_values(layout, edited, compute(edited))) == []
+    edited = read_workbook(edited_workbook)
+    assert (edited.costs[PLAIN].low, edited.costs[PLAIN].high) == (0.7, 3)
+    expected = expected_values(layout, edited, compute(edited))
+    assert _wrong(layout, recalculated[edited_workbook], expected) == []
     bars = compute(edited).sensitivity.tornado
     before = compute(scenario).sensitivity.tornado
 
@@ -190,9 +240,9 @@ def test_editing_an_amount_and_a_range_moves_the_tornado_as_the_engine(tmp_path:
         bar = next(b for b in bars if b.label == label)
         return float(bar.npv_high - bar.npv_low)
 
-    label = edited.benefits[time_saved].label  # its present value, hence its bar, tripled
+    label = edited.benefits[_time_saved(scenario)].label  # its present value, so its bar, x3
     assert swing(bars, label) == pytest.approx(3 * swing(before, label), rel=1e-9)
-    training = edited.costs[plain].label  # a wider range: a longer bar, higher in the order
+    training = edited.costs[PLAIN].label  # a wider range: a longer bar, higher in the order
     assert abs(swing(bars, training)) > abs(swing(before, training))
     assert [b.label for b in bars].index(training) < [b.label for b in before].index(training)
 

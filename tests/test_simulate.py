@@ -203,6 +203,7 @@ def _or_nan(function: Any, *args: Any) -> float:
         return math.nan
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(rows=st.lists(flows, min_size=1, max_size=6).filter(lambda r: len({len(x) for x in r}) == 1))
 def test_the_evaluator_agrees_with_metrics_row_by_row(rows: list[list[float]]) -> None:
@@ -360,6 +361,7 @@ def test_cases_tornado_and_breakeven_of_the_examples_equal_compute(example: Path
     _check_case_results(scenario)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=ranged_scenarios())
 def test_cases_tornado_and_breakeven_of_generated_scenarios_equal_compute(

@@ -4,6 +4,7 @@ and its CRM_* formulas computing what the native formulas compute."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from crmroi_xl import load_scenario
 from crmroi_xl.excel.content import formulas
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.parts import Formula
 from crmroi_xl.excel.workbook import export_layout, write_template
 from tests.excel import call
 from tests.spreadsheet import formula_cells, recalculate, same
@@ -27,6 +29,7 @@ TEMPLATES = {
 }
 UDF_NAMES = {f["name"] for f in server.custom_functions_meta(udfs)["functions"]}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
+EXAMPLES = sorted(Path("examples").iterdir())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -111,24 +114,31 @@ def _values(book: Any, sheet: str, address: str) -> list[list[Any]]:
     ]
 
 
-@pytest.mark.parametrize("example", sorted(Path("examples").iterdir()), ids=lambda p: p.name)
-def test_every_udf_cell_computes_what_its_native_twin_computes(
-    example: Path, tmp_path: Path
-) -> None:
-    """Every formula of the template that calls a CRM_* function, on an example's
-    inputs, gives what the export's native formula gives after LibreOffice
-    recalculates it -- numbers and errors alike. The CRM_* calls go through
-    xlwings' call path with the arguments LibreOffice computes; the rest of the
-    formula (its guards) is computed by LibreOffice too."""
+@dataclass
+class Twins:
+    """An example's export and its CRM_* twins, on their way through LibreOffice."""
+
+    layout: Layout
+    native: Path
+    twins: list[Formula]
+    names: dict[str, tuple[str, str]]  # defined name: (sheet, address)
+    scratch: Path  # the export with the CRM_* arguments that are expressions beside the cells
+    where: dict[tuple[str, str], str]  # (sheet, argument): the cell computing it in scratch
+    replaced: Path = Path()  # the UDF formulas with each CRM_* call replaced by its result
+
+
+def _twins(example: Path, folder: Path) -> Twins:
+    """Export ``example``; put the CRM_* arguments that are expressions beside the cells,
+    for LibreOffice to compute."""
+    folder.mkdir()
     scenario = load_scenario(example)
     layout = export_layout(scenario, "en")
-    native = export_workbook(scenario, tmp_path / "native.xlsx", lang="en")
+    native = export_workbook(scenario, folder / "native.xlsx", lang="en")
     twins = [f for f in formulas(layout) if f.udf is not None and "CRM_" in f.udf]
     names = {
         name: next(iter(d.destinations))
         for name, d in openpyxl.load_workbook(native).defined_names.items()
     }
-    # 1. the arguments that are expressions, computed by LibreOffice beside the cells
     scratch = openpyxl.load_workbook(native)
     where: dict[tuple[str, str], str] = {}
     for n, (twin, (_, _, _, args)) in enumerate(
@@ -140,42 +150,78 @@ def test_every_udf_cell_computes_what_its_native_twin_computes(
                 cell = f"ZZ{n * 8 + k + 1}"
                 scratch[sheet][cell] = f"={arg}"
                 where[(sheet, arg)] = cell
-    scratch.save(tmp_path / "scratch.xlsx")
-    recalculated = recalculate([native, tmp_path / "scratch.xlsx"], tmp_path)
-    computed = openpyxl.load_workbook(recalculated[native], data_only=True)
-    arguments = openpyxl.load_workbook(recalculated[tmp_path / "scratch.xlsx"], data_only=True)
-    # 2. each CRM_* call through xlwings, its result put back in the formula
-    replaced = openpyxl.load_workbook(native)
-    for twin in twins:
-        sheet, text = layout.sheet_name(twin.sheet), twin.udf or ""
+    scratch.save(folder / "scratch.xlsx")
+    return Twins(layout, native, twins, names, folder / "scratch.xlsx", where)
+
+
+def _replace_calls(twins: Twins, computed: Any, arguments: Any) -> Path:
+    """Each CRM_* call through xlwings, with the arguments LibreOffice computed, its
+    result put back in the formula."""
+    replaced = openpyxl.load_workbook(twins.native)
+    for twin in twins.twins:
+        sheet, text = twins.layout.sheet_name(twin.sheet), twin.udf or ""
         for start, end, name, args in reversed(_crm_calls(text)):
             values = []
             for arg in args:
-                if arg in names:
-                    values.append(_values(computed, *names[arg]))
+                if arg in twins.names:
+                    values.append(_values(computed, *twins.names[arg]))
                 elif REFERENCE.fullmatch(arg):
                     values.append(_values(computed, sheet, arg))
                 else:
-                    values.append(_values(arguments, sheet, where[(sheet, arg)]))
+                    values.append(_values(arguments, sheet, twins.where[(sheet, arg)]))
             result = call(name.lower(), *values)
             if isinstance(result, dict):
                 literal = ERRORS[result["errorType"]][1]
             else:
-                assert isinstance(result, int | float), (twin.ref, result)
+                assert isinstance(result, int | float), (twins.native, twin.ref, result)
                 literal = repr(float(result))
             text = text[:start] + literal + text[end:]
         replaced[sheet][twin.ref] = text
-    replaced.save(tmp_path / "replaced.xlsx")
-    final = openpyxl.load_workbook(
-        recalculate([tmp_path / "replaced.xlsx"], tmp_path / "second")[tmp_path / "replaced.xlsx"],
-        data_only=True,
-    )
+    out = twins.native.with_name("replaced.xlsx")
+    replaced.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def twin_values(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Twins, Any, Any]]:
+    """For each example: its twins, the export's values and the replaced formulas' values,
+    both computed by LibreOffice (two soffice calls for all the examples)."""
+    folder = tmp_path_factory.mktemp("twins")
+    prepared = {e.name: _twins(e, folder / e.stem) for e in EXAMPLES}
+    first = recalculate([p for t in prepared.values() for p in (t.native, t.scratch)], folder)
+    computed = {}
+    for name, twins in prepared.items():
+        computed[name] = openpyxl.load_workbook(first[twins.native], data_only=True)
+        arguments = openpyxl.load_workbook(first[twins.scratch], data_only=True)
+        twins.replaced = _replace_calls(twins, computed[name], arguments)
+    second = recalculate([t.replaced for t in prepared.values()], folder / "second")
+    return {
+        name: (
+            twins,
+            computed[name],
+            openpyxl.load_workbook(second[twins.replaced], data_only=True),
+        )
+        for name, twins in prepared.items()
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_udf_cell_computes_what_its_native_twin_computes(
+    example: Path, twin_values: dict[str, tuple[Twins, Any, Any]]
+) -> None:
+    """Every formula of the template that calls a CRM_* function, on an example's
+    inputs, gives what the export's native formula gives after LibreOffice
+    recalculates it -- numbers and errors alike. The CRM_* calls go through
+    xlwings' call path with the arguments LibreOffice computes; the rest of the
+    formula (its guards) is computed by LibreOffice too."""
+    twins, computed, final = twin_values[example.name]
     kinds = set()
-    for twin in twins:
-        sheet = layout.sheet_name(twin.sheet)
+    for twin in twins.twins:
+        sheet = twins.layout.sheet_name(twin.sheet)
         ours, theirs = final[sheet][twin.ref].value, computed[sheet][twin.ref].value
         assert same(ours, theirs), (sheet, twin.ref, twin.udf, ours, theirs)
         kinds.add(
             "error" if isinstance(theirs, str) and theirs.startswith("#") else type(theirs).__name__
         )
-    assert len(twins) >= 60 and "float" in kinds
+    assert len(twins.twins) >= 60 and "float" in kinds

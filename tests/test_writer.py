@@ -43,12 +43,23 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
 
 
 @pytest.fixture(scope="module")
+def own_start(exported: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path]:
+    """Each export with its IRR starting point blanked (see ``_without_irr_guess``)."""
+    return {key: _without_irr_guess(path) for key, path in exported.items()}
+
+
+@pytest.fixture(scope="module")
 def recalculated(
-    exported: dict[tuple[str, str], Path], tmp_path_factory: pytest.TempPathFactory
+    exported: dict[tuple[str, str], Path],
+    own_start: dict[tuple[str, str], Path],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[Path, Path]:
-    return recalculate(list(exported.values()), tmp_path_factory.mktemp("libreoffice"))
+    """The exports and their copies without an IRR start, in one LibreOffice call."""
+    paths = [*exported.values(), *own_start.values()]
+    return recalculate(paths, tmp_path_factory.mktemp("libreoffice"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_every_formula_cell_matches_libreoffice(
@@ -80,6 +91,7 @@ def _expected_headline(results: Results, lang: str) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_headline_names_hold_the_engine_results_before_and_after_recalculation(
@@ -126,8 +138,9 @@ def _sheet_names(layout: Layout) -> dict[str, str]:
     return {key: layout.sheet_name(key) for key in SHEETS}
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=2,
+    max_examples=1,  # one soffice call of ten workbooks; each run draws new scenarios
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: soffice is slow
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -175,16 +188,15 @@ def _check_irr_from_excels_own_start(scenario: Scenario, recalculated: Path) -> 
     return True
 
 
+@pytest.mark.slow
 def test_irr_from_the_spreadsheets_own_start_is_the_engines(
-    exported: dict[tuple[str, str], Path], tmp_path: Path
+    own_start: dict[tuple[str, str], Path], recalculated: dict[Path, Path]
 ) -> None:
-    blanked = {key: _without_irr_guess(path) for key, path in exported.items()}
-    recalculated = recalculate(list(blanked.values()), tmp_path)
     converged = [
         _check_irr_from_excels_own_start(
-            load_scenario(Path("examples") / name), recalculated[blanked[(name, lang)]]
+            load_scenario(Path("examples") / name), recalculated[own_start[(name, lang)]]
         )
-        for name, lang in blanked
+        for name, lang in own_start
     ]
     assert sum(converged) >= 4  # the examples' IRRs are within reach of a 10 % start
 
@@ -205,6 +217,7 @@ def test_native_formulas_use_only_functions_every_spreadsheet_computes(
             assert b"_xlfn." not in archive.read(name), name
 
 
+@pytest.mark.slow
 def test_workbooks_reopen_and_libreoffice_converts_them(
     exported: dict[tuple[str, str], Path], recalculated: dict[Path, Path]
 ) -> None:

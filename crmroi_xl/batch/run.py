@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.compute import compute
-from ..errors import CrmRoiError, InputError, ScenarioError
+from ..errors import CrmRoiError, InputError, InternalError, ScenarioError
 from ..excel.fast import Kind, prepare, workbook_bytes, workbook_kind
 from ..excel.files import remove_stale_temporaries, same_file, write_atomic
 from ..excel.headline import HEADLINES
@@ -432,7 +432,8 @@ class _Run:
         if self.first_valid:
             self.first_valid = False
             self.summary_lang = self.lang or item.scenario.assumptions.language
-        assert file is not None  # a valid scenario always has a name
+        if file is None:
+            raise InternalError(f"{item.where}: a valid scenario has no file name")
         self.items[item.index] = item
         return item.index, item.scenario, file
 

@@ -33,6 +33,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..errors import InternalError
 from ..excel.cosmetics import print_setup
 from ..excel.fast import escape, input_xml
 from ..excel.files import atomic_path
@@ -94,7 +95,8 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
     """The summary of ``rows`` rows without its body: header, table, looks, chart."""
     wb = Workbook()
     ws = wb.active
-    assert ws is not None
+    if ws is None:
+        raise InternalError("a new openpyxl workbook has no sheet")
     fr = lang == "fr"
     ws.title = "Portefeuille" if fr else "Portfolio"
     last = get_column_letter(len(_KEYS))

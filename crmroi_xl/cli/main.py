@@ -106,8 +106,8 @@ def _json(data: object) -> str:
 
 
 def _results_json(results: Results) -> dict[str, object]:
-    """The results with the headline keys DESIGN.md fixes first, then every other
-    headline result, then the rest."""
+    """The results with the public headline keys first (:data:`JSON_FIRST`: roi, roas,
+    npv, irr, payback, clv, cac), then every other headline result, then the rest."""
     from ..engine.results import JSON_FIRST
     from ..excel.headline import HEADLINES
 

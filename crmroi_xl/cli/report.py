@@ -258,7 +258,7 @@ def _figures(table: Table, header: str, texts: list[str], justify: JustifyMethod
     table.add_column(header, justify=justify, width=width, no_wrap=False)
 
 
-# --- sensitivity (issue 12): cases, tornado, break-even; the Monte Carlo summary ---------
+# --- sensitivity (the lines' ranges): cases, tornado, break-even; the Monte Carlo ---------
 
 #: Bars of the tornado the console shows (the largest swings).
 TORNADO_BARS = 5

@@ -48,8 +48,8 @@ DURATION = Column(
     13,
     "integer",
 )
-#: A line's range (issue 12): multipliers of its amounts in every year, shown as
-#: percentages of them (80 % = 0.8); blank = 100 %, no uncertainty.
+#: A line's uncertainty range (``low``, ``high``): multipliers of its amounts in every
+#: year, shown as percentages of them (80 % = 0.8); blank = 100 %, no uncertainty.
 RANGE = (
     Column(
         "low",

@@ -21,6 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..errors import InternalError
 from ..scenario.labels import Lang
 from .measure import MARGIN, fit_width, header_fit, height, lines, text_need
 from .parts import Table
@@ -106,7 +107,8 @@ def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
         left=MARGIN, right=MARGIN, top=0.6, bottom=0.75, header=0.3, footer=0.3
     )
     footer = ws.oddFooter
-    assert footer is not None
+    if footer is None:
+        raise InternalError(f"{ws.title}: openpyxl gave the sheet no footer")
     footer.left.text = "&A"  # the sheet's name
     footer.right.text = "Page &P sur &N" if lang == "fr" else "Page &P of &N"
     for part in (footer.left, footer.right):

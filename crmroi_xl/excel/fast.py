@@ -56,6 +56,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..engine.compute import compute
 from ..engine.results import Results
+from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
@@ -310,7 +311,8 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
 
     positions = [(cell.sheet, cell.ref) for cell in layout.inputs]
-    assert len(set(positions)) == len(positions)
+    if len(set(positions)) != len(positions):
+        raise InternalError("the layout places two input cells at one address")
     for i, (sheet, ref) in enumerate(positions):
         cell = sheets[sheet][ref]
         cell.value = _INPUT.format(i)
@@ -319,7 +321,8 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     cached: dict[tuple[str, str], CellValue] = {
         (layout.sheet_name(f.sheet), f.ref): _CACHED.format(j) for j, f in enumerate(cells)
     }
-    assert len(cached) == len(cells)
+    if len(cached) != len(cells):
+        raise InternalError("the layout places two formula cells at one address")
     size = len(positions) + 2 * len(cells)
     sheet_texts = list(texts(layout))
 

@@ -126,7 +126,18 @@ def _running(pid: int) -> bool:
         return False
     except OSError:  # it exists, but is another user's
         return True
-    return True
+    return not _exited(pid)
+
+
+def _exited(pid: int) -> bool:
+    """Whether ``pid`` has exited but is not reaped yet (a zombie: state Z in Linux's
+    /proc). A worker orphaned by a ``kill -9`` of its batch stays so until its new
+    parent reaps it, which a container's first process may do late or never."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

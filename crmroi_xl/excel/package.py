@@ -9,11 +9,12 @@ value and every float with ``repr``.
 
 It does so through subclasses of openpyxl's workbook and worksheet writers,
 used for this one save -- nothing of openpyxl is patched, so saves in several
-threads do not interfere. The subclasses override two methods whose shape is
-checked when this module is imported: a change in openpyxl fails loudly here,
-never silently in a workbook (the byte-identity tests of the fast exporter
-are the second net). This module is the only one that knows openpyxl's
-writer internals.
+threads do not interfere. The subclasses override two methods of openpyxl 3.1,
+the release ``pyproject.toml`` pins; the release and the methods' shape are
+checked when this module is imported (:func:`check_openpyxl`): another openpyxl
+fails loudly here, never silently in a workbook (the byte-identity tests of the
+fast exporter are the second net). This module is the only one that knows
+openpyxl's writer internals.
 
 Text is written as Excel writes it: an underscore starting something that looks
 like an escape of the file format (``_x0041_``) is itself escaped (``_x005F_``),
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -51,14 +53,41 @@ from .files import atomic_path
 from .parts import CellValue
 from .xstring import escape
 
-__all__ = ["FIXED_TIME", "FixedTimeZip", "cached_type", "save_workbook", "write_package"]
+__all__ = [
+    "FIXED_TIME",
+    "OPENPYXL_RELEASES",
+    "FixedTimeZip",
+    "cached_type",
+    "check_openpyxl",
+    "save_workbook",
+    "write_package",
+]
 
 #: Document and zip timestamp of every workbook written (same input, same bytes).
 FIXED_TIME = dt.datetime(2020, 1, 1)
 
 
-def _check_openpyxl() -> None:
-    """Refuse an openpyxl whose writer no longer has the shape this module overrides."""
+#: The openpyxl releases this module's overrides are known to work with, as pip writes
+#: them: ``pyproject.toml`` pins exactly this (a test holds them together). openpyxl
+#: 3.1.0 to 3.1.5 write the same workbooks; 3.0.10 has the same method shapes but fails
+#: on the first export, and earlier releases do not import with numpy 2.
+OPENPYXL_RELEASES = "openpyxl>=3.1,<3.2"
+_RELEASE = (3, 1)
+
+
+def check_openpyxl(version: str = openpyxl.__version__) -> None:
+    """Refuse an openpyxl outside :data:`OPENPYXL_RELEASES`, or whose writer no longer has
+    the shape this module overrides (run at import).
+
+    >>> check_openpyxl("3.0.10")
+    Traceback (most recent call last):
+    ...
+    ImportError: crmroi-xl cannot write workbooks with openpyxl 3.0.10: it needs openpyxl 3.1 (pip install 'openpyxl>=3.1,<3.2')
+    """
+    wanted = f"it needs openpyxl 3.1 (pip install '{OPENPYXL_RELEASES}')"
+    release = re.match(r"(\d+)\.(\d+)", version)
+    if release is None or (int(release[1]), int(release[2])) != _RELEASE:
+        raise ImportError(f"crmroi-xl cannot write workbooks with openpyxl {version}: {wanted}")
     shapes: dict[str, tuple[Any, list[str]]] = {
         "WorksheetWriter.write_row": (WorksheetWriter.write_row, ["self", "xf", "row", "row_idx"]),
         "ExcelWriter.write_worksheet": (ExcelWriter.write_worksheet, ["self", "ws"]),
@@ -66,13 +95,12 @@ def _check_openpyxl() -> None:
     for name, (method, params) in shapes.items():
         if list(inspect.signature(method).parameters) != params:
             raise ImportError(
-                f"crmroi-xl cannot write workbooks with openpyxl {openpyxl.__version__}: "
-                f"{name} changed; install an openpyxl this release supports "
-                "(3.1: pip install 'openpyxl>=3.1,<3.2') or a newer crmroi-xl"
+                f"crmroi-xl cannot write workbooks with openpyxl {version}: {name} changed; "
+                f"{wanted}"
             )
 
 
-_check_openpyxl()
+check_openpyxl()
 
 
 class FixedTimeZip(ZipFile):

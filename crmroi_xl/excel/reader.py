@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CrmRoiError, WorkbookError
+from ..errors import CrmRoiError, InternalError, WorkbookError
 from ..scenario.labels import Lang, label
 from ..scenario.messages import describe_error, error_items, field_path
 from ..scenario.model import USER_INPUT, Assumptions, Scenario
@@ -191,7 +191,8 @@ def _grid(book: Xlsx, lang: Lang, cells: Iterable[InputCell]) -> dict[str, dict[
 @cache
 def _position(address: str) -> tuple[int, int]:
     area = parse_area(f"x!{address}")
-    assert area is not None, address
+    if area is None:
+        raise InternalError(f"the layout's input cell {address!r} is not a cell address")
     return area[2], area[1]
 
 

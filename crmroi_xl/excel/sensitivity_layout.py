@@ -1,5 +1,5 @@
-"""Where the "how sure are we" parts of a workbook are (issue 12): the places the
-layout composes in (:attr:`~crmroi_xl.excel.layout.Layout.sensitivity`).
+"""Where the "how sure are we" parts of a workbook are (what the lines' ranges give):
+the places the layout composes in (:attr:`~crmroi_xl.excel.layout.Layout.sensitivity`).
 
 * **The base amounts** -- a block under the Costs table and one under the
   Benefits table: each line's yearly amounts at the base case, whatever case

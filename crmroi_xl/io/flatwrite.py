@@ -29,7 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ..errors import ScenarioError
+from ..errors import InternalError, ScenarioError
 from ..excel.files import write_atomic
 from ..scenario.model import Scenario
 from .flat import (
@@ -150,7 +150,8 @@ def write_rows(
         raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
     wb = openpyxl.Workbook()
     ws = wb.active
-    assert ws is not None
+    if ws is None:
+        raise InternalError("a new openpyxl workbook has no sheet")
     ws.title = "scenarios"
     ws.append(header)
     for cell in ws[1]:

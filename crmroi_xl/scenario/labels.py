@@ -154,7 +154,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "too_large": ("trop grand pour être représenté", "too large to represent"),
     "invalid": ("entrée non valable", "invalid input"),
-    # sensitivity (issue 12): cases, tornado, break-even, Monte Carlo
+    # sensitivity (how sure are we): cases, tornado, break-even, Monte Carlo
     "case_pessimistic": ("Pessimiste", "Pessimistic"),
     "case_base": ("Base", "Base"),
     "case_optimistic": ("Optimiste", "Optimistic"),

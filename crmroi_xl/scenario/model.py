@@ -69,7 +69,8 @@ __all__ = [
     "Scenario",
 ]
 
-#: Uncertainty range of a line (issue 12): multipliers of its amounts in every year.
+#: Uncertainty range of a line: multipliers of its amounts in every year, low for the
+#: pessimistic side of a benefit (optimistic of a cost), high for the other; 1 = none.
 Low = Annotated[
     float,
     Field(
@@ -285,19 +286,34 @@ class Assumptions(_Model):
     )
 
 
-class CostLine(_Model):
-    """One cost: a one-off amount and/or a recurring amount per year.
+class _Line(_Model):
+    """What every cost and benefit line ends with: when its yearly amounts run, and the
+    range of its amounts (the cases, the tornado and the Monte Carlo read it).
 
-    The recurring amount comes from one driver (:mod:`crmroi_xl.scenario.drivers`):
-    ``amount`` (an amount per year), ``seats`` (seats x price per seat per
-    month x 12, seats possibly ramping up year by year) or ``hours`` (hours
-    per year x hourly rate). The driver is inferred from the fields given when
-    left out. The one-off falls in ``one_off_year`` (0: today); the recurring
-    amount runs from ``start_year`` for ``years`` years (or to the horizon),
-    increased each year from ``increase_from_year``.
+    A line's class names its own fields' class after this one --
+    ``class CostLine(_Line, _CostFields)`` -- since pydantic orders the fields from the
+    last base to the first: the line's own fields, then these (the JSON Schema, the
+    flat format's columns and a dump list them in that order).
     """
 
-    model_config = _filled("nature", "driver")
+    start_year: int = Field(
+        1,
+        ge=1,
+        le=MAX_HORIZON,
+        description="First year of the yearly amount (a cost's recurring amount, a benefit).",
+    )
+    years: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_HORIZON,
+        description="Years the yearly amount lasts from start_year; to the horizon if empty.",
+    )
+    low: Low = 1.0
+    high: High = 1.0
+
+
+class _CostFields(_Model):
+    """A cost line's own fields; :class:`CostLine` adds what every line has."""
 
     label: Label = Field(description="What the cost is, as the user words it.")
     category: CostCategory = Field(description="Cost category.")
@@ -326,15 +342,6 @@ class CostLine(_Model):
         le=1,
         description="Yearly change of the recurring amount, compounded from increase_from_year.",
     )
-    years: int | None = Field(
-        None,
-        ge=0,
-        le=MAX_HORIZON,
-        description="Years the recurring amount lasts from start_year; to the horizon if empty.",
-    )
-    start_year: int = Field(
-        1, ge=1, le=MAX_HORIZON, description="First year of the recurring amount."
-    )
     increase_from_year: int | None = Field(
         None,
         ge=1,
@@ -342,8 +349,21 @@ class CostLine(_Model):
         description="First year the yearly increase applies (after a lock-in period); "
         "start_year + 1 if empty.",
     )
-    low: Low = 1.0
-    high: High = 1.0
+
+
+class CostLine(_Line, _CostFields):
+    """One cost: a one-off amount and/or a recurring amount per year.
+
+    The recurring amount comes from one driver (:mod:`crmroi_xl.scenario.drivers`):
+    ``amount`` (an amount per year), ``seats`` (seats x price per seat per
+    month x 12, seats possibly ramping up year by year) or ``hours`` (hours
+    per year x hourly rate). The driver is inferred from the fields given when
+    left out. The one-off falls in ``one_off_year`` (0: today); the recurring
+    amount runs from ``start_year`` for ``years`` years (or to the horizon),
+    increased each year from ``increase_from_year``.
+    """
+
+    model_config = _filled("nature", "driver")
 
     @model_validator(mode="before")
     @classmethod
@@ -368,22 +388,8 @@ class CostLine(_Model):
         return self
 
 
-class BenefitLine(_Model):
-    """One benefit per year, from ``start_year`` for ``years`` years, from one driver.
-
-    Drivers (:mod:`crmroi_xl.scenario.drivers`): ``amount`` (an amount per year);
-    ``sales`` (extra sales per month x 12 x average deal value x gross margin
-    -- the source method's "5 more sales a month at 1 000 EUR"); ``hours``
-    (hours saved per year x hourly rate x the share realised); and three driven
-    by a KPI measured before and after the CRM: ``win_rate`` (opportunities x
-    the win rate's rise x deal value x margin), ``conversion`` (leads x the
-    conversion rate's rise x deal value x margin) and ``churn`` (customers x
-    the churn's fall x margin per customer). The adoption ramp-up applies
-    unless ``ramp_up`` is off. Intangible benefits stay visible and are left
-    out of the ROI unless ``include_in_roi`` is set.
-    """
-
-    model_config = _filled("driver", "include_in_roi")
+class _BenefitFields(_Model):
+    """A benefit line's own fields; :class:`BenefitLine` adds what every line has."""
 
     label: Label = Field(description="What the benefit is, as the user words it.")
     category: BenefitCategory = Field(description="Benefit category.")
@@ -412,21 +418,30 @@ class BenefitLine(_Model):
     annual_growth: Rate = Field(
         0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."
     )
-    start_year: int = Field(1, ge=1, le=MAX_HORIZON, description="First year of the benefit.")
-    years: int | None = Field(
-        None,
-        ge=0,
-        le=MAX_HORIZON,
-        description="Years the benefit lasts from start_year; to the horizon if empty.",
-    )
     ramp_up: bool = Field(
         True, description="Whether the adoption ramp-up applies (no: full value from the start)."
     )
     include_in_roi: bool = Field(
         description="Counted in ROI, NPV and payback; intangible benefits are not by default."
     )
-    low: Low = 1.0
-    high: High = 1.0
+
+
+class BenefitLine(_Line, _BenefitFields):
+    """One benefit per year, from ``start_year`` for ``years`` years, from one driver.
+
+    Drivers (:mod:`crmroi_xl.scenario.drivers`): ``amount`` (an amount per year);
+    ``sales`` (extra sales per month x 12 x average deal value x gross margin
+    -- the source method's "5 more sales a month at 1 000 EUR"); ``hours``
+    (hours saved per year x hourly rate x the share realised); and three driven
+    by a KPI measured before and after the CRM: ``win_rate`` (opportunities x
+    the win rate's rise x deal value x margin), ``conversion`` (leads x the
+    conversion rate's rise x deal value x margin) and ``churn`` (customers x
+    the churn's fall x margin per customer). The adoption ramp-up applies
+    unless ``ramp_up`` is off. Intangible benefits stay visible and are left
+    out of the ROI unless ``include_in_roi`` is set.
+    """
+
+    model_config = _filled("driver", "include_in_roi")
 
     @model_validator(mode="before")
     @classmethod

@@ -19,8 +19,8 @@ from .numbers import NUMBER_TEXT
 __all__ = ["scenario_json_schema"]
 
 #: pydantic's names of the bounds it writes into a JSON Schema as they are when it cannot
-#: put them on the number itself (a bound after a validator, as in ``Amount`` and ``Share``:
-#: pydantic issue 11576), with the JSON Schema keyword of each and how two bounds of one
+#: put them on the number itself (a bound after a validator, as in ``Amount`` and ``Share``;
+#: a pydantic limitation, its own GitHub issue #11576), with the JSON Schema keyword of each and how two bounds of one
 #: kind combine (the stricter). The bound is renamed here rather than put before the
 #: validator in the type, which would change the model's errors (the text typed, ``"-5"``,
 #: would no longer be the input they show).

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errors import CrmRoiError
 from ...finance import metrics
+from ..formulas import guarded, unless_blank
 from ..layout import CUSTOMER_RESULTS, CUSTOMERS
 from ..parts import NA, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
@@ -106,32 +107,35 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         def c(key: str, r: int = r) -> str:
             return col(table, key, r)
 
-        spend, revenue, new = c("spend"), c("attributed_revenue"), c("new_customers")
+        name, spend, revenue = c("name"), c("spend"), c("attributed_revenue")
+        new = c("new_customers")
         margin = f'IF({c("gross_margin")}="",1,{c("gross_margin")})'
-        guard = f'=IF({c("name")}="","",IF({spend}=0,NA(),'
+
+        def per_spend(expression: str, name: str = name, spend: str = spend) -> str:
+            return "=" + unless_blank(name, guarded(spend, expression))
+
         yield Formula(
             "channels",
             table.cell("roas", i),
-            f"{guard}{revenue}/{spend}))",
+            per_spend(f"{revenue}/{spend}"),
             lambda ctx, i=i: _channel(ctx, i, "roas"),
             fmt="ratio",
-            udf=f"{guard}CRM_ROAS({revenue},{spend})))",
+            udf=per_spend(f"CRM_ROAS({revenue},{spend})"),
         )
         yield Formula(
             "channels",
             table.cell("roi", i),
-            f"{guard}({revenue}*{margin}-{spend})/{spend}))",
+            per_spend(f"({revenue}*{margin}-{spend})/{spend}"),
             lambda ctx, i=i: _channel(ctx, i, "roi"),
             fmt="pct1",
-            udf=f"{guard}CRM_ROI({revenue}*{margin},{spend})))",
+            udf=per_spend(f"CRM_ROI({revenue}*{margin},{spend})"),
         )
-        cac_guard = f'=IF({c("name")}="","",IF({new}=0,NA(),'
         yield Formula(
             "channels",
             table.cell("cac", i),
-            f"{cac_guard}{spend}/{new}))",
+            "=" + unless_blank(name, guarded(new, f"{spend}/{new}")),
             lambda ctx, i=i: _channel(ctx, i, "cac"),
-            udf=f"{cac_guard}CRM_CAC({spend},{new})))",
+            udf="=" + unless_blank(name, guarded(new, f"CRM_CAC({spend},{new})")),
         )
         yield row_check(table, i, ("spend", "gross_margin"), f'{spend}=""')
     total = table.total_row
@@ -148,24 +152,25 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield Formula(
         "channels",
         f"{table.letter('roas')}{total}",
-        f"=IF({spend}=0,NA(),{revenue}/{spend})",
+        "=" + guarded(spend, f"{revenue}/{spend}"),
         lambda ctx: _or_na(ctx.results.roas),
         style="total",
         fmt="ratio",
-        udf=f"=IF({spend}=0,NA(),CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')}))",
+        udf="="
+        + guarded(spend, f"CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')})"),
     )
     revenue_span, margin_span = table.span("attributed_revenue"), table.span("gross_margin")
     margin = f'SUMPRODUCT({revenue_span}*({margin_span}+({margin_span}="")))'  # blank = 100 %
     new = f"{table.letter('new_customers')}{total}"
     totals = {  # key: native formula, UDF formula, format
         "roi": (
-            f"=IF({spend}=0,NA(),({margin}-{spend})/{spend})",
-            f"=IF({spend}=0,NA(),CRM_ROI({margin},{spend}))",
+            "=" + guarded(spend, f"({margin}-{spend})/{spend}"),
+            "=" + guarded(spend, f"CRM_ROI({margin},{spend})"),
             "pct1",
         ),
         "cac": (
-            f"=IF({new}=0,NA(),{spend}/{new})",
-            f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
+            "=" + guarded(new, f"{spend}/{new}"),
+            "=" + guarded(new, f"CRM_CAC({spend},{new})"),
             "eur",
         ),
     }
@@ -203,12 +208,16 @@ def _customer_formulas(layout: Layout) -> Iterator[Formula]:
     )
     denominator = "(1+In_DiscountRate-In_Retention)"
     missing = 'OR(In_Margin="",In_Retention="")'
+    perpetual = f"IF({denominator}<=0,NA(),In_Margin/{denominator})"
+    over_years = guarded(
+        denominator,
+        f"In_Margin*(1-(In_Retention/(1+In_DiscountRate))^In_ClvYears)/{denominator}",
+        when_zero="In_Margin*In_ClvYears/(1+In_DiscountRate)",
+    )
     yield Formula(
         "channels",
         clv,
-        f'=IF({missing},NA(),IF(In_ClvYears="",IF({denominator}<=0,NA(),In_Margin/{denominator}),'
-        f"IF({denominator}=0,In_Margin*In_ClvYears/(1+In_DiscountRate),"
-        f"In_Margin*(1-(In_Retention/(1+In_DiscountRate))^In_ClvYears)/{denominator})))",
+        f'=IF({missing},NA(),IF(In_ClvYears="",{perpetual},{over_years}))',
         lambda ctx: _customers(ctx, "clv"),
         style="output",
         udf=f"=IF({missing},NA(),IFERROR(CRM_CLV(In_Margin,In_Retention,In_DiscountRate,"
@@ -217,20 +226,20 @@ def _customer_formulas(layout: Layout) -> Iterator[Formula]:
     yield Formula(
         "channels",
         cac,
-        f"=IF({new}=0,NA(),{spend}/{new})",
+        "=" + guarded(new, f"{spend}/{new}"),
         lambda ctx: _customers(ctx, "cac"),
         style="output",
-        udf=f"=IF({new}=0,NA(),CRM_CAC({spend},{new}))",
+        udf="=" + guarded(new, f"CRM_CAC({spend},{new})"),
     )
-    guard = f"=IF(OR(ISERROR({clv}),ISERROR({cac})),NA(),IF({cac}=0,NA(),"
+    either_error = f"OR(ISERROR({clv}),ISERROR({cac}))"
     yield Formula(
         "channels",
         ratio,
-        f"{guard}{clv}/{cac}))",
+        f"=IF({either_error},NA(),{guarded(cac, f'{clv}/{cac}')})",
         lambda ctx: _customers(ctx, "clv_cac"),
         style="output",
         fmt="ratio",
-        udf=f"{guard}CRM_CLV_CAC({clv},{cac})))",
+        udf=f"=IF({either_error},NA(),{guarded(cac, f'CRM_CLV_CAC({clv},{cac})')})",
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..formulas import guarded, unless_blank
 from ..parts import NA, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import format_rule, rule
@@ -83,38 +84,42 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         def c(key: str, r: int = r) -> str:
             return col(table, key, r)
 
-        blank = f'{c("kind")}=""'
-        before, after = c("before"), c("after")
+        kind, before, after = c("kind"), c("before"), c("after")
+        points = f"IF({_percent(c('unit'), kind)},PointsPerFraction,1)"
         yield Formula(
             "kpis",
             table.cell("change", i),
-            f'=IF({blank},"",({after}-{before})*IF({_percent(c("unit"), c("kind"))},'
-            "PointsPerFraction,1))",
+            "=" + unless_blank(kind, f"({after}-{before})*{points}"),
             lambda ctx, i=i: _kpi(ctx, i, "change"),
             fmt="num2",
         )
-        guard = f'=IF({blank},"",IF({before}=0,NA(),'
         yield Formula(
             "kpis",
             table.cell("relative_change", i),
-            f"{guard}({after}-{before})/ABS({before})))",
+            "=" + unless_blank(kind, guarded(before, f"({after}-{before})/ABS({before})")),
             lambda ctx, i=i: _kpi(ctx, i, "relative_change"),
             fmt="pct1",
-            udf=f"{guard}CRM_CHANGE({before},{after})))",
+            udf="=" + unless_blank(kind, guarded(before, f"CRM_CHANGE({before},{after})")),
         )
+        given = c("higher_is_better")
+        usual = f"VLOOKUP({kind},Tbl_KpiDefaults,3,FALSE)"
         yield Formula(
             "kpis",
             table.cell("higher_eff", i),
-            f'=IF({blank},"",IF({c("higher_is_better")}<>"",{c("higher_is_better")},'
-            f"VLOOKUP({c('kind')},Tbl_KpiDefaults,3,FALSE)))",
+            "=" + unless_blank(kind, f'IF({given}<>"",{given},{usual})'),
             lambda ctx, i=i: _kpi(ctx, i, "higher_eff"),
             fmt="text",
         )
         yield Formula(
             "kpis",
             table.cell("trend", i),
-            f'=IF({blank},"",IF({after}={before},"{TRENDS[None]}",'
-            f'IF(({after}>{before})=({c("higher_eff")}=Lbl_Yes),"{TRENDS[True]}","{TRENDS[False]}")))',
+            "="
+            + unless_blank(
+                kind,
+                f'IF({after}={before},"{TRENDS[None]}",'
+                f"IF(({after}>{before})=({c('higher_eff')}=Lbl_Yes),"
+                f'"{TRENDS[True]}","{TRENDS[False]}"))',
+            ),
             lambda ctx, i=i: _kpi(ctx, i, "trend"),
             fmt="text",
         )

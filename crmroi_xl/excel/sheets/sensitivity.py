@@ -1,4 +1,4 @@
-"""The Sensitivity sheet: how sure are we (issue 12).
+"""The Sensitivity sheet: how sure are we of the results, given each line's range.
 
 Four parts, top to bottom, then the detail they are computed from:
 
@@ -44,6 +44,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
+from ...errors import InternalError
 from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
 from ..headline import BY_KEY
@@ -505,7 +506,8 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
     base = ctx.base.sensitivity.cases.base.npv
     sheet = "costs" if bar.side == "cost" else "benefits"
     line = _line(ctx, sheet, bar.index)
-    assert line is not None
+    if line is None:
+        raise InternalError(f"the tornado's bar {bar.label!r} has no line on the {sheet} sheet")
     capacity = ctx.layout.costs.capacity
     values: dict[str, CellValue] = {
         "label": bar.label,
