@@ -570,3 +570,44 @@ def test_crmroi_read_reports_bad_cells_and_exits_1(
     assert main(["read", str(path)]) == 1
     err = capsys.readouterr().err
     assert err == f"crmroi: error: {path}: Coûts!D7: montant attendu, trouvé 'abc'\n"
+
+
+def test_a_workbook_left_on_another_case_reads_the_base_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The case selector is a spreadsheet setting: a workbook left on Pessimistic shows
+    other figures than crmroi computes (the base case). The reader says so, naming the
+    cell, and ``crmroi compute``/``read`` print it on stderr and in ``warnings``."""
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    for lang, case, expected in (
+        (
+            "fr",
+            "case_pessimistic",
+            "Sensibilité!B5 : le classeur affiche le cas « Pessimiste » ; crmroi calcule le "
+            "cas de base (choisissez « Base » pour voir les mêmes chiffres)",
+        ),
+        (
+            "en",
+            "case_optimistic",
+            "Sensitivity!B5: the workbook shows the 'Optimistic' case; crmroi computes the "
+            "base case (select 'Base' there to see the same figures)",
+        ),
+    ):
+        layout = Layout(lang)  # type: ignore[arg-type]
+        path = export_workbook(scenario, tmp_path / f"{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
+        warnings: list[str] = []
+        assert read_workbook(path, warnings=warnings) == scenario.model_copy(
+            update={"assumptions": scenario.assumptions.model_copy(update={"language": lang})}
+        )
+        assert warnings == []  # an export opens on Base
+        wb = openpyxl.load_workbook(path)
+        wb[layout.sheet_name("sensitivity")][layout.sensitivity.case_cell] = layout.word(case)
+        wb.save(path)
+        read_workbook(path, warnings=warnings)
+        assert warnings == [f"{path}: {expected}"]
+        assert main(["compute", str(path), "--json"]) == 0
+        out, err = capsys.readouterr()
+        assert json.loads(out)["warnings"] == warnings
+        assert err == f"crmroi: warning: {warnings[0]}\n"
+        assert main(["read", str(path)]) == 0
+        assert capsys.readouterr().err == f"crmroi: warning: {warnings[0]}\n"

@@ -85,12 +85,20 @@ def compute_command(
     from ..engine.compute import compute
     from ..io.loader import load_scenario
 
-    loaded = load_scenario(scenario, lang=lang)
+    warnings: list[str] = []
+    loaded = load_scenario(scenario, lang=lang, warnings=warnings)
     results = compute(loaded)
+    _warn(warnings)
     if as_json:
-        typer.echo(_json(_results_json(results)))
+        typer.echo(_json(_results_json(results) | ({"warnings": warnings} if warnings else {})))
     else:
         _print_report(results, lang or loaded.assumptions.language)
+
+
+def _warn(warnings: list[str]) -> None:
+    """Each warning on standard error, one line each, prefixed as the errors are."""
+    for line in warnings:
+        typer.echo(f"crmroi: warning: {line}", err=True)
 
 
 def _print_report(results: Results, lang: Literal["fr", "en"]) -> None:
@@ -175,11 +183,13 @@ def read_command(
     from ..engine.compute import compute
     from ..excel.reader import read_workbook
 
-    scenario = read_workbook(_xlsx(workbook))
+    warnings: list[str] = []
+    scenario = read_workbook(_xlsx(workbook), warnings=warnings)
     results = compute(scenario)
+    _warn(warnings)
     if as_json:
         data = {"scenario": scenario.model_dump(mode="json"), "results": _results_json(results)}
-        typer.echo(_json(data))
+        typer.echo(_json(data | ({"warnings": warnings} if warnings else {})))
     else:
         _print_report(results, lang or scenario.assumptions.language)
 

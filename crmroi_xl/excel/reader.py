@@ -51,6 +51,7 @@ __all__ = [
     "MAX_TABLE_LINES",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_WORKBOOK_BYTES",
+    "SHOWN_CASE",
     "input_cells",
     "read_workbook",
 ]
@@ -381,8 +382,39 @@ def _line_of(spec: InputCell) -> tuple[str, int | None]:
     return (section, int(spec.where[1])) if section in TABLES else (section, None)
 
 
-def read_workbook(path: str | Path) -> Scenario:
+#: What a workbook may show that the engine does not compute: the case selector away
+#: from Base (the engine reads the base amounts). {where}: the cell; {case}: its value.
+SHOWN_CASE: tuple[str, str] = (
+    "{where} : le classeur affiche le cas « {case} » ; crmroi calcule le cas de base "
+    "(choisissez « Base » pour voir les mêmes chiffres)",
+    "{where}: the workbook shows the {case!r} case; crmroi computes the base case "
+    "(select 'Base' there to see the same figures)",
+)
+
+
+def _case_shown(book: Xlsx, lang: Lang) -> str | None:
+    """The warning when the workbook's case selector (``In_Case``) is not on Base."""
+    layout = Layout(lang)
+    ref = layout.sensitivity.case_cell
+    row, column = _position(ref)
+    name = sheet_names(lang)["sensitivity"]
+    if name not in {sheet.name for sheet in book.sheets}:
+        return None
+    cell = book.cells(name, rows=row, columns=column).get(ref)
+    value = None if cell is None else cell.value
+    if not isinstance(value, str) or value.strip() in ("", layout.word("case_base")):
+        return None
+    shown = value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
+    text = SHOWN_CASE[0 if lang == "fr" else 1]
+    return text.format(where=f"{name}!{ref}", case=shown)
+
+
+def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Scenario:
     """Read a filled crmroi-xl workbook (template or export) back into a Scenario.
+
+    ``warnings``, when given, receives one line per place where the workbook will
+    show other figures than the engine computes from the scenario read (the case
+    selector left on Pessimistic or Optimistic), each naming the file and the cell.
 
     Raises
     ------
@@ -396,7 +428,11 @@ def read_workbook(path: str | Path) -> Scenario:
             lang = _language(book)
             cells = input_cells(lang, _sizes(book, lang))
             grid = _grid(book, lang, cells)
-        return _Reader(path, lang, grid, book.date1904).scenario(cells)
+            case = _case_shown(book, lang)
+        scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
+        if warnings is not None and case is not None:
+            warnings.append(f"{path}: {case}")
+        return scenario
     except CrmRoiError:
         raise
     except Exception as error:  # a damaged part the checks let through: still one clear line

@@ -38,17 +38,21 @@ MAX_SCENARIO_BYTES = 5 * 1024 * 1024
 SUFFIXES: dict[str, Kind] = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}
 
 
-def load_scenario(path: str | Path, *, lang: Lang | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, *, lang: Lang | None = None, warnings: list[str] | None = None
+) -> Scenario:
     """Read and validate a scenario file (``.json``, ``.yaml``, ``.yml``) or a filled workbook.
 
     Problems are worded in ``lang``, else in the scenario's own ``language``
     when it gives one, else in English (see :func:`scenario_from_data`).
+    ``warnings``, when given, receives what a workbook shows that the engine will
+    not compute (see :func:`~crmroi_xl.excel.reader.read_workbook`).
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from ..excel.reader import read_workbook  # the reader needs this module: import late
+        from ..excel.reader import read_workbook  # imported when needed: it loads lxml
 
-        return read_workbook(path)  # an empty case too is refused, at its cell
+        return read_workbook(path, warnings=warnings)  # an empty case too is refused
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise ScenarioError(
