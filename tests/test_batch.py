@@ -341,6 +341,8 @@ def test_the_big_batch_workbooks_hold_the_engine_results(big: BatchReport) -> No
         assert values == expected_out(scenario), entry.file
         results = compute(scenario)
         assert dict(entry.results) == {
+            "horizon_years": scenario.assumptions.horizon_years,
+            "discount_rate": scenario.assumptions.discount_rate,
             **{h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown},
             "currency": "EUR",
         }
