@@ -9,6 +9,25 @@ is for tests only (see the README on licences).
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+from crmroi_xl import export_workbook, load_scenario
+
+
+@pytest.fixture(scope="session")
+def examples_exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Each example of ``examples/`` exported in French and in English, once a session:
+    (file name, language) -> the workbook. Tests that edit one work on a copy."""
+    folder = tmp_path_factory.mktemp("examples-exported")
+    return {
+        (example.name, lang): export_workbook(
+            load_scenario(example), folder / f"{example.stem}-{lang}.xlsx", lang=lang
+        )
+        for example in sorted(Path("examples").iterdir())
+        for lang in ("fr", "en")
+    }

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from crmroi_xl import compute, export_workbook, load_scenario
+from crmroi_xl import compute, export_workbook
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.workbook import export_layout
 from crmroi_xl.scenario.model import Scenario
@@ -33,15 +33,9 @@ EXAMPLES = sorted(Path("examples").iterdir())
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    folder = tmp_path_factory.mktemp("exported")
-    return {
-        (example.name, lang): export_workbook(
-            load_scenario(example), folder / f"{example.stem}-{lang}.xlsx", lang=lang
-        )
-        for example in EXAMPLES
-        for lang in ("fr", "en")
-    }
+def exported(examples_exported: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path]:
+    """Each example in French and English (exported once a session)."""
+    return examples_exported
 
 
 @pytest.fixture(scope="module")

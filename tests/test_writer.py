@@ -30,16 +30,9 @@ FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """Each example in French and English."""
-    folder = tmp_path_factory.mktemp("exported")
-    return {
-        (example.name, lang): export_workbook(
-            load_scenario(example), folder / f"{example.stem}-{lang}.xlsx", lang=lang
-        )
-        for example in EXAMPLES
-        for lang in ("fr", "en")
-    }
+def exported(examples_exported: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path]:
+    """Each example in French and English (exported once a session)."""
+    return examples_exported
 
 
 @pytest.fixture(scope="module")
