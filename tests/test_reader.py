@@ -163,7 +163,11 @@ def test_a_workbook_saved_by_libreoffice_reads_back_the_same(
 ) -> None:
     index = EXAMPLES.index(example)
     expected = in_language(load_scenario(example), ["fr", "en"][index % 2])
-    assert read_workbook(saved_by_libreoffice[exported[example.name]]) == expected
+    warnings: list[str] = []  # every computed cell kept its formula through the save
+    assert (
+        read_workbook(saved_by_libreoffice[exported[example.name]], warnings=warnings) == expected
+    )
+    assert warnings == []
 
 
 @pytest.mark.slow
@@ -611,3 +615,45 @@ def test_a_workbook_left_on_another_case_reads_the_base_with_a_warning(
         assert err == f"crmroi: warning: {warnings[0]}\n"
         assert main(["read", str(path)]) == 0
         assert capsys.readouterr().err == f"crmroi: warning: {warnings[0]}\n"
+
+
+def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> None:
+    """A year typed over on a cost line, a benefit's total cleared: the workbook computes
+    with them, crmroi from the inputs. The reader names the cells, one line a sheet; the
+    scenario read is unchanged (the inputs are what they were)."""
+    scenario = load_scenario("examples/pme-20-postes.yaml")
+    for lang, expected in (
+        (
+            "fr",
+            [
+                "Coûts!X6, Y7 : cellule calculée remplacée par une valeur ou effacée ; le "
+                "classeur calcule avec elle, crmroi à partir des entrées (recopiez la formule "
+                "de la ligne voisine)",
+                "Bénéfices!X6 : cellule calculée remplacée par une valeur ou effacée ; le "
+                "classeur calcule avec elle, crmroi à partir des entrées (recopiez la formule "
+                "de la ligne voisine)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Costs!X6, Y7: a computed cell typed over or cleared; the workbook computes "
+                "with it, crmroi from the inputs (copy the formula back from a neighbouring "
+                "line)",
+                "Benefits!X6: a computed cell typed over or cleared; the workbook computes "
+                "with it, crmroi from the inputs (copy the formula back from a neighbouring "
+                "line)",
+            ],
+        ),
+    ):
+        layout = Layout(lang)  # type: ignore[arg-type]
+        path = export_workbook(scenario, tmp_path / f"{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
+        wb = openpyxl.load_workbook(path)
+        costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
+        costs[layout.costs.year_cell(2, 0)] = 12_345  # X6, year 2 of the first cost
+        costs[layout.costs.year_cell(3, 1)] = None  # Y7 cleared
+        benefits[layout.benefits.cell("total", 0)] = None  # X6, the first benefit's total
+        wb.save(path)
+        warnings: list[str] = []
+        assert read_workbook(path, warnings=warnings).costs == scenario.costs
+        assert warnings == [f"{path}: {line}" for line in expected]

@@ -52,6 +52,8 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_WORKBOOK_BYTES",
     "SHOWN_CASE",
+    "TYPED_OVER",
+    "computed_cells",
     "input_cells",
     "read_workbook",
 ]
@@ -175,13 +177,64 @@ def _sizes(book: Xlsx, lang: Lang) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def _grid(book: Xlsx, lang: Lang, cells: Iterable[InputCell]) -> dict[str, dict[str, Cell]]:
-    """Sheet key -> the cells of the sheet's input area, by address."""
+@cache
+def computed_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[tuple[str, str], ...]:
+    """Every computed cell of the tables of lines (sheet key, address): each line's
+    columns that are not inputs -- its effective nature, base amount, case factor,
+    total, present value, years, line check -- which a user should never type over.
+
+    >>> computed_cells("en")[:3]
+    (('costs', 'Q6'), ('costs', 'R6'), ('costs', 'S6'))
+    """
+    layout = Layout(lang, Capacity(*sizes))
+    found = []
+    for table in layout.tables:
+        inputs = {column.key for column in table.inputs}
+        keys = [key for key in table.letters if key not in inputs]
+        found += [(table.sheet, table.cell(key, i)) for i in range(table.capacity) for key in keys]
+    return tuple(found)
+
+
+#: A computed cell typed over or cleared: the workbook then computes with it, the engine
+#: from the inputs. {cells}: the cells (a few, then a count).
+TYPED_OVER: tuple[str, str] = (
+    "{cells} : cellule calculée remplacée par une valeur ou effacée ; le classeur "
+    "calcule avec elle, crmroi à partir des entrées (recopiez la formule de la ligne voisine)",
+    "{cells}: a computed cell typed over or cleared; the workbook computes with it, crmroi "
+    "from the inputs (copy the formula back from a neighbouring line)",
+)
+_LISTED = 5  # typed-over cells named in a warning, then a count
+
+
+def _typed_over(
+    grid: dict[str, dict[str, Cell]], lang: Lang, computed: Iterable[tuple[str, str]]
+) -> list[str]:
+    """One warning per sheet whose computed cells lost their formula."""
+    lost: dict[str, list[str]] = {}
+    for sheet, ref in computed:
+        cell = grid.get(sheet, {}).get(ref)
+        if cell is None or cell.formula is None:
+            lost.setdefault(sheet, []).append(ref)
+    names, out = sheet_names(lang), []
+    for sheet, refs in lost.items():
+        cells = ", ".join(refs[:_LISTED])
+        if len(refs) > _LISTED:
+            more = len(refs) - _LISTED
+            cells += f" (+{more} {'autres' if lang == 'fr' else 'more'})"
+        out.append(TYPED_OVER[0 if lang == "fr" else 1].format(cells=f"{names[sheet]}!{cells}"))
+    return out
+
+
+def _grid(
+    book: Xlsx, lang: Lang, cells: Iterable[InputCell], more: Iterable[tuple[str, str]] = ()
+) -> dict[str, dict[str, Cell]]:
+    """Sheet key -> the cells of the sheet's input area (and of the ``more`` cells, as
+    (sheet key, address)), by address."""
     extent: dict[str, tuple[int, int]] = {}
-    for cell in cells:
-        row, column = _position(cell.ref)
-        rows, columns = extent.get(cell.sheet, (0, 0))
-        extent[cell.sheet] = (max(rows, row), max(columns, column))
+    for sheet, ref in [*((cell.sheet, cell.ref) for cell in cells), *more]:
+        row, column = _position(ref)
+        rows, columns = extent.get(sheet, (0, 0))
+        extent[sheet] = (max(rows, row), max(columns, column))
     names = sheet_names(lang)
     return {
         key: book.cells(names[key], rows=rows, columns=columns)
@@ -413,8 +466,9 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
     """Read a filled crmroi-xl workbook (template or export) back into a Scenario.
 
     ``warnings``, when given, receives one line per place where the workbook will
-    show other figures than the engine computes from the scenario read (the case
-    selector left on Pessimistic or Optimistic), each naming the file and the cell.
+    show other figures than the engine computes from the scenario read, each naming
+    the file and the cells: the case selector left on Pessimistic or Optimistic, a
+    computed cell of a table of lines typed over or cleared (one line a sheet).
 
     Raises
     ------
@@ -426,12 +480,15 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
     try:
         with open_xlsx(path) as book:
             lang = _language(book)
-            cells = input_cells(lang, _sizes(book, lang))
-            grid = _grid(book, lang, cells)
+            sizes = _sizes(book, lang)
+            cells = input_cells(lang, sizes)
+            computed = computed_cells(lang, sizes) if warnings is not None else ()
+            grid = _grid(book, lang, cells, computed)
             case = _case_shown(book, lang)
         scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
-        if warnings is not None and case is not None:
-            warnings.append(f"{path}: {case}")
+        if warnings is not None:
+            found = [case] if case is not None else []
+            warnings += [f"{path}: {line}" for line in [*found, *_typed_over(grid, lang, computed)]]
         return scenario
     except CrmRoiError:
         raise
