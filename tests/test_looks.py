@@ -229,3 +229,23 @@ def test_one_off_lines_leave_their_amount_per_year_blank(tmp_path: Path) -> None
     irr = openpyxl.load_workbook(path)[Layout("en").sheet_name("assumptions")]
     cell = irr[f"B{Layout('en').irr_guess_row}"]
     assert cell.style == "advanced" and cell.fill.fgColor.rgb != "00FFF2CC"
+
+
+@pytest.mark.parametrize(
+    ("lang", "titles"), [("fr", ["Total", "Valeur actuelle"]), ("en", ["Total", "Present value"])]
+)
+def test_each_lines_total_and_present_value_have_a_header(
+    lang: Lang, titles: list[str], tmp_path: Path
+) -> None:
+    """Costs and Benefits title their Total and Present value columns (the printout
+    showed bare figures there), in the header style of the computed columns."""
+    layout = Layout(lang)
+    path = export_workbook(
+        load_scenario("examples/pme-20-postes.yaml"), tmp_path / "t.xlsx", lang=lang
+    )
+    wb = openpyxl.load_workbook(path)
+    for table in (layout.costs, layout.benefits):
+        ws = wb[layout.sheet_name(table.sheet)]
+        cells = [ws[f"{table.letter(key)}{table.header_row}"] for key in ("total", "present_value")]
+        assert [c.value for c in cells] == titles
+        assert {c.style for c in cells} == {"header_calc"}

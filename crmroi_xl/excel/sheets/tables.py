@@ -83,6 +83,13 @@ def table_texts(
             style,
         )
     if table.years_after:
+        for column in table.year_totals:  # a line's total and present value, titled
+            yield Text(
+                table.sheet,
+                f"{table.letter(column.key)}{table.header_row}",
+                layout.text(column.title),
+                "header_calc",
+            )
         for t in YEARS:
             letter = table.letter(f"y{t}")
             yield Text(table.sheet, f"{letter}{table.timeline_row}", t, "timeline", "int")
@@ -334,9 +341,11 @@ def fixed_texts(
 
 
 def header_letters(table: Table) -> list[str]:
-    """The columns whose header row a table sizes: its columns, the check, the years."""
+    """The columns whose header row a table sizes: its columns, the check, the line's
+    total and present value, the years."""
     letters = [table.letter(c.key) for c in table.columns] + [table.check_letter]
     if table.years_after:
+        letters += [table.letter(c.key) for c in table.year_totals]
         letters += [table.letter(f"y{t}") for t in YEARS]
     return letters
 
