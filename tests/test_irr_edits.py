@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import compute, export_workbook, load_scenario, read_workbook
+from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.workbook import export_layout
 from crmroi_xl.finance.roots import grid_search, npv_at
 from crmroi_xl.scenario.labels import label
-from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
+from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
 
 pytestmark = pytest.mark.slow  # every test here recalculates with LibreOffice
 
@@ -101,13 +102,32 @@ def _shown(path: Path, name: str) -> Any:
     return wb[sheet][address.replace("$", "")].value
 
 
+def _every_cell(edited: Path, recalculated: Path, engine: str, roots: int) -> None:
+    """Every formula cell of the edited workbook, as ``engine`` recalculated it, is the
+    engine's value for the scenario read back from it -- the IRR search included (the
+    IRR itself aside where the flows have several)."""
+    scenario = read_workbook(edited)
+    layout = export_layout(scenario, scenario.assumptions.language)
+    expected = expected_values(layout, scenario, compute(scenario))
+    if roots > 1:
+        expected.pop(("summary", layout.headline_cell("irr")))
+    computed = load_values(recalculated)
+    wrong = [
+        (sheet, ref, value, computed[layout.sheet_name(sheet)][ref].value)
+        for (sheet, ref), value in expected.items()
+        if not same(computed[layout.sheet_name(sheet)][ref].value, value)
+    ]
+    assert wrong == [], (edited.name, engine, wrong[:5])
+
+
 def _check_irr(edited: Path, recalculated: Path, engine: str) -> str:
-    """The spreadsheet's IRR of ``recalculated`` is the engine's of ``edited``; returns
-    what the case was (for the tally)."""
+    """The spreadsheet's IRR of ``recalculated`` is the engine's of ``edited``, and so is
+    every other formula cell; returns what the case was (for the tally)."""
     results = compute(read_workbook(edited))
     shown = _shown(recalculated, "Out_IRR")
     roots = grid_search(np.array(results.net_flow)).roots
     assert _shown(recalculated, "Calc_IrrRoots") == roots, (edited.name, engine)
+    _every_cell(edited, recalculated, engine, roots)
     if results.irr is None:
         assert shown == "#N/A", (edited.name, engine, shown)
         return "none"

@@ -482,9 +482,10 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
             lang = _language(book)
             sizes = _sizes(book, lang)
             cells = input_cells(lang, sizes)
+            # what the warnings need is read only when they are asked for (not in a batch)
             computed = computed_cells(lang, sizes) if warnings is not None else ()
             grid = _grid(book, lang, cells, computed)
-            case = _case_shown(book, lang)
+            case = _case_shown(book, lang) if warnings is not None else None
         scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
         if warnings is not None:
             found = [case] if case is not None else []
