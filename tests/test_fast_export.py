@@ -452,3 +452,25 @@ def test_the_openpyxl_pin_is_the_release_the_writer_accepts(
     monkeypatch.setattr(WorksheetWriter, "write_row", lambda self, xf, row: None)
     with pytest.raises(ImportError, match=r"WorksheetWriter\.write_row changed"):
         check_openpyxl()
+
+
+def test_every_part_is_deflated_at_the_chosen_level(tmp_path: Path) -> None:
+    """Issue 25, item 2: the level is chosen (``DEFLATE_LEVEL``, measured by
+    ``benchmarks/bench_deflate.py``), not zlib's default 6, by both writers."""
+    import zlib
+
+    from crmroi_xl.excel.package import DEFLATE_LEVEL
+    from crmroi_xl.excel.workbook import export_workbook_openpyxl
+    from crmroi_xl.io.loader import DEMO_SCENARIO
+
+    assert DEFLATE_LEVEL == 1
+    scenario = load_scenario(DEMO_SCENARIO)
+    for path in (
+        fast_module.export_workbook(scenario, tmp_path / "fast.xlsx"),
+        export_workbook_openpyxl(scenario, tmp_path / "reference.xlsx"),
+    ):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+                data = archive.read(info)
+                assert info.compress_size == len(compressor.compress(data) + compressor.flush())
