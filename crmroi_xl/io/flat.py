@@ -65,6 +65,7 @@ __all__ = [
     "FIELDS",
     "MAX_COLUMNS",
     "MAX_FLAT_BYTES",
+    "NOT_FLAT",
     "SECTIONS",
     "Column",
     "FieldSpec",
@@ -176,10 +177,16 @@ def _field_spec(name: str, info: FieldInfo) -> FieldSpec:
     return FieldSpec(name, kind, repeat, choices, info, metadata)
 
 
+#: Scenario fields with no flat form yet: the options (one business case a row).
+NOT_FLAT = frozenset({"options", "status_quo"})
+
+
 def _sections() -> tuple[Section, ...]:
     """The sections of :class:`Scenario`: one-record sections first, then the lines."""
     records, lines = [], []
     for key, info in Scenario.model_fields.items():
+        if key in NOT_FLAT:
+            continue
         annotation, optional = _unwrap(info.annotation)
         count = 0
         if typing.get_origin(annotation) is list:
