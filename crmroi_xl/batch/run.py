@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.compute import compute
+from ..engine.options import best_option_scenario
 from ..errors import CrmRoiError, InputError, InternalError, ScenarioError
 from ..excel.fast import Kind, prepare, workbook_bytes, workbook_kind
 from ..excel.files import remove_stale_temporaries, same_file, write_atomic
@@ -120,6 +121,8 @@ def _failure(error: BaseException) -> str:
 
 
 def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any]]:
+    if scenario.options:  # a workbook holds one business case: the best option's, named so
+        scenario = best_option_scenario(scenario)
     results = compute(scenario)
     content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
     values: dict[str, Any] = {key: getattr(scenario.assumptions, key) for key, _ in BASIS}

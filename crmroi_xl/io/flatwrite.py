@@ -29,7 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ..errors import InternalError, ScenarioError
+from ..errors import InputError, InternalError, ScenarioError
 from ..excel.files import write_atomic
 from ..scenario.model import Scenario
 from .flat import (
@@ -184,6 +184,11 @@ def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
     >>> scenario_from_row(row) == demo
     True
     """
+    if scenario.options:
+        raise InputError(
+            f"{scenario.name}: options have no flat form (one business case a row); "
+            "write the scenario as a YAML or JSON file"
+        )
     row: dict[str, Any] = {}
     for section in SECTIONS:
         value = getattr(scenario, section.key)
