@@ -369,3 +369,11 @@ def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
     read = load_scenario(tmp_path / "out" / str(entry.file))
     assert read.assumptions.name == "Two vendors, 60 seats — Vendor B (best of 3 options by NPV)"
     assert compute(read).npv == pytest.approx(best.npv, rel=1e-12)
+
+
+def test_simulate_takes_one_option(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("simulate", str(TWO_VENDORS), "--runs", "200", "--json")
+    code, out, _ = _run(capsys, *args, "--option", "Status quo")
+    assert code == 0 and json.loads(out)["probability"]["npv_positive"] == 0.0
+    code, _, err = _run(capsys, *args)
+    assert code == 1 and "give --option NAME" in err
