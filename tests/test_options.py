@@ -18,6 +18,7 @@ from crmroi_xl.cli.main import main
 from crmroi_xl.engine.options import compare, option_scenario, simulate_options
 from crmroi_xl.errors import CrmRoiError, InputError
 from crmroi_xl.finance import metrics
+from crmroi_xl.io.flat import scenario_from_row
 from crmroi_xl.io.flatwrite import row_from_scenario
 from crmroi_xl.scenario.messages import error_items, format_errors
 from crmroi_xl.scenario.model import USER_INPUT, Scenario
@@ -291,12 +292,57 @@ def test_no_conflict_when_the_metrics_agree() -> None:
 # --- what takes one business case ---------------------------------------------------------
 
 
-def test_compute_and_the_flat_format_refuse_a_choice_with_a_clear_message() -> None:
-    scenario = _choice()
+def test_compute_refuses_a_choice_with_a_clear_message() -> None:
     with pytest.raises(CrmRoiError, match=r"options: .*give --option NAME"):
-        compute(scenario)
-    with pytest.raises(CrmRoiError, match="options have no flat form"):
+        compute(_choice())
+
+
+# --- the flat format ------------------------------------------------------------------------
+
+
+def test_a_flat_row_carries_the_option_of_each_line() -> None:
+    scenario = _choice()  # B has its own risk and adoption: no flat form
+    with pytest.raises(CrmRoiError, match=r"option 'B': adoption, cost_risk have no flat form"):
         row_from_scenario(scenario)
+    data = copy.deepcopy(CHOICE)
+    for key in ("cost_risk", "adoption"):
+        data["options"][1].pop(key)
+    scenario = Scenario.model_validate(data)
+    row = row_from_scenario(scenario)
+    assert row["cost_1_label"] == "Training" and "cost_1_option" not in row
+    assert (row["cost_2_label"], row["cost_2_option"]) == ("Lic A", "A")
+    assert (row["benefit_2_label"], row["benefit_2_option"]) == ("Sales B", "B")
+    assert scenario_from_row(row) == scenario
+    assert compare(scenario_from_row(row)) == compare(scenario)
+
+
+def test_a_flat_rows_problem_in_an_option_names_its_columns() -> None:
+    row = {
+        "name": "x",
+        "cost_1_label": "T", "cost_1_category": "training", "cost_1_one_off": 1,
+        "cost_2_label": "A", "cost_2_category": "licences", "cost_2_one_off": 1,
+        "cost_2_option": "A",
+        "cost_3_label": "B", "cost_3_category": "licences", "cost_3_one_off": -1,
+        "cost_3_option": "B",
+    }  # fmt: skip
+    with pytest.raises(CrmRoiError) as error:
+        scenario_from_row(row, source="s.csv: row 2")
+    assert str(error.value) == "s.csv: row 2: cost_3_one_off: must be >= 0, got -1"
+    row["cost_3_one_off"], row["cost_3_option"] = 1, "a"  # one option, twice
+    with pytest.raises(CrmRoiError) as error:
+        scenario_from_row(row, source="s.csv: row 2")
+    assert str(error.value) == "s.csv: row 2: cost_N_option: at least 2 item(s), got 1"
+
+
+def test_a_flat_row_keeps_the_order_of_the_options_or_says_why_not() -> None:
+    data = copy.deepcopy(CHOICE)
+    data["options"][0] = {
+        "name": "A",
+        "benefits": [{"label": "Gain A", "category": "cost_reduction", "amount_per_year": 10}],
+    }
+    data["options"][1] = {"name": "B", "costs": data["options"][1]["costs"]}
+    with pytest.raises(CrmRoiError, match="option 'A' has no cost line but a later option has"):
+        row_from_scenario(Scenario.model_validate(data))
 
 
 # --- the command line ----------------------------------------------------------------------
@@ -377,3 +423,33 @@ def test_simulate_takes_one_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and json.loads(out)["probability"]["npv_positive"] == 0.0
     code, _, err = _run(capsys, *args)
     assert code == 1 and "give --option NAME" in err
+
+
+def _costs_first(costless: list[bool]) -> bool:
+    """The options with cost lines come first (a flat row's order)."""
+    return costless == sorted(costless)
+
+
+#: What an option holds beyond its lines: no flat column.
+BEYOND_LINES = {
+    "Option.description",
+    "Option.adoption",
+    "Option.cost_risk",
+    "Option.benefit_risk",
+    "Scenario.status_quo",
+}
+
+
+@given(
+    scenarios(leave=BEYOND_LINES, options=True).filter(
+        lambda d: (
+            bool(d.get("options"))
+            and all(o.get("costs") or o.get("benefits") for o in d["options"])
+            and _costs_first([not o.get("costs") for o in d["options"]])
+        )
+    )
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_choice_round_trips_through_a_flat_row(data: dict[str, Any]) -> None:
+    scenario = Scenario.model_validate(data)
+    assert scenario_from_row(row_from_scenario(scenario)) == scenario

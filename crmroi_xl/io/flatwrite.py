@@ -29,7 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ..errors import InputError, InternalError, ScenarioError
+from ..errors import InternalError, ScenarioError
 from ..excel.files import write_atomic
 from ..scenario.model import Scenario
 from .flat import (
@@ -41,6 +41,7 @@ from .flat import (
     flat_columns,
     parse_column,
 )
+from .flatoptions import LINE_KEYS, OPTION_COLUMN, flat_lines
 
 __all__ = [
     "FORMULA_STARTS",
@@ -184,19 +185,20 @@ def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
     >>> scenario_from_row(row) == demo
     True
     """
-    if scenario.options:
-        raise InputError(
-            f"{scenario.name}: options have no flat form (one business case a row); "
-            "write the scenario as a YAML or JSON file"
-        )
     row: dict[str, Any] = {}
     for section in SECTIONS:
         value = getattr(scenario, section.key)
         if value is None:
             continue
         if section.lines:
-            for number, line in enumerate(value, start=1):
+            if section.key in LINE_KEYS:  # each line with the option it belongs to, if any
+                lines = flat_lines(scenario, section.key)
+            else:
+                lines = [(line, None) for line in value]
+            for number, (line, option) in enumerate(lines, start=1):
                 dump = line.model_dump(mode="json", exclude_defaults=True)
+                if option is not None:
+                    dump[OPTION_COLUMN] = option
                 for spec in section.fields:
                     if spec.repeat:
                         for i, element in enumerate(dump.get(spec.name) or [], start=1):
