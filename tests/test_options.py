@@ -415,6 +415,25 @@ def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
     read = load_scenario(tmp_path / "out" / str(entry.file))
     assert read.assumptions.name == "Two vendors, 60 seats — Vendor B (best of 3 options by NPV)"
     assert compute(read).npv == pytest.approx(best.npv, rel=1e-12)
+    # one row per option beside the summary, in input order
+    comparison = compare(load_scenario(TWO_VENDORS))
+    rows = json.loads((tmp_path / "out" / "portfolio-options.json").read_text(encoding="utf-8"))
+    assert [(r["name"], r["option"], r["baseline"], r["rank"]) for r in rows] == [
+        ("Two vendors, 60 seats", o.name, o.baseline, o.rank) for o in comparison.options
+    ]
+    for row, option in zip(rows, comparison.options, strict=True):
+        assert row["npv"] == option.results.npv and row["irr"] == option.results.irr
+        assert row["tco"] == option.tco and row["incremental_npv"] == option.incremental_npv
+        assert row["probability_best"] == option.probability_best
+    csv = (tmp_path / "out" / "portfolio-options.csv").read_text(encoding="utf-8-sig")
+    assert csv.splitlines()[0].startswith("source,name,option,baseline,rank,roi,")
+    assert len(csv.splitlines()) == 4
+    # a batch without options writes none, and removes an older one
+    (folder / TWO_VENDORS.name).unlink()
+    (folder / "pme.yaml").write_bytes(Path("examples/pme-20-postes.yaml").read_bytes())
+    batch_export(folder, tmp_path / "out")
+    assert not (tmp_path / "out" / "portfolio-options.json").exists()
+    assert not (tmp_path / "out" / "portfolio-options.csv").exists()
 
 
 def test_simulate_takes_one_option(capsys: pytest.CaptureFixture[str]) -> None:

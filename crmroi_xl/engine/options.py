@@ -175,10 +175,11 @@ def option_scenario(scenario: Scenario, name: str) -> Scenario:
     )
 
 
-def best_option_scenario(scenario: Scenario) -> Scenario:
+def best_option_scenario(scenario: Scenario, comparison: Comparison | None = None) -> Scenario:
     """The best option's business case (:func:`compare`), named after the scenario and
     the option, so that a workbook of it says which option it shows: what a batch
-    exports of a scenario with options until workbooks hold every option.
+    exports of a scenario with options until workbooks hold every option
+    (``comparison``: ``compare(scenario)``, when the caller has it).
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({"assumptions": {"name": "Choice", "language": "en"},
@@ -188,7 +189,7 @@ def best_option_scenario(scenario: Scenario) -> Scenario:
     >>> best_option_scenario(s).assumptions.name
     'Choice — B (best of 2 options by NPV)'
     """
-    comparison = compare(scenario)
+    comparison = compare(scenario) if comparison is None else comparison
     single = option_scenario(scenario, comparison.best)
     words = {"fr": "meilleure de {n} options par la VAN", "en": "best of {n} options by NPV"}
     note = words[scenario.assumptions.language].format(n=len(comparison.options))
