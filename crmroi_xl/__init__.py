@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .batch.run import BatchReport, batch_export
     from .engine.compute import compute
     from .engine.montecarlo import Simulation, simulate
+    from .engine.options import Comparison, compare
     from .engine.results import Results
     from .engine.sensitivity import Sensitivity
     from .errors import (
@@ -64,6 +65,8 @@ _WHERE: dict[str, str] = {
     "batch_export": "batch.run",
     "Results": "engine.results",
     "compute": "engine.compute",
+    "Comparison": "engine.options",
+    "compare": "engine.options",
     **dict.fromkeys(
         [
             "CalcError",
@@ -111,6 +114,7 @@ _WHERE: dict[str, str] = {
 __all__ = [
     "BatchReport",
     "CalcError",
+    "Comparison",
     "CrmRoiError",
     "DivisionByZeroError",
     "InputError",
@@ -130,6 +134,7 @@ __all__ = [
     "churn_rate",
     "clv",
     "clv_cac_ratio",
+    "compare",
     "compute",
     "csat",
     "customer_lifetime",

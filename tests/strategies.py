@@ -62,6 +62,7 @@ from crmroi_xl.scenario.model import (
     CostLine,
     Kpi,
     KpiKind,
+    Option,
     Scenario,
 )
 from crmroi_xl.scenario.schema import scenario_json_schema
@@ -120,6 +121,11 @@ SPANS: dict[str, tuple[int, int]] = {
 NOT_IN_WORKBOOK = frozenset(
     {"Assumptions.distribution", "Assumptions.simulation_runs", "Assumptions.simulation_seed"}
 )
+
+#: The options of a choice: :func:`unchecked_scenarios` draws them (every field is
+#: fuzzed); :func:`scenarios` leaves them out unless asked (``options=True``): a single
+#: business case is what most tests (workbooks, flat rows) are about.
+OPTIONS = frozenset({"Scenario.options", "Scenario.status_quo"})
 
 #: Year fields the model checks against the horizon (``Scenario._lines_fit``).
 WITHIN_HORIZON = frozenset(
@@ -414,10 +420,12 @@ def _scenario(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[str,
     data = _generic(draw, Scenario, ctx, given)
     if not data["costs"] and not data["benefits"]:
         data["costs"].append(draw(records(CostLine, ctx)))
+    _options(draw, ctx, data)
     needs = kpi_drivers(BENEFIT_DRIVERS)
+    benefits = [*data["benefits"], *(b for o in data.get("options") or [] for b in o["benefits"])]
     wanted = {
         needs[d.key]
-        for line in data["benefits"]
+        for line in benefits
         for d in BENEFIT_DRIVERS
         if d.key in needs
         and (line.get("driver") == d.key or any(line.get(f) is not None for f in d.defining))
@@ -427,6 +435,24 @@ def _scenario(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[str,
         at = draw(st.integers(0, len(kpis)))
         data["kpis"] = [*kpis[:at], draw(records(Kpi, ctx, kind=kpi_kind)), *kpis[at:]]
     return data
+
+
+def _options(draw: st.DrawFn, ctx: Context, data: dict[str, Any]) -> None:
+    """2 to 6 options with names of their own; ``status_quo`` one of them, if given."""
+    options = data.get("options")
+    if options is not None:
+        while len(options) < 2:
+            options.append(draw(records(Option, ctx)))
+        seen: set[str] = set()
+        for number, option in enumerate(options, start=1):
+            while " ".join(option["name"].split()).casefold() in seen:
+                option["name"] = f"{option['name'][:190]} #{number}"
+            seen.add(" ".join(option["name"].split()).casefold())
+    if data.get("status_quo") is not None:
+        if options is None:
+            del data["status_quo"]
+        else:
+            data["status_quo"] = draw(st.sampled_from([o["name"] for o in options]))
 
 
 #: The model classes drawn by a rule of their own (see the module docstring); every
@@ -465,13 +491,17 @@ def _valid(data: dict[str, Any]) -> bool:
     return True
 
 
-def scenarios(leave: frozenset[str] | set[str] = frozenset()) -> st.SearchStrategy[dict[str, Any]]:
+def scenarios(
+    leave: frozenset[str] | set[str] = frozenset(), *, options: bool = False
+) -> st.SearchStrategy[dict[str, Any]]:
     """A valid scenario as the dict a user would write, every field of the model drawn.
 
     ``leave``: fields (``"CostLine.start_year"``) left at their defaults; a driver
-    whose defining fields are all left is not drawn.
+    whose defining fields are all left is not drawn. ``options``: a choice between
+    options may be drawn (:data:`OPTIONS`; a single business case otherwise).
     """
-    return unchecked_scenarios(frozenset(leave)).filter(_valid)
+    left = frozenset(leave) if options else frozenset(leave) | OPTIONS
+    return unchecked_scenarios(left).filter(_valid)
 
 
 def cost_lines(ctx: Context | None = None) -> st.SearchStrategy[dict[str, Any]]:

@@ -24,9 +24,10 @@ from crmroi_xl.io.flatwrite import row_from_scenario, write_rows
 from crmroi_xl.io.loader import DEMO_SCENARIO
 from crmroi_xl.scenario.model import Scenario
 
+from .examples import CASE_EXAMPLES
 from .spreadsheet import render_pdf
 
-EXAMPLES = sorted(Path("examples").iterdir())
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 
 
 def scenarios(count: int) -> list[dict[str, Any]]:

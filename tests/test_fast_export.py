@@ -49,7 +49,9 @@ from crmroi_xl.excel.workbook import export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
-EXAMPLES = sorted(Path("examples").iterdir())
+from .examples import CASE_EXAMPLES
+
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 

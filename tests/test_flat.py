@@ -92,8 +92,9 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_1_years",
         "cost_1_low",
         "cost_1_high",
+        "cost_1_option",  # the option the line belongs to (crmroi_xl.io.flatoptions)
     ]
-    assert columns.index("cost_2_label") == columns.index("cost_1_high") + 1
+    assert columns.index("cost_2_label") == columns.index("cost_1_option") + 1
     assert len(columns) == len(set(columns))
 
 

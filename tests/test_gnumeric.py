@@ -27,9 +27,11 @@ from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, load_values, mismatches, recalculate_gnumeric, same
 from tests.strategies import scenarios
 
+from .examples import CASE_EXAMPLES
+
 pytestmark = pytest.mark.slow  # every test here recalculates with Gnumeric
 
-EXAMPLES = sorted(Path("examples").iterdir())
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,11 @@ from crmroi_xl.finance.roots import grid_search, npv_at
 from crmroi_xl.scenario.labels import label
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
 
+from .examples import CASE_EXAMPLES
+
 pytestmark = pytest.mark.slow  # every test here recalculates with LibreOffice
 
-EXAMPLES = sorted(Path("examples").iterdir())
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 #: The amount inputs a user scales (each line's driver uses some of them).
 AMOUNTS = (
     "one_off",

@@ -24,7 +24,9 @@ from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric, same
 from tests.strategies import NOT_IN_WORKBOOK, scenarios
 
-EXAMPLES = sorted(Path("examples").iterdir())
+from .examples import CASE_EXAMPLES
+
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

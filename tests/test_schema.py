@@ -45,6 +45,19 @@ BASE: dict[str, Any] = {
     "kpis": [{"kind": "sales_cycle", "before": 60, "after": 45}],
     "channels": [{"name": "Ads", "spend": 1000}],
     "customers": {"margin_per_customer": 100, "retention_rate": 0.8},
+    "options": [
+        {
+            "name": "A",
+            "description": "Vendor A",
+            "costs": [{"label": "Licences A", "category": "licences", "amount_per_year": 900}],
+            "benefits": [{"label": "Time A", "category": "time_saved", "amount_per_year": 50}],
+            "adoption": [0.5],
+            "cost_risk": 0.1,
+            "benefit_risk": 0.1,
+        },
+        {"name": "Status quo"},
+    ],
+    "status_quo": "Status quo",
 }
 
 
@@ -61,7 +74,7 @@ def _objects() -> Iterator[tuple[Where, dict[str, Any]]]:
         node = next((b for b in node.get("anyOf", [node]) if b.get("type") != "null"), node)
         if "items" in node:
             yield (name, 0), _resolve(node["items"])
-        else:
+        elif "properties" in _resolve(node):  # an object (status_quo is a name)
             yield (name,), _resolve(node)
 
 
@@ -219,7 +232,7 @@ def test_only_what_a_file_must_give_is_required() -> None:
             assert (path, "required") in _schema_errors(document)
     assert _schema_errors(minimal) == [] and _model_errors(minimal) == []
     assert minimal["costs"] == [{"label": "Licences", "category": "licences"}]
-    assert required == 13  # the assumptions and their name; a line's label and category ...
+    assert required == 14  # the assumptions and their name; a line's label and category ...
 
 
 # --- bounds read from the schema ------------------------------------------------------------
@@ -342,9 +355,13 @@ def test_at_every_bound_neither_complains_of_the_field(
     field (the model may still refuse the line as a whole: a seat count on a line
     driven by its amount)."""
     at = value[:bound] if keyword.endswith("Items") else bound
+    if keyword == "minItems":  # at least two options: the base's own
+        at = _get(BASE, path)[:bound]
     if keyword.endswith("Length"):
         at = "x" * bound
     document = _instance(path, at)
+    if path == ("status_quo",):  # the baseline named so
+        document["options"][-1]["name"] = at
     assert [e for e in _schema_errors(document) if e[0][: len(path)] == path] == []
     assert [loc for loc, _ in _model_errors(document) if loc[: len(path)] == path] == []
 

@@ -38,7 +38,9 @@ from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import recalculate, same
 from tests.strategies import scenarios
 
-EXAMPLES = sorted(Path("examples").iterdir())
+from .examples import CASE_EXAMPLES
+
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 #: A low of 0 on both sides: the pessimistic case zeroes a benefit, the optimistic a cost.
 ZEROES = {
     "assumptions": {"name": "Zeroes", "horizon_years": 4, "discount_rate": 0.08},

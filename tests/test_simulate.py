@@ -32,7 +32,9 @@ from crmroi_xl.io.loader import scenario_from_data
 from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
-EXAMPLES = sorted(Path("examples").iterdir())
+from .examples import CASE_EXAMPLES
+
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 
 #: The money fields of each driver: scaling them by m scales the line's flows by m.
 MONEY = {

@@ -56,8 +56,10 @@ from crmroi_xl.excel.simulated import simulated
 from crmroi_xl.scenario.labels import Lang
 from crmroi_xl.scenario.model import Scenario
 
+from .examples import CASE_EXAMPLES
+
 XSD = Path(__file__).parent / "data" / "xsd"
-EXAMPLES = sorted(Path("examples").iterdir())
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 TEMPLATES = sorted(Path("workbook").glob("crmroi-template-*.xlsx"))
 LANGS: tuple[Lang, ...] = ("fr", "en")
 UDF_NAMES = frozenset(f["name"] for f in server.custom_functions_meta(udfs)["functions"])

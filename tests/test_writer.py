@@ -25,7 +25,9 @@ from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, mismatches, recalculate, same
 from tests.strategies import scenarios
 
-EXAMPLES = sorted(Path("examples").iterdir())
+from .examples import CASE_EXAMPLES
+
+EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
 FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
 
 

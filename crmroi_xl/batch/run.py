@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.compute import compute
+from ..engine.options import best_option_scenario, compare
 from ..errors import CrmRoiError, InputError, InternalError, ScenarioError
 from ..excel.fast import Kind, prepare, workbook_bytes, workbook_kind
 from ..excel.files import remove_stale_temporaries, same_file, write_atomic
@@ -67,6 +68,7 @@ from .inputs import (
 )
 from .lock import batch_lock
 from .names import MAX_STEM, MAX_STEM_BYTES, SUMMARY_NAME, FileNames, file_names, slugify
+from .optionrows import OPTIONS_NAME, option_rows, options_csv, options_json
 from .summary import (
     BASIS,
     METRICS,
@@ -120,11 +122,16 @@ def _failure(error: BaseException) -> str:
 
 
 def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any]]:
+    comparison = compare(scenario) if scenario.options else None
+    if comparison is not None:  # a workbook holds one business case: the best option's
+        scenario = best_option_scenario(scenario, comparison)
     results = compute(scenario)
     content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
     values: dict[str, Any] = {key: getattr(scenario.assumptions, key) for key, _ in BASIS}
     values.update({h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown})
     values["currency"] = scenario.assumptions.currency
+    if comparison is not None:  # a row per option in portfolio-options.csv/json
+        values["options"] = option_rows(comparison)
     return content, values
 
 
@@ -514,6 +521,16 @@ def write_summary(
         (json_path, lambda: write_atomic(json_path, summary_json(entries))),
         (xlsx, lambda: save_summary_workbook(entries, lang, xlsx)),
     ]
+    options = [out_dir / f"{OPTIONS_NAME}.csv", out_dir / f"{OPTIONS_NAME}.json"]
+    if any(entry.results.get("options") for entry in entries):  # a scenario compares options
+        writers[:0] = [
+            (options[0], lambda: write_atomic(options[0], options_csv(entries, lang))),
+            (options[1], lambda: write_atomic(options[1], options_json(entries))),
+        ]
+    else:  # none: no file of an older run passes for this one's
+        for path in options:
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
     for path, write in writers:
         try:
             write()

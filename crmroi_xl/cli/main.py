@@ -23,6 +23,7 @@ from ..errors import CrmRoiError
 
 if TYPE_CHECKING:
     from ..engine.results import Results
+    from ..scenario.model import Scenario
 
 __all__ = ["INTERRUPTED", "app", "main"]
 
@@ -67,6 +68,14 @@ ScenarioPath = Annotated[
     Path,
     typer.Argument(help="Scenario file (JSON or YAML) or a filled workbook.", show_default=False),
 ]
+OptionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--option",
+        help="With a scenario that compares options: this option alone (its name).",
+        show_default=False,
+    ),
+]
 LangOption = Annotated[
     Literal["fr", "en"] | None,
     typer.Option("--lang", help="Language of the output: fr or en (default: the scenario's)."),
@@ -80,19 +89,54 @@ def compute_command(
         bool, typer.Option("--json", help="Print the results as JSON (null where undefined).")
     ] = False,
     lang: LangOption = None,
+    option: OptionOption = None,
 ) -> None:
-    """Compute a scenario's results and print them, without writing a workbook."""
+    """Compute a scenario's results and print them, without writing a workbook.
+
+    A scenario with options prints them side by side, then the best option's details
+    (--option NAME: that option alone).
+    """
     from ..engine.compute import compute
     from ..io.loader import load_scenario
 
     warnings: list[str] = []
-    loaded = load_scenario(scenario, lang=lang, warnings=warnings)
+    loaded = _one_option(load_scenario(scenario, lang=lang, warnings=warnings), option)
+    if loaded.options:
+        _compare(loaded, as_json, lang, warnings)
+        return
     results = compute(loaded)
     _warn(warnings)
     if as_json:
         typer.echo(_json(_results_json(results) | ({"warnings": warnings} if warnings else {})))
     else:
         _print_report(results, lang or loaded.assumptions.language)
+
+
+def _one_option(loaded: Scenario, option: str | None) -> Scenario:
+    """The scenario, or the business case of one of its options (``--option``)."""
+    if option is None:
+        return loaded
+    from ..engine.options import option_scenario
+
+    return option_scenario(loaded, option)
+
+
+def _compare(loaded: Scenario, as_json: bool, lang: str | None, warnings: list[str]) -> None:
+    """The options of a scenario side by side (``compute`` on a choice)."""
+    from ..engine.options import compare
+    from .options_report import comparison_json, render_comparison
+    from .report import console
+
+    comparison = compare(loaded)
+    _warn(warnings)
+    if as_json:
+        data = comparison_json(comparison, _results_json)
+        typer.echo(_json(data | ({"warnings": warnings} if warnings else {})))
+    else:
+        language: Literal["fr", "en"] = (
+            "en" if (lang or loaded.assumptions.language) == "en" else "fr"
+        )
+        console().print(render_comparison(comparison, language))
 
 
 def _warn(warnings: list[str]) -> None:
@@ -151,15 +195,17 @@ def simulate_command(
         bool, typer.Option("--json", help="Print the summary as JSON (null where undefined).")
     ] = False,
     lang: LangOption = None,
+    option: OptionOption = None,
 ) -> None:
     """Monte Carlo over the lines' low/high ranges: NPV, ROI and payback percentiles.
 
-    The same scenario, runs and seed print the same output.
+    The same scenario, runs and seed print the same output. A scenario with options:
+    give --option NAME.
     """
     from ..engine.montecarlo import simulate
     from ..io.loader import load_scenario
 
-    loaded = load_scenario(scenario, lang=lang)
+    loaded = _one_option(load_scenario(scenario, lang=lang), option)
     result = simulate(loaded, runs=runs, seed=seed)  # runs, seed out of bounds: one line, exit 1
     if as_json:
         typer.echo(_json(result.summary()))
@@ -210,10 +256,12 @@ def export_command(
         ),
     ],
     lang: LangOption = None,
+    option: OptionOption = None,
 ) -> None:
     """Write a standalone workbook of a scenario (native Excel formulas, no Python needed).
 
-    An existing OUT.xlsx is replaced, unless it is the scenario itself.
+    An existing OUT.xlsx is replaced, unless it is the scenario itself. A scenario with
+    options: give --option NAME (one option a workbook, for now).
     """
     from ..excel.fast import export_workbook
     from ..excel.files import same_file
@@ -224,7 +272,8 @@ def export_command(
             f"{output}: is the input workbook: writing there would replace it; "
             "give -o another file name"
         )
-    written = export_workbook(load_scenario(scenario, lang=lang), _xlsx(output), lang=lang)
+    loaded = _one_option(load_scenario(scenario, lang=lang), option)
+    written = export_workbook(loaded, _xlsx(output), lang=lang)
     typer.echo(f"{written}")
 
 

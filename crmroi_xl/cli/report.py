@@ -32,7 +32,7 @@ from ..scenario.labels import Lang, label
 if TYPE_CHECKING:
     from ..engine.montecarlo import Simulation
 
-__all__ = ["console", "money", "percent", "render", "render_simulation"]
+__all__ = ["console", "money", "number", "percent", "render", "render_simulation"]
 
 NARROW_NBSP = "\u202f"  # French thousands separator and space before % and €
 

@@ -91,6 +91,13 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
     ``case``: the results of the pessimistic or optimistic case instead of the base."""
     if case not in CASES:
         raise InputError(f"case: one of {', '.join(CASES)}, got {case!r}")
+    if scenario.options:
+        names = ", ".join(o.name for o in scenario.options)
+        raise InputError(
+            f"options: the scenario compares options ({names}); `crmroi compute` shows them "
+            "side by side (crmroi_xl.engine.options.compare); workbooks and simulations take "
+            "one option at a time: give --option NAME"
+        )
     a = scenario.assumptions
     undefined = _Undefined()
     flows = scenario_flows(scenario, case)

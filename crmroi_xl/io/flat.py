@@ -59,12 +59,14 @@ from ..scenario.labels import Lang
 from ..scenario.messages import MAX_ECHO, describe_error, error_items, message, shown
 from ..scenario.model import USER_INPUT, Scenario
 from ..scenario.numbers import Ambiguous, parse_number
+from .flatoptions import LINE_KEYS, OPTION_COLUMN, OPTION_INFO, split_options
 
 __all__ = [
     "COLUMNS",
     "FIELDS",
     "MAX_COLUMNS",
     "MAX_FLAT_BYTES",
+    "NOT_FLAT",
     "SECTIONS",
     "Column",
     "FieldSpec",
@@ -176,10 +178,16 @@ def _field_spec(name: str, info: FieldInfo) -> FieldSpec:
     return FieldSpec(name, kind, repeat, choices, info, metadata)
 
 
+#: Scenario fields with no flat form yet: the options (one business case a row).
+NOT_FLAT = frozenset({"options", "status_quo"})
+
+
 def _sections() -> tuple[Section, ...]:
     """The sections of :class:`Scenario`: one-record sections first, then the lines."""
     records, lines = [], []
     for key, info in Scenario.model_fields.items():
+        if key in NOT_FLAT:
+            continue
         annotation, optional = _unwrap(info.annotation)
         count = 0
         if typing.get_origin(annotation) is list:
@@ -188,6 +196,8 @@ def _sections() -> tuple[Section, ...]:
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
         specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
+        if key in LINE_KEYS:  # the option a line belongs to (crmroi_xl.io.flatoptions)
+            specs += (_field_spec(OPTION_COLUMN, OPTION_INFO),)
         if count:
             lines.append(Section(key, key.removesuffix("s"), count, specs, annotation))
         else:
@@ -241,7 +251,7 @@ def flat_columns(
 
     >>> columns = flat_columns(costs=2, benefits=0, kpis=0, channels=0)
     >>> columns[:3], columns[-1]
-    (['name', 'currency', 'horizon_years'], 'cost_2_high')
+    (['name', 'currency', 'horizon_years'], 'cost_2_option')
     >>> "customers_margin_per_customer" in columns, "adoption_10" in columns
     (True, True)
     """
@@ -368,8 +378,9 @@ class Unreadable:
 
 def _assemble(
     row: Mapping[str, Any], decimal_comma: bool, lang: Lang | None = None
-) -> tuple[dict[str, Any], dict[str, list[int]], list[str]]:
-    """The nested data, each section's line numbers in order, and the cells' problems."""
+) -> tuple[dict[str, Any], _Numbers, list[str]]:
+    """The nested data, each section's line numbers in order (and those of the options'
+    lines), and the cells' problems."""
     language: Lang = lang or ("fr" if row.get("language") == "fr" else "en")  # as _language
     records: dict[str, dict[str, Any]] = {}
     lists: dict[tuple[str, int, str], dict[int, Any]] = {}  # (section, line, field) -> items
@@ -418,7 +429,7 @@ def _assemble(
             numbered = lines[section.key]
             numbers[section.key] = sorted(numbered)
             data[section.key] = [numbered[n] for n in numbers[section.key]]
-    return data, numbers, problems
+    return data, _Numbers(numbers, split_options(data, numbers)), problems
 
 
 def data_from_row(row: Mapping[str, Any], *, decimal_comma: bool = True) -> dict[str, Any]:
@@ -434,8 +445,29 @@ def data_from_row(row: Mapping[str, Any], *, decimal_comma: bool = True) -> dict
     return data
 
 
-def _column_of(loc: tuple[int | str, ...], numbers: Mapping[str, list[int]]) -> str:
+@dataclass(frozen=True)
+class _Numbers:
+    """The flat numbers of a row's lines: each section's shared lines in order, and each
+    option's line by its place (``("options", 0, "costs", 1)``)."""
+
+    lines: dict[str, list[int]]
+    options: dict[tuple[str, int, str, int], int]
+
+
+def _column_of(loc: tuple[int | str, ...], found: _Numbers) -> str:
     """The flat column a validation error location points to."""
+    numbers = found.lines
+    if loc and loc[0] == "options":  # an option's line: its own columns
+        if len(loc) > 3 and isinstance(loc[1], int) and isinstance(loc[3], int):
+            number = found.options[("options", loc[1], str(loc[2]), loc[3])]
+            numbers = {str(loc[2]): [number]}
+            loc = (str(loc[2]), 0, *loc[4:])
+        else:  # the options as a whole, or one's name: the option columns
+            mine = [(p[2], n) for p, n in found.options.items() if len(loc) > 1 and p[1] == loc[1]]
+            if not mine:
+                return "cost_N_option"
+            key, number = min(mine)  # its first cost line, else its first benefit line
+            return f"{_BY_KEY[key].prefix}_{number}_{OPTION_COLUMN}"
     section = _BY_KEY.get(str(loc[0])) if loc else None
     if section is None:
         return "(row)"

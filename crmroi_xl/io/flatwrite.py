@@ -41,6 +41,7 @@ from .flat import (
     flat_columns,
     parse_column,
 )
+from .flatoptions import LINE_KEYS, OPTION_COLUMN, flat_lines
 
 __all__ = [
     "FORMULA_STARTS",
@@ -190,8 +191,14 @@ def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
         if value is None:
             continue
         if section.lines:
-            for number, line in enumerate(value, start=1):
+            if section.key in LINE_KEYS:  # each line with the option it belongs to, if any
+                lines = flat_lines(scenario, section.key)
+            else:
+                lines = [(line, None) for line in value]
+            for number, (line, option) in enumerate(lines, start=1):
                 dump = line.model_dump(mode="json", exclude_defaults=True)
+                if option is not None:
+                    dump[OPTION_COLUMN] = option
                 for spec in section.fields:
                     if spec.repeat:
                         for i, element in enumerate(dump.get(spec.name) or [], start=1):

@@ -219,6 +219,14 @@ WORDING: dict[str, tuple[str, str]] = {
         "{count} fois",
         "'{driver}' ({label}) needs the KPI '{kpi}' once; it is given {count} times",
     ),
+    "option_repeated": (
+        "le nom d'option « {name} » est donné deux fois : chaque option a un nom à elle",
+        "the option name '{name}' is given twice: each option needs a name of its own",
+    ),
+    "status_quo_unknown": (
+        "« {name} » n'est pas une option (options : {names})",
+        "'{name}' is not an option (options: {names})",
+    ),
     "seats_twice": (
         "seats_by_year remplace seats : donnez l'un ou l'autre",
         "seats_by_year replaces seats: give one of them",

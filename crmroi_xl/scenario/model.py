@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -41,6 +43,7 @@ from pydantic_core import PydanticCustomError
 from .assumptions import Assumptions
 from .base import MAX_HORIZON, USER_INPUT, Model, fill, filled
 from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
+from .options import MAX_OPTIONS, MIN_OPTIONS, OptionBase, baseline_name, option_problems
 from .values import (
     Amount,
     Label,
@@ -62,6 +65,7 @@ __all__ = [
     "CustomerEconomics",
     "Kpi",
     "KpiKind",
+    "Option",
     "Scenario",
 ]
 
@@ -504,8 +508,16 @@ class CustomerEconomics(Model):
     )
 
 
+class Option(OptionBase[CostLine, BenefitLine]):
+    """One option of a choice (a vendor, the status quo): its own cost and benefit lines,
+    and the assumptions it overrides (:mod:`crmroi_xl.scenario.options`)."""
+
+
+Problems = list[tuple[tuple[int | str, ...], str, dict[str, Any]]]
+
+
 class Scenario(Model):
-    """A whole CRM business case."""
+    """A whole CRM business case; with ``options``, a choice between 2 to 6 of them."""
 
     assumptions: Assumptions
     costs: list[CostLine] = Field(default_factory=list, max_length=200)
@@ -513,6 +525,25 @@ class Scenario(Model):
     kpis: list[Kpi] = Field(default_factory=list, max_length=100)
     channels: list[Channel] = Field(default_factory=list, max_length=100)
     customers: CustomerEconomics | None = None
+    options: list[Option] | None = Field(
+        None,
+        min_length=MIN_OPTIONS,
+        max_length=MAX_OPTIONS,
+        description="The options compared (2-6); the scenario's lines are shared by all "
+        "but the status quo. Leave out for a single business case.",
+    )
+    status_quo: Label | None = Field(
+        None, description="The option measured against (the baseline); 'no change' if empty."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_options(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A scenario without options dumps as before the options existed (no new keys)."""
+        data: dict[str, Any] = handler(self)
+        for key in ("options", "status_quo"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
     @model_validator(mode="after")
     def _not_empty(self, info: ValidationInfo) -> Scenario:
@@ -526,51 +557,73 @@ class Scenario(Model):
 
     @property
     def is_empty(self) -> bool:
-        """No cost and no benefit: nothing to compute a return on."""
-        return not self.costs and not self.benefits
+        """No cost and no benefit (in no option): nothing to compute a return on."""
+        own = any(o.costs or o.benefits for o in self.options or [])
+        return not self.costs and not self.benefits and not own
+
+    @property
+    def baseline(self) -> str | None:
+        """The name of the option the others are measured against, None for "no change"
+        (:func:`~crmroi_xl.scenario.options.baseline_name`)."""
+        return baseline_name([o.name for o in self.options or []], self.status_quo)
 
     @model_validator(mode="after")
     def _lines_fit(self) -> Scenario:
-        """Lines start within the horizon; a KPI-driven benefit has its KPI, once.
+        """Lines start within the horizon; a KPI-driven benefit has its KPI, once; the
+        options' names are unique and ``status_quo`` names one of them.
 
         Each problem is a ``(location, type, context)`` in the error's context
         (``problems``): :func:`crmroi_xl.scenario.messages.error_items` makes them one error
         each, at its own field, worded in the report's language.
         """
-        horizon = self.assumptions.horizon_years
-        problems: list[tuple[tuple[int | str, ...], str, dict[str, Any]]] = []
-        timed: list[tuple[tuple[int | str, ...], int]] = []  # (location, year)
-        for i, cost in enumerate(self.costs):
-            timed += [(("costs", i, "start_year"), cost.start_year)]
-            timed += [(("costs", i, "one_off_year"), cost.one_off_year)]
-            if len(cost.seats_by_year) > horizon:
-                count = len(cost.seats_by_year)
-                where: tuple[int | str, ...] = ("costs", i, "seats_by_year")
-                problems.append((where, "too_many_years", {"count": count, "horizon": horizon}))
-        timed += [
-            (("benefits", i, "start_year"), b.start_year) for i, b in enumerate(self.benefits)
-        ]
-        for where, year in timed:
-            if year > horizon:
-                problems.append((where, "after_horizon", {"year": year, "horizon": horizon}))
-        kinds = [k.kind.value for k in self.kpis]
-        needs = kpi_drivers(BENEFIT_DRIVERS)
-        for i, line in enumerate(self.benefits):
-            kind = needs.get(line.driver)
-            context: dict[str, Any] = {"label": line.label, "driver": line.driver, "kpi": kind}
-            if kind is None:
-                continue
-            if kind not in kinds:
-                problems.append((("benefits", i, "driver"), "kpi_missing", context))
-            elif kinds.count(kind) > 1:
-                context["count"] = kinds.count(kind)
-                problems.append((("benefits", i, "driver"), "kpi_repeated", context))
+        problems = self._line_problems(self.costs, self.benefits, ())
+        options = self.options or []
+        for i, option in enumerate(options):
+            problems += self._line_problems(option.costs, option.benefits, ("options", i))
+        if options or self.status_quo is not None:
+            names, ramps = [o.name for o in options], [o.adoption for o in options]
+            horizon = self.assumptions.horizon_years
+            problems += option_problems(names, ramps, self.status_quo, horizon)
         if problems:
             english = "; ".join(f"{'.'.join(map(str, w))}: {t}" for w, t, _ in problems)
             raise PydanticCustomError(
                 "scenario_problems", "{summary}", {"summary": english, "problems": problems}
             )
         return self
+
+    def _line_problems(
+        self, costs: list[CostLine], benefits: list[BenefitLine], at: tuple[int | str, ...]
+    ) -> Problems:
+        """The problems of a list of lines (the scenario's, or an option's ``at``)."""
+        horizon = self.assumptions.horizon_years
+        problems: Problems = []
+        timed: list[tuple[tuple[int | str, ...], int]] = []  # (location, year)
+        for i, cost in enumerate(costs):
+            timed += [((*at, "costs", i, "start_year"), cost.start_year)]
+            timed += [((*at, "costs", i, "one_off_year"), cost.one_off_year)]
+            if len(cost.seats_by_year) > horizon:
+                count = len(cost.seats_by_year)
+                where: tuple[int | str, ...] = (*at, "costs", i, "seats_by_year")
+                problems.append((where, "too_many_years", {"count": count, "horizon": horizon}))
+        timed += [
+            ((*at, "benefits", i, "start_year"), b.start_year) for i, b in enumerate(benefits)
+        ]
+        for where, year in timed:
+            if year > horizon:
+                problems.append((where, "after_horizon", {"year": year, "horizon": horizon}))
+        kinds = [k.kind.value for k in self.kpis]
+        needs = kpi_drivers(BENEFIT_DRIVERS)
+        for i, line in enumerate(benefits):
+            kind = needs.get(line.driver)
+            context: dict[str, Any] = {"label": line.label, "driver": line.driver, "kpi": kind}
+            if kind is None:
+                continue
+            if kind not in kinds:
+                problems.append(((*at, "benefits", i, "driver"), "kpi_missing", context))
+            elif kinds.count(kind) > 1:
+                context["count"] = kinds.count(kind)
+                problems.append(((*at, "benefits", i, "driver"), "kpi_repeated", context))
+        return problems
 
     def kpis_by_kind(self) -> dict[str, Kpi]:
         """The KPIs by kind (the first of each kind)."""
