@@ -263,7 +263,7 @@ def test_a_failed_export_leaves_the_existing_file_untouched(
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"previous work")
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("zipfile.ZipFile.writestr", broken)  # fails in either export path
