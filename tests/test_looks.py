@@ -13,6 +13,7 @@ import pytest
 from crmroi_xl import load_scenario
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.layout import NOTE_ROW, SHEETS, Layout
+from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.scenario.labels import Lang
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import render_pdf
@@ -46,6 +47,22 @@ def with_horizon_typed(path: Path, lang: Lang, horizon: int) -> Path:
     return out
 
 
+def with_name_typed(path: Path, lang: Lang, name: str) -> Path:
+    """A copy of an export whose scenario name a user retyped (the zip edited in place)."""
+    ref = f"B{Layout(lang).assumption_row('name')}"
+    part = f"xl/worksheets/sheet{list(SHEETS).index('assumptions') + 1}.xml"
+    out = path.with_name(f"{path.stem}-renamed.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                pattern = rb'(<c r="%s"[^>]*><is><t>)[^<]*(</t>)' % ref.encode()
+                data, count = re.subn(pattern, rb"\g<1>%s\g<2>" % name.encode(), data)
+                assert count == 1
+            target.writestr(item, data)
+    return out
+
+
 def without_first_margin(path: Path) -> Path:
     """A copy of the channels' export whose first channel's margin a user cleared
     (blank = 100 %); openpyxl rewrites it, charts aside."""
@@ -60,7 +77,7 @@ def without_first_margin(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """Pages printed by LibreOffice: the SME case in French and English, in US dollars,
-    and its English export with the horizon then typed as 5 years."""
+    and its English export with the horizon then typed as 5 years, or renamed."""
     folder = tmp_path_factory.mktemp("printed")
     scenario = load_scenario(PME)
     paths = {
@@ -75,6 +92,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         load_scenario(CHANNELS), folder / "channels.xlsx", lang="en"
     )
     paths["no margin"] = without_first_margin(paths["channels"])
+    paths["renamed"] = with_name_typed(paths["en"], "en", "Vendor B")
     pages = render_pdf(list(paths.values()), folder)
     return {key: pages[path] for key, path in paths.items()}
 
@@ -249,3 +267,46 @@ def test_each_lines_total_and_present_value_have_a_header(
         cells = [ws[f"{table.letter(key)}{table.header_row}"] for key in ("total", "present_value")]
         assert [c.value for c in cells] == titles
         assert {c.style for c in cells} == {"header_calc"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("en", "CRM ROI summary — PME 20 postes — case: Base"),
+        ("fr", "Synthèse du ROI du CRM — PME 20 postes — cas : Base"),
+    ],
+)
+def test_every_printed_page_names_the_scenario(
+    printed: dict[str, list[str]], lang: Lang, title: str
+) -> None:
+    """Issue 24 item 1: vendor A's and vendor B's printouts looked identical. Each page's
+    header names the scenario; the Summary's title names it and the case shown."""
+    pages = printed[lang]
+    assert [page.strip().splitlines()[0].strip() for page in pages] == ["PME 20 postes"] * len(
+        pages
+    )
+    summary = _page(printed, lang, "summary", lang)
+    assert title in " ".join(summary.replace("\u00a0", " ").split())
+
+
+@pytest.mark.slow
+def test_the_summary_title_follows_a_name_typed_in_the_workbook(
+    printed: dict[str, list[str]],
+) -> None:
+    summary = " ".join(_page(printed, "renamed", "summary").split())
+    assert "CRM ROI summary — Vendor B — case: Base" in summary
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_header_names_the_scenario_the_template_or_the_blank_workbook(
+    lang: Lang, tmp_path: Path
+) -> None:
+    """The header is static text: the scenario's name at export (an ``&`` written twice),
+    the template's or the blank workbook's name without a scenario."""
+    scenario = with_assumptions(PME, name="Vendor A & B")
+    wb = openpyxl.load_workbook(export_workbook(scenario, tmp_path / "x.xlsx", lang=lang))
+    assert {ws.oddHeader.center.text for ws in wb.worksheets} == {"Vendor A && B"}
+    template = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", lang=lang))
+    words = {"fr": "Modèle crmroi-xl", "en": "crmroi-xl template"}[lang]
+    assert {words in str(ws.oddHeader.center.text) for ws in template.worksheets} == {True}

@@ -31,6 +31,7 @@ __all__ = [
     "ONE_PAGE_ROWS",
     "fit",
     "fit_header_row",
+    "header_text",
     "label_texts",
     "print_area",
     "print_setup",
@@ -94,9 +95,31 @@ def wrap_rows(ws: Worksheet, col: str) -> None:
 ONE_PAGE_ROWS = 100
 
 
-def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
+#: The longest scenario name a page header shows whole (Excel refuses a header over 255
+#: characters; an ``&`` is written twice).
+HEADER_NAME = 100
+
+
+def header_text(name: str) -> str:
+    """A page header's text for ``name``: on one line, its ``&`` doubled (a header's codes
+    start with ``&``), cut to :data:`HEADER_NAME` characters.
+
+    >>> header_text("Vendor A & B\tnew\r\nquote")
+    'Vendor A && B new quote'
+    >>> len(header_text("x" * 300))
+    100
+    """
+    name = " ".join(name.split())
+    if len(name) > HEADER_NAME:
+        name = name[: HEADER_NAME - 1] + "\u2026"
+    return name.replace("&", "&&")
+
+
+def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool, header: str | None = None) -> None:
     """A4 landscape, one page wide (``one_page``: one page in all), margins that use the
-    paper, gridlines off, sheet name and page number in the footer."""
+    paper, gridlines off, sheet name and page number in the footer; ``header``: the
+    scenario's name in the middle of every page's header (written as
+    :func:`header_text` gives it), so two printed cases never look alike."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -113,6 +136,11 @@ def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
     footer.right.text = "Page &P sur &N" if lang == "fr" else "Page &P of &N"
     for part in (footer.left, footer.right):
         part.size, part.color = 8, GREY
+    if header is not None:
+        if ws.oddHeader is None:
+            raise InternalError(f"{ws.title}: openpyxl gave the sheet no header")
+        middle = ws.oddHeader.center
+        middle.text, middle.size, middle.color = header_text(header), 8, GREY
 
 
 def print_area(table: Table, horizon: int, last_row: int) -> str:

@@ -61,7 +61,7 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_area, style_font
+from .cosmetics import header_text, print_area, style_font
 from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
@@ -93,6 +93,7 @@ __all__ = [
 # and numbers no real width or height reaches.
 _INPUT = "\ue000{}\ue001"
 _CACHED = "\ue002{}\ue003"
+_HEADER = "\ue004"  # the scenario's name in each sheet's page header
 _WIDTH, _HEIGHT = 900_000, 800_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
@@ -101,6 +102,7 @@ _SLOT = re.compile(
     r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
     r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{5})"'
     r"|(?P<drawing><drawing [^>]*/>)"
+    r"|(?P<header>&#57348;)"
 )
 #: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -235,6 +237,7 @@ class Skeleton:
     geometry: tuple[_TableGeometry, ...]
     drawing: int  # the channels sheet's <drawing> (there only when it has a chart)
     drawing_xml: str
+    headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
     size: int  # slots in all
     horizon: int  # the stand-in scenario's, whose print areas the workbook part holds
     printed: tuple[tuple[str, str, int], ...]  # (sheet key, print area as saved, last row)
@@ -264,6 +267,9 @@ class Skeleton:
         for table in self.geometry:
             table.render(inputs, out)
         out[self.drawing] = self.drawing_xml if drawing else ""
+        header = escape(header_text(scenario.assumptions.name))
+        for slot in self.headers:
+            out[slot] = header
         return out
 
 
@@ -360,6 +366,13 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         geometry.append(_TableGeometry(tuple(columns), tallest, height_slot))
     drawing = size
     size += 1
+    headers = tuple(range(size, size + len(sheets)))
+    size += len(sheets)
+    for ws in sheets.values():
+        if ws.oddHeader is None:
+            raise InternalError(f"{ws.title}: openpyxl gave the sheet no header")
+        ws.oddHeader.center.text = _HEADER
+    free_headers = list(headers)
 
     collected = _Parts()
     write_package(wb, collected, cached)
@@ -387,6 +400,10 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()] + m["dim"])
                 slots.append(markers.pop(int(m["n"])))
                 start = m.end() - 1
+            elif m["header"]:
+                statics.append(text[start : m.start()])
+                slots.append(free_headers.pop(0))
+                start = m.end()
             elif name == _sheet_part("channels"):
                 statics.append(text[start : m.start()])
                 slots.append(drawing)
@@ -394,7 +411,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 start = m.end()
         statics.append(text[start:])
         templates[name] = _Sheet(tuple(statics), tuple(slots))
-    if markers or not drawing_xml:
+    if markers or free_headers or not drawing_xml:
         raise AssertionError("a marker was not found in the skeleton's XML")
     if sorted(s for t in templates.values() for s in t.slots) != list(range(size)):
         raise AssertionError("each slot must appear once in the skeleton's XML")
@@ -407,6 +424,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         tuple(geometry),
         drawing,
         drawing_xml,
+        headers,
         size,
         stand_in.assumptions.horizon_years,
         tuple(

@@ -32,7 +32,7 @@ from .cosmetics import ONE_PAGE_ROWS, print_area, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
-from .parts import YEARS, Capacity, CellValue, Mode, Table
+from .parts import YEARS, Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
 from .sheets.kpis import fraction_rule
 from .styles import named_styles, number_formats
@@ -65,6 +65,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Un pourcentage s'écrit en fraction : 22\u00a0% ou 0,22, pas 22.",
         "A percentage is a fraction: 22% or 0.22, not 22.",
     ),
+}
+
+
+#: The page header of a workbook without a scenario, by mode: the template (``udf``) and
+#: the blank workbook (``native``).
+UNNAMED: dict[Mode, Bilingual] = {
+    "udf": ("Modèle crmroi-xl (fonctions CRM_*)", "crmroi-xl template (CRM_* functions)"),
+    "native": ("Classeur vierge crmroi-xl", "crmroi-xl blank workbook"),
 }
 
 
@@ -112,9 +120,10 @@ def build_workbook(
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = where.style
         cell.number_format = formats[where.fmt]
+    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
     for sheet in SHEETS:
         ws = sheets[sheet.key]
-        print_setup(ws, lang, one_page=sheet.one_page)
+        print_setup(ws, lang, one_page=sheet.one_page, header=header)
         sheet.looks(layout, ws, formats)
     horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
     for table in layout.tables:

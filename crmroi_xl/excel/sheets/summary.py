@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Synthèse du ROI du CRM", "CRM ROI summary")
+#: After the title, the scenario's name (``In_Name``).
+NAME_SHOWN = " \u2014 "
 #: After the title, the case the workbook shows (``In_Case``, chosen on the Sensitivity
 #: sheet): a summary printed in the pessimistic case says so.
 CASE_SHOWN: Bilingual = (" — cas\u00a0: ", " — case: ")
@@ -136,16 +138,49 @@ def _headline(h: Headline, ctx: Context) -> CellValue:
     return NA if value is None else value
 
 
+def title_parts(layout: Layout) -> list[str]:
+    """The Summary's title, part by part (formula text).
+
+    The title, the scenario's name (``In_Name``) when there is one, then the case shown
+    (``In_Case``); a part to add (an option's name) goes before the case.
+    """
+    return [
+        f'"{layout.text(TITLE)}"',
+        f'IF(In_Name="","","{NAME_SHOWN}"&In_Name)',
+        f'"{layout.text(CASE_SHOWN)}"&INDEX(List_Cases,Calc_Case)',
+    ]
+
+
+def title_formula(layout: Layout) -> str:
+    """The Summary's title as a native formula (it follows an edit of the name or case).
+
+    >>> from crmroi_xl.excel.layout import Layout
+    >>> title_formula(Layout("en"))
+    '="CRM ROI summary"&IF(In_Name="",""," — "&In_Name)&" — case: "&INDEX(List_Cases,Calc_Case)'
+    """
+    return "=" + "&".join(title_parts(layout))
+
+
+def title_value(layout: Layout, name: str, case: str) -> str:
+    """What :func:`title_formula` shows for a scenario's ``name`` and ``case``.
+
+    >>> from crmroi_xl.excel.layout import Layout
+    >>> title_value(Layout("fr"), "Éditeur A", "pessimistic")
+    'Synthèse du ROI du CRM — Éditeur A — cas\xa0: Pessimiste'
+    """
+    named = NAME_SHOWN + name if name else ""
+    return layout.text(TITLE) + named + layout.text(CASE_SHOWN) + layout.word(f"case_{case}")
+
+
 def formulas(layout: Layout) -> Iterator[Formula]:
     def at(key: str, t: int) -> str:
         return layout.summary_cell(key, t)
 
-    title = layout.text(TITLE) + layout.text(CASE_SHOWN)
     yield Formula(
         "summary",
         layout.title_cell,
-        f'="{title}"&INDEX(List_Cases,Calc_Case)',
-        lambda ctx: title + ctx.layout.word(f"case_{ctx.case}"),
+        title_formula(layout),
+        lambda ctx: title_value(ctx.layout, ctx.scenario.assumptions.name, ctx.case),
         style="title",
         fmt="text",
     )
