@@ -34,7 +34,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InternalError
-from ..excel.cosmetics import print_setup
+from ..excel.cosmetics import print_scaled, print_setup
 from ..excel.fast import escape, input_xml
 from ..excel.files import atomic_path
 from ..excel.measure import fit_width, header_fit, height, text_need
@@ -117,6 +117,8 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
     ws.add_table(table)
     ws.freeze_panes = "C2"
     print_setup(ws, lang, one_page=False)
+    # legible, across pages, each naming its scenarios
+    print_scaled(ws, titles=get_column_letter(_KEYS.index("name") + 1))
     ws.print_title_rows = "1:1"
 
     sheet = wb.create_sheet("Graphique VAN" if fr else "NPV chart")

@@ -20,9 +20,7 @@ that once per kind of workbook and keeps the result in memory:
    Carlo charts of the sensitivity sheet) -- the charts, drawings, their relationships and the
    content types, written by openpyxl from
    :func:`~crmroi_xl.excel.charts.add_charts` on empty sheets of the same names
-   (a few milliseconds), and the order of the parts in the zip. The workbook
-   part itself is kept per horizon: the Costs and Benefits sheets print up to
-   the horizon's year (:func:`~crmroi_xl.excel.cosmetics.print_area`).
+   (a few milliseconds), and the order of the parts in the zip.
 3. **Per scenario** only the slots are rendered -- an input as openpyxl
    writes it (inline strings escaped the same way, ``xml:space="preserve"``
    where openpyxl sets it, floats with ``repr``), a cached value as
@@ -61,7 +59,7 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import header_text, print_area, style_font
+from .cosmetics import header_text, style_font
 from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
@@ -239,8 +237,6 @@ class Skeleton:
     drawing_xml: str
     headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
     size: int  # slots in all
-    horizon: int  # the stand-in scenario's, whose print areas the workbook part holds
-    printed: tuple[tuple[str, str, int], ...]  # (sheet key, print area as saved, last row)
 
     def values(
         self, scenario: Scenario, drawing: bool, results: Results | None = None
@@ -426,22 +422,11 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         drawing_xml,
         headers,
         size,
-        stand_in.assumptions.horizon_years,
-        tuple(
-            (
-                table.sheet,
-                str(sheets[table.sheet].print_area),
-                layout.sensitivity.printed_rows(table.sheet),
-            )
-            for table in layout.tables
-            if table.years_after
-        ),
     )
 
 
 # --- the package: parts in order, charts -------------------------------------------
 
-_WORKBOOK = "xl/workbook.xml"  # its print areas depend on the horizon
 #: Parts that depend on the charts (the number of channels).
 _CHART_PARTS = ("xl/charts/", "xl/drawings/", "xl/worksheets/_rels/", "[Content_Types].xml")
 
@@ -485,22 +470,6 @@ def _package(
     return _Package(base, tuple(entries), rels in collected.parts)
 
 
-@lru_cache(maxsize=256)
-def _workbook_part(lang: Lang, capacity: Capacity, currency: str, horizon: int) -> bytes:
-    """The workbook part (sheets, defined names) of the workbooks of ``horizon`` years: the
-    skeleton's, its Costs and Benefits sheets printed up to that horizon's year."""
-    base = skeleton(lang, capacity, currency)
-    part = base.parts[_WORKBOOK]
-    for key, saved, last_row in base.printed:
-        sheet = saved.split("!")[0]  # the sheet's name as openpyxl wrote it
-        area = print_area(base.layout.table(key), horizon, last_row)
-        old, new = (f">{text}<".encode() for text in (saved, f"{sheet}!{area}"))
-        if part.count(old) != 1:
-            raise AssertionError(f"the print area of {key} is not in the skeleton's workbook")
-        part = part.replace(old, new)
-    return part
-
-
 def workbook_bytes(
     scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
 ) -> bytes:
@@ -517,32 +486,28 @@ def workbook_bytes(
         for name, content in package.entries:
             if isinstance(content, _Sheet):
                 content = content.render(values)
-            elif name == _WORKBOOK:
-                content = _workbook_part(*kind, scenario.assumptions.horizon_years)
             archive.writestr(name, content)
     return buffer.getvalue()
 
 
 #: What a workbook's caches are keyed by: language, table capacities, currency, channels,
-#: whether it holds a simulation, horizon.
-Kind = tuple[Lang, Capacity, str, int, bool, int]
+#: whether it holds a simulation.
+Kind = tuple[Lang, Capacity, str, int, bool]
 
 
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
-    a = scenario.assumptions
     channels, simulation = len(scenario.channels), simulated(scenario)
-    return layout.lang, layout.capacity, layout.currency, channels, simulation, a.horizon_years
+    return layout.lang, layout.capacity, layout.currency, channels, simulation
 
 
 def prepare(kinds: Iterable[Kind]) -> None:
     """Build the skeletons and packages of ``kinds`` now: before a process pool forks
     (its workers inherit them) or in each worker as it starts, rather than on each
     worker's first export."""
-    for lang, capacity, currency, channels, simulation, horizon in kinds:
-        _package(lang, capacity, currency, channels, simulation)
-        _workbook_part(lang, capacity, currency, horizon)
+    for kind in kinds:
+        _package(*kind)
 
 
 def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None = None) -> Path:
@@ -557,16 +522,11 @@ def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None =
 
 
 def cache_info() -> dict[str, Any]:
-    """Hits and misses of the skeleton, package and workbook-part caches."""
-    return {
-        "skeletons": skeleton.cache_info(),
-        "packages": _package.cache_info(),
-        "workbook parts": _workbook_part.cache_info(),
-    }
+    """Hits and misses of the skeleton and package caches."""
+    return {"skeletons": skeleton.cache_info(), "packages": _package.cache_info()}
 
 
 def clear_caches() -> None:
     """Forget every skeleton and package (the next export builds them again)."""
-    _workbook_part.cache_clear()
     _package.cache_clear()
     skeleton.cache_clear()

@@ -182,4 +182,4 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.sheet_view.showGridLines = False
 
 
-SHEET = Sheet("guide", "7F7F7F", texts, looks=looks, one_page=True)
+SHEET = Sheet("guide", "7F7F7F", texts, looks=looks)

@@ -22,8 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
-from ..headline import HEADLINES, Headline
-from ..layout import SUMMARY_ROWS
+from ..headline import BY_KEY, HEADLINES, Headline
+from ..layout import ASSUMPTIONS, SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule
@@ -59,6 +59,11 @@ HEADER: dict[str, Bilingual] = {
     "value": ("Valeur", "Value"),
     "help": ("Ce que c'est", "What it is"),
 }
+#: Headline results whose help says "risk-adjusted" only when a risk is set: the risk's
+#: input and what the help says without one (a formula, so an edit of the risk shows).
+RISK_HELP: dict[str, tuple[str, Bilingual]] = {
+    "total_costs": ("cost_risk", ("sans risque sur les coûts", "no cost risk set")),
+}
 #: Payback points: (its row, the cumulative row it watches, the flow row it divides by).
 POINTS = {
     "payback_points": ("cumulative_flow", "net_flow"),
@@ -87,7 +92,8 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("summary", ref, layout.text(title), "header")
     for h in HEADLINES:
         yield Text("summary", layout.headline_cell(h.key, "label"), layout.text(h.title))
-        yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
+        if h.key not in RISK_HELP:
+            yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
     label_col = layout.headline_col("label")
     yield Text(
         "summary",
@@ -235,6 +241,19 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda ctx, series=series, key=key: _over_years(ctx, series, key),
                 fmt="eur",
             )
+    names = {a.field: a.name for a in ASSUMPTIONS}
+    for key, (risk, without) in RISK_HELP.items():
+        help_, none = layout.text(BY_KEY[key].help), layout.text(without)
+        yield Formula(
+            "summary",
+            layout.headline_cell(key, "help"),
+            f'=IF({names[risk]}=0,"{none}","{help_}")',
+            lambda ctx, risk=risk, help_=help_, none=none: (
+                help_ if getattr(ctx.scenario.assumptions, risk) else none
+            ),
+            style="note",
+            fmt="text",
+        )
     for h in HEADLINES:
         yield Formula(
             "summary",
