@@ -441,3 +441,39 @@ def test_the_seats_of_a_line_with_seats_by_year_are_blank_and_refused(tmp_path: 
     ramp = f"{layout.seats_cell(0, 1)}:{layout.seats_cell(0, 10)}"
     assert rule.formula1 == f"AND(ISNUMBER({seats}),{seats}>=0,COUNT({ramp})=0)"
     assert "year by year" in str(rule.error)
+
+
+@pytest.mark.slow
+def test_only_the_lines_in_use_and_three_blank_ones_print(printed: dict[str, list[str]]) -> None:
+    """Issue 24 item 3: Costs printed its 6 lines, then 19 empty rows. Now 3 blank rows
+    part the last line from the total (the rest folded), on each of its pages."""
+    layout = Layout("en")
+    pages = printed["en"]
+    costs = [
+        page
+        for name, page in zip(_sheets_by_page(pages), pages, strict=True)
+        if name == layout.sheet_name("costs")
+    ]
+    for page in costs:
+        lines = page.splitlines()
+        last = max(i for i, line in enumerate(lines) if "Perte de productivit" in line)
+        total = next(i for i, line in enumerate(lines) if line.startswith("Total costs"))
+        assert 2 <= total - last <= 6, page
+
+
+def test_unused_lines_are_folded_not_lost(tmp_path: Path) -> None:
+    """The rows past the lines in use and 3 blank ones are hidden in an outline group (a
+    "+" opens it); the template folds nothing."""
+    layout = Layout("en")
+    scenario = load_scenario(PME)
+    wb = openpyxl.load_workbook(export_workbook(scenario, tmp_path / "x.xlsx", lang="en"))
+    for table in layout.tables:
+        ws = wb[layout.sheet_name(table.sheet)]
+        hidden = [i for i in range(table.capacity) if ws.row_dimensions[table.row(i)].hidden]
+        used = len(getattr(scenario, table.sheet))
+        assert hidden == list(range(used + 3, table.capacity)), table.sheet
+        assert {ws.row_dimensions[table.row(i)].outline_level for i in hidden} <= {1}
+        assert ws.sheet_format.outlineLevelRow == 1
+    template = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", lang="en"))
+    costs = template[layout.sheet_name("costs")]
+    assert not any(costs.row_dimensions[layout.costs.row(i)].hidden for i in range(25))

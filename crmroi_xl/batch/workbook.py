@@ -2,8 +2,8 @@
 
 openpyxl builds the frame once per summary -- the header row with its own
 fill and font (LibreOffice does not draw a table style's header), the Excel
-table over every row, the column widths, the page setup (landscape, one page
-wide, the header row printed on every page), and the chart sheet, printed on
+table over every row, the column widths, the page setup (landscape at 65 % across
+pages, the header row and the names printed on every page), and the chart sheet, printed on
 one page. The body rows, thousands in a big batch, are written as XML
 directly, the way openpyxl would write them (:func:`~crmroi_xl.excel.fast.input_xml`),
 so a row costs microseconds instead of openpyxl's cell objects; the styles

@@ -33,8 +33,10 @@ from .styles import GREY
 
 __all__ = [
     "PRINT_SCALE",
+    "SPARE_ROWS",
     "fit",
     "fit_header_row",
+    "fold_unused",
     "header_text",
     "label_texts",
     "print_across",
@@ -42,6 +44,7 @@ __all__ = [
     "print_scaled",
     "print_setup",
     "style_font",
+    "unused_lines",
     "wrap_rows",
 ]
 
@@ -97,6 +100,9 @@ def wrap_rows(ws: Worksheet, col: str) -> None:
         ws.row_dimensions[cell.row].height = height(count, size) + gap
 
 
+#: Blank lines an export shows under a table's lines in use; the rest are folded (hidden
+#: in a row group a "+" opens), so neither the screen nor the paper shows 25 empty rows.
+SPARE_ROWS = 3
 #: The scale of a sheet printed across pages (Costs, Benefits): body text at 6.5 pt.
 PRINT_SCALE = 65
 #: The longest scenario name a page header shows whole (Excel refuses a header over 255
@@ -105,7 +111,7 @@ HEADER_NAME = 100
 
 
 def header_text(name: str) -> str:
-    """A page header's text for ``name``: on one line, its ``&`` doubled (a header's codes
+    r"""A page header's text for ``name``: on one line, its ``&`` doubled (a header's codes
     start with ``&``), cut to :data:`HEADER_NAME` characters.
 
     >>> header_text("Vendor A & B\tnew\r\nquote")
@@ -156,7 +162,7 @@ def print_area(table: Table, last_row: int) -> str:
     >>> from crmroi_xl.excel.parts import Column
     >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),), years_after="label")
     >>> print_area(table, 33)
-    '$A$1:$N$33'
+    '$A$1:$L$33'
     """
     return f"$A$1:${table.letter(f'y{YEARS[-1]}')}${last_row}"
 
@@ -182,3 +188,26 @@ def print_across(ws: Worksheet, table: Table, last_row: int) -> None:
     label = table.letter(table.columns[0].key)
     last_input = column_index_from_string(table.letter(table.years_after or label))
     print_scaled(ws, titles=label, after=last_input)
+
+
+def unused_lines(table: Table, used: int) -> range:
+    """The lines of ``table`` an export folds when ``used`` of them hold a line.
+
+    >>> from crmroi_xl.excel.parts import Column
+    >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),))
+    >>> unused_lines(table, 6), unused_lines(table, 24)
+    (range(9, 25), range(25, 25))
+    """
+    return range(min(used + SPARE_ROWS, table.capacity), table.capacity)
+
+
+def fold_unused(ws: Worksheet, table: Table, used: int) -> None:
+    """Fold the lines of ``table`` past the ``used`` ones and :data:`SPARE_ROWS` blank
+    ones: hidden rows of an outline group (level 1), opened by the "+" in the margin
+    (Data › Group and Outline › Show Details in LibreOffice). Hidden rows do not print;
+    their cells are still read and summed."""
+    ws.sheet_format.outlineLevelRow = 1
+    folded = unused_lines(table, used)
+    for i in folded:
+        row = ws.row_dimensions[table.row(i)]
+        row.hidden, row.outlineLevel = True, 1

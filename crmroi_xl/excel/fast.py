@@ -59,13 +59,13 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import header_text, style_font
+from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .package import FixedTimeZip, cached_type, write_package
-from .parts import Capacity, CellValue
+from .parts import Capacity, CellValue, Table
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
@@ -92,7 +92,7 @@ __all__ = [
 _INPUT = "\ue000{}\ue001"
 _CACHED = "\ue002{}\ue003"
 _HEADER = "\ue004"  # the scenario's name in each sheet's page header
-_WIDTH, _HEIGHT = 900_000, 800_000
+_WIDTH, _HEIGHT, _ROW = 900_000, 800_000, 700_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
     r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
@@ -101,7 +101,11 @@ _SLOT = re.compile(
     r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{5})"'
     r"|(?P<drawing><drawing [^>]*/>)"
     r"|(?P<header>&#57348;)"
+    r'|(?P<row> ht="7(?P<k>[0-9]{5})" customHeight="1")'
 )
+#: A table row's attributes when folded (:func:`~crmroi_xl.excel.cosmetics.fold_unused`).
+_FOLDED = ' hidden="1" outlineLevel="1"'
+
 #: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -233,6 +237,7 @@ class Skeleton:
     inputs: int  # input slots: 0 .. inputs - 1
     formulas: int  # then a type attribute and a value per formula cell
     geometry: tuple[_TableGeometry, ...]
+    folds: tuple[tuple[str, Table, int], ...]  # (sheet, table, its rows' first slot)
     drawing: int  # the channels sheet's <drawing> (there only when it has a chart)
     drawing_xml: str
     headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
@@ -262,6 +267,10 @@ class Skeleton:
         out += [""] * (self.size - len(out))
         for table in self.geometry:
             table.render(inputs, out)
+        for key, lines, first in self.folds:
+            folded = unused_lines(lines, len(getattr(scenario, key)))
+            for i in folded:
+                out[first + i] = _FOLDED
         out[self.drawing] = self.drawing_xml if drawing else ""
         header = escape(header_text(scenario.assumptions.name))
         for slot in self.headers:
@@ -329,6 +338,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     sheet_texts = list(texts(layout))
 
     geometry = []
+    folds: list[tuple[str, Table, int]] = []
     markers: dict[int, int] = {}  # marker -> slot
     for table in layout.tables:
         ws = sheets[table.sheet]
@@ -360,6 +370,13 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         ws.row_dimensions[table.header_row].height = _HEIGHT + size
         size += 1
         geometry.append(_TableGeometry(tuple(columns), tallest, height_slot))
+        folds.append((table.sheet, table, size))  # its rows' attributes
+        for row in range(table.first_row, table.last_row + 1):
+            dimension = ws.row_dimensions[row]
+            dimension.hidden, dimension.outlineLevel = False, 0
+            markers[_ROW + size] = size
+            dimension.ht = _ROW + size
+            size += 1
     drawing = size
     size += 1
     headers = tuple(range(size, size + len(sheets)))
@@ -396,6 +413,10 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()] + m["dim"])
                 slots.append(markers.pop(int(m["n"])))
                 start = m.end() - 1
+            elif m["row"]:
+                statics.append(text[start : m.start()])
+                slots.append(markers.pop(_ROW + int(m["k"])))
+                start = m.end()
             elif m["header"]:
                 statics.append(text[start : m.start()])
                 slots.append(free_headers.pop(0))
@@ -418,6 +439,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         len(positions),
         len(cells),
         tuple(geometry),
+        tuple(folds),
         drawing,
         drawing_xml,
         headers,

@@ -29,7 +29,7 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_across, print_setup
+from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
@@ -147,6 +147,8 @@ def build_workbook(
     for table in layout.tables:
         if table.years_after:  # every year, across pages, legible
             print_across(sheets[table.sheet], table, layout.sensitivity.printed_rows(table.sheet))
+        if scenario is not None:  # the lines in use and a few blank ones, the rest folded
+            fold_unused(sheets[table.sheet], table, len(getattr(scenario, table.sheet)))
     sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
