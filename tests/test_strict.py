@@ -58,7 +58,7 @@ from crmroi_xl.scenario.model import Scenario
 
 XSD = Path(__file__).parent / "data" / "xsd"
 EXAMPLES = sorted(Path("examples").iterdir())
-TEMPLATES = sorted(Path("workbook").glob("crmroi-template-*.xlsx"))
+TEMPLATES = sorted(Path("workbook").glob("crmroi-*.xlsx"))  # the templates, the blank workbooks
 LANGS: tuple[Lang, ...] = ("fr", "en")
 UDF_NAMES = frozenset(f["name"] for f in server.custom_functions_meta(udfs)["functions"])
 
