@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -159,9 +160,49 @@ def load_values(path: Path, *, data_only: bool = True) -> openpyxl.Workbook:
 def render_pdf(paths: list[Path], folder: Path) -> dict[Path, list[str]]:
     """Print ``paths`` to PDF with LibreOffice (every formula recalculated first); map each
     to the text of its pages (``pdftotext -layout``, one string a page)."""
+    return {path: pdf_pages(pdf) for path, pdf in print_pdf(paths, folder).items()}
+
+
+def print_pdf(paths: list[Path], folder: Path) -> dict[Path, Path]:
+    """Print ``paths`` to PDF with LibreOffice (every formula recalculated first); map each
+    to its PDF."""
     converted, canary = _convert(paths, folder, "pdf")
     assert "99" not in pdf_pages(canary)[0], "LibreOffice did not recalculate"
-    return {path: pdf_pages(pdf) for path, pdf in converted.items()}
+    return converted
+
+
+def scale_reference(folder: Path) -> Path:
+    """A workbook printed at 100 %, its footer in 8 pt as the exports' (the measure of
+    :func:`page_scales`)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "100 %"
+    ws.page_setup.scale = 100
+    footer = ws.oddFooter
+    footer.left.text, footer.left.size = "&A", 8
+    footer.right.text, footer.right.size = "Page &P of &N", 8
+    return save_workbook(wb, folder / "scale-reference.xlsx")
+
+
+def page_scales(pdf: Path, reference: Path) -> list[float]:
+    """The scale each page of ``pdf`` prints at, from its footer: LibreOffice scales a
+    footer with the page, so the height of its word "Page" (8 pt) against its height in
+    ``reference``, printed at 100 % (:func:`scale_reference`)."""
+    (at_100,) = _page_word_heights(reference)
+    return [height / at_100 for height in _page_word_heights(pdf)]
+
+
+def _page_word_heights(pdf: Path) -> list[float]:
+    """The height of the footer's word "Page" (the lowest one) on each page of ``pdf``."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    heights = []
+    for page in done.stdout.split("<page ")[1:]:
+        words = re.findall(r'yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">(?:Page)<', page)
+        low, high = max((float(a), float(b)) for a, b in words)
+        heights.append(high - low)
+    return heights
 
 
 def pdf_pages(pdf: Path) -> list[str]:

@@ -10,15 +10,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crmroi_xl import load_scenario
+from crmroi_xl import compute, load_scenario
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.layout import NOTE_ROW, SHEETS, Layout
+from crmroi_xl.excel.workbook import write_template
 from crmroi_xl.scenario.labels import Lang
 from crmroi_xl.scenario.model import Scenario
-from tests.spreadsheet import render_pdf
+from tests.spreadsheet import page_scales, pdf_pages, print_pdf, scale_reference
 
 PME = "examples/pme-20-postes.yaml"  # a 3-year case starting in 2026
 CHANNELS = "examples/marketing-channels.json"
+B2B = "examples/b2b-150-seats.yaml"  # a 5-year case
 FOOTER = re.compile(r"^\s*(\S.*?)\s{2,}Page (\d+) (?:of|sur) (\d+)\s*$", re.MULTILINE)
 
 
@@ -31,16 +33,38 @@ def with_assumptions(path: str, **changes: object) -> Scenario:
 def with_horizon_typed(path: Path, lang: Lang, horizon: int) -> Path:
     """A copy of an export whose horizon a user changed in the Assumptions sheet (the
     zip edited in place: openpyxl would drop the charts)."""
+    return with_number_typed(path, lang, "horizon_years", horizon)
+
+
+def with_number_typed(path: Path, lang: Lang, field: str, value: float) -> Path:
+    """A copy of an export whose number assumption ``field`` a user retyped."""
     layout = Layout(lang)
-    ref = f"B{layout.assumption_row('horizon_years')}"
+    ref = f"B{layout.assumption_row(field)}"
     part = f"xl/worksheets/sheet{list(SHEETS).index('assumptions') + 1}.xml"
-    out = path.with_name(f"{path.stem}-horizon-{horizon}.xlsx")
+    suffix = "horizon" if field == "horizon_years" else field
+    out = path.with_name(f"{path.stem}-{suffix}-{value}.xlsx")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == part:
-                pattern = rb'(<c r="%s"[^>]*><v>)[0-9]+(</v>)' % ref.encode()
-                data, count = re.subn(pattern, rb"\g<1>%d\g<2>" % horizon, data)
+                pattern = rb'(<c r="%s"[^>]*><v>)[0-9.]+(</v>)' % ref.encode()
+                data, count = re.subn(pattern, rb"\g<1>%s\g<2>" % str(value).encode(), data)
+                assert count == 1
+            target.writestr(item, data)
+    return out
+
+
+def with_name_typed(path: Path, lang: Lang, name: str) -> Path:
+    """A copy of an export whose scenario name a user retyped (the zip edited in place)."""
+    ref = f"B{Layout(lang).assumption_row('name')}"
+    part = f"xl/worksheets/sheet{list(SHEETS).index('assumptions') + 1}.xml"
+    out = path.with_name(f"{path.stem}-renamed.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                pattern = rb'(<c r="%s"[^>]*><is><t>)[^<]*(</t>)' % ref.encode()
+                data, count = re.subn(pattern, rb"\g<1>%s\g<2>" % name.encode(), data)
                 assert count == 1
             target.writestr(item, data)
     return out
@@ -57,10 +81,19 @@ def without_first_margin(path: Path) -> Path:
     return out
 
 
+Printed = tuple[dict[str, list[str]], dict[str, list[float]]]
+
+
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def printed(rendered: Printed) -> dict[str, list[str]]:
+    """The text of each printed page (see ``rendered``)."""
+    return rendered[0]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     """Pages printed by LibreOffice: the SME case in French and English, in US dollars,
-    and its English export with the horizon then typed as 5 years."""
+    and its English export with the horizon then typed as 5 years, or renamed."""
     folder = tmp_path_factory.mktemp("printed")
     scenario = load_scenario(PME)
     paths = {
@@ -75,8 +108,15 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         load_scenario(CHANNELS), folder / "channels.xlsx", lang="en"
     )
     paths["no margin"] = without_first_margin(paths["channels"])
-    pages = render_pdf(list(paths.values()), folder)
-    return {key: pages[path] for key, path in paths.items()}
+    paths["renamed"] = with_name_typed(paths["en"], "en", "Vendor B")
+    paths["cost risk"] = with_number_typed(paths["en"], "en", "cost_risk", 0.1)
+    paths["b2b"] = export_workbook(load_scenario(B2B), folder / "b2b.xlsx", lang="fr")
+    paths["b2b horizon 7"] = with_horizon_typed(paths["b2b"], "fr", 7)
+    paths["template"] = write_template(folder / "template.xlsx", lang="fr")
+    reference = scale_reference(folder)
+    pdfs = print_pdf([*paths.values(), reference], folder)
+    pages = {key: pdf_pages(pdfs[path]) for key, path in paths.items()}
+    return pages, {key: page_scales(pdfs[path], pdfs[reference]) for key, path in paths.items()}
 
 
 def _sheets_by_page(pages: list[str]) -> list[str]:
@@ -93,16 +133,68 @@ def _sheets_by_page(pages: list[str]) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_three_year_case_prints_on_one_page_a_sheet_lists_not(
+def test_each_sheet_prints_in_order_the_lists_not(
     printed: dict[str, list[str]], lang: Lang
 ) -> None:
+    """Every sheet but the Lists in workbook order; the tables with years across three
+    pages (inputs on two, then totals and years 0 to 10), each page with the labels."""
     layout = Layout(lang)
     names = _sheets_by_page(printed[lang])
-    assert len(names) <= 10
     printable = [layout.sheet_name(key) for key in SHEETS if key != "lists"]
-    assert names == printable  # each sheet on one page: one page wide (and tall)
-    costs = printed[lang][names.index(layout.sheet_name("costs"))]
-    assert re.search(r"(Year|Année) 3\b", costs) and not re.search(r"(Year|Année) 4\b", costs)
+    assert list(dict.fromkeys(names)) == printable
+    costs = [
+        page
+        for name, page in zip(names, printed[lang], strict=True)
+        if name == layout.sheet_name("costs")
+    ]
+    assert len(costs) == 3
+    total = "Total des coûts" if lang == "fr" else "Total costs"
+    assert all(total in page for page in costs)  # the label column on every page
+    assert re.search(r"(Year|Année) 10\b", costs[-1])
+
+
+@pytest.mark.slow
+def test_every_printed_page_is_legible(rendered: Printed) -> None:
+    """Issue 24 item 3: Costs, Benefits, Sensitivity and the portfolio printed at 35-40 %
+    (4 pt text). Every page of every workbook now prints at 60 % or more, measured on the
+    PDF LibreOffice prints (Carlito, Calibri's metric twin)."""
+    pages, scales = rendered
+    for key, found in scales.items():
+        names = _sheets_by_page(pages[key])
+        small = [
+            (name, round(scale, 2)) for name, scale in zip(names, found, strict=True) if scale < 0.6
+        ]
+        assert small == [], key
+    assert min(min(found) for found in scales.values()) < 0.7  # the measure is no constant
+
+
+def _total_costs_by_year(pages: list[str]) -> list[str]:
+    """The French Costs sheet's total line on its years' page: total, present value,
+    then years 0 to 10 ("–" for nothing)."""
+    costs = [
+        page
+        for name, page in zip(_sheets_by_page(pages), pages, strict=True)
+        if name == Layout("fr").sheet_name("costs")
+    ]
+    assert all(re.search(rf"Année {t}\b", costs[-1]) for t in range(11))
+    line = next(line for line in costs[-1].splitlines() if line.startswith("Total des coûts"))
+    return re.findall(r"[0-9][0-9,]* €|–", line)
+
+
+@pytest.mark.slow
+def test_a_horizon_lengthened_in_the_workbook_prints_in_full(
+    printed: dict[str, list[str]],
+) -> None:
+    """A 5-year case, its horizon then typed as 7 in the workbook: the Costs pages show
+    years 6 and 7 (they printed years 0 to 5 while their totals included 6 and 7)."""
+    five, seven = (_total_costs_by_year(printed[key]) for key in ("b2b", "b2b horizon 7"))
+    assert len(five) == len(seven) == 13
+    assert five[8:] == ["–"] * 5 and five[2:8] == seven[2:8]
+    assert "–" not in seven[8:10] and seven[10:] == ["–"] * 3
+    data = load_scenario(B2B).model_dump(mode="json")
+    data["assumptions"]["horizon_years"] = 7
+    year_7 = compute(Scenario.model_validate(data)).costs[7]  # the engine's
+    assert seven[9] == f"{year_7:,.0f} €"
 
 
 @pytest.mark.slow
@@ -119,7 +211,7 @@ def test_charts_show_years_zero_to_a_horizon_changed_in_the_workbook(
     assert [words.count(str(year)) for year in range(2026, 2032)] == [3] * 6  # table + 2 charts
     assert [words.count(str(year)) for year in range(2032, 2037)] == [0] * 5
     # the 3-year export itself: the same charts end in 2029
-    summary = printed["en"][1]
+    summary = _page(printed, "en", "summary")
     assert [summary.split().count(str(year)) for year in (2029, 2030)] == [3, 0]
 
 
@@ -249,3 +341,139 @@ def test_each_lines_total_and_present_value_have_a_header(
         cells = [ws[f"{table.letter(key)}{table.header_row}"] for key in ("total", "present_value")]
         assert [c.value for c in cells] == titles
         assert {c.style for c in cells} == {"header_calc"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("en", "CRM ROI summary — PME 20 postes — case: Base"),
+        ("fr", "Synthèse du ROI du CRM — PME 20 postes — cas : Base"),
+    ],
+)
+def test_every_printed_page_names_the_scenario(
+    printed: dict[str, list[str]], lang: Lang, title: str
+) -> None:
+    """Issue 24 item 1: vendor A's and vendor B's printouts looked identical. Each page's
+    header names the scenario; the Summary's title names it and the case shown."""
+    heads = [" ".join(page.strip().splitlines()[:2]) for page in printed[lang]]
+    assert [head for head in heads if "PME 20 postes" not in head] == []  # (beside a chart)
+    summary = _page(printed, lang, "summary", lang)
+    assert title in " ".join(summary.replace("\u00a0", " ").split())
+
+
+@pytest.mark.slow
+def test_the_summary_title_follows_a_name_typed_in_the_workbook(
+    printed: dict[str, list[str]],
+) -> None:
+    summary = " ".join(_page(printed, "renamed", "summary").split())
+    assert "CRM ROI summary — Vendor B — case: Base" in summary
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_header_names_the_scenario_the_template_or_the_blank_workbook(
+    lang: Lang, tmp_path: Path
+) -> None:
+    """The header is static text: the scenario's name at export (an ``&`` written twice),
+    the template's or the blank workbook's name without a scenario."""
+    scenario = with_assumptions(PME, name="Vendor A & B")
+    wb = openpyxl.load_workbook(export_workbook(scenario, tmp_path / "x.xlsx", lang=lang))
+    assert {ws.oddHeader.center.text for ws in wb.worksheets} == {"Vendor A && B"}
+    template = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", lang=lang))
+    words = {"fr": "Modèle crmroi-xl", "en": "crmroi-xl template"}[lang]
+    assert {words in str(ws.oddHeader.center.text) for ws in template.worksheets} == {True}
+
+
+def _help_line(summary: str) -> str:
+    return next(line for line in summary.splitlines() if "Total costs" in line)
+
+
+@pytest.mark.slow
+def test_total_costs_say_risk_adjusted_only_with_a_cost_risk(
+    printed: dict[str, list[str]],
+) -> None:
+    """Issue 24 item 4: "risk-adjusted" showed with no risk set. The SME case has no cost
+    risk; typed as 10 % in the workbook, the help says risk-adjusted (a formula)."""
+    line = _help_line(_page(printed, "en", "summary"))
+    assert "no cost risk set" in line and "risk-adjusted" not in line
+    line = _help_line(_page(printed, "cost risk", "summary"))
+    assert "risk-adjusted" in line and "no cost risk" not in line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "words"), [("en", "No marketing channel"), ("fr", "Aucun canal")])
+def test_a_case_without_channels_says_so_once(
+    printed: dict[str, list[str]], lang: Lang, words: str
+) -> None:
+    """The SME case has no channel: its total row printed three #N/A."""
+    channels = _page(printed, lang, "channels", lang)
+    total = next(line for line in channels.splitlines() if words in line)
+    assert "#N/A" not in total and "All channels" not in total
+    assert channels.count(words) == 1
+    summary = _page(printed, lang, "summary", lang)  # Out_ROAS stays #N/A
+    assert "#N/A" in next(line for line in summary.splitlines() if "ROAS" in line)
+
+
+def test_the_seats_of_a_line_with_seats_by_year_are_blank_and_refused(tmp_path: Path) -> None:
+    """The Seats cell showed 0 and a number typed there was ignored: blank now, and its
+    validation refuses a number while the line's seats are typed year by year."""
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": "ramp", "horizon_years": 3},
+            "costs": [
+                {
+                    "label": "Licences",
+                    "category": "licences",
+                    "driver": "seats",
+                    "seats_by_year": [10, 20],
+                    "price_per_seat_month": 50,
+                },
+            ],
+        }
+    )
+    layout = Layout("en")
+    path = export_workbook(scenario, tmp_path / "ramp.xlsx", lang="en")
+    ws = openpyxl.load_workbook(path)[layout.sheet_name("costs")]
+    seats = layout.costs.cell("seats", 0)
+    assert ws[seats].value is None
+    (rule,) = [dv for dv in ws.data_validations.dataValidation if seats in dv.sqref]
+    assert rule.type == "custom" and str(rule.sqref) == layout.costs.span("seats").replace("$", "")
+    ramp = f"{layout.seats_cell(0, 1)}:{layout.seats_cell(0, 10)}"
+    assert rule.formula1 == f"AND(ISNUMBER({seats}),{seats}>=0,COUNT({ramp})=0)"
+    assert "year by year" in str(rule.error)
+
+
+@pytest.mark.slow
+def test_only_the_lines_in_use_and_three_blank_ones_print(printed: dict[str, list[str]]) -> None:
+    """Issue 24 item 3: Costs printed its 6 lines, then 19 empty rows. Now 3 blank rows
+    part the last line from the total (the rest folded), on each of its pages."""
+    layout = Layout("en")
+    pages = printed["en"]
+    costs = [
+        page
+        for name, page in zip(_sheets_by_page(pages), pages, strict=True)
+        if name == layout.sheet_name("costs")
+    ]
+    for page in costs:
+        lines = page.splitlines()
+        last = max(i for i, line in enumerate(lines) if "Perte de productivit" in line)
+        total = next(i for i, line in enumerate(lines) if line.startswith("Total costs"))
+        assert 2 <= total - last <= 6, page
+
+
+def test_unused_lines_are_folded_not_lost(tmp_path: Path) -> None:
+    """The rows past the lines in use and 3 blank ones are hidden in an outline group (a
+    "+" opens it); the template folds nothing."""
+    layout = Layout("en")
+    scenario = load_scenario(PME)
+    wb = openpyxl.load_workbook(export_workbook(scenario, tmp_path / "x.xlsx", lang="en"))
+    for table in layout.tables:
+        ws = wb[layout.sheet_name(table.sheet)]
+        hidden = [i for i in range(table.capacity) if ws.row_dimensions[table.row(i)].hidden]
+        used = len(getattr(scenario, table.sheet))
+        assert hidden == list(range(used + 3, table.capacity)), table.sheet
+        assert {ws.row_dimensions[table.row(i)].outline_level for i in hidden} <= {1}
+        assert ws.sheet_format.outlineLevelRow == 1
+    template = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", lang="en"))
+    costs = template[layout.sheet_name("costs")]
+    assert not any(costs.row_dimensions[layout.costs.row(i)].hidden for i in range(25))

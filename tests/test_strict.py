@@ -60,7 +60,7 @@ from .examples import CASE_EXAMPLES
 
 XSD = Path(__file__).parent / "data" / "xsd"
 EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
-TEMPLATES = sorted(Path("workbook").glob("crmroi-template-*.xlsx"))
+TEMPLATES = sorted(Path("workbook").glob("crmroi-*.xlsx"))  # the templates, the blank workbooks
 LANGS: tuple[Lang, ...] = ("fr", "en")
 UDF_NAMES = frozenset(f["name"] for f in server.custom_functions_meta(udfs)["functions"])
 

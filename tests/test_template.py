@@ -29,6 +29,10 @@ TEMPLATES = {
     "fr": Path("workbook/crmroi-template-fr.xlsx"),
     "en": Path("workbook/crmroi-template-en.xlsx"),
 }
+BLANKS = {
+    "fr": Path("workbook/crmroi-blank-fr.xlsx"),
+    "en": Path("workbook/crmroi-blank-en.xlsx"),
+}
 UDF_NAMES = {f["name"] for f in server.custom_functions_meta(udfs)["functions"]}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
 EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
@@ -39,6 +43,57 @@ def test_committed_template_is_what_crmroi_template_writes(lang: str, tmp_path: 
     fresh = write_template(tmp_path / "t.xlsx", lang=lang)  # type: ignore[arg-type]
     identical = TEMPLATES[lang].read_bytes() == fresh.read_bytes()  # no byte diff: too slow
     assert identical, f"regenerate with: crmroi template --lang {lang} -o {TEMPLATES[lang]}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_committed_blank_workbook_is_what_crmroi_template_native_writes(
+    lang: str, tmp_path: Path
+) -> None:
+    fresh = write_template(tmp_path / "b.xlsx", lang=lang, native=True)  # type: ignore[arg-type]
+    identical = BLANKS[lang].read_bytes() == fresh.read_bytes()
+    assert identical, f"regenerate with: crmroi template --native --lang {lang} -o {BLANKS[lang]}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_blank_workbook_is_the_template_in_native_formulas(lang: str, tmp_path: Path) -> None:
+    """Issue 24 item 7: without Python, the templates showed #NAME? in their results. The
+    blank workbook has the template's inputs and only Excel's own functions."""
+    blank = write_template(tmp_path / "b.xlsx", lang=lang, native=True)  # type: ignore[arg-type]
+    template = write_template(tmp_path / "t.xlsx", lang=lang)  # type: ignore[arg-type]
+    used = set().union(*(set(FUNCTION.findall(f)) for _, _, f in formula_cells(blank)))
+    assert used <= FORMULAE and not any(name.startswith("CRM_") for name in used)
+    layout = Layout(lang)  # type: ignore[arg-type]
+    a, b = openpyxl.load_workbook(blank), openpyxl.load_workbook(template)
+    for cell in layout.inputs:
+        name = layout.sheet_name(cell.sheet)
+        assert a[name][cell.ref].value == b[name][cell.ref].value, (name, cell.ref)
+    note = b[layout.sheet_name("summary")][layout.note_cell].value
+    assert "CRM_*" in note and f"workbook/crmroi-blank-{lang}.xlsx" in note
+    assert "CRM_*" not in str(a[layout.sheet_name("summary")][layout.note_cell].value)
+
+
+@pytest.mark.slow
+def test_the_blank_workbook_computes_without_python(tmp_path: Path) -> None:
+    """Recalculated by LibreOffice (no CRM_* function there), its results are numbers and
+    its checks pass but the one that asks for the scenario's name; the template's results
+    show #NAME?."""
+    layout = Layout("en")
+    blank = write_template(tmp_path / "blank.xlsx", lang="en", native=True)
+    template = write_template(tmp_path / "template.xlsx", lang="en")
+    done = recalculate([blank, template], tmp_path)
+    values, failed = {}, {}
+    for key, path in (("blank", blank), ("template", template)):
+        wb = openpyxl.load_workbook(done[path], data_only=True)
+        checks = wb[layout.sheet_name("checks")].iter_rows(values_only=True)
+        failed[key] = [row[0] for row in checks if "ERROR" in row]
+        values[key] = {
+            name: wb[layout.sheet_name(sheet)][address.replace("$", "")].value
+            for name, (sheet, address) in layout.names.items()
+            if name in ("Out_NPV", "Out_ROI", "Out_IRR", "Out_Check", "Out_Total_Costs")
+        }
+    assert values["blank"]["Out_NPV"] == 0 and values["blank"]["Out_Total_Costs"] == 0
+    assert failed["blank"] == ["Scenario name given", "Master check"]
+    assert values["template"]["Out_NPV"] == "#NAME?"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -2,8 +2,8 @@
 
 openpyxl builds the frame once per summary -- the header row with its own
 fill and font (LibreOffice does not draw a table style's header), the Excel
-table over every row, the column widths, the page setup (landscape, one page
-wide, the header row printed on every page), and the chart sheet, printed on
+table over every row, the column widths, the page setup (landscape at 65 % across
+pages, the header row and the names printed on every page), and the chart sheet, printed on
 one page. The body rows, thousands in a big batch, are written as XML
 directly, the way openpyxl would write them (:func:`~crmroi_xl.excel.fast.input_xml`),
 so a row costs microseconds instead of openpyxl's cell objects; the styles
@@ -34,7 +34,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InternalError
-from ..excel.cosmetics import print_setup
+from ..excel.cosmetics import print_scaled, print_setup
 from ..excel.fast import escape, input_xml
 from ..excel.files import atomic_path
 from ..excel.measure import fit_width, header_fit, height, text_need
@@ -117,6 +117,8 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
     ws.add_table(table)
     ws.freeze_panes = "C2"
     print_setup(ws, lang, one_page=False)
+    # legible, across pages, each naming its scenarios
+    print_scaled(ws, titles=get_column_letter(_KEYS.index("name") + 1))
     ws.print_title_rows = "1:1"
 
     sheet = wb.create_sheet("Graphique VAN" if fr else "NPV chart")

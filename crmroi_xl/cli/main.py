@@ -286,12 +286,21 @@ def template_command(
         ),
     ] = None,
     lang: Annotated[Literal["fr", "en"], typer.Option("--lang", help="fr or en.")] = "fr",
+    native: Annotated[
+        bool,
+        typer.Option(
+            "--native",
+            help="The blank workbook instead: native formulas, no CRM_* function "
+            "(default: crmroi-blank-LANG.xlsx).",
+        ),
+    ] = False,
 ) -> None:
-    """Write the empty template whose results call the CRM_* Excel functions of udfs.py."""
+    """Write the empty template whose results call the CRM_* Excel functions of udfs.py
+    (with --native, the blank workbook that needs no Python)."""
     from ..excel.workbook import write_template
 
-    path = output or Path(f"crmroi-template-{lang}.xlsx")
-    typer.echo(f"{write_template(_xlsx(path), lang=lang)}")
+    path = output or Path(f"crmroi-{'blank' if native else 'template'}-{lang}.xlsx")
+    typer.echo(f"{write_template(_xlsx(path), lang=lang, native=native)}")
 
 
 @app.command("demo")

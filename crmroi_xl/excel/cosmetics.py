@@ -2,13 +2,15 @@
 
 Widths start from the layout's and grow to the text the column holds (labels,
 list choices, the longest word of a header), so nothing is cut off in Excel or
-LibreOffice; header rows get the height their wrapped titles need; every sheet
-prints on A4 landscape, one page wide, with its name and page number in the
-footer, the Costs and Benefits sheets up to the horizon's year (an exported
-3-year case prints on 9 pages; the Lists sheet is hidden and does not print; the
-base amounts under the Costs and Benefits tables and the Sensitivity sheet's detail are
-calculations and do not print either). The measuring itself is :mod:`crmroi_xl.excel.measure`, shared with
-the fast exporter.
+LibreOffice; header rows get the height their wrapped titles need. Every sheet
+prints on A4 landscape with the scenario's name in its header, its name and page
+number in the footer, at 60 % or more: one page wide (the Summary on one page),
+or, for the wide ones (Costs, Benefits, Sensitivity, the portfolio summary), at
+:data:`PRINT_SCALE` across pages with their label column on each (an exported
+3-year case prints on 17 pages; the Lists sheet is hidden and does not print; the
+seats used each year, the base amounts under the Costs and Benefits tables and the
+Sensitivity sheet's detail are calculations and do not print either). The
+measuring itself is :mod:`crmroi_xl.excel.measure`, shared with the fast exporter.
 """
 
 from __future__ import annotations
@@ -17,24 +19,32 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.styles import Alignment
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InternalError
 from ..scenario.labels import Lang
 from .measure import MARGIN, fit_width, header_fit, height, lines, text_need
-from .parts import Table
+from .parts import YEARS, Table
 from .styles import GREY
 
 __all__ = [
-    "ONE_PAGE_ROWS",
+    "PRINT_SCALE",
+    "SPARE_ROWS",
     "fit",
     "fit_header_row",
+    "fold_unused",
+    "header_text",
     "label_texts",
+    "print_across",
     "print_area",
+    "print_scaled",
     "print_setup",
     "style_font",
+    "unused_lines",
     "wrap_rows",
 ]
 
@@ -90,13 +100,36 @@ def wrap_rows(ws: Worksheet, col: str) -> None:
         ws.row_dimensions[cell.row].height = height(count, size) + gap
 
 
-#: A table sheet of up to this many printed rows prints on one page (else one page wide).
-ONE_PAGE_ROWS = 100
+#: Blank lines an export shows under a table's lines in use; the rest are folded (hidden
+#: in a row group a "+" opens), so neither the screen nor the paper shows 25 empty rows.
+SPARE_ROWS = 3
+#: The scale of a sheet printed across pages (Costs, Benefits): body text at 6.5 pt.
+PRINT_SCALE = 65
+#: The longest scenario name a page header shows whole (Excel refuses a header over 255
+#: characters; an ``&`` is written twice).
+HEADER_NAME = 100
 
 
-def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
+def header_text(name: str) -> str:
+    r"""A page header's text for ``name``: on one line, its ``&`` doubled (a header's codes
+    start with ``&``), cut to :data:`HEADER_NAME` characters.
+
+    >>> header_text("Vendor A & B\tnew\r\nquote")
+    'Vendor A && B new quote'
+    >>> len(header_text("x" * 300))
+    100
+    """
+    name = " ".join(name.split())
+    if len(name) > HEADER_NAME:
+        name = name[: HEADER_NAME - 1] + "\u2026"
+    return name.replace("&", "&&")
+
+
+def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool, header: str | None = None) -> None:
     """A4 landscape, one page wide (``one_page``: one page in all), margins that use the
-    paper, gridlines off, sheet name and page number in the footer."""
+    paper, gridlines off, sheet name and page number in the footer; ``header``: the
+    scenario's name in the middle of every page's header (written as
+    :func:`header_text` gives it), so two printed cases never look alike."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -113,21 +146,68 @@ def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool) -> None:
     footer.right.text = "Page &P sur &N" if lang == "fr" else "Page &P of &N"
     for part in (footer.left, footer.right):
         part.size, part.color = 8, GREY
+    if header is not None:
+        if ws.oddHeader is None:
+            raise InternalError(f"{ws.title}: openpyxl gave the sheet no header")
+        middle = ws.oddHeader.center
+        middle.text, middle.size, middle.color = header_text(header), 8, GREY
 
 
-def print_area(table: Table, horizon: int, last_row: int) -> str:
-    """The printed range of a sheet with year columns: from A1 to the horizon's year on
-    its ``last_row`` (years past the horizon are zeros; the line-check column after
-    year 10 is summed on the Checks sheet).
-
-    The range is fixed when the workbook is written: after a longer horizon is typed
-    in the workbook, Page Layout › Print Area widens it. A formula there (INDEX over
-    ``In_Horizon``) would follow the horizon in Excel, but LibreOffice ignores it and
-    prints the whole sheet, and openpyxl warns on reading such a workbook.
+def print_area(table: Table, last_row: int) -> str:
+    """The printed range of a sheet with year columns: from A1 to year 10 on its
+    ``last_row``, every year whatever the horizon (a horizon changed in the workbook
+    prints in full; years past it are zeros, the line-check column after them is summed
+    on the Checks sheet).
 
     >>> from crmroi_xl.excel.parts import Column
     >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),), years_after="label")
-    >>> print_area(table, 3, 33)
-    '$A$1:$E$33'
+    >>> print_area(table, 33)
+    '$A$1:$L$33'
     """
-    return f"$A$1:${table.letter(f'y{horizon}')}${last_row}"
+    return f"$A$1:${table.letter(f'y{YEARS[-1]}')}${last_row}"
+
+
+def print_scaled(ws: Worksheet, *, titles: str | None = None, after: int | None = None) -> None:
+    """Print ``ws`` at :data:`PRINT_SCALE` across as many pages as it needs, rather than
+    shrunk to one page wide: ``titles``, a column letter printed on every page; ``after``,
+    the index of the column a page ends with."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_setup.scale = PRINT_SCALE
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    if titles is not None:
+        ws.print_title_cols = f"{titles}:{titles}"
+    if after is not None:
+        ws.col_breaks.append(Break(id=after))
+
+
+def print_across(ws: Worksheet, table: Table, last_row: int) -> None:
+    """Print a table with year columns at :data:`PRINT_SCALE` across pages: its label
+    column on every page, a page break before the line totals (the inputs, then the
+    years), every year (:func:`print_area`) down to ``last_row``."""
+    ws.print_area = print_area(table, last_row)
+    label = table.letter(table.columns[0].key)
+    last_input = column_index_from_string(table.letter(table.years_after or label))
+    print_scaled(ws, titles=label, after=last_input)
+
+
+def unused_lines(table: Table, used: int) -> range:
+    """The lines of ``table`` an export folds when ``used`` of them hold a line.
+
+    >>> from crmroi_xl.excel.parts import Column
+    >>> table = Table("costs", 5, 25, (Column("label", ("", ""), "text"),))
+    >>> unused_lines(table, 6), unused_lines(table, 24)
+    (range(9, 25), range(25, 25))
+    """
+    return range(min(used + SPARE_ROWS, table.capacity), table.capacity)
+
+
+def fold_unused(ws: Worksheet, table: Table, used: int) -> None:
+    """Fold the lines of ``table`` past the ``used`` ones and :data:`SPARE_ROWS` blank
+    ones: hidden rows of an outline group (level 1), opened by the "+" in the margin
+    (Data › Group and Outline › Show Details in LibreOffice). Hidden rows do not print;
+    their cells are still read and summed."""
+    ws.sheet_format.outlineLevelRow = 1
+    folded = unused_lines(table, used)
+    for i in folded:
+        row = ws.row_dimensions[table.row(i)]
+        row.hidden, row.outlineLevel = True, 1

@@ -20,9 +20,7 @@ that once per kind of workbook and keeps the result in memory:
    Carlo charts of the sensitivity sheet) -- the charts, drawings, their relationships and the
    content types, written by openpyxl from
    :func:`~crmroi_xl.excel.charts.add_charts` on empty sheets of the same names
-   (a few milliseconds), and the order of the parts in the zip. The workbook
-   part itself is kept per horizon: the Costs and Benefits sheets print up to
-   the horizon's year (:func:`~crmroi_xl.excel.cosmetics.print_area`).
+   (a few milliseconds), and the order of the parts in the zip.
 3. **Per scenario** only the slots are rendered -- an input as openpyxl
    writes it (inline strings escaped the same way, ``xml:space="preserve"``
    where openpyxl sets it, floats with ``repr``), a cached value as
@@ -61,13 +59,13 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import print_area, style_font
+from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .package import FixedTimeZip, cached_type, write_package
-from .parts import Capacity, CellValue
+from .parts import Capacity, CellValue, Table
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
@@ -93,7 +91,8 @@ __all__ = [
 # and numbers no real width or height reaches.
 _INPUT = "\ue000{}\ue001"
 _CACHED = "\ue002{}\ue003"
-_WIDTH, _HEIGHT = 900_000, 800_000
+_HEADER = "\ue004"  # the scenario's name in each sheet's page header
+_WIDTH, _HEIGHT, _ROW = 900_000, 800_000, 700_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
     r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
@@ -101,7 +100,12 @@ _SLOT = re.compile(
     r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
     r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{5})"'
     r"|(?P<drawing><drawing [^>]*/>)"
+    r"|(?P<header>&#57348;)"
+    r'|(?P<row> ht="7(?P<k>[0-9]{5})" customHeight="1")'
 )
+#: A table row's attributes when folded (:func:`~crmroi_xl.excel.cosmetics.fold_unused`).
+_FOLDED = ' hidden="1" outlineLevel="1"'
+
 #: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -233,11 +237,11 @@ class Skeleton:
     inputs: int  # input slots: 0 .. inputs - 1
     formulas: int  # then a type attribute and a value per formula cell
     geometry: tuple[_TableGeometry, ...]
+    folds: tuple[tuple[str, Table, int], ...]  # (sheet, table, its rows' first slot)
     drawing: int  # the channels sheet's <drawing> (there only when it has a chart)
     drawing_xml: str
+    headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
     size: int  # slots in all
-    horizon: int  # the stand-in scenario's, whose print areas the workbook part holds
-    printed: tuple[tuple[str, str, int], ...]  # (sheet key, print area as saved, last row)
 
     def values(
         self, scenario: Scenario, drawing: bool, results: Results | None = None
@@ -263,7 +267,14 @@ class Skeleton:
         out += [""] * (self.size - len(out))
         for table in self.geometry:
             table.render(inputs, out)
+        for key, lines, first in self.folds:
+            folded = unused_lines(lines, len(getattr(scenario, key)))
+            for i in folded:
+                out[first + i] = _FOLDED
         out[self.drawing] = self.drawing_xml if drawing else ""
+        header = escape(header_text(scenario.assumptions.name))
+        for slot in self.headers:
+            out[slot] = header
         return out
 
 
@@ -327,6 +338,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     sheet_texts = list(texts(layout))
 
     geometry = []
+    folds: list[tuple[str, Table, int]] = []
     markers: dict[int, int] = {}  # marker -> slot
     for table in layout.tables:
         ws = sheets[table.sheet]
@@ -358,8 +370,22 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         ws.row_dimensions[table.header_row].height = _HEIGHT + size
         size += 1
         geometry.append(_TableGeometry(tuple(columns), tallest, height_slot))
+        folds.append((table.sheet, table, size))  # its rows' attributes
+        for row in range(table.first_row, table.last_row + 1):
+            dimension = ws.row_dimensions[row]
+            dimension.hidden, dimension.outlineLevel = False, 0
+            markers[_ROW + size] = size
+            dimension.ht = _ROW + size
+            size += 1
     drawing = size
     size += 1
+    headers = tuple(range(size, size + len(sheets)))
+    size += len(sheets)
+    for ws in sheets.values():
+        if ws.oddHeader is None:
+            raise InternalError(f"{ws.title}: openpyxl gave the sheet no header")
+        ws.oddHeader.center.text = _HEADER
+    free_headers = list(headers)
 
     collected = _Parts()
     write_package(wb, collected, cached)
@@ -387,6 +413,14 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()] + m["dim"])
                 slots.append(markers.pop(int(m["n"])))
                 start = m.end() - 1
+            elif m["row"]:
+                statics.append(text[start : m.start()])
+                slots.append(markers.pop(_ROW + int(m["k"])))
+                start = m.end()
+            elif m["header"]:
+                statics.append(text[start : m.start()])
+                slots.append(free_headers.pop(0))
+                start = m.end()
             elif name == _sheet_part("channels"):
                 statics.append(text[start : m.start()])
                 slots.append(drawing)
@@ -394,7 +428,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 start = m.end()
         statics.append(text[start:])
         templates[name] = _Sheet(tuple(statics), tuple(slots))
-    if markers or not drawing_xml:
+    if markers or free_headers or not drawing_xml:
         raise AssertionError("a marker was not found in the skeleton's XML")
     if sorted(s for t in templates.values() for s in t.slots) != list(range(size)):
         raise AssertionError("each slot must appear once in the skeleton's XML")
@@ -405,25 +439,16 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         len(positions),
         len(cells),
         tuple(geometry),
+        tuple(folds),
         drawing,
         drawing_xml,
+        headers,
         size,
-        stand_in.assumptions.horizon_years,
-        tuple(
-            (
-                table.sheet,
-                str(sheets[table.sheet].print_area),
-                layout.sensitivity.printed_rows(table.sheet),
-            )
-            for table in layout.tables
-            if table.years_after
-        ),
     )
 
 
 # --- the package: parts in order, charts -------------------------------------------
 
-_WORKBOOK = "xl/workbook.xml"  # its print areas depend on the horizon
 #: Parts that depend on the charts (the number of channels).
 _CHART_PARTS = ("xl/charts/", "xl/drawings/", "xl/worksheets/_rels/", "[Content_Types].xml")
 
@@ -467,22 +492,6 @@ def _package(
     return _Package(base, tuple(entries), rels in collected.parts)
 
 
-@lru_cache(maxsize=256)
-def _workbook_part(lang: Lang, capacity: Capacity, currency: str, horizon: int) -> bytes:
-    """The workbook part (sheets, defined names) of the workbooks of ``horizon`` years: the
-    skeleton's, its Costs and Benefits sheets printed up to that horizon's year."""
-    base = skeleton(lang, capacity, currency)
-    part = base.parts[_WORKBOOK]
-    for key, saved, last_row in base.printed:
-        sheet = saved.split("!")[0]  # the sheet's name as openpyxl wrote it
-        area = print_area(base.layout.table(key), horizon, last_row)
-        old, new = (f">{text}<".encode() for text in (saved, f"{sheet}!{area}"))
-        if part.count(old) != 1:
-            raise AssertionError(f"the print area of {key} is not in the skeleton's workbook")
-        part = part.replace(old, new)
-    return part
-
-
 def workbook_bytes(
     scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
 ) -> bytes:
@@ -499,32 +508,28 @@ def workbook_bytes(
         for name, content in package.entries:
             if isinstance(content, _Sheet):
                 content = content.render(values)
-            elif name == _WORKBOOK:
-                content = _workbook_part(*kind, scenario.assumptions.horizon_years)
             archive.writestr(name, content)
     return buffer.getvalue()
 
 
 #: What a workbook's caches are keyed by: language, table capacities, currency, channels,
-#: whether it holds a simulation, horizon.
-Kind = tuple[Lang, Capacity, str, int, bool, int]
+#: whether it holds a simulation.
+Kind = tuple[Lang, Capacity, str, int, bool]
 
 
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
-    a = scenario.assumptions
     channels, simulation = len(scenario.channels), simulated(scenario)
-    return layout.lang, layout.capacity, layout.currency, channels, simulation, a.horizon_years
+    return layout.lang, layout.capacity, layout.currency, channels, simulation
 
 
 def prepare(kinds: Iterable[Kind]) -> None:
     """Build the skeletons and packages of ``kinds`` now: before a process pool forks
     (its workers inherit them) or in each worker as it starts, rather than on each
     worker's first export."""
-    for lang, capacity, currency, channels, simulation, horizon in kinds:
-        _package(lang, capacity, currency, channels, simulation)
-        _workbook_part(lang, capacity, currency, horizon)
+    for kind in kinds:
+        _package(*kind)
 
 
 def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None = None) -> Path:
@@ -539,16 +544,11 @@ def export_workbook(scenario: Scenario, path: str | Path, *, lang: Lang | None =
 
 
 def cache_info() -> dict[str, Any]:
-    """Hits and misses of the skeleton, package and workbook-part caches."""
-    return {
-        "skeletons": skeleton.cache_info(),
-        "packages": _package.cache_info(),
-        "workbook parts": _workbook_part.cache_info(),
-    }
+    """Hits and misses of the skeleton and package caches."""
+    return {"skeletons": skeleton.cache_info(), "packages": _package.cache_info()}
 
 
 def clear_caches() -> None:
     """Forget every skeleton and package (the next export builds them again)."""
-    _workbook_part.cache_clear()
     _package.cache_clear()
     skeleton.cache_clear()

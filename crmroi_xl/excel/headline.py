@@ -210,7 +210,8 @@ HEADLINES: tuple[Headline, ...] = (
         ("ROAS", "ROAS"),
         "ratio",
         ("revenu attribué / dépenses marketing", "attributed revenue / marketing spend"),
-        lambda lo: "=" + lo.channel_total("roas"),
+        # the channels' total row says "no marketing channel" without one: #N/A here
+        lambda lo: f"=IF(ISNUMBER({lo.channel_total('roas')}),{lo.channel_total('roas')},NA())",
     ),
     Headline(
         "clv",

@@ -54,6 +54,8 @@ _NO_TEMPLATE_DEFAULT = ("name", "start_year")
 def _line_value(sheet: str, key: str, line: Any, layout: Layout) -> Any:
     """The cell value of one input column for one line (None = blank)."""
     value = getattr(line, key)
+    if key == "seats" and getattr(line, "seats_by_year", None):
+        return None  # typed year by year: the Seats cell is blank (its validation says why)
     if key in _BLANK_IF_DEFAULT and value == _BLANK_IF_DEFAULT[key]:
         return None  # the column says what a blank means
     if kind(LINE_MODELS[sheet], key) == "choice":

@@ -113,6 +113,9 @@ class Slot(NamedTuple):
     where: tuple[Any, ...]  # ("simulation", ...), see crmroi_xl.excel.inputs
 
 
+_CHARTS = "M"  # the Sensitivity sheet's charts start in this column
+
+
 class TablePlaces(Protocol):
     """What these places ask of the workbook's layout (which composes them:
     :class:`~crmroi_xl.excel.layout.Layout` is one)."""
@@ -145,9 +148,10 @@ class SensitivityLayout:
         return self.base_title_row(sheet) + 1 + i
 
     def printed_rows(self, sheet: str) -> int:
-        """The last row the Costs or Benefits sheet prints: all but the base amounts (the
-        amounts of the case shown are in the table; the base ones are calculations)."""
-        return self.base_title_row(sheet) - 1
+        """The last row the Costs or Benefits sheet prints: its lines and totals (not the
+        seats each year uses, nor the base amounts: calculations)."""
+        layout = self.layout
+        return layout.total_label_row(layout.costs if sheet == "costs" else layout.benefits, 2)
 
     # --- the case selector and the cases -----------------------------------------------
     selector_title_row = _SELECTOR - 1
@@ -185,7 +189,9 @@ class SensitivityLayout:
     tornado_title_row = _TORNADO_TITLE
     tornado_note_row = _TORNADO_TITLE + 1
     tornado_header_row = _TORNADO_HEADER
-    tornado_chart_anchor = f"M{_TORNADO_TITLE}"
+    #: The charts' column (the tables are on its left: a page break goes before it).
+    charts_col = _CHARTS
+    tornado_chart_anchor = f"{_CHARTS}{_TORNADO_TITLE}"
 
     def tornado_cell(self, key: str, k: int) -> str:
         """The ``k``-th largest bar's (from 0) ``key`` column."""
@@ -229,8 +235,8 @@ class SensitivityLayout:
     curve_columns = _CURVE
     marker_note_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER}"
     marker_title_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER + 3}"  # under its two points
-    histogram_chart_anchor = f"M{_MC_TITLE + 2}"  # under the tornado's chart
-    curve_chart_anchor = f"M{_HISTOGRAM_HEADER + 2}"
+    histogram_chart_anchor = f"{_CHARTS}{_MC_TITLE + 2}"  # under the tornado's chart
+    curve_chart_anchor = f"{_CHARTS}{_HISTOGRAM_HEADER + 2}"
 
     def statistic_row(self, key: str) -> int:
         return _MC_HEADER + 1 + STATISTICS.index(key)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,14 +29,15 @@ from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
 from .content import expected_values, formulas, texts
-from .cosmetics import ONE_PAGE_ROWS, print_area, print_setup
+from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .package import save_workbook
-from .parts import YEARS, Capacity, CellValue, Mode, Table
+from .parts import Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
+from .sheets.costs import seats_rule
 from .sheets.kpis import fraction_rule
-from .styles import named_styles, number_formats
+from .styles import FONT, named_styles, number_formats
 
 __all__ = [
     "build_workbook",
@@ -61,11 +63,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A percentage of the amount from {low} to {high} is expected.",
     ),
     "choice": ("Choisissez une valeur de la liste.", "Pick a value from the list."),
+    "seats": (
+        "Postes : nombre positif ou nul, vide si la ligne a ses postes année par année "
+        "(ils remplacent celui-ci).",
+        "Seats: a positive number or zero, blank on a line whose seats are typed year by "
+        "year (they replace it).",
+    ),
     "fraction": (
         "Un pourcentage s'écrit en fraction : 22\u00a0% ou 0,22, pas 22.",
         "A percentage is a fraction: 22% or 0.22, not 22.",
     ),
 }
+
+
+#: The page header of a workbook without a scenario, by mode: the template (``udf``) and
+#: the blank workbook (``native``).
+UNNAMED: dict[Mode, Bilingual] = {
+    "udf": ("Modèle crmroi-xl (fonctions CRM_*)", "crmroi-xl template (CRM_* functions)"),
+    "native": ("Classeur vierge crmroi-xl", "crmroi-xl blank workbook"),
+}
+
+
+#: The template Summary's note: its results need the ``CRM_*`` functions.
+NEEDS_FUNCTIONS: Bilingual = (
+    "Les résultats de ce modèle appellent les fonctions CRM_* (xlwings : "
+    "pip install crmroi-xl, puis udfs.py, voir le README) ; sans elles ils affichent "
+    "#NOM? : prenez alors workbook/crmroi-blank-{lang}.xlsx, en formules natives.",
+    "This template's results call the CRM_* functions (xlwings: pip install crmroi-xl, "
+    "then udfs.py, see the README); without them they show #NAME?: use "
+    "workbook/crmroi-blank-{lang}.xlsx instead, in native formulas.",
+)
 
 
 def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
@@ -112,18 +139,16 @@ def build_workbook(
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = where.style
         cell.number_format = formats[where.fmt]
+    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
     for sheet in SHEETS:
         ws = sheets[sheet.key]
-        print_setup(ws, lang, one_page=sheet.one_page)
+        print_setup(ws, lang, one_page=sheet.one_page, header=header)
         sheet.looks(layout, ws, formats)
-    horizon = scenario.assumptions.horizon_years if scenario else YEARS[-1]
     for table in layout.tables:
-        if table.years_after:  # printed up to the horizon (the template: every year)
-            ws = sheets[table.sheet]
-            last_row = layout.sensitivity.printed_rows(table.sheet)
-            ws.print_area = print_area(table, horizon, last_row)
-            if last_row <= ONE_PAGE_ROWS:  # one page when its type stays legible
-                ws.page_setup.fitToHeight = 1
+        if table.years_after:  # every year, across pages, legible
+            print_across(sheets[table.sheet], table, layout.sensitivity.printed_rows(table.sheet))
+        if scenario is not None:  # the lines in use and a few blank ones, the rest folded
+            fold_unused(sheets[table.sheet], table, len(getattr(scenario, table.sheet)))
     sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
@@ -151,6 +176,8 @@ def _rule(
     text). A KPI's values are at most 1 (100 %) on a line in percent (a rate always)."""
     if table is not None and table.sheet == "kpis" and cell.where[-1] in ("before", "after"):
         return ("fraction", fraction_rule(layout, str(cell.where[-1])), None, None)
+    if table is not None and table.sheet == "costs" and cell.where[-1] == "seats":
+        return ("seats", seats_rule(layout), None, None)
     if cell.kind is None:  # a spreadsheet-only input: the case shown has a list
         choices = ASSUMPTION_CHOICES.get(cell.where[0])
         return ("choice", choices, None, None) if choices else None
@@ -206,7 +233,7 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
             }
             if kind == "choice":
                 dv = DataValidation(type="list", formula1=choices, **options)
-            elif kind == "fraction":  # a formula relative to the column's first cell
+            elif kind in ("fraction", "seats"):  # a formula relative to the column's first cell
                 dv = DataValidation(type="custom", formula1=choices, **options)
             elif kind == "amount":
                 dv = DataValidation(
@@ -273,7 +300,14 @@ def export_workbook_openpyxl(
     return save_workbook(wb, path, cached)
 
 
-def write_template(path: str | Path, *, lang: Lang = "fr") -> Path:
-    """Write the empty template whose results call the ``CRM_*`` Excel functions."""
-    wb, _ = build_workbook(Layout(lang), None, mode="udf")
+def write_template(path: str | Path, *, lang: Lang = "fr", native: bool = False) -> Path:
+    """Write the empty template whose results call the ``CRM_*`` Excel functions; with
+    ``native``, the blank workbook: the same, its results native formulas (an export of
+    an empty scenario, for Excel, LibreOffice or Google Sheets without Python)."""
+    layout = Layout(lang)
+    wb, _ = build_workbook(layout, None, mode="native" if native else "udf")
+    if not native:  # where the results come from, and what to use without them
+        note = wb[layout.sheet_name("summary")][layout.note_cell]
+        note.value = layout.text(NEEDS_FUNCTIONS).format(lang=lang)
+        note.font = Font(name=FONT, size=note.font.sz, bold=True, color="9C0006")
     return save_workbook(wb, path)

@@ -39,6 +39,9 @@ NOTE: Bilingual = (
     "spend) / spend; CAC = spend / new customers.",
 )
 TOTALS: tuple[Bilingual, ...] = (("Total des canaux", "All channels"),)
+#: What the total row says without any channel (its ROAS, ROI and CAC blank), rather
+#: than three #N/A (``Out_ROAS`` is still #N/A then).
+NO_CHANNEL: Bilingual = ("Aucun canal marketing", "No marketing channel")
 CUSTOMER_TITLES: dict[str, Bilingual] = {
     "spend": ("Dépenses d'acquisition retenues", "Acquisition spend used"),
     "new": ("Nouveaux clients retenus", "New customers used"),
@@ -49,7 +52,10 @@ CUSTOMER_TITLES: dict[str, Bilingual] = {
 
 
 def texts(layout: Layout) -> Iterator[Text]:
-    yield from table_texts(layout, layout.channels, TITLE, NOTE, TOTALS)
+    total = _total_label(layout)  # a formula: it says when there is no channel
+    yield from (
+        t for t in table_texts(layout, layout.channels, TITLE, NOTE, TOTALS) if t.ref != total
+    )
     label_col = layout.channels.letter("name")
     yield Text(
         "channels",
@@ -62,6 +68,11 @@ def texts(layout: Layout) -> Iterator[Text]:
     for key in CUSTOMER_RESULTS:
         row = layout.customer_result_row(key)
         yield Text("channels", f"{label_col}{row}", layout.text(CUSTOMER_TITLES[key]))
+
+
+def _total_label(layout: Layout) -> str:
+    table = layout.channels
+    return f"{table.letter('name')}{table.total_row}"
 
 
 def _or_na(value: float | None) -> CellValue:
@@ -149,28 +160,43 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             fmt="int" if key == "new_customers" else "eur",
         )
     spend, revenue = (f"{table.letter(k)}{total}" for k in ("spend", "attributed_revenue"))
+
+    def unless_none(expression: str) -> str:
+        """``expression``, or blank when no channel is named."""
+        return f'=IF(COUNTA({table.span("name")})=0,"",{expression})'
+
+    none, title = layout.text(NO_CHANNEL), layout.text(TOTALS[0])
+    yield Formula(
+        "channels",
+        _total_label(layout),
+        f'=IF(COUNTA({table.span("name")})=0,"{none}","{title}")',
+        lambda ctx: title if ctx.scenario.channels else none,
+        style="total_label",
+        fmt="text",
+    )
     yield Formula(
         "channels",
         f"{table.letter('roas')}{total}",
-        "=" + guarded(spend, f"{revenue}/{spend}"),
-        lambda ctx: _or_na(ctx.results.roas),
+        unless_none(guarded(spend, f"{revenue}/{spend}")),
+        lambda ctx: _or_na(ctx.results.roas) if ctx.scenario.channels else "",
         style="total",
         fmt="ratio",
-        udf="="
-        + guarded(spend, f"CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')})"),
+        udf=unless_none(
+            guarded(spend, f"CRM_ROAS({table.span('attributed_revenue')},{table.span('spend')})")
+        ),
     )
     revenue_span, margin_span = table.span("attributed_revenue"), table.span("gross_margin")
     margin = f'SUMPRODUCT({revenue_span}*({margin_span}+({margin_span}="")))'  # blank = 100 %
     new = f"{table.letter('new_customers')}{total}"
     totals = {  # key: native formula, UDF formula, format
         "roi": (
-            "=" + guarded(spend, f"({margin}-{spend})/{spend}"),
-            "=" + guarded(spend, f"CRM_ROI({margin},{spend})"),
+            unless_none(guarded(spend, f"({margin}-{spend})/{spend}")),
+            unless_none(guarded(spend, f"CRM_ROI({margin},{spend})")),
             "pct1",
         ),
         "cac": (
-            "=" + guarded(new, f"{spend}/{new}"),
-            "=" + guarded(new, f"CRM_CAC({spend},{new})"),
+            unless_none(guarded(new, f"{spend}/{new}")),
+            unless_none(guarded(new, f"CRM_CAC({spend},{new})")),
             "eur",
         ),
     }
@@ -179,7 +205,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             "channels",
             f"{table.letter(key)}{total}",
             native,
-            lambda ctx, key=key: _all_channels(ctx, key),
+            lambda ctx, key=key: _all_channels(ctx, key) if ctx.scenario.channels else "",
             style="total",
             fmt=fmt,
             udf=udf,

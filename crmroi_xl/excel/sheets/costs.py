@@ -33,7 +33,7 @@ from .tables import (
 if TYPE_CHECKING:
     from ..layout import Layout
 
-__all__ = ["SHEET"]
+__all__ = ["SHEET", "seats_rule"]
 
 TITLE: Bilingual = ("Coûts du CRM", "CRM costs")
 NOTE: Bilingual = (
@@ -75,6 +75,16 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text(
         "costs", f"{label_col}{layout.seats_used_title_row}", layout.text(SEATS_USED), "subtitle"
     )
+
+
+def seats_rule(layout: Layout) -> str:
+    """The data validation of the Seats column, relative to its first cell: seats, a
+    positive number, refused on a line whose seats are typed year by year (they would be
+    ignored: the ramp replaces them)."""
+    table = layout.costs
+    seats = table.cell("seats", 0)
+    ramp = f"{layout.seats_cell(0, 1)}:{layout.seats_cell(0, YEARS[-1])}"
+    return f"AND(ISNUMBER({seats}),{seats}>=0,COUNT({ramp})=0)"
 
 
 def _per_year(layout: Layout, i: int, t: int, c: Callable[[str], str]) -> Callable[[str], str]:

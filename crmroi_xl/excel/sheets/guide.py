@@ -1,7 +1,7 @@
 """The Guide sheet: how to fill the workbook, what each result means, the conventions.
 
 One paragraph a row of the first column, wrapped to the page; the sheet
-prints on one page.
+prints one page wide, at full size (on two pages).
 """
 
 from __future__ import annotations
@@ -182,4 +182,4 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.sheet_view.showGridLines = False
 
 
-SHEET = Sheet("guide", "7F7F7F", texts, looks=looks, one_page=True)
+SHEET = Sheet("guide", "7F7F7F", texts, looks=looks)

@@ -41,12 +41,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
 from ...errors import InternalError
 from ...scenario.labels import label
-from ..cosmetics import fit, label_texts
+from ..cosmetics import fit, label_texts, print_scaled
 from ..headline import BY_KEY
 from ..parts import NA, Bilingual, CellValue, Formula, Text
 from ..sensitivity_layout import (
@@ -589,6 +591,9 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws.conditional_formatting.add(area, rule(f"{col}${header}=In_Case", font=Font(bold=True)))
     ws.freeze_panes = f"A{p.selector_row + 1}"
     ws.print_area = p.print_area
+    print_scaled(ws, after=column_index_from_string(p.charts_col) - 1)  # tables, then charts
+    # the Monte Carlo's table and charts on pages of their own, under the tornado's chart
+    ws.row_breaks.append(Break(id=p.mc_title_row + 1))
 
 
-SHEET = Sheet("sensitivity", "70AD47", texts, formulas, looks, one_page=True)
+SHEET = Sheet("sensitivity", "70AD47", texts, formulas, looks)

@@ -22,8 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
-from ..headline import HEADLINES, Headline
-from ..layout import SUMMARY_ROWS
+from ..headline import BY_KEY, HEADLINES, Headline
+from ..layout import ASSUMPTIONS, SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["SHEET"]
 
 TITLE: Bilingual = ("Synthèse du ROI du CRM", "CRM ROI summary")
+#: After the title, the scenario's name (``In_Name``).
+NAME_SHOWN = " \u2014 "
 #: After the title, the case the workbook shows (``In_Case``, chosen on the Sensitivity
 #: sheet): a summary printed in the pessimistic case says so.
 CASE_SHOWN: Bilingual = (" — cas\u00a0: ", " — case: ")
@@ -56,6 +58,11 @@ HEADER: dict[str, Bilingual] = {
     "label": ("Résultat", "Result"),
     "value": ("Valeur", "Value"),
     "help": ("Ce que c'est", "What it is"),
+}
+#: Headline results whose help says "risk-adjusted" only when a risk is set: the risk's
+#: input and what the help says without one (a formula, so an edit of the risk shows).
+RISK_HELP: dict[str, tuple[str, Bilingual]] = {
+    "total_costs": ("cost_risk", ("sans risque sur les coûts", "no cost risk set")),
 }
 #: Payback points: (its row, the cumulative row it watches, the flow row it divides by).
 POINTS = {
@@ -85,7 +92,8 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("summary", ref, layout.text(title), "header")
     for h in HEADLINES:
         yield Text("summary", layout.headline_cell(h.key, "label"), layout.text(h.title))
-        yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
+        if h.key not in RISK_HELP:
+            yield Text("summary", layout.headline_cell(h.key, "help"), layout.text(h.help), "note")
     label_col = layout.headline_col("label")
     yield Text(
         "summary",
@@ -136,16 +144,49 @@ def _headline(h: Headline, ctx: Context) -> CellValue:
     return NA if value is None else value
 
 
+def title_parts(layout: Layout) -> list[str]:
+    """The Summary's title, part by part (formula text).
+
+    The title, the scenario's name (``In_Name``) when there is one, then the case shown
+    (``In_Case``); a part to add (an option's name) goes before the case.
+    """
+    return [
+        f'"{layout.text(TITLE)}"',
+        f'IF(In_Name="","","{NAME_SHOWN}"&In_Name)',
+        f'"{layout.text(CASE_SHOWN)}"&INDEX(List_Cases,Calc_Case)',
+    ]
+
+
+def title_formula(layout: Layout) -> str:
+    """The Summary's title as a native formula (it follows an edit of the name or case).
+
+    >>> from crmroi_xl.excel.layout import Layout
+    >>> title_formula(Layout("en"))
+    '="CRM ROI summary"&IF(In_Name="",""," — "&In_Name)&" — case: "&INDEX(List_Cases,Calc_Case)'
+    """
+    return "=" + "&".join(title_parts(layout))
+
+
+def title_value(layout: Layout, name: str, case: str) -> str:
+    """What :func:`title_formula` shows for a scenario's ``name`` and ``case``.
+
+    >>> from crmroi_xl.excel.layout import Layout
+    >>> title_value(Layout("fr"), "Éditeur A", "pessimistic")
+    'Synthèse du ROI du CRM — Éditeur A — cas\xa0: Pessimiste'
+    """
+    named = NAME_SHOWN + name if name else ""
+    return layout.text(TITLE) + named + layout.text(CASE_SHOWN) + layout.word(f"case_{case}")
+
+
 def formulas(layout: Layout) -> Iterator[Formula]:
     def at(key: str, t: int) -> str:
         return layout.summary_cell(key, t)
 
-    title = layout.text(TITLE) + layout.text(CASE_SHOWN)
     yield Formula(
         "summary",
         layout.title_cell,
-        f'="{title}"&INDEX(List_Cases,Calc_Case)',
-        lambda ctx: title + ctx.layout.word(f"case_{ctx.case}"),
+        title_formula(layout),
+        lambda ctx: title_value(ctx.layout, ctx.scenario.assumptions.name, ctx.case),
         style="title",
         fmt="text",
     )
@@ -200,6 +241,19 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda ctx, series=series, key=key: _over_years(ctx, series, key),
                 fmt="eur",
             )
+    names = {a.field: a.name for a in ASSUMPTIONS}
+    for key, (risk, without) in RISK_HELP.items():
+        help_, none = layout.text(BY_KEY[key].help), layout.text(without)
+        yield Formula(
+            "summary",
+            layout.headline_cell(key, "help"),
+            f'=IF({names[risk]}=0,"{none}","{help_}")',
+            lambda ctx, risk=risk, help_=help_, none=none: (
+                help_ if getattr(ctx.scenario.assumptions, risk) else none
+            ),
+            style="note",
+            fmt="text",
+        )
     for h in HEADLINES:
         yield Formula(
             "summary",
