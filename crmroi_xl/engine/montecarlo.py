@@ -1,8 +1,11 @@
 r"""Monte Carlo over the line ranges: how the NPV, ROI and payback spread.
 
-Each run draws every uncertain line's multiplier independently on its
-``[low, high]`` range, from the scenario's ``assumptions.distribution``
-(mode 1, the base amount):
+Each run draws every uncertain line's multiplier on its ``[low, high]``
+range, from the scenario's ``assumptions.distribution`` (mode 1, the base
+amount), at the uniforms of a seeded rank-1 lattice that the workbook's
+Simulation sheet computes too (:mod:`crmroi_xl.engine.lattice`: one draw in
+each of the ``runs`` strata of every line, as a Latin hypercube), through the
+distribution's inverse:
 
 * ``pert`` (default): :math:`low + (high - low)\,X` with
   :math:`X \sim Beta(\alpha, \beta)`,
@@ -20,8 +23,10 @@ The summary of each metric: mean, sample standard deviation (Excel's
 ``STDEV.S``), and the percentiles 5, 10, 50, 90, 95 interpolated as Excel's
 ``PERCENTILE.INC`` does, over the runs where the metric is defined
 (``undefined_share`` says how many are not: a payback never reached, an ROI
-without costs). The random numbers come from numpy's PCG64 seeded with
-``seed``: the same scenario, runs and seed give the same numbers, bit for bit.
+without costs). The lattice's generators, offsets and shifts come from numpy's
+PCG64 seeded with ``seed``: the same scenario, runs and seed give the same
+numbers, bit for bit; ``simulate(scenario, runs=assumptions.workbook_runs)`` is
+the workbook's simulation, run by run.
 
 >>> from crmroi_xl.scenario.model import Scenario
 >>> s = Scenario.model_validate({
@@ -50,6 +55,7 @@ from ..finance.rows import Array
 from ..scenario.fieldinfo import bounds
 from ..scenario.model import Assumptions, Scenario
 from .compute import compute
+from .lattice import Lattice, inverse
 from .results import Results
 from .sensitivity import LineTable
 
@@ -58,7 +64,6 @@ __all__ = [
     "MAX_SEED",
     "MIN_RUNS",
     "PERCENTILES",
-    "PERT_LAMBDA",
     "Probability",
     "Simulation",
     "Statistics",
@@ -66,8 +71,6 @@ __all__ = [
     "simulate",
 ]
 
-#: PERT's weight of the mode (the classic 4: the mean is (low + 4 x mode + high) / 6).
-PERT_LAMBDA = 4.0
 #: The percentiles the summary gives.
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Bounds of ``runs`` and ``seed``: the scenario's own (model.py), read from the model.
@@ -176,37 +179,31 @@ def _bounded(value: int, name: str, low: int, high: int) -> int:
 
 
 def draw_multipliers(
-    table: LineTable, distribution: str, runs: int, rng: np.random.Generator
+    table: LineTable, distribution: str, lattice: Lattice, run_numbers: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    """``runs x lines`` multipliers: the uncertain lines drawn, the others 1.
+    """``len(run_numbers) x lines`` multipliers of the runs numbered (from 1)
+    ``run_numbers``: the uncertain lines drawn at the lattice's uniforms (the
+    lattice's columns are the uncertain lines in the table's order), the others 1.
 
-    The draws are made run by run (row-major), so drawing in chunks from the
-    same generator gives the same numbers as drawing all at once.
+    Each run's draws depend on its number only, so drawing in chunks gives the same
+    numbers as drawing all at once.
 
     >>> from crmroi_xl.engine.sensitivity import LineTable
     >>> t = LineTable(np.zeros((1, 2)), np.zeros((1, 2)), np.array([0.9, 1.0]),
     ...               np.array([1.2, 1.0]), ("cost", "benefit"), ("a", "b"), (0, 0), 0.1)
-    >>> m = draw_multipliers(t, "uniform", 4, np.random.default_rng(0))
+    >>> m = draw_multipliers(t, "uniform", Lattice.of(4, 1, 0), np.arange(1, 5))
     >>> m.shape, bool(((m[:, 0] >= 0.9) & (m[:, 0] <= 1.2)).all()), m[:, 1].tolist()
     ((4, 2), True, [1.0, 1.0, 1.0, 1.0])
     """
-    out = np.ones((runs, table.low.size))
+    if distribution not in ("pert", "triangular", "uniform"):
+        raise InputError(f"distribution: pert, triangular or uniform, got {distribution!r}")
+    run_numbers = np.asarray(run_numbers)
+    out = np.ones((run_numbers.size, table.low.size))
     lines = np.flatnonzero(table.uncertain)
     if not lines.size:
         return out
-    low, high = table.low[lines], table.high[lines]
-    size = (runs, lines.size)
-    if distribution == "uniform":
-        out[:, lines] = rng.uniform(low, high, size=size)
-    elif distribution == "triangular":
-        out[:, lines] = rng.triangular(low, 1.0, high, size=size)
-    elif distribution == "pert":
-        width = high - low
-        alpha = 1 + PERT_LAMBDA * (1 - low) / width
-        beta = 1 + PERT_LAMBDA * (high - 1) / width
-        out[:, lines] = low + width * rng.beta(alpha, beta, size=size)
-    else:
-        raise InputError(f"distribution: pert, triangular or uniform, got {distribution!r}")
+    u = lattice.uniforms(run_numbers)
+    out[:, lines] = inverse(distribution, u, table.low[lines], table.high[lines])
     return out
 
 
@@ -224,7 +221,8 @@ def simulate(
     scenario : Scenario
         The business case; its lines' ``low``/``high`` give the ranges.
     runs : int, optional
-        Runs (100 to 1 000 000); ``assumptions.simulation_runs`` by default.
+        Runs (100 to 1 000 000); ``assumptions.simulation_runs`` by default
+        (``assumptions.workbook_runs`` gives the workbook's simulation, run by run).
     seed : int, optional
         Seed of the random numbers (0 to 2^32 - 1); ``assumptions.simulation_seed``
         by default.
@@ -245,12 +243,13 @@ def simulate(
         [line.values for line in results.cost_lines],
         [line.values for line in results.benefit_lines],
     )
-    rng = np.random.Generator(np.random.PCG64(seed))
+    lattice = Lattice.of(runs, int(np.count_nonzero(table.uncertain)), seed)
     npv, roi, payback = np.empty(runs), np.empty(runs), np.empty(runs)
     chunk = max(1, CHUNK_CELLS // max(1, table.low.size))
     for start in range(0, runs, chunk):
         stop = min(runs, start + chunk)
-        multipliers = draw_multipliers(table, a.distribution, stop - start, rng)
+        numbers = np.arange(start + 1, stop + 1, dtype=np.int64)
+        multipliers = draw_multipliers(table, a.distribution, lattice, numbers)
         out = table.evaluate(multipliers, with_irr=False)
         npv[start:stop], roi[start:stop], payback[start:stop] = out.npv, out.roi, out.payback
     return Simulation(
