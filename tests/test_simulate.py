@@ -436,7 +436,7 @@ def test_each_simulated_run_equals_compute(example: Path, distribution: str) -> 
     scenario = Scenario.model_validate(data)
     sim = simulate(scenario, runs=300, seed=11)
     table = table_of(scenario)
-    lattice = Lattice.of(300, int(table.uncertain.sum()), 11)
+    lattice = Lattice.of(300, mc.lattice_lines(scenario, table), 11)
     multipliers = mc.draw_multipliers(table, distribution, lattice, np.arange(1, 301))
     low, high = table.low, table.high
     assert ((multipliers >= low) & (multipliers <= high)).all()
@@ -459,7 +459,7 @@ def test_simulated_runs_of_generated_scenarios_equal_compute(scenario: Scenario,
     multipliers = mc.draw_multipliers(
         table,
         scenario.assumptions.distribution,
-        Lattice.of(100, int(table.uncertain.sum()), seed),
+        Lattice.of(100, mc.lattice_lines(scenario, table), seed),
         np.arange(1, 101),
     )
     for run in (0, 99):

@@ -18,12 +18,16 @@ digits, one division), so numpy, Excel, LibreOffice and Gnumeric compute the
 same :math:`u`, bit for bit, from the three numbers a line's column of the
 workbook holds (``MOD(i*z+k, R)``).
 
-The generators come from the seed (numpy's PCG64): each line's is the best of
-:data:`TRIES` candidates prime to :math:`R`, "best" meaning that with every line
-before it, the pair's two-dimensional lattice has the smallest largest partial
-quotient of the continued fraction of :math:`z_j z_l^{-1} \bmod R` over
-:math:`R` (Zaremba's criterion: small partial quotients, points spread evenly
-over the square, no two lines drawn in step).
+The generators follow Korobov's rule, :math:`z_n = a^{n+1} \bmod R` for the line
+numbered :math:`n` in the scenario (costs then benefits, from 0), with the
+multiplier :math:`a` the best of :data:`TRIES` candidates prime to :math:`R`
+drawn from the seed (numpy's PCG64): "best" meaning that the two-dimensional
+lattice of any two lines up to :data:`PAIRS` apart, whose multiplier is
+:math:`a^d \bmod R`, has the smallest largest partial quotient of its continued
+fraction over :math:`R` (Zaremba's criterion: points spread evenly over the
+square, no two lines drawn in step). Offsets and shifts come from the seed and
+the line's number: a line keeps its draws when another line gains or loses a
+range (as in the workbook, where each line's column holds its own three numbers).
 
 A line's multiplier is the inverse of its distribution function at :math:`u`
 (mode 1, on ``[low, high]``, width :math:`w = high - low`):
@@ -36,7 +40,7 @@ A line's multiplier is the inverse of its distribution function at :math:`u`
   :math:`u < (1 - low)/w`, else :math:`high - \sqrt{(1 - u)\,w\,(high - 1)}`;
 * ``uniform``: :math:`low + w\,u`.
 
->>> lat = Lattice.of(runs=8, lines=2, seed=0)
+>>> lat = Lattice.of(runs=8, lines=[0, 3], seed=0)
 >>> u = lat.uniforms(np.arange(1, 9))
 >>> sorted((u[:, 0] * 8).astype(int).tolist())  # one draw in each eighth
 [0, 1, 2, 3, 4, 5, 6, 7]
@@ -49,6 +53,7 @@ A line's multiplier is the inverse of its distribution function at :math:`u`
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,14 +62,23 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..finance.rows import Array
 
-__all__ = ["PERT_LAMBDA", "SHIFT_BITS", "TRIES", "Lattice", "inverse", "largest_quotient"]
+__all__ = [
+    "PAIRS",
+    "PERT_LAMBDA",
+    "SHIFT_BITS",
+    "TRIES",
+    "Lattice",
+    "inverse",
+    "largest_quotient",
+]
 
 #: PERT's weight of the mode (the classic 4: the mean is (low + 4 x mode + high) / 6).
 PERT_LAMBDA = 4.0
 #: Binary digits of a line's shift: small enough that ``n + s`` is exact for n < 2^33.
 SHIFT_BITS = 20
-#: Candidate generators tried for each line.
-TRIES = 24
+#: Candidate multipliers tried, and the line distances whose pairs they are judged on.
+TRIES = 64
+PAIRS = 24
 
 
 def largest_quotient(a: int, r: int) -> int:
@@ -81,32 +95,31 @@ def largest_quotient(a: int, r: int) -> int:
     return largest
 
 
-def _generators(runs: int, lines: int, rng: np.random.Generator) -> list[int]:
-    if runs < 2:
-        return [1] * lines
-    out: list[int] = []
-    inverses: list[int] = []
-    for _ in range(lines):
-        drawn = (int(z) for z in rng.integers(1, runs, size=4 * TRIES))
-        candidates = [z for z in drawn if math.gcd(z, runs) == 1][:TRIES] or [1]
-        best, best_score = candidates[0], math.inf
-        for z in candidates:
-            score: float = max(
-                (largest_quotient(z * inv % runs, runs) for inv in inverses if z * inv % runs),
-                default=0,
-            )
-            if any(z * inv % runs == 1 for inv in inverses):  # the same generator again
-                score = math.inf
-            if score < best_score:
-                best, best_score = z, score
-        out.append(best)
-        inverses.append(pow(best, -1, runs))
-    return out
+def _korobov(runs: int, rng: np.random.Generator) -> int:
+    """The lattice's multiplier: of :data:`TRIES` candidates prime to ``runs``, the one
+    whose powers 1 to :data:`PAIRS` are all different from 1 (the generators of that
+    many lines in a row differ; with a few runs, such as 100, whose units all have a
+    small order, the one of the largest order) and have the smallest largest partial
+    quotient."""
+    if runs < 3:
+        return 1
+    drawn = (int(a) for a in rng.integers(2, runs, size=8 * TRIES))
+    candidates = [a for a in drawn if math.gcd(a, runs) == 1][:TRIES] or [1]
+    best, best_score = candidates[0], (math.inf, math.inf)
+    for a in candidates:
+        powers = [pow(a, d, runs) for d in range(1, PAIRS + 1)]
+        order = powers.index(1) + 1 if 1 in powers else PAIRS + 1  # up to PAIRS + 1
+        quotient = max(largest_quotient(p, runs) for p in powers[: order - 1] or [a])
+        score = (-order, quotient)  # generators repeat after `order` lines: fewest repeats
+        if score < best_score:
+            best, best_score = a, score
+    return best
 
 
 @dataclass(frozen=True)
 class Lattice:
-    """The draws' rule for ``runs`` runs: each uncertain line's generator, offset, shift."""
+    """The draws' rule for ``runs`` runs: for each uncertain line (by its number in the
+    scenario, costs then benefits, from 0), its generator, offset and shift."""
 
     runs: int
     generators: tuple[int, ...]
@@ -114,19 +127,23 @@ class Lattice:
     shifts: tuple[float, ...]
 
     @classmethod
-    def of(cls, runs: int, lines: int, seed: int) -> Lattice:
-        """The lattice of ``lines`` uncertain lines over ``runs`` runs, from ``seed``."""
-        rng = np.random.Generator(np.random.PCG64(seed))
-        generators = _generators(runs, lines, rng)
-        offsets = rng.integers(0, runs, size=lines) if lines else np.zeros(0, dtype=np.int64)
+    def of(cls, runs: int, lines: Sequence[int], seed: int) -> Lattice:
+        """The lattice of the lines numbered ``lines`` over ``runs`` runs, from ``seed``.
+
+        A line's generator is :math:`a^{n+1} \bmod R` (Korobov's rule, :math:`n` its
+        number, :math:`a` from the seed), its offset and shift come from the seed and
+        its number alone: a line's draws stay the same when another line gains or
+        loses a range.
+        """
+        a = _korobov(runs, np.random.Generator(np.random.PCG64(seed)))
         scale = 2**SHIFT_BITS
-        shifts = rng.integers(1, scale, size=lines) / scale if lines else np.zeros(0)
-        return cls(
-            runs,
-            tuple(generators),
-            tuple(int(k) for k in offsets),
-            tuple(float(s) for s in shifts),
-        )
+        generators, offsets, shifts = [], [], []
+        for n in lines:
+            rng = np.random.Generator(np.random.PCG64([seed, n]))
+            generators.append(pow(a, n + 1, runs) if runs > 1 else 1)
+            offsets.append(int(rng.integers(0, runs)))
+            shifts.append(int(rng.integers(1, scale)) / scale)
+        return cls(runs, tuple(generators), tuple(offsets), tuple(shifts))
 
     def uniforms(self, run_numbers: NDArray[np.int64]) -> Array:
         """``len(run_numbers) x lines`` uniforms of the runs numbered (from 1) ``run_numbers``."""

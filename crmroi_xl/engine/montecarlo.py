@@ -68,6 +68,7 @@ __all__ = [
     "Simulation",
     "Statistics",
     "draw_multipliers",
+    "lattice_lines",
     "simulate",
 ]
 
@@ -178,6 +179,18 @@ def _bounded(value: int, name: str, low: int, high: int) -> int:
     return int(value)
 
 
+def lattice_lines(scenario: Scenario, table: LineTable) -> list[int]:
+    """The numbers of the table's uncertain lines in the scenario: a cost's place in
+    ``scenario.costs``, a benefit's in ``scenario.benefits`` plus the number of costs
+    (the lattice's column of each line)."""
+    costs = len(scenario.costs)
+    numbers = [
+        i if side == "cost" else costs + i
+        for side, i in zip(table.sides, table.indexes, strict=True)
+    ]
+    return [n for n, uncertain in zip(numbers, table.uncertain, strict=True) if uncertain]
+
+
 def draw_multipliers(
     table: LineTable, distribution: str, lattice: Lattice, run_numbers: NDArray[np.int64]
 ) -> NDArray[np.float64]:
@@ -191,7 +204,7 @@ def draw_multipliers(
     >>> from crmroi_xl.engine.sensitivity import LineTable
     >>> t = LineTable(np.zeros((1, 2)), np.zeros((1, 2)), np.array([0.9, 1.0]),
     ...               np.array([1.2, 1.0]), ("cost", "benefit"), ("a", "b"), (0, 0), 0.1)
-    >>> m = draw_multipliers(t, "uniform", Lattice.of(4, 1, 0), np.arange(1, 5))
+    >>> m = draw_multipliers(t, "uniform", Lattice.of(4, [0], 0), np.arange(1, 5))
     >>> m.shape, bool(((m[:, 0] >= 0.9) & (m[:, 0] <= 1.2)).all()), m[:, 1].tolist()
     ((4, 2), True, [1.0, 1.0, 1.0, 1.0])
     """
@@ -243,7 +256,7 @@ def simulate(
         [line.values for line in results.cost_lines],
         [line.values for line in results.benefit_lines],
     )
-    lattice = Lattice.of(runs, int(np.count_nonzero(table.uncertain)), seed)
+    lattice = Lattice.of(runs, lattice_lines(scenario, table), seed)
     npv, roi, payback = np.empty(runs), np.empty(runs), np.empty(runs)
     chunk = max(1, CHUNK_CELLS // max(1, table.low.size))
     for start in range(0, runs, chunk):
