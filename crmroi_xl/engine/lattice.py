@@ -36,8 +36,9 @@ A line's multiplier is the inverse of its distribution function at :math:`u`
   :math:`\alpha = 1 + 4 (1 - low)/w`, :math:`\beta = 1 + 4 (high - 1)/w`
   (the regularised incomplete beta's inverse: scipy's ``betaincinv``, the
   spreadsheets' ``BETAINV``);
-* ``triangular``: :math:`low + \sqrt{u\,w\,(1 - low)}` while
-  :math:`u < (1 - low)/w`, else :math:`high - \sqrt{(1 - u)\,w\,(high - 1)}`;
+* ``triangular``: with the mode's place :math:`c = (1 - low)/w`,
+  :math:`low + w\sqrt{u\,c}` while :math:`u < c`, else
+  :math:`low + w\,(1 - \sqrt{(1 - u)(1 - c)})`;
 * ``uniform``: :math:`low + w\,u`.
 
 >>> lat = Lattice.of(runs=8, lines=[0, 3], seed=0)
@@ -166,10 +167,10 @@ def inverse(distribution: str, u: Array, low: Array, high: Array) -> Array:
         uniform: Array = low + width * u
         return uniform
     if distribution == "triangular":
-        below = u < (1 - low) / width
-        left = low + np.sqrt(u * width * (1 - low))
-        right = high - np.sqrt((1 - u) * width * (high - 1))
-        triangular: Array = np.where(below, left, right)
+        mode = (1 - low) / width  # the mode's place in [0, 1]
+        below = np.sqrt(u * mode)
+        above = 1 - np.sqrt((1 - u) * (1 - mode))
+        triangular: Array = low + width * np.where(u < mode, below, above)
         return triangular
     if distribution == "pert":
         from scipy.special import betaincinv  # lazily: import crmroi_xl stays light

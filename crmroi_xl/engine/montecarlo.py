@@ -143,6 +143,7 @@ class Simulation:
     npv_runs: Array
     roi_runs: Array
     payback_runs: Array
+    multipliers: Array | None = None  # runs x uncertain lines, when asked for
 
     def summary(self) -> dict[str, Any]:
         """``runs``, ``seed``, ``distribution``, the statistics and the probabilities (JSON-ready)."""
@@ -226,6 +227,7 @@ def simulate(
     seed: int | None = None,
     *,
     results: Results | None = None,
+    keep_multipliers: bool = False,
 ) -> Simulation:
     """Run the Monte Carlo simulation of a scenario over its line ranges.
 
@@ -241,6 +243,9 @@ def simulate(
         by default.
     results : Results, optional, keyword-only
         ``compute(scenario)``, when the caller has it (the exporter): not computed again.
+    keep_multipliers : bool, keyword-only
+        Keep each run's multipliers of the uncertain lines (``multipliers``: the
+        workbook's Simulation sheet shows them).
 
     Raises
     ------
@@ -258,11 +263,15 @@ def simulate(
     )
     lattice = Lattice.of(runs, lattice_lines(scenario, table), seed)
     npv, roi, payback = np.empty(runs), np.empty(runs), np.empty(runs)
+    uncertain = np.flatnonzero(table.uncertain)
+    kept = np.empty((runs, uncertain.size)) if keep_multipliers else None
     chunk = max(1, CHUNK_CELLS // max(1, table.low.size))
     for start in range(0, runs, chunk):
         stop = min(runs, start + chunk)
         numbers = np.arange(start + 1, stop + 1, dtype=np.int64)
         multipliers = draw_multipliers(table, a.distribution, lattice, numbers)
+        if kept is not None:
+            kept[start:stop] = multipliers[:, uncertain]
         out = table.evaluate(multipliers, with_irr=False)
         npv[start:stop], roi[start:stop], payback[start:stop] = out.npv, out.roi, out.payback
     return Simulation(
@@ -283,4 +292,5 @@ def simulate(
         npv_runs=npv,
         roi_runs=roi,
         payback_runs=payback,
+        multipliers=kept,
     )

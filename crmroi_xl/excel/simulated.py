@@ -25,6 +25,7 @@ import numpy as np
 
 from ..engine.montecarlo import simulate
 from ..scenario.labels import label
+from .live import live
 from .parts import Bilingual
 from .sensitivity_layout import (
     CURVE_POINTS,
@@ -88,7 +89,10 @@ def simulation_values(
         return {status: layout.text(STATUS["template"])}
     if not simulated(scenario):
         return {status: layout.text(STATUS["no_range"])}
-    sim = simulate(scenario, results=results)
+    if results is not None and layout.simulation.live:  # the Simulation sheet's, at export
+        sim = live(scenario, results, layout.simulation).simulation
+    else:
+        sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
     runs = f"{sim.runs:,}".replace(",", "\u00a0" if layout.lang == "fr" else ",")
     out: dict[tuple[Any, ...], Any] = {
         status: layout.text(STATUS["setup"]).format(

@@ -21,6 +21,7 @@ from . import (
     kpis,
     lists,
     sensitivity,
+    simulation,
     summary,
 )
 
@@ -31,6 +32,7 @@ SHEETS: tuple[Sheet, ...] = (
     guide.SHEET,
     summary.SHEET,
     sensitivity.SHEET,
+    simulation.SHEET,
     assumptions.SHEET,
     costs.SHEET,
     benefits.SHEET,
