@@ -20,6 +20,7 @@ from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
 EXAMPLE = "examples/mid-size-risk-adjusted.yaml"
 #: The lines the user edits: a cost's amount, a cost's range, a benefit that loses its range.
 AMOUNT, RANGE, NO_RANGE = 1, 3, 2
+PLAIN = 6  # the refresher training: no range at export
 
 
 def edited(scenario: Scenario) -> Scenario:
@@ -53,7 +54,27 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     exported = export_workbook(scenario, folder / "exported.xlsx", lang="en")
     changed = export_workbook(scenario, folder / "edited.xlsx", lang="en")
     edit(changed, layout)
-    return {"exported": exported, "edited": changed}
+    ranged = export_workbook(scenario, folder / "ranged.xlsx", lang="en")
+    wb = openpyxl.load_workbook(ranged)
+    wb[layout.sheet_name("costs")][layout.costs.cell("high", PLAIN)] = 1.3
+    wb.save(ranged)
+    return {"exported": exported, "edited": changed, "ranged": ranged}
+
+
+def flag(path: Path, layout: Layout) -> str:
+    value = load_values(path)[layout.sheet_name("simulation")][layout.simulation.flag_cell].value
+    return value or ""
+
+
+def test_the_flag_says_when_the_export_no_longer_tells_everything(
+    workbooks: dict[str, Path], libreoffice: dict[Path, Path]
+) -> None:
+    """Blank as exported; inputs changed: the Sensitivity sheet's block (payback) is as
+    exported; a line given a range since: it is not drawn, re-export."""
+    layout = export_layout(load_scenario(EXAMPLE), "en")
+    assert flag(libreoffice[workbooks["exported"]], layout) == ""
+    assert flag(libreoffice[workbooks["edited"]], layout).startswith("Inputs changed since")
+    assert "re-export" in flag(libreoffice[workbooks["ranged"]], layout).lower()
 
 
 def runs_of(path: Path, layout: Layout) -> tuple[list[float], dict[str, float]]:
@@ -100,7 +121,7 @@ def test_after_editing_amounts_ranges_and_the_rate_it_is_simulate_of_the_edited_
     after = edited(scenario)
     check(libreoffice[workbooks["edited"]], layout, after)
     before = simulate(scenario, runs=1_000)
-    npv, names = runs_of(libreoffice[workbooks["edited"]], layout)
+    _, names = runs_of(libreoffice[workbooks["edited"]], layout)
     assert names["Out_NPV_P50"] < float(np.median(before.npv_runs)) - 200_000  # it moved
 
 

@@ -77,6 +77,7 @@ class Live:
     lattice: Lattice
     multipliers: Array  # runs x uncertain lines
     rest: dict[str, float]
+    fingerprint: float  # the base NPV plus the tornado's swings: what the flag compares
 
     def param(self, key: str, j: int) -> Any:
         """Slot ``j``'s ``key`` row (an empty slot: blank, or what its formulas give)."""
@@ -136,6 +137,8 @@ def live(scenario: Scenario, results: Results, places: SimulationLayout) -> Live
     costs = np.array([x.total if s == "cost" else 0.0 for s, x in pairs])
     gains = np.array([x.total if s != "cost" else 0.0 for s, x in pairs])
     base = results.sensitivity.cases.base.npv
+    widths = table.high[uncertain] - table.low[uncertain]
+    swings = [float(w) * abs(x.present_value) for w, x in zip(widths, lines, strict=True)]
     totals = {
         side: math.fsum(x.total for x in getattr(results, f"{side}_lines") if x.counted)
         for side in ("cost", "benefit")
@@ -159,7 +162,9 @@ def live(scenario: Scenario, results: Results, places: SimulationLayout) -> Live
             "rest_costs": totals["cost"] - math.fsum(costs),
             "rest_benefits": totals["benefit"] - math.fsum(gains),
         },
+        fingerprint=math.nan,
     )
+    object.__setattr__(found, "fingerprint", base + math.fsum(swings))
     _LAST[:] = [(results, places, found)]
     return found
 
@@ -173,7 +178,7 @@ def live_values(
     if scenario is None or results is None or not places.live:
         return {}
     engine = live(scenario, results, places)
-    out: dict[tuple[Any, ...], Any] = {}
+    out: dict[tuple[Any, ...], Any] = {("live", "fingerprint"): engine.fingerprint}
     for j in range(places.slots):
         for key in ("position", "z", "k", "s"):
             out[("live", key, j)] = engine.param(key, j)

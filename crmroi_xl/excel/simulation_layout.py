@@ -101,6 +101,11 @@ class SimulationLayout:
         row = self.row(key)
         return f"$B${row}" if absolute else f"B{row}"
 
+    #: The flag (row 3): a line given a range since the export, or inputs changed since
+    #: (the Sensitivity sheet's Monte Carlo block, payback included, is as exported).
+    flag_cell = "A3"
+    #: What the inputs gave at export (the base NPV plus the tornado's swings), a value.
+    fingerprint_cell = f"B{_RESULTS_ROW - 2}"
     results_title_row = _RESULTS_ROW - 1
     params_title_row = _PARAMS_ROW - 1
     runs_header_row = _RUNS_HEADER
@@ -139,7 +144,7 @@ class SimulationLayout:
         """Every cell the export writes as a value, in order."""
         if not self.live:
             return []
-        out = []
+        out = [ValueSlot(self.fingerprint_cell, "eur", ("live", "fingerprint"))]
         for j in range(self.slots):
             for key in ("position", "z", "k", "s"):
                 fmt = "num2" if key == "s" else "int"

@@ -25,11 +25,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from openpyxl.styles import Font
 
 from ..live import Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
 from ..simulation_layout import PARAMS
+from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -53,6 +55,17 @@ TEXTS: dict[str, Bilingual] = {
         "No cost or counted benefit had a range (low / high) at export: no simulation. "
         "Type ranges, then re-export.",
     ),
+    "new_range": (
+        "Une ligne a reçu une plage depuis l'export : elle n'est pas tirée ici. Réexportez.",
+        "A line was given a range since the export: it is not drawn here. Re-export.",
+    ),
+    "changed": (
+        "Données modifiées depuis l'export : cette feuille suit, mais le bloc Monte-Carlo de la "
+        "feuille Sensibilité (délai de récupération, histogramme) est celui de l'export.",
+        "Inputs changed since the export: this sheet follows, but the Sensitivity sheet's Monte "
+        "Carlo block (payback, histogram) is as exported.",
+    ),
+    "fingerprint": ("Empreinte des données à l'export", "Inputs' fingerprint at export"),
     "runs": ("Tirages", "Runs"),
     "distribution": ("Loi (1 PERT, 2 triangulaire, 3 uniforme)", "Distribution (1 PERT, 2 "
                      "triangular, 3 uniform)"),
@@ -124,6 +137,8 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
     yield Text("simulation", p.cell("runs"), p.runs, "calc", "int")
     yield Text("simulation", p.cell("distribution"), p.code, "calc", "int")
+    ref = f"A{int(p.fingerprint_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
     yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
     for key in ("p10", "p50", "p90", "mean", "npv_positive", "roi_positive"):
         yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
@@ -206,6 +221,18 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     for j in range(p.slots):
         yield from _slot(layout, j)
     yield from _runs(layout)
+    drawn = layout.ref("sensitivity", s.detail_span("npv_low"))
+    swings = layout.ref("sensitivity", s.detail_span("swing"))
+    at_export = f"${p.fingerprint_cell[0]}${p.fingerprint_cell[1:]}"
+    new_range, changed = (
+        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "changed")
+    )
+    flag = (
+        f'=IF(COUNT({drawn})>SUMPRODUCT(({p.param_span("width")}<>0)*1),"{new_range}",'
+        f"IF(ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export})),"
+        f'"{changed}",""))'
+    )
+    yield Formula("simulation", p.flag_cell, flag, lambda ctx: "", fmt="text")
 
 
 def _value(function: Any, *args: Any) -> Any:
@@ -294,10 +321,14 @@ def _runs(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    p = layout.simulation
+    if p.live:
+        flag = p.flag_cell
+        bad = Font(bold=True, color="9C0006")
+        ws.conditional_formatting.add(flag, rule(f'{flag}<>""', font=bad, fill=BAD_FILL))
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 10
-    p = layout.simulation
     if p.live:
         ws.freeze_panes = f"D{p.runs_header_row + 1}"
 
