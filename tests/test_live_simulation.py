@@ -145,3 +145,50 @@ def test_a_scenario_without_a_range_has_no_live_simulation(tmp_path: Path) -> No
     ws = openpyxl.load_workbook(path)[layout.sheet_name("simulation")]
     assert "no simulation" in ws["A2"].value
     assert ws.max_row == 2
+
+
+def test_compute_json_and_the_report_carry_the_p10_and_p90_cases(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each case is each metric's own percentile of simulate(runs=workbook_runs): the
+    workbook's Out_NPV_P10 and Out_NPV_P90 as exported."""
+    import json
+
+    from crmroi_xl.cli.main import main
+
+    scenario = load_scenario(EXAMPLE)
+    sim = simulate(scenario, runs=1_000)
+    assert main(["compute", EXAMPLE, "--json"]) == 0
+    cases = json.loads(capsys.readouterr().out)["sensitivity"]["cases"]
+    assert list(cases) == ["pessimistic", "base", "optimistic", "p10", "p90"]
+    roi = sim.roi_runs[~np.isnan(sim.roi_runs)]
+    for key, q in (("p10", 10), ("p90", 90)):
+        assert cases[key]["npv"] == float(np.percentile(sim.npv_runs, q))
+        assert cases[key]["roi"] == float(np.percentile(roi, q))
+        assert "percentile" in cases[key]["means"]
+    paid = np.sort(sim.payback_runs[~np.isnan(sim.payback_runs)])
+    assert np.isnan(sim.payback_runs).mean() < 0.1  # so the downside's payback is defined
+    assert cases["p10"]["payback"] == pytest.approx(
+        np.percentile(np.concatenate([paid, np.full(np.isnan(sim.payback_runs).sum(), np.inf)]), 90)
+    )
+    assert cases["pessimistic"]["npv"] < cases["p10"]["npv"] < cases["base"]["npv"]
+    assert main(["compute", EXAMPLE]) == 0
+    report = capsys.readouterr().out
+    assert "P10 (9 chances in 10 of better)" in report and "all lines at their low" in report
+
+
+def test_without_a_range_compute_json_keeps_todays_cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from crmroi_xl.cli.main import main
+
+    data = load_scenario(EXAMPLE).model_dump(mode="json")
+    for line in [*data["costs"], *data["benefits"]]:
+        line["low"] = line["high"] = 1.0
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["compute", str(path), "--json"]) == 0
+    cases = json.loads(capsys.readouterr().out)["sensitivity"]["cases"]
+    assert list(cases) == ["pessimistic", "base", "optimistic"]

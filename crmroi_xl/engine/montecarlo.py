@@ -44,6 +44,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,6 +156,32 @@ class Simulation:
             "roi": vars(self.roi),
             "payback": vars(self.payback),
             "probability": vars(self.probability),
+        }
+
+    def quantile_case(self, key: str) -> dict[str, float | None]:
+        """The ``p10`` (downside) or ``p90`` (upside) case: each metric at its own
+        percentile on that side -- the NPV's and the ROI's 10th (90th) percentile, the
+        payback's 90th (10th), a run never paid back counting as the longest (None when
+        that percentile is never reached). None where no run defines the metric.
+
+        >>> sim = Simulation(100, 0, "pert", *(Statistics.of(np.zeros(1)),) * 3,
+        ...     Probability(1, 1, 1), "x", "EUR", 3, np.arange(11.0), np.arange(11.0) / 10,
+        ...     np.array([1.0] * 8 + [np.nan] * 3))
+        >>> sim.quantile_case("p10")
+        {'npv': 1.0, 'roi': 0.1, 'payback': None}
+        >>> sim.quantile_case("p90")
+        {'npv': 9.0, 'roi': 0.9, 'payback': 1.0}
+        """
+        q = {"p10": 10, "p90": 90}[key]
+        roi = self.roi_runs[~np.isnan(self.roi_runs)]
+        payback = np.sort(np.where(np.isnan(self.payback_runs), np.inf, self.payback_runs))
+        at = (payback.size - 1) * (100 - q) / 100  # PERCENTILE's place, from 0
+        low, high = payback[math.floor(at)], payback[math.ceil(at)]
+        value = low + (high - low) * (at - math.floor(at)) if math.isfinite(high) else math.inf
+        return {
+            "npv": float(np.percentile(self.npv_runs, q)),
+            "roi": float(np.percentile(roi, q)) if roi.size else None,
+            "payback": float(value) if math.isfinite(value) else None,
         }
 
     def histogram(self, bins: int = 12) -> tuple[list[float], list[int]]:
