@@ -85,6 +85,8 @@ def runs_of(path: Path, layout: Layout) -> tuple[list[float], dict[str, float]]:
     names = {}
     for name, (_, ref) in p.names.items():
         names[name] = ws[ref.replace("$", "")].value
+    for key in ("roi_p10", "roi_p90"):
+        names[key] = ws[p.cell(key)].value
     return npv, names
 
 
@@ -99,6 +101,8 @@ def check(path: Path, layout: Layout, scenario: Scenario) -> None:
         assert names[name] == pytest.approx(float(np.percentile(sim.npv_runs, q)), rel=1e-9)
     assert names["Out_P_NPV_Positive"] == sim.probability.npv_positive
     assert names["Out_P_ROI_Positive"] == sim.probability.roi_positive
+    for key in ("p10", "p90"):  # the P10 and P90 cases' ROI, live
+        assert names[f"roi_{key}"] == pytest.approx(sim.quantile_case(key)["roi"], rel=1e-9)
 
 
 @pytest.fixture(scope="module")

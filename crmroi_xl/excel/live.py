@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -78,6 +79,19 @@ class Live:
     multipliers: Array  # runs x uncertain lines
     rest: dict[str, float]
     fingerprint: float  # the base NPV plus the tornado's swings: what the flag compares
+
+    @cached_property
+    def rows(self) -> list[list[float]]:
+        """The multipliers as Python numbers, run by run (what each cell caches)."""
+        rows: list[list[float]] = self.multipliers.tolist()
+        return rows
+
+    @cached_property
+    def runs(self) -> dict[str, list[float | str]]:
+        """Each run's NPV and ROI as Python numbers (``""``: an ROI without costs)."""
+        sim = self.simulation
+        roi = [("" if math.isnan(v) else v) for v in sim.roi_runs.tolist()]
+        return {"npv": sim.npv_runs.tolist(), "roi": roi}
 
     def param(self, key: str, j: int) -> Any:
         """Slot ``j``'s ``key`` row (an empty slot: blank, or what its formulas give)."""

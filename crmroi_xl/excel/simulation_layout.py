@@ -6,7 +6,8 @@ The sheet holds, top to bottom:
 * the settings and results (column A a title, column B its value): the runs, the
   distribution's code, the part of the NPV and of the totals no uncertain line
   moves, then the percentiles, the mean and the probabilities (``Out_NPV_P10``,
-  ``Out_NPV_P50``, ``Out_NPV_P90``, ``Out_P_NPV_Positive``, ``Out_P_ROI_Positive``);
+  ``Out_NPV_P50``, ``Out_NPV_P90``, ``Out_P_NPV_Positive``, ``Out_P_ROI_Positive``)
+  and the ROI's P10 and P90 (the P10 and P90 cases, live);
 * one column per *slot* (from column D): an uncertain line at export, its place in
   the Sensitivity sheet's detail and its lattice numbers (generator, offset, shift:
   written at export), then what the line's current range and amounts give (low,
@@ -22,9 +23,9 @@ export change.
 
 >>> places = SimulationLayout(runs=1_000, slots=4, cost_capacity=25)
 >>> places.slot_col(0), places.run_row(1), places.runs_span("npv")
-('D', 34, '$B$34:$B$1033')
+('D', 37, '$B$37:$B$1036')
 >>> places.cell("p10"), places.param_span("spv")
-('B11', '$D$26:$G$26')
+('B11', '$D$29:$G$29')
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ __all__ = [
 SETTINGS = ("runs", "distribution", "rest_npv", "rest_costs", "rest_benefits")
 #: The distributions' codes (the settings' ``distribution``, for a reader of the sheet).
 DISTRIBUTION_CODES = {"pert": 1, "triangular": 2, "uniform": 3}
-RESULTS = ("p10", "p50", "p90", "mean", "npv_positive", "roi_positive")
+RESULTS = ("p10", "p50", "p90", "mean", "npv_positive", "roi_positive", "roi_p10", "roi_p90")
 #: A slot's rows, from row 18: written at export (position, z, k, s) or computed.
 PARAMS = (
     "position",
@@ -64,7 +65,7 @@ PARAMS = (
     "k",
     "s",
 )
-_SETTINGS_ROW, _RESULTS_ROW, _PARAMS_ROW = 4, 11, 18
+_SETTINGS_ROW, _RESULTS_ROW, _PARAMS_ROW = 4, 11, 21
 _RUNS_HEADER = _PARAMS_ROW + len(PARAMS) + 1
 _RUN_COLUMNS = {"run": "A", "npv": "B", "roi": "C"}
 _FIRST_SLOT = 4  # column D

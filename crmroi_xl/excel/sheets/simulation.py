@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from ..live import Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
-from ..simulation_layout import PARAMS
+from ..simulation_layout import PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -82,6 +82,8 @@ TEXTS: dict[str, Bilingual] = {
     "mean": ("VAN moyenne", "Mean NPV"),
     "npv_positive": ("Probabilité VAN > 0", "Probability NPV > 0"),
     "roi_positive": ("Probabilité ROI > 0", "Probability ROI > 0"),
+    "roi_p10": ("ROI P10 (9 chances sur 10 de faire mieux)", "ROI P10 (9 chances in 10 of better)"),
+    "roi_p90": ("ROI P90 (1 chance sur 10 de faire mieux)", "ROI P90 (1 chance in 10 of better)"),
     "slots": ("Lignes incertaines (une colonne chacune)", "Uncertain lines (one column each)"),
     "position": ("N° dans le détail", "Row of the detail"),
     "label": ("Ligne", "Line"),
@@ -112,6 +114,8 @@ _FORMATS = {
     "mean": "eur",
     "npv_positive": "pct1",
     "roi_positive": "pct1",
+    "roi_p10": "pct1",
+    "roi_p90": "pct1",
     "label": "text",
     "low": "pct",
     "high": "pct",
@@ -140,7 +144,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     ref = f"A{int(p.fingerprint_cell[1:])}"
     yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
     yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
-    for key in ("p10", "p50", "p90", "mean", "npv_positive", "roi_positive"):
+    for key in RESULTS:
         yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
     yield Text("simulation", f"A{p.params_title_row}", layout.text(TEXTS["slots"]), "subtitle")
     for key in PARAMS:
@@ -170,6 +174,9 @@ def _result(ctx: Context, key: str) -> CellValue:
         return sim.probability.npv_positive
     if key == "roi_positive":
         return sim.probability.roi_positive
+    if key in ("roi_p10", "roi_p90"):
+        value = sim.quantile_case(key[-3:])["roi"]
+        return "#NUM!" if value is None else value
     return engine.rest[key]
 
 
@@ -179,16 +186,12 @@ def _param(ctx: Context, key: str, j: int) -> CellValue:
 
 
 def _run(ctx: Context, key: str, r: int) -> CellValue:
-    sim = _engine(ctx).simulation
-    value = float((sim.npv_runs if key == "npv" else sim.roi_runs)[r - 1])
-    return "" if np.isnan(value) else value
+    return _engine(ctx).runs[key][r - 1]
 
 
 def _multiplier(ctx: Context, r: int, j: int) -> CellValue:
-    engine = _engine(ctx)
-    if j >= engine.multipliers.shape[1]:
-        return 1.0
-    return float(engine.multipliers[r - 1, j])
+    row = _engine(ctx).rows[r - 1]
+    return row[j] if j < len(row) else 1.0
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -215,6 +218,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "mean": f"=AVERAGE({npv})",
         "npv_positive": f'=COUNTIF({npv},">0")/{runs}',
         "roi_positive": f'=COUNTIF({roi},">0")/{runs}',
+        "roi_p10": f"=PERCENTILE({roi},0.1)",
+        "roi_p90": f"=PERCENTILE({roi},0.9)",
     }
     for key, text in results.items():
         yield Formula("simulation", p.cell(key), text, _value(_result, key), fmt=_FORMATS[key])
