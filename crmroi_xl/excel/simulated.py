@@ -7,7 +7,7 @@ writes its figures as values in the cells the layout lists
 (:meth:`~crmroi_xl.excel.sensitivity_layout.SensitivityLayout.slots`): a status
 line naming the runs, the seed and the distribution and saying to re-export,
 the statistics and probabilities, the NPV's histogram and its S-curve (the
-NPV at cumulative probabilities 0, 5 ... 100 %, ``PERCENTILE.INC``'s
+NPV at cumulative probabilities 0, 1 ... 100 %, ``PERCENTILE.INC``'s
 interpolation), and the legend of P(NPV > 0). They are the same numbers as
 ``crmroi simulate`` with the same seed. A scenario without a range, and the
 template, get only a sentence.
