@@ -196,3 +196,14 @@ def test_without_a_range_compute_json_keeps_todays_cases(
     assert main(["compute", str(path), "--json"]) == 0
     cases = json.loads(capsys.readouterr().out)["sensitivity"]["cases"]
     assert list(cases) == ["pessimistic", "base", "optimistic"]
+
+
+def test_the_histogram_has_an_edge_at_zero_when_runs_lose_and_gain() -> None:
+    """No bin mixes losses and gains: it read P(NPV <= 0) wrong (issue 21)."""
+    sim = simulate(edited(load_scenario(EXAMPLE)), runs=1_000)
+    assert sim.npv_runs.min() < 0 < sim.npv_runs.max()
+    edges, counts = sim.histogram(20)
+    assert 0.0 in edges and len(edges) == 21 and sum(counts) == 1_000
+    assert edges[0] <= sim.npv_runs.min() and edges[-1] >= sim.npv_runs.max()
+    below = sum(c for c, right in zip(counts, edges[1:], strict=True) if right <= 0)
+    assert below == int((sim.npv_runs < 0).sum())

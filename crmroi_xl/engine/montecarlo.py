@@ -187,14 +187,29 @@ class Simulation:
     def histogram(self, bins: int = 12) -> tuple[list[float], list[int]]:
         """The NPV's histogram: ``bins + 1`` edges in euros and the runs in each bin.
 
-        Runs that differ by rounding only (a line with a range whose amounts are zero)
-        get numpy's bins for equal runs, one euro wide around them: numpy refuses to
-        split a range narrower than the numbers' precision.
+        When the runs fall on both sides of 0, one edge is exactly 0 (no bin mixes
+        losses and gains): the bins are ``(max - min) / (bins - 1)`` wide, the first
+        edge a whole number of widths below 0. Runs that differ by rounding only (a
+        line with a range whose amounts are zero) get numpy's bins for equal runs, one
+        euro wide around them: numpy refuses to split a range narrower than the
+        numbers' precision.
+
+        >>> sim = Simulation(100, 0, "pert", *(Statistics.of(np.zeros(1)),) * 3,
+        ...     Probability(1, 1, 1), "x", "EUR", 3, np.array([-3.0, 1.0, 5.0]),
+        ...     np.zeros(3), np.zeros(3))
+        >>> sim.histogram(bins=3)
+        ([-4.0, 0.0, 4.0, 8.0], [1, 1, 1])
         """
         low, high = float(self.npv_runs.min()), float(self.npv_runs.max())
         edges = np.linspace(low, high, bins + 1)
         if not np.all(edges[:-1] < edges[1:]):
             low, high = low - 0.5, high + 0.5
+        elif low < 0 < high and bins > 1:
+            width = (high - low) / (bins - 1)
+            first = -math.ceil(-low / width) * width
+            fixed = first + width * np.arange(bins + 1)
+            counts, _ = np.histogram(self.npv_runs, bins=fixed)
+            return [float(e) for e in fixed], [int(c) for c in counts]
         counts, edges = np.histogram(self.npv_runs, bins=bins, range=(low, high))
         return [float(e) for e in edges], [int(c) for c in counts]
 

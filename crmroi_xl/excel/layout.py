@@ -99,13 +99,13 @@ SHEETS: dict[str, Bilingual] = {
     "guide": ("Guide", "Guide"),
     "summary": ("Synthèse", "Summary"),
     "sensitivity": ("Sensibilité", "Sensitivity"),
-    "simulation": ("Simulation", "Simulation"),
     "assumptions": ("Hypothèses", "Assumptions"),
     "costs": ("Coûts", "Costs"),
     "benefits": ("Bénéfices", "Benefits"),
     "kpis": ("KPI", "KPIs"),
     "channels": ("Canaux", "Channels"),
     "checks": ("Contrôles", "Checks"),
+    "simulation": ("Simulation", "Simulation"),
     "lists": ("Listes", "Lists"),
 }
 TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A

@@ -32,12 +32,12 @@ SHEETS: tuple[Sheet, ...] = (
     guide.SHEET,
     summary.SHEET,
     sensitivity.SHEET,
-    simulation.SHEET,
     assumptions.SHEET,
     costs.SHEET,
     benefits.SHEET,
     kpis.SHEET,
     channels.SHEET,
     checks.SHEET,
+    simulation.SHEET,
     lists.SHEET,
 )
