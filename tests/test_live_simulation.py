@@ -207,3 +207,13 @@ def test_the_histogram_has_an_edge_at_zero_when_runs_lose_and_gain() -> None:
     assert edges[0] <= sim.npv_runs.min() and edges[-1] >= sim.npv_runs.max()
     below = sum(c for c, right in zip(counts, edges[1:], strict=True) if right <= 0)
     assert below == int((sim.npv_runs < 0).sum())
+
+
+def test_the_runs_are_not_printed(tmp_path: Path) -> None:
+    scenario = load_scenario(EXAMPLE)
+    layout = export_layout(scenario, "en")
+    path = export_workbook(scenario, tmp_path / "p.xlsx", lang="en")
+    ws = openpyxl.load_workbook(path)[layout.sheet_name("simulation")]
+    area = str(ws.print_area)
+    last = int(area.rsplit("$", 1)[1])
+    assert last < layout.simulation.runs_header_row

@@ -336,6 +336,8 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.column_dimensions["C"].width = 10
     if p.live:
         ws.freeze_panes = f"D{p.runs_header_row + 1}"
+        # on paper: the flag, the settings and the results, not the runs that give them
+        ws.print_area = f"A1:C{p.row(RESULTS[-1])}"
 
 
 SHEET = Sheet("simulation", "7F7F7F", texts, formulas, looks)
