@@ -273,9 +273,11 @@ def test_compute_json_has_the_sensitivity_after_the_headline(
     assert list(data)[:7] == HEADLINE  # then the rest, sensitivity among it
     s = data["sensitivity"]
     assert list(s) == ["cases", "tornado", "breakeven"]
-    assert list(s["cases"]) == ["pessimistic", "base", "optimistic"]
-    for case in s["cases"].values():
-        assert list(case) == ["npv", "roi", "irr", "payback"]
+    assert list(s["cases"]) == ["pessimistic", "base", "optimistic", "p10", "p90"]  # issue 21
+    for key in ("pessimistic", "base", "optimistic"):
+        assert list(s["cases"][key]) == ["npv", "roi", "irr", "payback"]
+    for key in ("p10", "p90"):
+        assert list(s["cases"][key]) == ["npv", "roi", "payback", "label", "means"]
     assert s["cases"]["base"]["npv"] == pytest.approx(data["npv"], rel=1e-12)
     assert s["cases"]["pessimistic"]["npv"] < data["npv"] < s["cases"]["optimistic"]["npv"]
     bar = s["tornado"][0]

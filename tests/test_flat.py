@@ -70,8 +70,13 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_risk",
     ]
     assert columns[8:18] == [f"adoption_{i}" for i in range(1, 11)]
-    assert columns[18:21] == ["distribution", "simulation_runs", "simulation_seed"]
-    assert columns[21] == "customers_margin_per_customer"
+    assert columns[18:22] == [
+        "distribution",
+        "simulation_runs",
+        "simulation_seed",
+        "workbook_runs",
+    ]
+    assert columns[22] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",

@@ -318,8 +318,8 @@ def test_the_monte_carlo_block_holds_simulates_figures(tmp_path: Path) -> None:
     layout = export_layout(scenario, "fr")
     path = export_workbook(scenario, tmp_path / "mc.xlsx", lang="fr")
     cells = _simulation_cells(path, layout)
-    sim = simulate(scenario)
-    assert cells["status"].startswith("10\u00a0000 tirages, graine 0, loi PERT")
+    sim = simulate(scenario, runs=scenario.assumptions.workbook_runs)  # the Simulation sheet's
+    assert cells["status"].startswith("1\u00a0000 tirages, graine 0, loi PERT")
     assert "réexporter pour actualiser" in cells["status"]
     for (metric, key), value in cells["statistics"].items():
         assert value == getattr(getattr(sim, metric), key), (metric, key)

@@ -24,6 +24,7 @@ from scipy import stats
 from crmroi_xl import compute, load_scenario, simulate
 from crmroi_xl.cli.main import main
 from crmroi_xl.engine import montecarlo as mc
+from crmroi_xl.engine.lattice import Lattice
 from crmroi_xl.engine.sensitivity import CASES, LineTable, case_multiplier
 from crmroi_xl.errors import CrmRoiError, InputError, ScenarioError
 from crmroi_xl.finance import metrics
@@ -437,8 +438,8 @@ def test_each_simulated_run_equals_compute(example: Path, distribution: str) -> 
     scenario = Scenario.model_validate(data)
     sim = simulate(scenario, runs=300, seed=11)
     table = table_of(scenario)
-    rng = np.random.Generator(np.random.PCG64(11))
-    multipliers = mc.draw_multipliers(table, distribution, 300, rng)
+    lattice = Lattice.of(300, mc.lattice_lines(scenario, table), 11)
+    multipliers = mc.draw_multipliers(table, distribution, lattice, np.arange(1, 301))
     low, high = table.low, table.high
     assert ((multipliers >= low) & (multipliers <= high)).all()
     assert (multipliers[:, ~table.uncertain] == 1.0).all()
@@ -460,8 +461,8 @@ def test_simulated_runs_of_generated_scenarios_equal_compute(scenario: Scenario,
     multipliers = mc.draw_multipliers(
         table,
         scenario.assumptions.distribution,
-        100,
-        np.random.Generator(np.random.PCG64(seed)),
+        Lattice.of(100, mc.lattice_lines(scenario, table), seed),
+        np.arange(1, 101),
     )
     for run in (0, 99):
         expected = compute(scaled(scenario, *full_multipliers(scenario, multipliers[run])))

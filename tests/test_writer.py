@@ -20,7 +20,7 @@ from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.layout import Layout
-from crmroi_xl.excel.parts import Capacity
+from crmroi_xl.excel.workbook import export_layout
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import formula_cells, mismatches, recalculate, same
 from tests.strategies import scenarios
@@ -114,10 +114,7 @@ def test_cached_values_are_the_engine_values(
 ) -> None:
     scenario = load_scenario(example)
     path = exported[(example.name, "en")]
-    capacity = Capacity.for_counts(
-        len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
-    )
-    layout = Layout("en", capacity)
+    layout = export_layout(scenario, "en")  # its capacities, and its live simulation's
     expected = expected_values(layout, scenario, compute(scenario))
     cached = openpyxl.load_workbook(path, data_only=True)
     cells = list(formula_cells(path))

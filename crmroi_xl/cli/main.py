@@ -106,10 +106,37 @@ def compute_command(
         return
     results = compute(loaded)
     _warn(warnings)
+    shown = lang or loaded.assumptions.language
+    quantiles = _quantile_cases(loaded, results, shown)
     if as_json:
-        typer.echo(_json(_results_json(results) | ({"warnings": warnings} if warnings else {})))
+        data = _results_json(results)
+        cases = data["sensitivity"]["cases"]  # type: ignore[index]
+        cases.update(quantiles)
+        typer.echo(_json(data | ({"warnings": warnings} if warnings else {})))
     else:
-        _print_report(results, lang or loaded.assumptions.language)
+        _print_report(results, shown, quantiles)
+
+
+def _quantile_cases(
+    scenario: Scenario, results: Results, lang: Literal["fr", "en"]
+) -> dict[str, dict[str, object]]:
+    """The P10 and P90 cases of the workbook's simulation (``workbook_runs``), labelled;
+    none for a scenario without a range."""
+    from ..engine.montecarlo import simulate
+    from ..excel.simulated import simulated
+    from ..scenario.labels import label
+
+    if not simulated(scenario):
+        return {}
+    sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
+    return {
+        key: {
+            **sim.quantile_case(key),
+            "label": label(f"case_{key}", lang),
+            "means": label(f"case_{key}_means", lang),
+        }
+        for key in ("p10", "p90")
+    }
 
 
 def _one_option(loaded: Scenario, option: str | None) -> Scenario:
@@ -145,10 +172,14 @@ def _warn(warnings: list[str]) -> None:
         typer.echo(f"crmroi: warning: {line}", err=True)
 
 
-def _print_report(results: Results, lang: Literal["fr", "en"]) -> None:
+def _print_report(
+    results: Results,
+    lang: Literal["fr", "en"],
+    quantiles: dict[str, dict[str, object]] | None = None,
+) -> None:
     from .report import console, render
 
-    console().print(render(results, lang))
+    console().print(render(results, lang, quantiles))
 
 
 def _json(data: object) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
@@ -72,9 +72,12 @@ def number(value: float | None, lang: Lang = "fr", decimals: int = 2) -> str:
     return _group(f"{value:,.{decimals}f}", lang)
 
 
-def render(results: Results, lang: Lang = "fr") -> Group:
+def render(
+    results: Results, lang: Lang = "fr", quantiles: dict[str, dict[str, Any]] | None = None
+) -> Group:
     """The headline metrics, the points to review, the yearly flows, the KPIs and the
-    channels; readable at 80 columns (any pipe) whatever the horizon."""
+    channels; readable at 80 columns (any pipe) whatever the horizon. ``quantiles``: the
+    simulation's P10 and P90 cases, shown under the three cases."""
     parts: list[RenderableType] = [_headline(results, lang)]
     if results.full_margin_revenue or results.kpi_worsens:
         parts.append(_review(results, lang))
@@ -83,7 +86,7 @@ def render(results: Results, lang: Lang = "fr") -> Group:
         parts.append(_kpis(results, lang))
     if results.channels:
         parts.append(_channels(results, lang))
-    return Group(*parts, *_sensitivity(results, lang))
+    return Group(*parts, *_sensitivity(results, lang, quantiles or {}))
 
 
 def _headline(r: Results, lang: Lang) -> Table:
@@ -273,8 +276,11 @@ def _bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
     return "█" * max(1, round(width * value / largest))
 
 
-def _sensitivity(r: Results, lang: Lang) -> list[RenderableType]:
-    """The three cases, the largest tornado bars and the break-even factors."""
+def _sensitivity(
+    r: Results, lang: Lang, quantiles: dict[str, dict[str, Any]]
+) -> list[RenderableType]:
+    """The three cases (and the P10 / P90 cases), the largest tornado bars and the
+    break-even factors."""
     s = r.sensitivity
     parts: list[RenderableType] = []
     if s.tornado:
@@ -293,6 +299,14 @@ def _sensitivity(r: Results, lang: Lang) -> list[RenderableType]:
                 percent(c.roi, lang),
                 percent(c.irr, lang),
                 payback,
+            )
+        for q in quantiles.values():
+            cases.add_row(
+                str(q["label"]),
+                money(q["npv"], lang, r.currency),
+                percent(q["roi"], lang),
+                "—",
+                _or_dash(q["payback"], lambda v: f"{number(v, lang)} {label('years_unit', lang)}"),
             )
         parts += [cases, _tornado(r, lang)]
     else:

@@ -1,8 +1,11 @@
 r"""Monte Carlo over the line ranges: how the NPV, ROI and payback spread.
 
-Each run draws every uncertain line's multiplier independently on its
-``[low, high]`` range, from the scenario's ``assumptions.distribution``
-(mode 1, the base amount):
+Each run draws every uncertain line's multiplier on its ``[low, high]``
+range, from the scenario's ``assumptions.distribution`` (mode 1, the base
+amount), at the uniforms of a seeded rank-1 lattice that the workbook's
+Simulation sheet computes too (:mod:`crmroi_xl.engine.lattice`: one draw in
+each of the ``runs`` strata of every line, as a Latin hypercube), through the
+distribution's inverse:
 
 * ``pert`` (default): :math:`low + (high - low)\,X` with
   :math:`X \sim Beta(\alpha, \beta)`,
@@ -20,8 +23,10 @@ The summary of each metric: mean, sample standard deviation (Excel's
 ``STDEV.S``), and the percentiles 5, 10, 50, 90, 95 interpolated as Excel's
 ``PERCENTILE.INC`` does, over the runs where the metric is defined
 (``undefined_share`` says how many are not: a payback never reached, an ROI
-without costs). The random numbers come from numpy's PCG64 seeded with
-``seed``: the same scenario, runs and seed give the same numbers, bit for bit.
+without costs). The lattice's generators, offsets and shifts come from numpy's
+PCG64 seeded with ``seed``: the same scenario, runs and seed give the same
+numbers, bit for bit; ``simulate(scenario, runs=assumptions.workbook_runs)`` is
+the workbook's simulation, run by run.
 
 >>> from crmroi_xl.scenario.model import Scenario
 >>> s = Scenario.model_validate({
@@ -39,6 +44,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +56,7 @@ from ..finance.rows import Array
 from ..scenario.fieldinfo import bounds
 from ..scenario.model import Assumptions, Scenario
 from .compute import compute
+from .lattice import Lattice, inverse
 from .results import Results
 from .sensitivity import LineTable
 
@@ -58,16 +65,14 @@ __all__ = [
     "MAX_SEED",
     "MIN_RUNS",
     "PERCENTILES",
-    "PERT_LAMBDA",
     "Probability",
     "Simulation",
     "Statistics",
     "draw_multipliers",
+    "lattice_lines",
     "simulate",
 ]
 
-#: PERT's weight of the mode (the classic 4: the mean is (low + 4 x mode + high) / 6).
-PERT_LAMBDA = 4.0
 #: The percentiles the summary gives.
 PERCENTILES = (5, 10, 50, 90, 95)
 #: Bounds of ``runs`` and ``seed``: the scenario's own (model.py), read from the model.
@@ -139,6 +144,7 @@ class Simulation:
     npv_runs: Array
     roi_runs: Array
     payback_runs: Array
+    multipliers: Array | None = None  # runs x uncertain lines, when asked for
 
     def summary(self) -> dict[str, Any]:
         """``runs``, ``seed``, ``distribution``, the statistics and the probabilities (JSON-ready)."""
@@ -152,17 +158,58 @@ class Simulation:
             "probability": vars(self.probability),
         }
 
+    def quantile_case(self, key: str) -> dict[str, float | None]:
+        """The ``p10`` (downside) or ``p90`` (upside) case: each metric at its own
+        percentile on that side -- the NPV's and the ROI's 10th (90th) percentile, the
+        payback's 90th (10th), a run never paid back counting as the longest (None when
+        that percentile is never reached). None where no run defines the metric.
+
+        >>> sim = Simulation(100, 0, "pert", *(Statistics.of(np.zeros(1)),) * 3,
+        ...     Probability(1, 1, 1), "x", "EUR", 3, np.arange(11.0), np.arange(11.0) / 10,
+        ...     np.array([1.0] * 8 + [np.nan] * 3))
+        >>> sim.quantile_case("p10")
+        {'npv': 1.0, 'roi': 0.1, 'payback': None}
+        >>> sim.quantile_case("p90")
+        {'npv': 9.0, 'roi': 0.9, 'payback': 1.0}
+        """
+        q = {"p10": 10, "p90": 90}[key]
+        roi = self.roi_runs[~np.isnan(self.roi_runs)]
+        payback = np.sort(np.where(np.isnan(self.payback_runs), np.inf, self.payback_runs))
+        at = (payback.size - 1) * (100 - q) / 100  # PERCENTILE's place, from 0
+        low, high = payback[math.floor(at)], payback[math.ceil(at)]
+        value = low + (high - low) * (at - math.floor(at)) if math.isfinite(high) else math.inf
+        return {
+            "npv": float(np.percentile(self.npv_runs, q)),
+            "roi": float(np.percentile(roi, q)) if roi.size else None,
+            "payback": float(value) if math.isfinite(value) else None,
+        }
+
     def histogram(self, bins: int = 12) -> tuple[list[float], list[int]]:
         """The NPV's histogram: ``bins + 1`` edges in euros and the runs in each bin.
 
-        Runs that differ by rounding only (a line with a range whose amounts are zero)
-        get numpy's bins for equal runs, one euro wide around them: numpy refuses to
-        split a range narrower than the numbers' precision.
+        When the runs fall on both sides of 0, one edge is exactly 0 (no bin mixes
+        losses and gains): the bins are ``(max - min) / (bins - 1)`` wide, the first
+        edge a whole number of widths below 0. Runs that differ by rounding only (a
+        line with a range whose amounts are zero) get numpy's bins for equal runs, one
+        euro wide around them: numpy refuses to split a range narrower than the
+        numbers' precision.
+
+        >>> sim = Simulation(100, 0, "pert", *(Statistics.of(np.zeros(1)),) * 3,
+        ...     Probability(1, 1, 1), "x", "EUR", 3, np.array([-3.0, 1.0, 5.0]),
+        ...     np.zeros(3), np.zeros(3))
+        >>> sim.histogram(bins=3)
+        ([-4.0, 0.0, 4.0, 8.0], [1, 1, 1])
         """
         low, high = float(self.npv_runs.min()), float(self.npv_runs.max())
         edges = np.linspace(low, high, bins + 1)
         if not np.all(edges[:-1] < edges[1:]):
             low, high = low - 0.5, high + 0.5
+        elif low < 0 < high and bins > 1:
+            width = (high - low) / (bins - 1)
+            first = -math.ceil(-low / width) * width
+            fixed = first + width * np.arange(bins + 1)
+            counts, _ = np.histogram(self.npv_runs, bins=fixed)
+            return [float(e) for e in fixed], [int(c) for c in counts]
         counts, edges = np.histogram(self.npv_runs, bins=bins, range=(low, high))
         return [float(e) for e in edges], [int(c) for c in counts]
 
@@ -175,38 +222,44 @@ def _bounded(value: int, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-def draw_multipliers(
-    table: LineTable, distribution: str, runs: int, rng: np.random.Generator
-) -> NDArray[np.float64]:
-    """``runs x lines`` multipliers: the uncertain lines drawn, the others 1.
+def lattice_lines(scenario: Scenario, table: LineTable) -> list[int]:
+    """The numbers of the table's uncertain lines in the scenario: a cost's place in
+    ``scenario.costs``, a benefit's in ``scenario.benefits`` plus the number of costs
+    (the lattice's column of each line)."""
+    costs = len(scenario.costs)
+    numbers = [
+        i if side == "cost" else costs + i
+        for side, i in zip(table.sides, table.indexes, strict=True)
+    ]
+    return [n for n, uncertain in zip(numbers, table.uncertain, strict=True) if uncertain]
 
-    The draws are made run by run (row-major), so drawing in chunks from the
-    same generator gives the same numbers as drawing all at once.
+
+def draw_multipliers(
+    table: LineTable, distribution: str, lattice: Lattice, run_numbers: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """``len(run_numbers) x lines`` multipliers of the runs numbered (from 1)
+    ``run_numbers``: the uncertain lines drawn at the lattice's uniforms (the
+    lattice's columns are the uncertain lines in the table's order), the others 1.
+
+    Each run's draws depend on its number only, so drawing in chunks gives the same
+    numbers as drawing all at once.
 
     >>> from crmroi_xl.engine.sensitivity import LineTable
     >>> t = LineTable(np.zeros((1, 2)), np.zeros((1, 2)), np.array([0.9, 1.0]),
     ...               np.array([1.2, 1.0]), ("cost", "benefit"), ("a", "b"), (0, 0), 0.1)
-    >>> m = draw_multipliers(t, "uniform", 4, np.random.default_rng(0))
+    >>> m = draw_multipliers(t, "uniform", Lattice.of(4, [0], 0), np.arange(1, 5))
     >>> m.shape, bool(((m[:, 0] >= 0.9) & (m[:, 0] <= 1.2)).all()), m[:, 1].tolist()
     ((4, 2), True, [1.0, 1.0, 1.0, 1.0])
     """
-    out = np.ones((runs, table.low.size))
+    if distribution not in ("pert", "triangular", "uniform"):
+        raise InputError(f"distribution: pert, triangular or uniform, got {distribution!r}")
+    run_numbers = np.asarray(run_numbers)
+    out = np.ones((run_numbers.size, table.low.size))
     lines = np.flatnonzero(table.uncertain)
     if not lines.size:
         return out
-    low, high = table.low[lines], table.high[lines]
-    size = (runs, lines.size)
-    if distribution == "uniform":
-        out[:, lines] = rng.uniform(low, high, size=size)
-    elif distribution == "triangular":
-        out[:, lines] = rng.triangular(low, 1.0, high, size=size)
-    elif distribution == "pert":
-        width = high - low
-        alpha = 1 + PERT_LAMBDA * (1 - low) / width
-        beta = 1 + PERT_LAMBDA * (high - 1) / width
-        out[:, lines] = low + width * rng.beta(alpha, beta, size=size)
-    else:
-        raise InputError(f"distribution: pert, triangular or uniform, got {distribution!r}")
+    u = lattice.uniforms(run_numbers)
+    out[:, lines] = inverse(distribution, u, table.low[lines], table.high[lines])
     return out
 
 
@@ -216,6 +269,7 @@ def simulate(
     seed: int | None = None,
     *,
     results: Results | None = None,
+    keep_multipliers: bool = False,
 ) -> Simulation:
     """Run the Monte Carlo simulation of a scenario over its line ranges.
 
@@ -224,12 +278,16 @@ def simulate(
     scenario : Scenario
         The business case; its lines' ``low``/``high`` give the ranges.
     runs : int, optional
-        Runs (100 to 1 000 000); ``assumptions.simulation_runs`` by default.
+        Runs (100 to 1 000 000); ``assumptions.simulation_runs`` by default
+        (``assumptions.workbook_runs`` gives the workbook's simulation, run by run).
     seed : int, optional
         Seed of the random numbers (0 to 2^32 - 1); ``assumptions.simulation_seed``
         by default.
     results : Results, optional, keyword-only
         ``compute(scenario)``, when the caller has it (the exporter): not computed again.
+    keep_multipliers : bool, keyword-only
+        Keep each run's multipliers of the uncertain lines (``multipliers``: the
+        workbook's Simulation sheet shows them).
 
     Raises
     ------
@@ -245,12 +303,17 @@ def simulate(
         [line.values for line in results.cost_lines],
         [line.values for line in results.benefit_lines],
     )
-    rng = np.random.Generator(np.random.PCG64(seed))
+    lattice = Lattice.of(runs, lattice_lines(scenario, table), seed)
     npv, roi, payback = np.empty(runs), np.empty(runs), np.empty(runs)
+    uncertain = np.flatnonzero(table.uncertain)
+    kept = np.empty((runs, uncertain.size)) if keep_multipliers else None
     chunk = max(1, CHUNK_CELLS // max(1, table.low.size))
     for start in range(0, runs, chunk):
         stop = min(runs, start + chunk)
-        multipliers = draw_multipliers(table, a.distribution, stop - start, rng)
+        numbers = np.arange(start + 1, stop + 1, dtype=np.int64)
+        multipliers = draw_multipliers(table, a.distribution, lattice, numbers)
+        if kept is not None:
+            kept[start:stop] = multipliers[:, uncertain]
         out = table.evaluate(multipliers, with_irr=False)
         npv[start:stop], roi[start:stop], payback[start:stop] = out.npv, out.roi, out.payback
     return Simulation(
@@ -271,4 +334,5 @@ def simulate(
         npv_runs=npv,
         roi_runs=roi,
         payback_runs=payback,
+        multipliers=kept,
     )

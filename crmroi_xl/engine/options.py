@@ -60,6 +60,7 @@ from ..finance import metrics
 from ..scenario.assumptions import Assumptions
 from ..scenario.model import Option, Scenario
 from .compute import compute
+from .lattice import Lattice
 from .montecarlo import draw_multipliers
 from .results import Results
 from .sensitivity import LineTable
@@ -358,13 +359,14 @@ def simulate_options(
         rate=a.discount_rate,
     )
     columns = tuple(tuple(place[key] for key in mine) for mine in columns_by_side)
-    rng = np.random.Generator(np.random.PCG64(seed))
+    # the union's uncertain lines numbered by their place in it: one lattice column each
+    lattice = Lattice.of(runs, np.flatnonzero(union.uncertain).tolist(), seed)
     npv = np.empty((runs, len(tables)))
     kept = np.empty((runs, len(order))) if keep_draws else None
     chunk = max(1, CHUNK_CELLS // max(1, len(order)))
     for start in range(0, runs, chunk):
         stop = min(runs, start + chunk)
-        draws = draw_multipliers(union, a.distribution, stop - start, rng)
+        draws = draw_multipliers(union, a.distribution, lattice, np.arange(start + 1, stop + 1))
         if kept is not None:
             kept[start:stop] = draws
         for k, table in enumerate(tables):

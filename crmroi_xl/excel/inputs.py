@@ -25,6 +25,7 @@ from ..scenario.fieldinfo import bounds, kind
 from ..scenario.model import Assumptions, CustomerEconomics
 from .columns import LINE_MODELS
 from .layout import InputCell, Layout
+from .live import live_values
 from .simulated import simulation_values
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def input_values(
     without a scenario, the template's defaults."""
     values: list[Any] = []
     simulated: dict[tuple[Any, ...], Any] | None = None
+    live: dict[tuple[Any, ...], Any] | None = None
     for cell in layout.inputs:
         section, *rest = cell.where
         if section == "case":  # the workbook opens on the base case
@@ -95,6 +97,10 @@ def input_values(
             if simulated is None:
                 simulated = simulation_values(layout, scenario, results)
             values.append(simulated.get(cell.where))
+        elif section == "live":  # the live simulation's slots, from the engine
+            if live is None:
+                live = live_values(layout, scenario, results)
+            values.append(live.get(cell.where))
         elif section == "irr_guess":  # a start near the root, in each case (see the layout)
             values.append(irr_start(results, rest[0] if rest else "base"))
         elif section == "assumptions":

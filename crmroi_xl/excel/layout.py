@@ -68,6 +68,7 @@ from .columns import (
 from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
 from .sensitivity_layout import SensitivityLayout
+from .simulation_layout import SimulationLayout
 
 __all__ = [
     "ASSUMPTIONS",
@@ -104,6 +105,7 @@ SHEETS: dict[str, Bilingual] = {
     "kpis": ("KPI", "KPIs"),
     "channels": ("Canaux", "Channels"),
     "checks": ("Contrôles", "Checks"),
+    "simulation": ("Simulation", "Simulation"),
     "lists": ("Listes", "Lists"),
 }
 TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A
@@ -304,6 +306,12 @@ class Layout:
         """The base amounts under the Costs and Benefits tables and the Sensitivity sheet."""
         return SensitivityLayout(self)
 
+    @cached_property
+    def simulation(self) -> SimulationLayout:
+        """The Simulation sheet: the live Monte Carlo (the capacity's runs and slots)."""
+        c = self.capacity
+        return SimulationLayout(c.runs, c.slots, c.costs, c.draws)
+
     # --- the checks ---------------------------------------------------------------------
     def check_row(self, key: str) -> int:
         return CHECK_HEADER_ROW + 1 + [k for k, _ in CHECKS].index(key)
@@ -396,6 +404,7 @@ class Layout:
         for i, (name, _) in enumerate(CONSTANTS):
             names[name] = ("lists", f"${value_col}${2 + i}")
         names.update(self.sensitivity.names)
+        names.update(self.simulation.names)
         for table in self.tables:
             last_col = column_letter(len(table.columns))
             if table.years_after:
@@ -464,6 +473,10 @@ class Layout:
         ]
         cells += [
             InputCell("sensitivity", s.ref, s.fmt, None, s.where, "calc") for s in places.slots()
+        ]
+        cells += [
+            InputCell("simulation", v.ref, v.fmt, None, v.where, "calc")
+            for v in self.simulation.value_slots()
         ]
         return tuple(cells)
 

@@ -201,6 +201,9 @@ class Capacity:
     benefits: int = 20
     kpis: int = 15
     channels: int = 12
+    runs: int = 0  # the live simulation's runs (0: none), see crmroi_xl.excel.simulation_layout
+    slots: int = 0  # its uncertain lines' columns
+    draws: int = 0  # its distribution's code (1 pert, 2 triangular, 3 uniform): the formula
 
     @classmethod
     def for_counts(cls, costs: int, benefits: int, kpis: int, channels: int) -> Capacity:

@@ -86,10 +86,10 @@ STATISTICS = ("mean", "std", "p5", "p10", "p50", "p90", "p95", "undefined_share"
 METRIC_COLUMNS = {"npv": "B", "roi": "C", "payback": "D"}
 PROBABILITIES = ("npv_positive", "roi_positive", "payback_within_horizon")
 #: The histogram of the simulated NPV: its bins, one a row, and its columns; the
-#: S-curve's points (cumulative probability 0, 5 ... 100 %) beside it.
+#: S-curve's points (cumulative probability 0, 1 ... 100 %) beside it.
 HISTOGRAM_BINS = 20
 HISTOGRAM_COLUMNS = dict(zip(("from", "to", "middle", "runs", "share"), "ABCDE", strict=True))
-CURVE_POINTS = 21
+CURVE_POINTS = 101  # 0, 1 ... 100 %: the tails are drawn, not straight lines (issue 21)
 _CURVE = {"probability": "G", "npv": "H", "marker_x": "J", "marker_y": "K"}
 
 # The sheet's rows, top to bottom (title and note in rows 1 and 2).

@@ -7,7 +7,7 @@ writes its figures as values in the cells the layout lists
 (:meth:`~crmroi_xl.excel.sensitivity_layout.SensitivityLayout.slots`): a status
 line naming the runs, the seed and the distribution and saying to re-export,
 the statistics and probabilities, the NPV's histogram and its S-curve (the
-NPV at cumulative probabilities 0, 5 ... 100 %, ``PERCENTILE.INC``'s
+NPV at cumulative probabilities 0, 1 ... 100 %, ``PERCENTILE.INC``'s
 interpolation), and the legend of P(NPV > 0). They are the same numbers as
 ``crmroi simulate`` with the same seed. A scenario without a range, and the
 template, get only a sentence.
@@ -25,6 +25,7 @@ import numpy as np
 
 from ..engine.montecarlo import simulate
 from ..scenario.labels import label
+from .live import live
 from .parts import Bilingual
 from .sensitivity_layout import (
     CURVE_POINTS,
@@ -88,7 +89,10 @@ def simulation_values(
         return {status: layout.text(STATUS["template"])}
     if not simulated(scenario):
         return {status: layout.text(STATUS["no_range"])}
-    sim = simulate(scenario, results=results)
+    if results is not None and layout.simulation.live:  # the Simulation sheet's, at export
+        sim = live(scenario, results, layout.simulation).simulation
+    else:
+        sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
     runs = f"{sim.runs:,}".replace(",", "\u00a0" if layout.lang == "fr" else ",")
     out: dict[tuple[Any, ...], Any] = {
         status: layout.text(STATUS["setup"]).format(

@@ -14,6 +14,7 @@ milliseconds. Both are written atomically with fixed timestamps.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,13 @@ from .content import expected_values, formulas, texts
 from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
+from .live import slot_count, uncertain_lines
 from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
 from .sheets.costs import seats_rule
 from .sheets.kpis import fraction_rule
+from .simulation_layout import DISTRIBUTION_CODES
 from .styles import FONT, named_styles, number_formats
 
 __all__ = [
@@ -101,6 +104,11 @@ def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
         len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
     )
     a = scenario.assumptions
+    uncertain = uncertain_lines(scenario)
+    if uncertain:  # the live simulation: its runs, a column per uncertain line
+        slots = slot_count(uncertain)
+        draws = DISTRIBUTION_CODES[a.distribution]
+        capacity = replace(capacity, runs=a.workbook_runs, slots=slots, draws=draws)
     return Layout(lang or a.language, capacity, a.currency)
 
 

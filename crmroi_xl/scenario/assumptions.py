@@ -1,5 +1,5 @@
 """The general assumptions of a business case: name, currency, horizon, discount rate,
-risk adjustments, adoption ramp-up and the Monte Carlo's settings.
+risk adjustments, adoption ramp-up, and the Monte Carlo's settings.
 
 >>> a = Assumptions.model_validate({"name": "PME", "horizon_years": 4, "adoption": [0.5, 0.8]})
 >>> a.adoption, a.discount_rate, a.currency
@@ -81,4 +81,11 @@ class Assumptions(Model):
         ge=0,
         le=2**32 - 1,
         description="Seed of the simulation's random numbers: the same seed, the same results.",
+    )
+    workbook_runs: int = Field(
+        1_000,
+        ge=100,
+        le=5_000,
+        description="Runs of the simulation the workbook holds and recalculates live "
+        "(the same draws as crmroi simulate --runs with this number).",
     )

@@ -160,7 +160,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "case_optimistic": ("Optimiste", "Optimistic"),
     "cost": ("Coût", "Cost"),
     "benefit": ("Bénéfice", "Benefit"),
-    "sensitivity_cases": ("Cas pessimiste, de base et optimiste", "Pessimistic, base, optimistic"),
+    "sensitivity_cases": (
+        "Cas : toutes les lignes au bas / au haut, base, et P10 / P90 de la simulation",
+        "Cases: all lines at their low / high, base, and the simulation's P10 / P90",
+    ),
+    "case_p10": ("P10 (9 chances sur 10 de faire mieux)", "P10 (9 chances in 10 of better)"),
+    "case_p90": ("P90 (1 chance sur 10 de faire mieux)", "P90 (1 chance in 10 of better)"),
+    "case_p10_means": (
+        "Le 10e centile de chaque résultat dans la simulation (délai : le 90e) : un risque "
+        "à la baisse qu'on peut citer, 1 chance sur 10 de faire moins bien.",
+        "Each result's 10th percentile in the simulation (payback: its 90th): a downside "
+        "to quote, 1 chance in 10 of doing worse.",
+    ),
+    "case_p90_means": (
+        "Le 90e centile de chaque résultat dans la simulation (délai : le 10e) : 1 chance "
+        "sur 10 de faire mieux.",
+        "Each result's 90th percentile in the simulation (payback: its 10th): 1 chance in 10 "
+        "of doing better.",
+    ),
     "sensitivity_case": ("Cas", "Case"),
     "sensitivity_tornado": ("Ce qui pèse le plus sur la VAN", "What moves the NPV most"),
     "sensitivity_line": ("Ligne", "Line"),

@@ -21,6 +21,7 @@ from . import (
     kpis,
     lists,
     sensitivity,
+    simulation,
     summary,
 )
 
@@ -37,5 +38,6 @@ SHEETS: tuple[Sheet, ...] = (
     kpis.SHEET,
     channels.SHEET,
     checks.SHEET,
+    simulation.SHEET,
     lists.SHEET,
 )

@@ -1,0 +1,343 @@
+"""The Simulation sheet: the Monte Carlo, live -- every probability follows the workbook.
+
+For each run :math:`i` and each uncertain line (a *slot*), the sheet computes the
+lattice's uniform :math:`u = (\\mathrm{MOD}(i z + k, R) + s) / R` (the numbers
+:mod:`crmroi_xl.engine.lattice` draws from the seed, written at export), then the
+line's multiplier from its *current* low and high in the Sensitivity sheet's detail:
+``low + width * BETAINV(u, alpha, beta)`` for PERT, the closed-form inverse for the
+triangular and uniform distributions. A run's NPV is the NPV no uncertain line
+moves plus ``SUMPRODUCT`` of its multipliers and the lines' signed present values;
+its ROI likewise from the lines' totals (both are linear in the multipliers).
+``PERCENTILE``, ``AVERAGE`` and ``COUNTIF`` give the results. Edit an amount, a
+range, the discount rate or the horizon: the detail's present values and ranges
+change, and so does every run. Only functions Excel, LibreOffice and Gnumeric
+compute alike, one multiplier a cell (Gnumeric does not evaluate ``BETAINV``
+element-wise inside ``SUMPRODUCT``).
+
+The cached values are the engine's (:mod:`crmroi_xl.excel.live`):
+``simulate(scenario, runs=workbook_runs)`` run by run. A line given a range after
+the export has no slot: the Checks sheet says to re-export (its range is not drawn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from openpyxl.styles import Font
+
+from ..live import Live, live
+from ..parts import Bilingual, CellValue, Formula, Text
+from ..sheet import Sheet
+from ..simulation_layout import PARAMS, RESULTS
+from ..styles import BAD_FILL, rule
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..layout import Layout
+    from ..sheet import Context
+
+__all__ = ["SHEET"]
+
+TEXTS: dict[str, Bilingual] = {
+    "title": ("Simulation de Monte-Carlo (recalculée en direct)", "Monte Carlo simulation (live)"),
+    "note": (
+        "Chaque tirage recalcule le multiplicateur de chaque ligne incertaine à partir de ses "
+        "bas / haut actuels : modifiez un montant, une plage ou le taux, tout suit.",
+        "Each run recomputes each uncertain line's multiplier from its current low / high: "
+        "edit an amount, a range or the rate and everything follows.",
+    ),
+    "none": (
+        "Aucun coût ni bénéfice compté n'a de plage (bas / haut) à l'export : pas de "
+        "simulation. Saisissez des plages puis réexportez.",
+        "No cost or counted benefit had a range (low / high) at export: no simulation. "
+        "Type ranges, then re-export.",
+    ),
+    "new_range": (
+        "Une ligne a reçu une plage depuis l'export : elle n'est pas tirée ici. Réexportez.",
+        "A line was given a range since the export: it is not drawn here. Re-export.",
+    ),
+    "changed": (
+        "Données modifiées depuis l'export : cette feuille suit, mais le bloc Monte-Carlo de la "
+        "feuille Sensibilité (délai de récupération, histogramme) est celui de l'export.",
+        "Inputs changed since the export: this sheet follows, but the Sensitivity sheet's Monte "
+        "Carlo block (payback, histogram) is as exported.",
+    ),
+    "fingerprint": ("Empreinte des données à l'export", "Inputs' fingerprint at export"),
+    "runs": ("Tirages", "Runs"),
+    "distribution": ("Loi (1 PERT, 2 triangulaire, 3 uniforme)", "Distribution (1 PERT, 2 "
+                     "triangular, 3 uniform)"),
+    "rest_npv": ("VAN hors lignes incertaines", "NPV of the lines without a range"),
+    "rest_costs": ("Coûts totaux hors lignes incertaines", "Total costs of the lines without a range"),
+    "rest_benefits": (
+        "Bénéfices totaux hors lignes incertaines",
+        "Total benefits of the lines without a range",
+    ),
+    "results": ("Résultats", "Results"),
+    "p10": ("VAN P10 (9 chances sur 10 de faire mieux)", "NPV P10 (9 chances in 10 of better)"),
+    "p50": ("VAN P50 (médiane)", "NPV P50 (median)"),
+    "p90": ("VAN P90 (1 chance sur 10 de faire mieux)", "NPV P90 (1 chance in 10 of better)"),
+    "mean": ("VAN moyenne", "Mean NPV"),
+    "npv_positive": ("Probabilité VAN > 0", "Probability NPV > 0"),
+    "roi_positive": ("Probabilité ROI > 0", "Probability ROI > 0"),
+    "roi_p10": ("ROI P10 (9 chances sur 10 de faire mieux)", "ROI P10 (9 chances in 10 of better)"),
+    "roi_p90": ("ROI P90 (1 chance sur 10 de faire mieux)", "ROI P90 (1 chance in 10 of better)"),
+    "slots": ("Lignes incertaines (une colonne chacune)", "Uncertain lines (one column each)"),
+    "position": ("N° dans le détail", "Row of the detail"),
+    "label": ("Ligne", "Line"),
+    "low": ("Bas", "Low"),
+    "high": ("Haut", "High"),
+    "width": ("Largeur", "Width"),
+    "alpha": ("Alpha (PERT)", "Alpha (PERT)"),
+    "beta": ("Bêta (PERT)", "Beta (PERT)"),
+    "mode": ("Place du mode", "Mode's place"),
+    "spv": ("Valeur actuelle signée", "Signed present value"),
+    "cost_total": ("Total (coût)", "Total (cost)"),
+    "benefit_total": ("Total (bénéfice)", "Total (benefit)"),
+    "z": ("Générateur z", "Generator z"),
+    "k": ("Décalage k", "Offset k"),
+    "s": ("Translation s", "Shift s"),
+    "run": ("Tirage", "Run"),
+    "npv": ("VAN", "NPV"),
+    "roi": ("ROI", "ROI"),
+}  # fmt: skip
+
+_FORMATS = {
+    "rest_npv": "eur",
+    "rest_costs": "eur",
+    "rest_benefits": "eur",
+    "p10": "eur",
+    "p50": "eur",
+    "p90": "eur",
+    "mean": "eur",
+    "npv_positive": "pct1",
+    "roi_positive": "pct1",
+    "roi_p10": "pct1",
+    "roi_p90": "pct1",
+    "label": "text",
+    "low": "pct",
+    "high": "pct",
+    "width": "pct",
+    "alpha": "num2",
+    "beta": "num2",
+    "mode": "pct",
+    "spv": "eur",
+    "cost_total": "eur",
+    "benefit_total": "eur",
+}
+_PERCENTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+
+
+def texts(layout: Layout) -> Iterator[Text]:
+    p = layout.simulation
+    yield Text("simulation", layout.title_cell, layout.text(TEXTS["title"]), "title")
+    if not p.live:
+        yield Text("simulation", layout.note_cell, layout.text(TEXTS["none"]), "note")
+        return
+    yield Text("simulation", layout.note_cell, layout.text(TEXTS["note"]), "note")
+    for key in ("runs", "distribution", "rest_npv", "rest_costs", "rest_benefits"):
+        yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
+    yield Text("simulation", p.cell("runs"), p.runs, "calc", "int")
+    yield Text("simulation", p.cell("distribution"), p.code, "calc", "int")
+    ref = f"A{int(p.fingerprint_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
+    yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
+    for key in RESULTS:
+        yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
+    yield Text("simulation", f"A{p.params_title_row}", layout.text(TEXTS["slots"]), "subtitle")
+    for key in PARAMS:
+        yield Text("simulation", f"A{p.param_row(key)}", layout.text(TEXTS[key]))
+    for key in ("run", "npv", "roi"):
+        ref = f"{p.run_col(key)}{p.runs_header_row}"
+        yield Text("simulation", ref, layout.text(TEXTS[key]), "header_calc")
+    for r in range(1, p.runs + 1):
+        yield Text("simulation", f"A{p.run_row(r)}", r, "calc", "int")
+
+
+def _engine(ctx: Context) -> Live:
+    if "live" not in ctx.memo:
+        ctx.memo["live"] = live(ctx.scenario, ctx.base, ctx.layout.simulation)
+    found: Live = ctx.memo["live"]
+    return found
+
+
+def _result(ctx: Context, key: str) -> CellValue:
+    engine = _engine(ctx)
+    sim = engine.simulation
+    if key in _PERCENTILES:
+        return float(np.percentile(sim.npv_runs, 100 * _PERCENTILES[key]))
+    if key == "mean":
+        return float(np.mean(sim.npv_runs))
+    if key == "npv_positive":
+        return sim.probability.npv_positive
+    if key == "roi_positive":
+        return sim.probability.roi_positive
+    if key in ("roi_p10", "roi_p90"):
+        value = sim.quantile_case(key[-3:])["roi"]
+        return "#NUM!" if value is None else value
+    return engine.rest[key]
+
+
+def _param(ctx: Context, key: str, j: int) -> CellValue:
+    value = _engine(ctx).param(key, j)
+    return value if isinstance(value, str) else float(value)
+
+
+def _run(ctx: Context, key: str, r: int) -> CellValue:
+    return _engine(ctx).runs[key][r - 1]
+
+
+def _multiplier(ctx: Context, r: int, j: int) -> CellValue:
+    row = _engine(ctx).rows[r - 1]
+    return row[j] if j < len(row) else 1.0
+
+
+def formulas(layout: Layout) -> Iterator[Formula]:
+    p = layout.simulation
+    if not p.live:
+        return
+    s = layout.sensitivity
+    base = {
+        key: layout.ref(
+            "sensitivity", "${}${}".format(s.cell(key, "base")[0], s.cell(key, "base")[1:])
+        )
+        for key in ("npv", "total_costs", "total_benefits")
+    }
+    rests = {
+        "rest_npv": f"={base['npv']}-SUM({p.param_span('spv')})",
+        "rest_costs": f"={base['total_costs']}-SUM({p.param_span('cost_total')})",
+        "rest_benefits": f"={base['total_benefits']}-SUM({p.param_span('benefit_total')})",
+    }
+    for key, text in rests.items():
+        yield Formula("simulation", p.cell(key), text, _value(_result, key), fmt=_FORMATS[key])
+    npv, roi, runs = p.runs_span("npv"), p.runs_span("roi"), p.cell("runs", absolute=True)
+    results = {
+        **{k: f"=PERCENTILE({npv},{q})" for k, q in _PERCENTILES.items()},
+        "mean": f"=AVERAGE({npv})",
+        "npv_positive": f'=COUNTIF({npv},">0")/{runs}',
+        "roi_positive": f'=COUNTIF({roi},">0")/{runs}',
+        "roi_p10": f"=PERCENTILE({roi},0.1)",
+        "roi_p90": f"=PERCENTILE({roi},0.9)",
+    }
+    for key, text in results.items():
+        yield Formula("simulation", p.cell(key), text, _value(_result, key), fmt=_FORMATS[key])
+    for j in range(p.slots):
+        yield from _slot(layout, j)
+    yield from _runs(layout)
+    drawn = layout.ref("sensitivity", s.detail_span("npv_low"))
+    swings = layout.ref("sensitivity", s.detail_span("swing"))
+    at_export = f"${p.fingerprint_cell[0]}${p.fingerprint_cell[1:]}"
+    new_range, changed = (
+        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "changed")
+    )
+    flag = (
+        f'=IF(COUNT({drawn})>SUMPRODUCT(({p.param_span("width")}<>0)*1),"{new_range}",'
+        f"IF(ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export})),"
+        f'"{changed}",""))'
+    )
+    yield Formula("simulation", p.flag_cell, flag, lambda ctx: "", fmt="text")
+
+
+def _value(function: Any, *args: Any) -> Any:
+    return lambda ctx: function(ctx, *args)
+
+
+def _slot(layout: Layout, j: int) -> Iterator[Formula]:
+    """Slot ``j``'s column: what the line's current range and amounts give."""
+    p, s = layout.simulation, layout.sensitivity
+    col = p.slot_col(j)
+
+    def at(key: str) -> str:
+        return f"{col}${p.param_row(key)}"
+
+    def detail(key: str) -> str:
+        return f"INDEX({layout.ref('sensitivity', s.detail_span(key))},{at('position')})"
+
+    off = f'OR({at("position")}="",{at("label")}="")'
+    counted = f"{detail('counted')}=1"
+    is_cost = f"{at('position')}<={p.cost_capacity}"
+    width = at("width")
+    cells = {
+        "label": f'=IF({at("position")}="","",{detail("label")})',
+        "low": f"=IF({off},1,IF({counted},{detail('low')},1))",
+        "high": f"=IF({off},1,IF({counted},{detail('high')},1))",
+        "width": f"={at('high')}-{at('low')}",
+        "alpha": f"=IF({width}=0,1,1+4*(1-{at('low')})/{width})",
+        "beta": f"=IF({width}=0,1,1+4*({at('high')}-1)/{width})",
+        "mode": f"=IF({width}=0,0,(1-{at('low')})/{width})",
+        "spv": f"=IF({width}=0,0,IF({is_cost},-1,1)*{detail('present_value')})",
+        "cost_total": f"=IF({width}=0,0,IF({is_cost},{detail('total')},0))",
+        "benefit_total": f"=IF({width}=0,0,IF({is_cost},0,{detail('total')}))",
+    }
+    for key, text in cells.items():
+        yield Formula(
+            "simulation",
+            f"{col}{p.param_row(key)}",
+            text,
+            _value(_param, key, j),
+            fmt=_FORMATS[key],
+        )
+
+
+def _runs(layout: Layout) -> Iterator[Formula]:
+    p = layout.simulation
+    runs = p.cell("runs", absolute=True)
+    rests = {k: p.cell(k, absolute=True) for k in ("rest_npv", "rest_costs", "rest_benefits")}
+    for r in range(1, p.runs + 1):
+        row = p.run_row(r)
+        here = p.multipliers(r)
+        costs = f"({rests['rest_costs']}+SUMPRODUCT({here},{p.param_span('cost_total')}))"
+        gains = f"({rests['rest_benefits']}+SUMPRODUCT({here},{p.param_span('benefit_total')}))"
+        yield Formula(
+            "simulation",
+            f"B{row}",
+            f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})",
+            _value(_run, "npv", r),
+        )
+        yield Formula(
+            "simulation",
+            f"C{row}",
+            f'=IF({costs}=0,"",({gains}-{costs})/{costs})',
+            _value(_run, "roi", r),
+            fmt="pct1",
+        )
+        for j in range(p.slots):
+            col = p.slot_col(j)
+
+            def at(key: str, col: str = col) -> str:
+                return f"{col}${p.param_row(key)}"
+
+            u = f"(MOD($A{row}*{at('z')}+{at('k')},{runs})+{at('s')})/{runs}"
+            mode = at("mode")
+            triangular = f"IF({u}<{mode},SQRT({u}*{mode}),1-SQRT((1-{u})*(1-{mode})))"
+            quantile = {
+                "pert": f"BETAINV({u},{at('alpha')},{at('beta')})",
+                "triangular": triangular,
+            }.get(p.distribution, u)
+            yield Formula(
+                "simulation",
+                f"{col}{row}",
+                f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})",
+                _value(_multiplier, r, j),
+                fmt="num2",
+            )
+
+
+def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    p = layout.simulation
+    if p.live:
+        flag = p.flag_cell
+        bad = Font(bold=True, color="9C0006")
+        ws.conditional_formatting.add(flag, rule(f'{flag}<>""', font=bad, fill=BAD_FILL))
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 10
+    if p.live:
+        ws.freeze_panes = f"D{p.runs_header_row + 1}"
+        # on paper: the flag, the settings and the results, not the runs that give them
+        ws.print_area = f"A1:C{p.row(RESULTS[-1])}"
+
+
+SHEET = Sheet("simulation", "7F7F7F", texts, formulas, looks)
