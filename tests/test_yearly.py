@@ -116,3 +116,11 @@ def test_a_summary_total_is_exact() -> None:
     results = compute(load_scenario(examples / "marketing-channels.json"))
     assert results.total_benefits == 477115.4304  # was 477115.43040000007
     assert results.net_benefit == 202315.4304
+
+
+def test_a_tiny_flow_before_the_crossing_does_not_overflow_the_payback() -> None:
+    """The payback divides in every run, crossing or not: 1e300 / 1e-300 overflowed
+    (a RuntimeWarning, an error under the tests) in a year that is not the crossing."""
+    from crmroi_xl.finance.rows import payback_rows
+
+    assert payback_rows(np.array([[-1e300, 1e-300, 2e300]])).tolist() == [1.5]

@@ -141,7 +141,8 @@ def payback_rows(flows: Array) -> Array:
     pending = np.ones(flows.shape[0], dtype=bool)  # no crossing found yet
     negative = np.zeros(flows.shape[0], dtype=bool)  # the cumulative flow went below 0
     previous = np.zeros(flows.shape[0])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # np.where divides in every run, crossing or not: a tiny flow elsewhere may overflow
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for t, flow in enumerate(columns):
             cumulative = previous + flow
             crossing = pending & (previous < 0) & (cumulative >= 0)
