@@ -123,4 +123,5 @@ def test_a_tiny_flow_before_the_crossing_does_not_overflow_the_payback() -> None
     (a RuntimeWarning, an error under the tests) in a year that is not the crossing."""
     from crmroi_xl.finance.rows import payback_rows
 
-    assert payback_rows(np.array([[-1e300, 1e-300, 2e300]])).tolist() == [1.5]
+    rows = np.array([[-1.0, 2.0, 0.0], [-1e300, 1e-300, 2e300]])  # the first crosses in year 1
+    assert payback_rows(rows).tolist() == [0.5, 1.5]
