@@ -89,6 +89,7 @@ _CHOICES = {
     ("costs", "category"): "List_CostCategories",
     ("benefits", "category"): "List_BenefitCategories",
     ("costs", "nature"): "List_Natures",
+    ("benefits", "churn_mode"): "List_ChurnModes",
     ("kpis", "kind"): "List_KpiKinds",
     ("kpis", "unit"): "List_Units",
     ("assumptions", "language"): "List_Languages",

@@ -76,6 +76,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cac": ("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)"),
     "clv_cac_ratio": ("Ratio CLV / CAC", "CLV:CAC ratio"),
     # answers and statuses in the workbooks
+    "cumulative": ("Cumulés", "Cumulative"),
+    "yearly": ("Sur l'année", "One year"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
     "ok": ("OK", "OK"),
