@@ -557,8 +557,8 @@ def test_an_xlsx_sheet_with_formulas_and_bad_cells(tmp_path: Path) -> None:
 def test_a_folder_of_scenario_files_and_filled_workbooks(tmp_path: Path) -> None:
     folder = tmp_path / "cases"
     folder.mkdir()
-    shutil.copy(EXAMPLES[1], folder / EXAMPLES[1].name)
-    shutil.copy(EXAMPLES[2], folder / EXAMPLES[2].name)
+    for name in ("mid-size-risk-adjusted.yaml", "pme-20-postes.yaml"):
+        shutil.copy(Path("examples") / name, folder / name)
     filled = Scenario.model_validate(good(0))
     export_workbook(filled, folder / "filled.xlsx")
     (folder / "broken.yaml").write_text(

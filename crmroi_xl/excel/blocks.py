@@ -161,6 +161,20 @@ SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
         ("Point de récupération actualisé", "Discounted payback point"),
         "years",
     ),
+    # the P&L and the after-tax flows (blank without a tax rate): see sheets/aftertax.py
+    "capitalised": (("Ponctuels immobilisés (payés)", "Capitalised one-offs (paid)"), "eur"),
+    "ebitda_impact": (("Impact sur l'EBE (EBITDA)", "EBITDA impact"), "eur"),
+    "depreciation": (("Amortissements", "Depreciation"), "eur"),
+    "ebit_impact": (("Impact sur le résultat d'exploitation", "EBIT impact"), "eur"),
+    "tax": (("Impôt sur les sociétés", "Corporate tax"), "eur"),
+    "net_income_impact": (("Impact sur le résultat net", "Net income impact"), "eur"),
+    "after_tax_flow": (("Flux net après impôt", "After-tax net flow"), "eur"),
+    "after_tax_cumulative": (("Flux après impôt cumulé", "Cumulative after-tax flow"), "eur"),
+    "after_tax_pv": (("Valeur actuelle après impôt", "After-tax present value"), "eur"),
+    "after_tax_points": (
+        ("Point de récupération après impôt", "After-tax payback point"),
+        "years",
+    ),
 }
 FIRST_HEADLINE_ROW = 4  # under the headline block's header row
 #: The headline block's columns: the result's title, its value, its help text.

@@ -27,6 +27,7 @@ from ..layout import SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule
+from . import aftertax
 
 if TYPE_CHECKING:
     from ..layout import Layout
@@ -188,6 +189,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 style="timeline" if key == "calendar" else "calc",
                 fmt=SUMMARY_ROWS[key][1],
             )
+    yield from aftertax.formulas(layout)
     factors = layout.summary_span("discount_factors")
     for series, keys in TOTALLED.items():
         span = layout.summary_span(series)
