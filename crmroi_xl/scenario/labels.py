@@ -123,6 +123,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpis": ("Indicateurs avant / après", "KPIs before / after"),
     "not_defined": ("non défini", "not defined"),
     "years_unit": ("ans", "years"),
+    "payback_from_go_live": (
+        "Délai depuis la mise en service",
+        "Payback from go-live",
+    ),
     "months_unit": ("mois", "months"),
     # why a metric is not defined: the reason codes of the engine (Results.reasons)
     "no_channel": ("aucun canal marketing", "no marketing channel"),
