@@ -48,8 +48,11 @@ from crmroi_xl.scenario.model import Scenario
 
 from .spreadsheet import recalculate, same
 
-#: The examples, the French ones first: the first valid scenario sets the summary's language.
-EXAMPLES = sorted(Path("examples").iterdir(), key=lambda p: (p.name.startswith("b2b"), p.name))
+#: The examples, the French ones first: the first valid scenario sets the summary's language;
+#: the bigger cases last (the broken rows stay on the French scenarios).
+EXAMPLES = sorted(
+    Path("examples").iterdir(), key=lambda p: (p.name.startswith(("after-tax", "b2b")), p.name)
+)
 TEMPLATES = [load_scenario(path).model_dump(mode="json") for path in EXAMPLES]
 NAMES = [
     "Agence Île-de-France",

@@ -78,6 +78,7 @@ NEW_FIELDS = frozenset(
         "BenefitLine.opportunities_per_year",
         "BenefitLine.leads_per_year",
         "BenefitLine.customers",
+        "Assumptions.go_live_month",  # the finance view's (issue 23): a shorter year 1
     }
 )
 
