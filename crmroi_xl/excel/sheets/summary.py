@@ -65,6 +65,9 @@ POINTS = {
 }
 
 
+#: The yearly rows in bold: the net flows and their cumulative sums, before and after tax.
+BOLD_ROWS = ("net_flow", "cumulative_flow", "cumulative_present_values", "after_tax_cumulative")
+
 #: The yearly rows with a total and a present value over the years, after them.
 TOTALLED: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
@@ -241,10 +244,12 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
             if key == "calendar":  # the column headings of the yearly table
                 cell.font = font(bold=True, color=NAVY)
                 cell.border = Border(bottom=line)
-            elif key in ("net_flow", "cumulative_flow", "cumulative_present_values"):
+            elif key in (*BOLD_ROWS, "after_tax_flow"):
                 cell.font = font(bold=True)
-                if key == "net_flow":
+                if key in ("net_flow", "after_tax_flow"):
                     cell.border = Border(top=Side(style="thin"))
+            elif key == "capitalised":  # the P&L and after-tax rows start here
+                cell.border = Border(top=Side(style="thin"))
             elif key in ("direct_costs", "indirect_costs", "uncounted_benefits"):
                 cell.font = font(italic=True, color="404040")
     ws[f"{label_col}{layout.summary_row('calendar')}"].alignment = Alignment(horizontal="left")
