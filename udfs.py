@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from crmroi_xl.finance import compare, kpis, metrics
+from crmroi_xl.finance import books, compare, kpis, metrics
 from crmroi_xl.finance.cells import (
     Raw,
     dated_series,
@@ -67,6 +67,7 @@ from crmroi_xl.finance.cells import (
 )
 
 __all__ = [
+    "crm_after_tax",
     "crm_bcr",
     "crm_cac",
     "crm_change",
@@ -76,6 +77,7 @@ __all__ = [
     "crm_conversion_rate",
     "crm_csat",
     "crm_deal_value",
+    "crm_depreciation",
     "crm_incremental_irr",
     "crm_incremental_npv",
     "crm_irr",
@@ -213,6 +215,42 @@ def crm_incremental_irr(flows_a: Raw, flows_b: Raw, guess: Raw = None) -> float:
 def crm_payback(cash_flows: Raw, rate: Raw = None) -> float:
     """Payback period: periods until the cumulative cash flow reaches 0 (#N/A if it never does)."""
     return metrics.payback(series(cash_flows), optional_number(rate, "rate"))
+
+
+@xw.func
+@xw.arg("amount", "raw", doc="Amount capitalised in euros (a CRM implementation paid once).")
+@xw.arg("years", "raw", doc="Depreciation period in years, a whole number from 1.")
+@xw.arg(
+    "year",
+    "raw",
+    doc="Year counted from the payment: 1 = the year after it, the first depreciated.",
+)
+@excel_result
+def crm_depreciation(amount: Raw, years: Raw, year: Raw) -> float:
+    """Straight-line depreciation of an amount in one year (0 before and after its period)."""
+    return books.depreciation(
+        number(amount, "amount"), number(years, "years"), number(year, "year")
+    )
+
+
+@xw.func
+@xw.arg(
+    "flows",
+    "raw",
+    doc=f"Pre-tax operating flow in euros (benefits - expensed costs): {_SUMMED}.",
+)
+@xw.arg("tax_rate", "raw", doc="Corporate tax rate as a fraction (25% or 0.25), 0 to 1.")
+@xw.arg(
+    "depreciation",
+    "raw",
+    doc=f"Optional: depreciation of the same period in euros, deducted from the taxable "
+    f"result: {_SUMMED}.",
+)
+@excel_result
+def crm_after_tax(flows: Raw, tax_rate: Raw, depreciation: Raw = None) -> float:
+    """After-tax flow: flows - tax rate x (flows - depreciation), a tax saving when negative."""
+    spread = 0.0 if is_blank(depreciation) else total(depreciation, "depreciation")
+    return books.after_tax(total(flows, "flows"), number(tax_rate, "tax_rate"), spread)
 
 
 @xw.func

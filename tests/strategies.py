@@ -16,7 +16,8 @@ Only what the model's types cannot say is written by hand:
 * the rules between fields, read from the model's validators (:data:`RULES`): a
   line has one driver (:mod:`crmroi_xl.scenario.drivers`: its fields and no other
   driver's), ``seats_by_year`` replaces ``seats``, only an intangible benefit may be
-  left out of the ROI, years fall within the horizon (:data:`WITHIN_HORIZON`) and a
+  left out of the ROI, only a one-off is capitalised, with its depreciation period
+  (and a depreciation period only then), years fall within the horizon (:data:`WITHIN_HORIZON`) and a
   list of numbers has a value a year at most, a KPI in percent is a fraction, a
   custom KPI has a label, a KPI-driven benefit finds its KPI in ``kpis`` exactly
   once, and a business case has a line;
@@ -388,6 +389,13 @@ def _cost_line(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[str
     data = _line(draw, CostLine, COST_DRIVERS, ctx, given)
     if data.get("seats_by_year"):  # seats_by_year replaces seats
         data.pop("seats", None)
+    if not data.get("one_off"):  # only a one-off may be capitalised
+        data.pop("capitalised", None)
+    if data.get("capitalised"):  # a capitalised one-off has its depreciation period
+        if data.get("depreciation_years") is None:
+            data["depreciation_years"] = draw(value(CostLine, "depreciation_years"))
+    else:
+        data.pop("depreciation_years", None)
     return data
 
 

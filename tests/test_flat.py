@@ -76,7 +76,8 @@ def test_the_columns_are_the_documented_ones() -> None:
         "simulation_seed",
         "workbook_runs",
     ]
-    assert columns[22] == "customers_margin_per_customer"
+    assert columns[22:24] == ["tax_rate", "go_live_month"]
+    assert columns[24] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",
@@ -93,6 +94,9 @@ def test_the_columns_are_the_documented_ones() -> None:
         "cost_1_hourly_rate",
         "cost_1_annual_increase",
         "cost_1_increase_from_year",
+        "cost_1_capitalised",
+        "cost_1_depreciation_years",
+        "cost_1_from_go_live",
         "cost_1_start_year",  # what every line has, cost or benefit, ends the line
         "cost_1_years",
         "cost_1_low",
@@ -597,6 +601,17 @@ _LIST_COLUMNS = {
     "List_KpiKinds": ("kpi_1_kind", lambda s: s.kpis[0].kind),
     "List_Units": ("kpi_1_unit", lambda s: s.kpis[0].unit),
     "List_Languages": ("language", lambda s: s.assumptions.language),
+    "List_ChurnModes": ("benefit_2_churn_mode", lambda s: s.benefits[1].churn_mode),
+}
+#: A churn line and its KPI, for the list of churn modes.
+_CHURN_ROW = {
+    "benefit_2_label": "Clients gardés",
+    "benefit_2_category": "retention",
+    "benefit_2_customers": "100",
+    "benefit_2_margin_per_customer": "10",
+    "kpi_2_kind": "churn_rate",
+    "kpi_2_before": "0.1",
+    "kpi_2_after": "0.08",
 }
 _LIST_ROW = {
     "name": "Listes",
@@ -634,8 +649,9 @@ def test_every_label_of_a_drop_down_reads_in_flat_input(list_name: str) -> None:
         for lang in ("fr", "en"):
             for text in (label(code, lang), label(code, lang).upper(), f" {label(code, lang)} "):
                 blank = list_name == "List_KpiKinds" and code != "custom"  # its usual unit
+                churn = _CHURN_ROW if list_name == "List_ChurnModes" else {}
                 scenario = scenario_from_row(
-                    {**_LIST_ROW, **({"kpi_1_unit": ""} if blank else {}), column: text}
+                    {**_LIST_ROW, **churn, **({"kpi_1_unit": ""} if blank else {}), column: text}
                 )
                 value = read(scenario)
                 assert getattr(value, "value", value) == code, (list_name, lang, text)

@@ -628,10 +628,10 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         (
             "fr",
             [
-                "Coûts!X6, Y7 : cellule calculée remplacée par une valeur ou effacée ; le "
+                "Coûts!{cells} : cellule calculée remplacée par une valeur ou effacée ; le "
                 "classeur calcule avec elle, crmroi à partir des entrées (recopiez la formule "
                 "de la ligne voisine)",
-                "Bénéfices!X6 : cellule calculée remplacée par une valeur ou effacée ; le "
+                "Bénéfices!{total} : cellule calculée remplacée par une valeur ou effacée ; le "
                 "classeur calcule avec elle, crmroi à partir des entrées (recopiez la formule "
                 "de la ligne voisine)",
             ],
@@ -639,10 +639,10 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         (
             "en",
             [
-                "Costs!X6, Y7: a computed cell typed over or cleared; the workbook computes "
+                "Costs!{cells}: a computed cell typed over or cleared; the workbook computes "
                 "with it, crmroi from the inputs (copy the formula back from a neighbouring "
                 "line)",
-                "Benefits!X6: a computed cell typed over or cleared; the workbook computes "
+                "Benefits!{total}: a computed cell typed over or cleared; the workbook computes "
                 "with it, crmroi from the inputs (copy the formula back from a neighbouring "
                 "line)",
             ],
@@ -652,10 +652,12 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         path = export_workbook(scenario, tmp_path / f"{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
         wb = openpyxl.load_workbook(path)
         costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
-        costs[layout.costs.year_cell(2, 0)] = 12_345  # X6, year 2 of the first cost
-        costs[layout.costs.year_cell(3, 1)] = None  # Y7 cleared
+        costs[layout.costs.year_cell(2, 0)] = 12_345  # year 2 of the first cost
+        costs[layout.costs.year_cell(3, 1)] = None  # year 3 of the second, cleared
+        cells = f"{layout.costs.year_cell(2, 0)}, {layout.costs.year_cell(3, 1)}"
+        total = layout.benefits.cell("total", 0)
         benefits[layout.benefits.cell("total", 0)] = None  # X6, the first benefit's total
         wb.save(path)
         warnings: list[str] = []
         assert read_workbook(path, warnings=warnings).costs == scenario.costs
-        assert warnings == [f"{path}: {line}" for line in expected]
+        assert warnings == [f"{path}: {line.format(cells=cells, total=total)}" for line in expected]

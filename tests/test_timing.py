@@ -78,6 +78,7 @@ NEW_FIELDS = frozenset(
         "BenefitLine.opportunities_per_year",
         "BenefitLine.leads_per_year",
         "BenefitLine.customers",
+        "Assumptions.go_live_month",  # the finance view's (issue 23): a shorter year 1
     }
 )
 
@@ -205,19 +206,20 @@ def test_more_leads_converted() -> None:
 
 
 def test_fewer_customers_lost() -> None:
-    # 1 200 customers x (15 % - 12 %) churn x 900 margin = 32 400
-    flows = benefit(
-        customers=1_200,
-        margin_per_customer=900,
-        kpis=[{"kind": "churn_rate", "before": 0.15, "after": 0.12}],
-    )
+    # 1 200 customers x (15 % - 12 %) churn x 900 margin = 32 400 a year's saved customers
+    kpis = [{"kind": "churn_rate", "before": 0.15, "after": 0.12}]
+    flows = benefit(customers=1_200, margin_per_customer=900, churn_mode="yearly", kpis=kpis)
     assert [round(v, 6) for v in flows] == [0] + [32_400] * 5
+    # cumulative (the default since issue 23): those kept earlier stay, churning at 12 %
+    flows = benefit(customers=1_200, margin_per_customer=900, kpis=kpis)
+    assert [round(v, 6) for v in flows[:4]] == [0, 32_400, 32_400 * 1.88, 32_400 * 2.6544]
 
 
 def test_a_kpi_that_worsens_gives_a_negative_benefit_never_clipped() -> None:
     flows = benefit(
         customers=1_000,
         margin_per_customer=500,
+        churn_mode="yearly",
         kpis=[{"kind": "churn_rate", "before": 0.10, "after": 0.12}],
     )
     assert [round(v, 6) for v in flows] == [0] + [-10_000] * 5

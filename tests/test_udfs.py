@@ -33,7 +33,7 @@ import pytest
 from xlwings import server
 
 import udfs
-from crmroi_xl.finance import compare, kpis, metrics
+from crmroi_xl.finance import books, compare, kpis, metrics
 from tests.excel import call
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +64,8 @@ PYTHON: dict[str, Callable[..., float]] = {
     "crm_nps": kpis.nps,
     "crm_csat": kpis.csat,
     "crm_change": kpis.change,
+    "crm_depreciation": books.depreciation,
+    "crm_after_tax": books.after_tax,
 }
 
 OPTIONAL = {
@@ -74,6 +76,7 @@ OPTIONAL = {
     ("CRM_PAYBACK", "rate"),
     ("CRM_CLV", "discount_rate"),
     ("CRM_CLV", "periods"),
+    ("CRM_AFTER_TAX", "depreciation"),
 }
 
 
@@ -224,6 +227,16 @@ EXAMPLES: dict[str, tuple[tuple[Any, ...], float, str]] = {
     "crm_nps": ((S(300, 220), S(100, 30), S(400, 600)), 39.0, "kpis doctest: 100 * 390 / 1000"),
     "crm_csat": ((S(210, 200), S(250, 250)), 0.82, "kpis doctest: 410 / 500"),
     "crm_change": ((One(200), One(250)), 0.25, "kpis doctest: 200 -> 250 leads"),
+    "crm_depreciation": (
+        (One(36_000), One(3), One(2)),
+        12_000.0,
+        "straight line by hand: 36000 / 3 in each of years 1 to 3",
+    ),
+    "crm_after_tax": (
+        (S(20_000, 10_800), One(0.25), S(12_000)),
+        26_100.0,
+        "by hand: 30800 - 25% x (30800 - 12000) = 30800 - 4700 (examples/after-tax-go-live year 1)",
+    ),
 }
 
 SHAPES = ["cell", "column", "row", "block"]
@@ -392,6 +405,10 @@ def test_division_by_zero(name: str) -> None:
         ("crm_clv", ([[1_200]], [[1.2]]), "Num"),  # retention above 100 %
         ("crm_clv", ([[1_200]], [[0.8]], [[0.1]], [[2.5]]), "Num"),  # not a whole number
         ("crm_lifetime", ([[-0.2]],), "Num"),
+        ("crm_depreciation", ([[36_000]], [[0]], [[1]]), "Num"),  # no period
+        ("crm_depreciation", ([[36_000]], [[2.5]], [[1]]), "Num"),  # not a whole number
+        ("crm_depreciation", ([[36_000]], [[3]], [[-1]]), "Num"),
+        ("crm_after_tax", ([[30_800]], [[1.25]]), "Num"),  # a tax rate above 100 %
     ],
 )
 def test_no_solution(name: str, args: tuple[Any, ...], kind: str) -> None:

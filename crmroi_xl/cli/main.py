@@ -191,10 +191,12 @@ def _json(data: object) -> str:
 def _results_json(results: Results) -> dict[str, object]:
     """The results with the public headline keys first (:data:`JSON_FIRST`: roi, roas,
     npv, irr, payback, clv, cac), then every other headline result, then the rest."""
-    from ..engine.results import JSON_FIRST
+    from ..engine.results import FINANCE_KEYS, JSON_FIRST
     from ..excel.headline import HEADLINES
 
     data = results.model_dump(mode="json")
+    shown = results.shown_finance_keys()
+    data = {k: v for k, v in data.items() if k not in FINANCE_KEYS or k in shown}
     first = {key: data.pop(key) for key in JSON_FIRST}
     for h in HEADLINES:  # then the other headline results, in their order
         if h.shown and h.key not in first:

@@ -25,7 +25,7 @@ from rich.text import Text
 from ..engine.results import Results
 from ..engine.sensitivity import CASES
 from ..errors import CrmRoiError
-from ..excel.headline import HEADLINES, Headline
+from ..excel.headline import AFTER_TAX, HEADLINES, Headline
 from ..scenario.currency import amount, name
 from ..scenario.labels import Lang, label
 
@@ -111,11 +111,35 @@ def _headline(r: Results, lang: Lang) -> Table:
         title = h.title[0] if lang == "fr" else h.title[1]
         why = label(_reason(h, r), lang) if value is None else ""
         rows.append((title, "—" if value is None else shown[h.fmt](value), why))
+    rows += _finance_rows(r, lang, shown)
     if any(why for *_, why in rows):
         table.add_column(style="dim", overflow="fold")
     for row in rows:
         table.add_row(*(row if len(table.columns) == 3 else row[:2]))
     return table
+
+
+def _finance_rows(
+    r: Results, lang: Lang, shown: dict[str, Callable[[float], str]]
+) -> list[tuple[str, str, str]]:
+    """The finance view's lines: the after-tax NPV, IRR and payback beside the pre-tax
+    headlines when a tax rate is set; the payback from go-live after month 1."""
+    rows = []
+    if r.after_tax is not None:
+        for h in AFTER_TAX:
+            value, _ = h.evaluate(r)
+            title = h.title[0] if lang == "fr" else h.title[1]
+            rows.append((title, "—" if value is None else shown[h.fmt](value), ""))
+    if r.go_live_month > 1:
+        months = r.payback_from_go_live_months
+        rows.append(
+            (
+                label("payback_from_go_live", lang),
+                "—" if months is None else shown["months"](months),
+                "",
+            )
+        )
+    return rows
 
 
 def _reason(h: Headline, r: Results) -> str:

@@ -42,8 +42,8 @@ from ..finance import metrics
 from ..scenario import drivers
 from ..scenario.model import Channel, Kpi, Scenario
 from . import yearly
-from .flows import MARGIN_VOLUMES, benefit_base, scenario_flows
-from .results import ChannelResult, KpiResult, Results
+from .flows import MARGIN_VOLUMES, benefit_base, capital_flows, scenario_flows
+from .results import AfterTax, ChannelResult, KpiResult, Pnl, Results
 from .sensitivity import CASES, Case, LineTable, analyse
 
 __all__ = ["compute"]
@@ -179,7 +179,51 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
         undefined=dict(undefined),
         reasons=undefined.reasons,
         sensitivity=analyse(LineTable.of(scenario, flows.base_costs, flows.base_benefits)),
+        **_finance(scenario, case, costs, benefits, payback),
     )
+
+
+def _finance(
+    scenario: Scenario, case: Case, costs: list[float], benefits: list[float], payback: float | None
+) -> dict[str, object]:
+    """The finance view's results: the P&L and the after-tax flows when a tax rate is
+    set, the payback counted from the go-live month (see :mod:`crmroi_xl.engine.yearly`)."""
+    a = scenario.assumptions
+    out: dict[str, object] = {"go_live_month": a.go_live_month}
+    if payback is not None:  # go-live at the start of month m: m - 1 months into year 1
+        out["payback_from_go_live_months"] = max(0.0, payback * 12 - (a.go_live_month - 1))
+    if a.tax_rate is None:
+        return out
+    paid, spread = capital_flows(scenario, case)
+    view = yearly.books([costs], [benefits], [paid], [spread], a.tax_rate, a.discount_rate)
+    after = view.after_tax
+    net, why = after.net_flow[0].tolist(), _Undefined()  # reasons: the pre-tax ones say it
+    after_payback = _defined(why, "payback", after.payback[0], lambda: metrics.payback(net))
+    irr = math.nan if after.irr is None else after.irr[0]
+    out["after_tax"] = AfterTax(
+        tax=view.tax[0].tolist(),
+        net_flow=net,
+        cumulative_flow=after.cumulative_flow[0].tolist(),
+        present_values=after.present_values[0].tolist(),
+        npv=float(after.npv[0]),
+        irr=_defined(why, "irr", irr, lambda: metrics.irr(net)),
+        roi=_defined(
+            why,
+            "roi",
+            after.roi[0],
+            lambda: metrics.roi(after.total_benefits[0], after.total_costs[0]),
+        ),
+        payback=after_payback,
+        payback_months=None if after_payback is None else after_payback * 12,
+    )
+    out["pnl"] = Pnl(
+        ebitda_impact=view.ebitda[0].tolist(),
+        depreciation=view.depreciation[0].tolist(),
+        ebit_impact=view.ebit[0].tolist(),
+        tax=view.tax[0].tolist(),
+        net_income_impact=view.net_income[0].tolist(),
+    )
+    return out
 
 
 def _marketing(

@@ -16,6 +16,11 @@ workbooks' formulas follow:
   adoption left out when ``ramp_up`` is off, ``base`` the driver's amount
   (an amount, extra sales, hours saved x the share realised, or a KPI's change
   before/after the CRM turned into money);
+* go-live (``assumptions.go_live_month``, m): in year 1, every benefit and the
+  recurring amount of a cost line ``from_go_live`` count ``(13 - m) / 12`` of
+  their year (a one-off never); month 1 changes nothing;
+* a benefit's base may change with the year: the ``churn`` driver counts the
+  customers kept from earlier years (:func:`~crmroi_xl.scenario.drivers.kept_share`);
 * in a sensitivity case, every amount of a line times its multiplier in that
   case (:func:`~crmroi_xl.engine.sensitivity.case_multiplier`).
 
@@ -39,9 +44,11 @@ __all__ = [
     "ScenarioFlows",
     "benefit_base",
     "benefit_flows",
+    "capital_flows",
     "column_sums",
     "cost_base",
     "cost_flows",
+    "depreciation_flows",
     "scenario_flows",
 ]
 
@@ -79,7 +86,7 @@ def _last_year(start: int, years: int | None, horizon: int) -> int:
     return horizon if years is None else min(horizon, start + years - 1)
 
 
-def cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
+def cost_flows(line: CostLine, horizon: int, risk: float, go_live: float = 1.0) -> list[float]:
     """A cost line's amounts in years 0 .. horizon, risk-adjusted (the module's rule).
 
     A phase-2 module from year 3, with a one-off in year 2 and a price frozen for
@@ -91,6 +98,12 @@ def cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
     ...                 increase_from_year=5)
     >>> [round(v, 2) for v in cost_flows(line, 5, 0.0)]
     [0.0, 0.0, 5000.0, 1000.0, 1000.0, 1100.0]
+
+    Licences from a go-live in month 7 (``go_live`` = (13 - 7) / 12): half of year 1.
+
+    >>> crm = CostLine(label="CRM", category="licences", amount_per_year=12_000, one_off=500)
+    >>> cost_flows(crm, 2, 0.0, 0.5)
+    [500.0, 6000.0, 12000.0]
     """
     start, last = line.start_year, _last_year(line.start_year, line.years, horizon)
     increase_from = line.increase_from_year or start + 1
@@ -101,12 +114,18 @@ def cost_flows(line: CostLine, horizon: int, risk: float) -> list[float]:
         if start <= t <= last:
             growth = (1 + line.annual_increase) ** max(0, t - increase_from + 1)
             recurring = cost_base(line, t) * growth
+            if t == 1 and line.from_go_live:
+                recurring *= go_live
         out.append((one + recurring) * (1 + risk))
     return out
 
 
 def benefit_flows(
-    line: BenefitLine, adoption: list[float], risk: float, kpis: Mapping[str, Kpi]
+    line: BenefitLine,
+    adoption: list[float],
+    risk: float,
+    kpis: Mapping[str, Kpi],
+    go_live: float = 1.0,
 ) -> list[float]:
     """A benefit line's amounts in years 0 .. horizon, risk-adjusted (the module's rule).
 
@@ -115,12 +134,15 @@ def benefit_flows(
     ...                      amount_per_year=10_000, start_year=2, ramp_up=False)
     >>> benefit_flows(legacy, [0.5, 0.8, 1.0], 0.0, {})
     [0.0, 0.0, 10000.0, 10000.0]
+    >>> benefit_flows(legacy.model_copy(update={"start_year": 1}), [1.0, 1.0], 0.0, {}, 0.25)
+    [0.0, 2500.0, 10000.0]
     """
-    base = benefit_base(line, kpis)
+    driver = drivers.BENEFIT[line.driver]
     horizon = len(adoption)
     start, last = line.start_year, _last_year(line.start_year, line.years, horizon)
     yearly = [
-        base
+        float(driver.base(line, kpis, t))
+        * (go_live if t == 1 else 1.0)
         * (1 + line.annual_growth) ** (t - start)
         * (share if line.ramp_up else 1.0)
         * (1 - risk)
@@ -211,9 +233,10 @@ def scenario_flows(scenario: Scenario, case: Case = "base") -> ScenarioFlows:
     horizon, rate = a.horizon_years, a.discount_rate
     factors = [1 / (1 + rate) ** t for t in range(horizon + 1)]
     kpis = scenario.kpis_by_kind()
-    base_costs = [cost_flows(line, horizon, a.cost_risk) for line in scenario.costs]
+    go_live = a.go_live_share
+    base_costs = [cost_flows(line, horizon, a.cost_risk, go_live) for line in scenario.costs]
     base_benefits = [
-        benefit_flows(line, a.adoption, a.benefit_risk, kpis) for line in scenario.benefits
+        benefit_flows(line, a.adoption, a.benefit_risk, kpis, go_live) for line in scenario.benefits
     ]
     costs = _in_case(case, "cost", scenario.costs, base_costs)
     benefits = _in_case(case, "benefit", scenario.benefits, base_benefits)
@@ -230,3 +253,50 @@ def scenario_flows(scenario: Scenario, case: Case = "base") -> ScenarioFlows:
         base_benefits=base_benefits,
         factors=factors,
     )
+
+
+def depreciation_flows(line: CostLine, horizon: int, amount: float) -> list[float]:
+    """A capitalised one-off's depreciation in years 0 .. horizon: straight line over
+    ``depreciation_years`` from the year after it is paid (``amount``: the one-off as
+    paid, risk and case included); years past the horizon are not counted.
+
+    A set-up of 30 000 paid in year 0 over 3 years, on a 4-year horizon:
+
+    >>> from crmroi_xl.scenario.model import CostLine
+    >>> setup = CostLine(label="Set-up", category="implementation", one_off=30_000,
+    ...                  capitalised=True, depreciation_years=3)
+    >>> depreciation_flows(setup, 4, 30_000.0)
+    [0.0, 10000.0, 10000.0, 10000.0, 0.0]
+    """
+    years = line.depreciation_years or 0
+    if not line.capitalised or not years:
+        return [0.0] * (horizon + 1)
+    paid = line.one_off_year
+    return [amount / years if paid < t <= paid + years else 0.0 for t in range(horizon + 1)]
+
+
+def capital_flows(scenario: Scenario, case: Case = "base") -> tuple[list[float], list[float]]:
+    """The capitalised one-offs as paid (cash, in their year) and their depreciation,
+    year by year over every cost line of ``scenario`` in ``case``.
+
+    >>> from crmroi_xl.scenario.model import Scenario
+    >>> s = Scenario.model_validate({
+    ...     "assumptions": {"name": "Books", "horizon_years": 2, "cost_risk": 0.1},
+    ...     "costs": [{"label": "Set-up", "category": "implementation", "one_off": 20_000,
+    ...                "capitalised": True, "depreciation_years": 2}],
+    ... })
+    >>> capital_flows(s)
+    ([22000.0, 0.0, 0.0], [0.0, 11000.0, 11000.0])
+    """
+    a = scenario.assumptions
+    horizon = a.horizon_years
+    paid, spread = [], []
+    for line in scenario.costs:
+        if not line.capitalised:
+            continue
+        amount = (
+            line.one_off * (1 + a.cost_risk) * case_multiplier(case, "cost", line.low, line.high)
+        )
+        paid.append([amount if t == line.one_off_year else 0.0 for t in range(horizon + 1)])
+        spread.append(depreciation_flows(line, horizon, amount))
+    return column_sums(paid, horizon + 1), column_sums(spread, horizon + 1)

@@ -8,19 +8,59 @@ code the same in every language).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .sensitivity import Sensitivity
 
-__all__ = ["JSON_FIRST", "ChannelResult", "KpiResult", "LineFlows", "Results"]
+__all__ = [
+    "FINANCE_KEYS",
+    "JSON_FIRST",
+    "AfterTax",
+    "ChannelResult",
+    "KpiResult",
+    "LineFlows",
+    "Pnl",
+    "Results",
+]
 
 #: The keys ``crmroi compute --json`` prints first, in this order: the headline
 #: metrics every script may rely on.
 JSON_FIRST = ("roi", "roas", "npv", "irr", "payback", "clv", "cac")
 
 
+#: The finance view's keys: in the results (and ``compute --json``) only when the
+#: scenario asks for them (a tax rate; a go-live month after the first).
+FINANCE_KEYS = ("after_tax", "pnl", "payback_from_go_live_months")
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AfterTax(_Frozen):
+    """The after-tax view (a tax rate is set): yearly tax and after-tax flows, and the
+    headline metrics on them."""
+
+    tax: list[float]
+    net_flow: list[float]
+    cumulative_flow: list[float]
+    present_values: list[float]
+    npv: float
+    irr: float | None
+    roi: float | None
+    payback: float | None
+    payback_months: float | None
+
+
+class Pnl(_Frozen):
+    """The project's impact on the income statement, year by year (a tax rate is set):
+    EBITDA (benefits - expensed costs), depreciation, EBIT, tax, net income."""
+
+    ebitda_impact: list[float]
+    depreciation: list[float]
+    ebit_impact: list[float]
+    tax: list[float]
+    net_income_impact: list[float]
 
 
 class LineFlows(_Frozen):
@@ -107,7 +147,18 @@ class Results(_Frozen):
     #: margin given): a default that flatters the ROI, flagged for review.
     full_margin_revenue: list[str] = []
     kpi_worsens: list[str] = []  # lines whose KPI worsens: a negative benefit
+    #: The finance view (:data:`FINANCE_KEYS`): None when the scenario does not ask.
+    after_tax: AfterTax | None = None
+    pnl: Pnl | None = None
+    payback_from_go_live_months: float | None = None
+    go_live_month: int = Field(1, exclude=True)  # not dumped: says whether to show it
     sensitivity: Sensitivity
+
+    def shown_finance_keys(self) -> list[str]:
+        """The finance keys ``compute --json`` prints: the after-tax view and the P&L when
+        a tax rate is set, the payback from go-live when go-live is after month 1."""
+        keys = ["after_tax", "pnl"] if self.after_tax is not None else []
+        return keys + (["payback_from_go_live_months"] if self.go_live_month > 1 else [])
 
     def headline(self) -> dict[str, float | None]:
         """The headline metrics under their contract names, in ``compute --json``'s order."""

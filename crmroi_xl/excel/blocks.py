@@ -77,6 +77,21 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         ("Ajustement du risque : coûts augmentés de", "Risk adjustment: costs increased by"),
         "pct",
     ),
+    Assumption(
+        "go_live_month",
+        "In_GoLiveMonth",
+        ("Mois de mise en service (année 1, 1 à 12)", "Go-live month (year 1, 1 to 12)"),
+        "int",
+    ),
+    Assumption(
+        "tax_rate",
+        "In_TaxRate",
+        (
+            "Taux d'impôt sur les sociétés (vide = avant impôt)",
+            "Corporate tax rate (blank = pre-tax only)",
+        ),
+        "pct",
+    ),
 )
 FIRST_ASSUMPTION_ROW = 4
 #: Choice lists of the assumptions that have one, and of the spreadsheet-only inputs.
@@ -146,6 +161,20 @@ SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
         ("Point de récupération actualisé", "Discounted payback point"),
         "years",
     ),
+    # the P&L and the after-tax flows (blank without a tax rate): see sheets/aftertax.py
+    "capitalised": (("Ponctuels immobilisés (payés)", "Capitalised one-offs (paid)"), "eur"),
+    "ebitda_impact": (("Impact sur l'EBE (EBITDA)", "EBITDA impact"), "eur"),
+    "depreciation": (("Amortissements", "Depreciation"), "eur"),
+    "ebit_impact": (("Impact sur le résultat d'exploitation", "EBIT impact"), "eur"),
+    "tax": (("Impôt sur les sociétés", "Corporate tax"), "eur"),
+    "net_income_impact": (("Impact sur le résultat net", "Net income impact"), "eur"),
+    "after_tax_flow": (("Flux net après impôt", "After-tax net flow"), "eur"),
+    "after_tax_cumulative": (("Flux après impôt cumulé", "Cumulative after-tax flow"), "eur"),
+    "after_tax_pv": (("Valeur actuelle après impôt", "After-tax present value"), "eur"),
+    "after_tax_points": (
+        ("Point de récupération après impôt", "After-tax payback point"),
+        "years",
+    ),
 }
 FIRST_HEADLINE_ROW = 4  # under the headline block's header row
 #: The headline block's columns: the result's title, its value, its help text.
@@ -210,6 +239,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "List_Units": ("percent", "days", "hours", "years", "currency", "count", "points"),
     "List_Languages": ("fr", "en"),
     "List_Cases": ("case_pessimistic", "case_base", "case_optimistic"),
+    "List_ChurnModes": ("cumulative", "yearly"),
 }
 #: The lists sheet: each list's column, and the title of its header.
 LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
@@ -222,6 +252,7 @@ LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "List_Units": ("I", ("Unités", "Units")),
     "List_Languages": ("J", ("Langues", "Languages")),
     "List_Cases": ("M", ("Cas", "Cases")),
+    "List_ChurnModes": ("N", ("Clients gardés (attrition)", "Customers kept (churn)")),
 }
 #: The KPI defaults beside the KPI list (its kind in column F): unit, higher is better.
 KPI_DEFAULT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
@@ -249,6 +280,9 @@ CONSTANTS: tuple[tuple[str, float | str], ...] = (
     ("Lbl_Yes", "yes"),
     ("Lbl_No", "no"),
     ("Lbl_Intangible", "intangible"),
+    ("Lbl_Yearly", "yearly"),
+    ("Lbl_Licences", "licences"),
+    ("Lbl_Support", "support"),
     ("Lbl_OK", "ok"),
     ("Lbl_Error", "error"),
     ("Lbl_Review", "review"),

@@ -18,6 +18,8 @@ from ..scenario.model import BenefitLine, Channel, CostLine, Kpi
 from .parts import Column
 
 __all__ = [
+    "BOOKS",
+    "BOOKS_COMPUTED",
     "CASE_FACTOR",
     "DURATION",
     "LINE_MODELS",
@@ -72,6 +74,53 @@ RANGE = (
         "number",
     ),
 )
+#: A cost line's finance-view inputs: its recurring amount starting at go-live, its
+#: one-off capitalised and depreciated over a number of years.
+BOOKS = (
+    Column(
+        "from_go_live",
+        (
+            "Démarre à la mise en service (vide\u00a0=\u00a0licences, support)",
+            "Starts at go-live (blank\u00a0=\u00a0licences, support)",
+        ),
+        "text",
+        14,
+        "yesno",
+        YES_NO,
+    ),
+    Column(
+        "capitalised",
+        (
+            "Ponctuel immobilisé (vide\u00a0=\u00a0non)",
+            "One-off capitalised (blank\u00a0=\u00a0no)",
+        ),
+        "text",
+        12,
+        "yesno",
+        YES_NO,
+    ),
+    Column(
+        "depreciation_years",
+        ("Amortissement (années)", "Depreciation (years)"),
+        "int",
+        12,
+        "integer",
+    ),
+)
+#: What the summary's P&L rows read of each cost line: its capitalised one-off as paid
+#: (case included), the year it is paid, its yearly depreciation and its last year.
+BOOKS_COMPUTED = (
+    Column("capital", ("Montant immobilisé", "Amount capitalised"), "eur", 14, computed=True),
+    Column("capital_year", ("Année de paiement", "Year paid"), "int", 10, computed=True),
+    Column("depreciation", ("Dotation annuelle", "Yearly depreciation"), "eur", 14, computed=True),
+    Column(
+        "depreciation_end",
+        ("Dernière année d'amortissement", "Last year depreciated"),
+        "int",
+        12,
+        computed=True,
+    ),
+)
 #: The multiplier of the line's amounts in the case the workbook shows (``In_Case``).
 CASE_FACTOR = Column(
     "case",
@@ -120,8 +169,10 @@ def cost_columns() -> tuple[Column, ...]:
             13,
         ),
         *RANGE,
+        *BOOKS,
         Column("nature_eff", ("Nature retenue", "Nature used"), "text", 12, computed=True),
         Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
+        *BOOKS_COMPUTED,
         CASE_FACTOR,
     )
 

@@ -33,7 +33,7 @@ from .parts import YEARS
 if TYPE_CHECKING:
     from ..engine.results import Results
 
-__all__ = ["BY_KEY", "HEADLINES", "Headline", "Places", "reference_markdown"]
+__all__ = ["AFTER_TAX", "BY_KEY", "HEADLINES", "Headline", "Places", "reference_markdown"]
 
 Bilingual = tuple[str, str]
 
@@ -120,6 +120,72 @@ def _irr_chain(flows: str) -> str:
     return formula
 
 
+def _after_tax(results: Results, key: str) -> float | None:
+    """An after-tax metric; None without a tax rate."""
+    return None if results.after_tax is None else getattr(results.after_tax, key)
+
+
+def _taxed(formula: str) -> str:
+    """``formula`` (with its ``=``), or ``#N/A`` when no tax rate is set."""
+    return f'=IF(In_TaxRate="",NA(),{formula.removeprefix("=")})'
+
+
+def _irr_after_tax(layout: Places) -> str:
+    """The after-tax IRR: Newton's method from 10 %, then from the pre-tax IRR."""
+    flows = layout.summary_span("after_tax_flow")
+    formula = "NA()"
+    for start in ("Out_IRR", "IrrDefaultGuess"):
+        irr = f"IRR({flows},{start})"
+        formula = f"IF(IFERROR({irr},-2)>-1,{irr},{formula})"
+    signs = f'OR(COUNTIF({flows},">0")=0,COUNTIF({flows},"<0")=0)'
+    return _taxed(f"IF({signs},NA(),{formula})")
+
+
+#: The after-tax headlines (a tax rate is set; ``#N/A`` otherwise): on the summary and
+#: named, not in the console report's table nor the portfolio (the report adds its own
+#: after-tax line), and ``compute --json`` has them under ``after_tax``.
+AFTER_TAX: tuple[Headline, ...] = (
+    Headline(
+        "npv_after_tax",
+        "Out_NPV_After_Tax",
+        ("VAN après impôt", "After-tax NPV"),
+        "eur",
+        (
+            "sur les flux après impôt ; #N/A sans taux d'impôt",
+            "on after-tax flows; #N/A with no tax rate",
+        ),
+        lambda lo: _taxed(
+            f"{lo.summary_cell('after_tax_flow', 0)}"
+            f"+NPV(In_DiscountRate,{lo.summary_span('after_tax_flow', first=1)})"
+        ),
+        value=lambda results: _after_tax(results, "npv"),
+        shown=False,
+    ),
+    Headline(
+        "irr_after_tax",
+        "Out_IRR_After_Tax",
+        ("TRI après impôt", "After-tax IRR"),
+        "pct1",
+        ("taux qui annule la VAN après impôt", "rate at which the after-tax NPV is zero"),
+        _irr_after_tax,
+        value=lambda results: _after_tax(results, "irr"),
+        shown=False,
+    ),
+    Headline(
+        "payback_after_tax",
+        "Out_Payback_After_Tax",
+        ("Délai de récupération après impôt", "After-tax payback"),
+        "years",
+        (
+            "années jusqu'au flux après impôt cumulé nul",
+            "years until the cumulative after-tax flow reaches 0",
+        ),
+        lambda lo: _taxed(_payback(lo, "after_tax_cumulative", "after_tax_points")),
+        value=lambda results: _after_tax(results, "payback"),
+        shown=False,
+    ),
+)
+
 HEADLINES: tuple[Headline, ...] = (
     Headline(
         "roi",
@@ -204,6 +270,7 @@ HEADLINES: tuple[Headline, ...] = (
         lambda lo: _payback(lo, "cumulative_present_values", "discounted_payback_points"),
         lambda lo: f"=CRM_PAYBACK({lo.summary_span('net_flow')},In_DiscountRate)",
     ),
+    *AFTER_TAX,
     Headline(
         "roas",
         "Out_ROAS",

@@ -13,7 +13,7 @@ workbook itself.
 
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
-('Coûts', 'G6', 'X6')
+('Coûts', 'G6', 'AE6')
 >>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
 (('summary', '$B$4'), 'C4')
 """

@@ -89,6 +89,7 @@ _CHOICES = {
     ("costs", "category"): "List_CostCategories",
     ("benefits", "category"): "List_BenefitCategories",
     ("costs", "nature"): "List_Natures",
+    ("benefits", "churn_mode"): "List_ChurnModes",
     ("kpis", "kind"): "List_KpiKinds",
     ("kpis", "unit"): "List_Units",
     ("assumptions", "language"): "List_Languages",
@@ -184,7 +185,7 @@ def computed_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[tuple[str, 
     total, present value, years, line check -- which a user should never type over.
 
     >>> computed_cells("en")[:3]
-    (('costs', 'Q6'), ('costs', 'R6'), ('costs', 'S6'))
+    (('costs', 'T6'), ('costs', 'U6'), ('costs', 'V6'))
     """
     layout = Layout(lang, Capacity(*sizes))
     found = []

@@ -65,6 +65,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Pourcentage du montant entre {low} et {high} attendu.",
         "A percentage of the amount from {low} to {high} is expected.",
     ),
+    "rate": (
+        "Pourcentage entre {low} et {high} attendu.",
+        "A percentage from {low} to {high} is expected.",
+    ),
     "choice": ("Choisissez une valeur de la liste.", "Pick a value from the list."),
     "seats": (
         "Postes : nombre positif ou nul, vide si la ligne a ses postes année par année "
@@ -201,6 +205,8 @@ def _rule(
         if low is None or high is None:
             return None
         return ("change" if low < 0 else "multiplier", None, low, high)
+    if cell.kind == "amount" and high is not None:  # a bounded rate (a tax rate, 0 to 60 %)
+        return ("rate", None, low, high)
     return (cell.kind, None, low, high)
 
 
@@ -228,7 +234,7 @@ def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
         if key not in rules:
             kind, choices, low, high = found
             message = MESSAGES[kind][0 if fr else 1]
-            if kind == "multiplier":  # 1 to 10: 100 % to 1000 %
+            if kind in ("multiplier", "rate"):  # 1 to 10: 100 % to 1000 %; 0 to 60 %
                 unit = "\u00a0%" if fr else "%"
                 message = message.format(
                     low=f"{low * 100:.0f}{unit}", high=f"{high * 100:.0f}{unit}"

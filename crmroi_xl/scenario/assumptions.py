@@ -1,9 +1,10 @@
 """The general assumptions of a business case: name, currency, horizon, discount rate,
-risk adjustments, adoption ramp-up, and the Monte Carlo's settings.
+risk adjustments, adoption ramp-up, the Monte Carlo's settings and the finance view
+(corporate tax rate, go-live month).
 
 >>> a = Assumptions.model_validate({"name": "PME", "horizon_years": 4, "adoption": [0.5, 0.8]})
->>> a.adoption, a.discount_rate, a.currency
-([0.5, 0.8, 0.8, 0.8], 0.1, 'EUR')
+>>> a.adoption, a.discount_rate, a.currency, a.tax_rate, a.go_live_month
+([0.5, 0.8, 0.8, 0.8], 0.1, 'EUR', None, 1)
 """
 
 from __future__ import annotations
@@ -89,3 +90,27 @@ class Assumptions(Model):
         description="Runs of the simulation the workbook holds and recalculates live "
         "(the same draws as crmroi simulate --runs with this number).",
     )
+    tax_rate: Rate | None = Field(
+        None,
+        ge=0,
+        le=0.6,
+        description="Corporate income tax rate on the project's taxable result (0-0.6, "
+        "0.25 = 25 %); empty = pre-tax results only. A negative taxable result is a tax "
+        "saving that year (the company is assumed profitable overall).",
+    )
+    go_live_month: int = Field(
+        1,
+        ge=1,
+        le=12,
+        description="Month of year 1 the CRM goes live (1-12): year 1's benefits and the "
+        "recurring costs that start with it (from_go_live) count (13 - month) / 12.",
+    )
+
+    @property
+    def go_live_share(self) -> float:
+        """The share of year 1 after go-live: ``(13 - go_live_month) / 12``.
+
+        >>> Assumptions(name="x", go_live_month=7).go_live_share
+        0.5
+        """
+        return (13 - self.go_live_month) / 12

@@ -48,6 +48,7 @@ __all__ = [
     "Driver",
     "Input",
     "base_formula",
+    "kept_share",
     "kpi_drivers",
 ]
 
@@ -67,6 +68,7 @@ class Input(NamedTuple):
     fmt: str
     width: float = 14
     kind: str = "amount"
+    choices: str | None = None  # the validation list of a choice
 
 
 Kpis = Mapping[str, Any]  # the scenario's KPIs by kind (each with before and after)
@@ -124,6 +126,44 @@ def _change(kpis: Kpis, kind: str, *, fall: bool = False) -> float:
     falls is the gain)."""
     before, after = _get(kpis[kind], "before"), _get(kpis[kind], "after")
     return float(before - after if fall else after - before)
+
+
+def kept_share(churn_after: float, years: int) -> float:
+    r"""Customers kept in a churn line's year ``years`` (1 = its first), per customer
+    saved a year: each year's saved customers then churn at the new rate ``a``.
+
+    .. math::
+
+        S_n = \sum_{k=1}^{n} (1 - a)^{n-k} = \frac{1 - (1 - a)^n}{a}
+        \quad (S_n = n \text{ when } a = 0)
+
+    The closed form is the one the workbook's formula writes. With a churn of
+    10 % after the CRM: 1, 1.9, 2.71 ...
+
+    >>> [round(kept_share(0.10, n), 10) for n in (1, 2, 3)]
+    [1.0, 1.9, 2.71]
+    """
+    if churn_after == 0:
+        return float(years)
+    return (1 - (1 - churn_after) ** years) / churn_after
+
+
+def _churn(line: Any, kpis: Kpis, t: int) -> float:
+    """The churn driver's amount of year ``t``: customers x the churn's fall x margin,
+    times the customers still kept (:func:`kept_share`) when cumulative (the default)."""
+    saved = _get(line, "customers") * -_change(kpis, "churn_rate")
+    amount = float(saved * _get(line, "margin_per_customer"))
+    if _opt(line, "churn_mode", "cumulative") == "yearly":
+        return amount
+    n = max(1, t - int(_opt(line, "start_year", 1)) + 1)
+    return amount * kept_share(float(_get(kpis["churn_rate"], "after")), n)
+
+
+def _opt(line: Any, field: str, default: Any) -> Any:
+    """A field that a mapping may leave out (the model always has it)."""
+    if isinstance(line, Mapping):
+        return line.get(field, default)
+    return getattr(line, field)
 
 
 def _when(c: Cell, field: str, term: str) -> str:
@@ -263,13 +303,20 @@ BENEFIT_DRIVERS: tuple[Driver, ...] = (
                 "eur",
                 13,
             ),
+            Input(
+                "churn_mode",
+                (
+                    "Clients gardés (vide\u00a0=\u00a0cumulés)",
+                    "Customers kept (blank\u00a0=\u00a0cumulative)",
+                ),
+                "text",
+                14,
+                "choice",
+                "List_ChurnModes",
+            ),
         ),
         1,
-        lambda line, kpis, t: (
-            _get(line, "customers")
-            * -_change(kpis, "churn_rate")
-            * _get(line, "margin_per_customer")
-        ),
+        _churn,
         lambda c: _when(  # the churn's fall
             c, "customers", f"{c('customers')}*(-{c('kpi:churn_rate')})*{c('margin_per_customer')}"
         ),

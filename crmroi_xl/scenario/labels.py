@@ -76,6 +76,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cac": ("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)"),
     "clv_cac_ratio": ("Ratio CLV / CAC", "CLV:CAC ratio"),
     # answers and statuses in the workbooks
+    "cumulative": ("Cumulés", "Cumulative"),
+    "yearly": ("Sur l'année", "One year"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
     "ok": ("OK", "OK"),
@@ -121,6 +123,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpis": ("Indicateurs avant / après", "KPIs before / after"),
     "not_defined": ("non défini", "not defined"),
     "years_unit": ("ans", "years"),
+    "payback_from_go_live": (
+        "Délai depuis la mise en service",
+        "Payback from go-live",
+    ),
     "months_unit": ("mois", "months"),
     # why a metric is not defined: the reason codes of the engine (Results.reasons)
     "no_channel": ("aucun canal marketing", "no marketing channel"),

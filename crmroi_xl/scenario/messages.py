@@ -227,6 +227,19 @@ WORDING: dict[str, tuple[str, str]] = {
         "« {name} » n'est pas une option (options : {names})",
         "'{name}' is not an option (options: {names})",
     ),
+    "capitalised_recurring": (
+        "seul un montant ponctuel peut être immobilisé (capitalised) : cette ligne n'en a pas",
+        "only a one-off amount can be capitalised: this line has none",
+    ),
+    "depreciation_missing": (
+        "un ponctuel immobilisé a besoin d'une durée d'amortissement "
+        "(depreciation_years, 1 à 10 ans)",
+        "a capitalised one-off needs depreciation_years (1-10)",
+    ),
+    "depreciation_unused": (
+        "depreciation_years ne s'applique qu'à une ligne immobilisée (capitalised)",
+        "depreciation_years applies to a capitalised line only",
+    ),
     "seats_twice": (
         "seats_by_year remplace seats : donnez l'un ou l'autre",
         "seats_by_year replaces seats: give one of them",

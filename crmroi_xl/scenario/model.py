@@ -53,6 +53,7 @@ from .values import (
 )
 
 __all__ = [
+    "GO_LIVE_CATEGORIES",
     "INDIRECT_CATEGORIES",
     "KPI_DEFAULTS",
     "USER_INPUT",
@@ -115,6 +116,9 @@ class CostCategory(StrEnum):
     INFRASTRUCTURE = "infrastructure"
     OTHER = "other"
 
+
+#: Costs whose recurring amount starts with the CRM by default (``from_go_live``).
+GO_LIVE_CATEGORIES = frozenset({CostCategory.LICENCES.value, CostCategory.SUPPORT.value})
 
 #: Costs the source method counts as indirect; every other category is direct.
 INDIRECT_CATEGORIES = frozenset(
@@ -244,6 +248,18 @@ class _CostFields(Model):
         description="First year the yearly increase applies (after a lock-in period); "
         "start_year + 1 if empty.",
     )
+    capitalised: bool = Field(
+        False,
+        description="The one-off is capitalised: cash when paid, an expense only through "
+        "its depreciation (straight line over depreciation_years from the next year).",
+    )
+    depreciation_years: int | None = Field(
+        None, ge=1, le=10, description="Years a capitalised one-off is depreciated over (1-10)."
+    )
+    from_go_live: bool = Field(
+        description="The recurring amount starts with the CRM: year 1 counts from the "
+        "go-live month; by default yes for licences and support."
+    )
 
 
 class CostLine(_Line, _CostFields):
@@ -258,13 +274,14 @@ class CostLine(_Line, _CostFields):
     increased each year from ``increase_from_year``.
     """
 
-    model_config = filled("nature", "driver")
+    model_config = filled("nature", "driver", "from_go_live")
 
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
             category = data.get("category")
+            data = fill(data, "from_go_live", str(category) in GO_LIVE_CATEGORIES)
             try:
                 indirect = CostCategory(str(category)) in INDIRECT_CATEGORIES
             except ValueError:
@@ -279,6 +296,19 @@ class CostLine(_Line, _CostFields):
         if self.seats_by_year and self.seats:
             raise PydanticCustomError(
                 "seats_twice", "seats_by_year replaces seats: give one of them"
+            )
+        if self.capitalised and not self.one_off:
+            raise PydanticCustomError(
+                "capitalised_recurring",
+                "only a one-off amount can be capitalised: this line has none",
+            )
+        if self.capitalised and self.depreciation_years is None:
+            raise PydanticCustomError(
+                "depreciation_missing", "a capitalised one-off needs depreciation_years (1-10)"
+            )
+        if self.depreciation_years is not None and not self.capitalised:
+            raise PydanticCustomError(
+                "depreciation_unused", "depreciation_years applies to a capitalised line only"
             )
         return self
 
@@ -309,6 +339,11 @@ class _BenefitFields(Model):
     customers: Amount = Field(0.0, description="Customers (driver churn, KPI churn_rate).")
     margin_per_customer: Amount = Field(
         0.0, description="Gross margin per customer per year (driver churn)."
+    )
+    churn_mode: Literal["cumulative", "yearly"] = Field(
+        "cumulative",
+        description="Driver churn: 'cumulative' counts the customers kept in earlier years "
+        "still there (they churn at the new rate), 'yearly' one year's saved customers only.",
     )
     annual_growth: Rate = Field(
         0.0, ge=-0.5, le=1, description="Yearly change of the amount from the line's second year."

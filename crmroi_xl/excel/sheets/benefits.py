@@ -15,12 +15,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.flows import benefit_base
 from ...scenario import drivers
+from ..layout import KPI_LABELS
 from ..parts import Bilingual, Formula, Text
 from ..sheet import Sheet
 from .tables import (
     Computed,
     Total,
     case_factor,
+    go_live_share,
     line_formulas,
     table_looks,
     table_texts,
@@ -60,13 +62,31 @@ def _with_kpis(layout: Layout, c: Callable[[str], str]) -> Callable[[str], str]:
     return cell
 
 
-def _year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
-    start = f"MAX(1,{c('start_year')})"
-    adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,{y}))"
+def _kept(layout: Layout, c: Callable[[str], str], y: str, start: str) -> str:
+    """The churn driver's customers kept in year ``y`` per customer saved a year
+    (:func:`~crmroi_xl.scenario.drivers.kept_share`, from the churn after the CRM): 1 on
+    another driver's line and with ``churn_mode`` yearly."""
+    table = layout.kpis
+    match = f"MATCH({KPI_LABELS['churn_rate']},{layout.ref('kpis', table.span('kind'))},0)"
+    after = f"INDEX({layout.ref('kpis', table.span('after'))},{match})"
+    n = f"({y}-{start}+1)"
     return (
-        f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
-        f"{c('base')}*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"
+        f'IF(OR({c("customers")}="",{c("churn_mode")}=Lbl_Yearly),1,'
+        f"IF({after}=0,{n},(1-(1-{after})^{n})/{after}))"
     )
+
+
+def _year(layout: Layout) -> Callable[[Callable[[str], str], int, str, int], str]:
+    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        start = f"MAX(1,{c('start_year')})"
+        adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,{y}))"
+        return (
+            f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
+            f"{c('base')}*{_kept(layout, c, y, start)}*{go_live_share(y)}"
+            f"*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"
+        )
+
+    return year
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -91,7 +111,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             ),
             "case": case_factor("benefit"),
         },
-        year=_year,
+        year=_year(layout),
         check=(("amount_per_year", "years"), "category"),
         totals=(
             Total(lambda span: f"SUMIF({counted},1,{span})", "benefits"),

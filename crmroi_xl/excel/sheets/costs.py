@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.flows import cost_base
+from ...engine.sensitivity import case_multiplier
 from ...scenario import drivers
 from ...scenario.labels import label
 from ..formulas import number
@@ -23,6 +24,7 @@ from .tables import (
     Computed,
     Total,
     case_factor,
+    go_live_share,
     line_formulas,
     table_looks,
     table_texts,
@@ -110,7 +112,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         return (
             f"(IF({y}={number(c('one_off_year'))},{c('one_off')},0)"
             f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
-            f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1),0))"
+            f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1)"
+            f"*IF({_from_go_live(c)},{go_live_share(y)},1),0))"
             "*(1+In_CostRisk)"
         )
 
@@ -131,6 +134,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda ctx, i: cost_base(ctx.scenario.costs[i], 1),
             ),
             "case": case_factor("cost"),
+            **BOOKS,
         },
         year=year,
         check=(("one_off", "increase_from_year"), "category"),
@@ -143,6 +147,53 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         ),
     )
     yield from _seats(layout)
+
+
+def _from_go_live(c: Callable[[str], str]) -> str:
+    """Whether a line's recurring amount starts at go-live: as typed, else by category
+    (licences and support)."""
+    typed, category = c("from_go_live"), c("category")
+    return f'IF({typed}="",OR({category}=Lbl_Licences,{category}=Lbl_Support),{typed}=Lbl_Yes)'
+
+
+def _capital(ctx: Context, i: int) -> float:
+    line, risk = ctx.scenario.costs[i], ctx.scenario.assumptions.cost_risk
+    if not line.capitalised:
+        return 0
+    return line.one_off * (1 + risk) * case_multiplier(ctx.case, "cost", line.low, line.high)
+
+
+def _depreciation(ctx: Context, i: int) -> float:
+    line = ctx.scenario.costs[i]
+    return _capital(ctx, i) / line.depreciation_years if line.depreciation_years else 0
+
+
+#: The computed columns the summary's P&L rows read (see :data:`~crmroi_xl.excel.columns.BOOKS_COMPUTED`).
+BOOKS: dict[str, Computed] = {
+    "capital": Computed(
+        lambda c, i: f"IF({c('capitalised')}=Lbl_Yes,{c('one_off')}*(1+In_CostRisk)*{c('case')},0)",
+        _capital,
+    ),
+    "capital_year": Computed(
+        lambda c, i: number(c("one_off_year")),
+        lambda ctx, i: ctx.scenario.costs[i].one_off_year,
+        "int",
+    ),
+    "depreciation": Computed(
+        lambda c, i: (
+            f'IF(OR({c("capitalised")}<>Lbl_Yes,{c("depreciation_years")}=""),0,'
+            f"{c('capital')}/{c('depreciation_years')})"
+        ),
+        _depreciation,
+    ),
+    "depreciation_end": Computed(
+        lambda c, i: f"{c('capital_year')}+{number(c('depreciation_years'))}",
+        lambda ctx, i: (
+            ctx.scenario.costs[i].one_off_year + (ctx.scenario.costs[i].depreciation_years or 0)
+        ),
+        "int",
+    ),
+}
 
 
 def _seats_used(ctx: Context, i: int, t: int) -> CellValue:

@@ -118,6 +118,15 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "label",
+        "Vue financière (facultative) : mois de mise en service et taux d'impôt sur les "
+        "Hypothèses, ponctuel immobilisé et durée d'amortissement sur les Coûts ; la Synthèse "
+        "montre alors l'EBITDA, l'EBIT, l'impôt et les flux après impôt.",
+        "Finance view (optional): go-live month and tax rate on the Assumptions, one-off "
+        "capitalised and depreciation years on the Costs; the Summary then shows EBITDA, "
+        "EBIT, tax and the after-tax flows.",
+    ),
+    (
+        "label",
         "#N/A signale un résultat non défini (par exemple aucun canal, donc pas de ROAS, "
         "ou un délai de récupération jamais atteint sur l'horizon).",
         "#N/A marks a result that is not defined (for instance no channel, so no ROAS, "

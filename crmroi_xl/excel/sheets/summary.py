@@ -27,6 +27,7 @@ from ..layout import ASSUMPTIONS, SUMMARY_ROWS
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, NAVY, font, format_rule, rule
+from . import aftertax
 
 if TYPE_CHECKING:
     from ..layout import Layout
@@ -70,6 +71,9 @@ POINTS = {
     "discounted_payback_points": ("cumulative_present_values", "present_values"),
 }
 
+
+#: The yearly rows in bold: the net flows and their cumulative sums, before and after tax.
+BOLD_ROWS = ("net_flow", "cumulative_flow", "cumulative_present_values", "after_tax_cumulative")
 
 #: The yearly rows with a total and a present value over the years, after them.
 TOTALLED: dict[str, tuple[str, ...]] = {
@@ -229,6 +233,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 style="timeline" if key == "calendar" else "calc",
                 fmt=SUMMARY_ROWS[key][1],
             )
+    yield from aftertax.formulas(layout)
     factors = layout.summary_span("discount_factors")
     for series, keys in TOTALLED.items():
         span = layout.summary_span(series)
@@ -293,10 +298,12 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
             if key == "calendar":  # the column headings of the yearly table
                 cell.font = font(bold=True, color=NAVY)
                 cell.border = Border(bottom=line)
-            elif key in ("net_flow", "cumulative_flow", "cumulative_present_values"):
+            elif key in (*BOLD_ROWS, "after_tax_flow"):
                 cell.font = font(bold=True)
-                if key == "net_flow":
+                if key in ("net_flow", "after_tax_flow"):
                     cell.border = Border(top=Side(style="thin"))
+            elif key == "capitalised":  # the P&L and after-tax rows start here
+                cell.border = Border(top=Side(style="thin"))
             elif key in ("direct_costs", "indirect_costs", "uncounted_benefits"):
                 cell.font = font(italic=True, color="404040")
     ws[f"{label_col}{layout.summary_row('calendar')}"].alignment = Alignment(horizontal="left")

@@ -42,6 +42,7 @@ __all__ = [
     "col",
     "fitted_columns",
     "fixed_texts",
+    "go_live_share",
     "header_letters",
     "line_formulas",
     "row_check",
@@ -133,6 +134,12 @@ def timeline(table: Table) -> Iterator[Formula]:
             style="timeline",
             fmt="year",
         )
+
+
+def go_live_share(y: str) -> str:
+    """Year 1's share after the go-live month (``In_GoLiveMonth``, blank = 1): the
+    months from go-live over 12; 1 in later years."""
+    return f'IF(AND({y}=1,In_GoLiveMonth<>""),(MonthsPerYear+1-In_GoLiveMonth)/MonthsPerYear,1)'
 
 
 def row_check(table: Table, i: int, values: tuple[str, str], incomplete: str) -> Formula:
