@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from crmroi_xl.excel.package import save_workbook
 from tests.spreadsheet import load_values
@@ -72,7 +73,7 @@ def test_each_edit(uno: UnoSession, tmp_path: Path) -> None:
         {"op": "set", "sheet": "S", "cell": "C2", "formula": "=B2+B3"},
         {"op": "clear", "sheet": "S", "range": "C3:C4"},
     ]
-    uno.edit(grid, edits, out)
+    assert uno.edit(grid, edits, out).invalid == {}
     assert _column(out, "C") == [20, 3, None, None, 23]
     assert load_values(out)["S"]["A1"].value == "z"
 
@@ -101,3 +102,19 @@ def test_bad_edits_are_refused_in_one_line(uno: UnoSession, tmp_path: Path) -> N
         uno.edit(grid, [{"op": "sort", "sheet": "S", "range": "A1:C4", "key": "E"}], out)
     uno.edit(grid, [], out)  # the session goes on
     assert _column(out, "C") == [8, 4, 2, 6, 20]
+
+
+def test_values_their_validation_refuses_are_reported(uno: UnoSession, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(_grid(tmp_path))
+    rule = DataValidation(type="whole", operator="between", formula1="1", formula2="10")
+    rule.add("B1:B4")
+    wb["S"].add_data_validation(rule)
+    grid = save_workbook(wb, tmp_path / "validated.xlsx", {})
+    edits = [
+        {"op": "set", "sheet": "S", "cell": "B2", "value": 12},
+        {"op": "set", "sheet": "S", "cell": "B3", "value": 10},
+        {"op": "set", "sheet": "S", "cell": "B4", "value": 2.5},
+    ]
+    edited = uno.edit(grid, edits, tmp_path / "out.xlsx")
+    assert edited.invalid == {"S": ["B2", "B4"]}
+    assert _column(edited.path, "B", 4) == [4, 12, 10, 2.5]

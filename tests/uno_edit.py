@@ -7,11 +7,14 @@ profile of its own (set to recalculate every formula on load), then serves
 requests, one JSON object a line on stdin, one JSON answer a line on stdout::
 
     {"source": "in.xlsx", "target": "out.xlsx", "edits": [{"op": "delete_rows", ...}]}
-    -> {"ok": true}  or  {"ok": false, "error": "delete_rows on 'Costs': ..."}
+    -> {"ok": true, "invalid": {"Costs": ["P6"]}}
+    or {"ok": false, "error": "edit 0 (delete_rows on 'Costs'): ..."}
 
 Each request opens ``source``, recalculates, applies the edits in order,
 recalculates again and saves ``target`` as xlsx ("Calc MS Excel 2007 XML"): its
-cached values are LibreOffice's. It knows nothing of the workbooks it edits.
+cached values are LibreOffice's. The answer lists, sheet by sheet, the cells whose
+value their data validation refuses (Tools > Detective > Mark Invalid Data: a value
+set through UNO, as one pasted, is not stopped by the validation). It knows nothing of the workbooks it edits.
 Cells, rows and columns are addressed as a user sees them: a sheet name, ``B7``,
 row 7 (1-based), column ``C``. The edits (``op`` and its fields):
 
@@ -63,6 +66,18 @@ XLSX_FILTER = "Calc MS Excel 2007 XML"
 CONNECT_TIMEOUT = 60.0  # seconds for soffice to accept connections
 #: ``com.sun.star.sheet.CellFlags``: VALUE | DATETIME | STRING | FORMULA (the Delete key).
 CLEAR_CONTENTS = 1 | 2 | 4 | 16
+
+
+def cell_order(address: str) -> tuple[int, int]:
+    """Sort key of a cell address: its row, then its column.
+
+    >>> sorted(["B10", "C2", "B2"], key=cell_order)
+    ['B2', 'C2', 'B10']
+    """
+    found = re.fullmatch(r"([A-Za-z]+)(\d+)", address)
+    if found is None:
+        raise ValueError(f"not a cell: {address!r}")
+    return int(found[2]), column_index(found[1])
 
 
 def column_index(letters: str) -> int:
@@ -136,8 +151,9 @@ class Office:
             self.process.kill()
             self.process.wait()
 
-    def edit(self, source: Path, target: Path, edits: list[dict[str, Any]]) -> None:
-        """Open ``source``, apply ``edits``, recalculate, save ``target`` as xlsx."""
+    def edit(self, source: Path, target: Path, edits: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """Open ``source``, apply ``edits``, recalculate, save ``target`` as xlsx; give
+        each sheet's cells whose value its data validation refuses."""
         doc = self.desktop.loadComponentFromURL(
             source.resolve().as_uri(), "_blank", 0, properties(Hidden=True, ReadOnly=False)
         )
@@ -156,6 +172,7 @@ class Office:
             doc.storeToURL(
                 target.resolve().as_uri(), properties(FilterName=XLSX_FILTER, Overwrite=True)
             )
+            return invalid_cells(doc)
         finally:
             doc.close(True)
 
@@ -170,6 +187,24 @@ def properties(**values: Any) -> tuple[Any, ...]:
         prop.Name, prop.Value = name, value
         out.append(prop)
     return tuple(out)
+
+
+def invalid_cells(doc: Any) -> dict[str, list[str]]:
+    """Each sheet's cells whose value its data validation refuses, as Tools > Detective >
+    Mark Invalid Data circles them (after the save: the circles are not saved)."""
+    found = {}
+    for sheet in doc.getSheets():
+        page = sheet.getDrawPage()
+        before = page.getCount()
+        sheet.showInvalid()
+        circles = [page.getByIndex(i) for i in range(before, page.getCount())]
+        cells = [
+            circle.getPropertyValue("Anchor").getPropertyValue("AbsoluteName") for circle in circles
+        ]  # "$Costs.$P$6"
+        cells = [str(name).rsplit(".", 1)[-1].replace("$", "") for name in cells]
+        if cells:
+            found[sheet.getName()] = sorted(set(cells), key=cell_order)
+    return found
 
 
 def sheet_of(doc: Any, name: str) -> Any:
@@ -275,8 +310,10 @@ def serve(soffice: str) -> int:
                 try:
                     if office is None:  # the last request killed it: start a new one
                         office = Office(soffice, Path(folder) / f"profile-{time.monotonic_ns()}")
-                    office.edit(Path(request["source"]), Path(request["target"]), request["edits"])
-                    answer({"ok": True})
+                    invalid = office.edit(
+                        Path(request["source"]), Path(request["target"]), request["edits"]
+                    )
+                    answer({"ok": True, "invalid": invalid})
                 except Exception as error:
                     if office is not None and office.process.poll() is not None:
                         office = None

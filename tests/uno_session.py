@@ -21,7 +21,7 @@ import selectors
 import signal
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import openpyxl
 import pytest
@@ -56,6 +56,13 @@ def uno_python() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return python
+
+
+class Edited(NamedTuple):
+    """A workbook LibreOffice edited, recalculated and saved."""
+
+    path: Path
+    invalid: dict[str, list[str]]  # sheet -> cells whose data validation refuses the value
 
 
 class UnoError(RuntimeError):
@@ -101,7 +108,7 @@ class UnoSession:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def edit(self, source: Path, edits: list[Edit], target: Path) -> Path:
+    def edit(self, source: Path, edits: list[Edit], target: Path) -> Edited:
         """Open ``source`` in LibreOffice, make ``edits``, recalculate, save ``target``."""
         if self.process.poll() is not None:
             self._start()
@@ -112,7 +119,7 @@ class UnoSession:
         answer = self._receive(EDIT_TIMEOUT)
         if not answer.get("ok"):
             raise UnoError(f"{source.name}: {answer.get('error')}")
-        return target
+        return Edited(target, answer.get("invalid", {}))
 
     def _check_recalculates(self) -> None:
         """A canary whose cached value (99) is not its formula's (3) must come back right."""
@@ -123,7 +130,7 @@ class UnoSession:
         edited = self.edit(
             canary, [{"op": "set", "sheet": ws.title, "cell": "A1", "value": 5}], canary
         )
-        assert load_values(edited).active["A3"].value == 7, "LibreOffice did not recalculate"
+        assert load_values(edited.path).active["A3"].value == 7, "LibreOffice did not recalculate"
 
     def close(self) -> None:
         """Stop the helper and its soffice: ask, then kill the process group."""
