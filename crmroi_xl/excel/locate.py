@@ -66,8 +66,7 @@ LOCATE_MESSAGES: dict[str, tuple[str, str]] = {
         "no column '{title}' in the table's header row {row} (deleted or renamed?)",
     ),
     "twice_header": (
-        "colonne « {title} » deux fois sur la ligne d'en-tête {row} ({found}) : "
-        "laquelle lire ?",
+        "colonne « {title} » deux fois sur la ligne d'en-tête {row} ({found}) : laquelle lire ?",
         "column '{title}' twice in the table's header row {row} ({found}): which one to read?",
     ),
 }
