@@ -265,3 +265,78 @@ def test_a_high_above_1000_percent(uno: UnoSession, source: Path, tmp_path: Path
     assert f"Benefits!{cell}: must be <= 10, got 12" in seen.refused
     assert cell in seen.invalid["Benefits"]
     assert "must be <= 10" in seen.failed["inputs_accepted"]
+
+
+# --- more edits ------------------------------------------------------------------------------
+
+
+def test_a_benefit_line_deleted(
+    uno: UnoSession, source: Path, tmp_path: Path, scenario: Scenario
+) -> None:
+    """The workbook's headline figures and the reader agree with the intent; its
+    Sensitivity sheet loses the line's base amounts (#REF!): the master check fails and
+    says to clear a line rather than delete its row."""
+    seen = _edit(uno, source, tmp_path, [{"op": "delete_rows", "sheet": "Benefits", "row": 7}])
+    data = scenario.model_dump()
+    _agree(seen, _without(scenario, benefits=[data["benefits"][0], *data["benefits"][2:]]))
+    assert seen.failed["benefit_rows"].startswith("ERROR : rows inserted or deleted inside")
+
+
+def test_the_benefit_lines_and_the_kpis_sorted(
+    uno: UnoSession, source: Path, tmp_path: Path, scenario: Scenario
+) -> None:
+    benefits = (
+        f"A{BENEFITS.first_row}:{BENEFITS.check_letter}{BENEFITS.row(len(scenario.benefits) - 1)}"
+    )
+    kpis = LAYOUT.kpis
+    kpi_range = f"A{kpis.first_row}:{kpis.check_letter}{kpis.row(len(scenario.kpis) - 1)}"
+    edits: list[Edit] = [
+        {"op": "sort", "sheet": "Benefits", "range": benefits, "key": "A", "descending": True},
+        {"op": "sort", "sheet": "KPIs", "range": kpi_range, "key": "A", "descending": True},
+    ]
+    seen = _edit(uno, source, tmp_path, edits)
+    _agree(seen, scenario)
+    assert seen.master == "OK", seen.failed
+
+
+def test_a_cost_line_copied_into_a_spare_row(
+    uno: UnoSession, source: Path, tmp_path: Path, scenario: Scenario
+) -> None:
+    """A whole line copied (formulas with it) is a second line, in both."""
+    last = COSTS.check_letter
+    target = COSTS.row(len(scenario.costs) + 2)
+    edits: list[Edit] = [
+        {"op": "copy", "sheet": "Costs", "source": f"A6:{last}6", "target": f"A{target}"}
+    ]
+    seen = _edit(uno, source, tmp_path, edits)
+    data = scenario.model_dump()
+    _agree(seen, _without(scenario, costs=[*data["costs"], data["costs"][0]]))
+    assert seen.master == "OK", seen.failed
+
+
+def test_a_column_inserted_in_the_kpis(
+    uno: UnoSession, source: Path, tmp_path: Path, scenario: Scenario
+) -> None:
+    seen = _edit(uno, source, tmp_path, [{"op": "insert_columns", "sheet": "KPIs", "column": "C"}])
+    _agree(seen, scenario)
+    assert seen.read is not None and seen.read.kpis == scenario.kpis
+    assert seen.master == "OK", seen.failed
+
+
+def test_an_input_column_deleted(uno: UnoSession, source: Path, tmp_path: Path) -> None:
+    column = COSTS.letter("high")
+    seen = _edit(
+        uno, source, tmp_path, [{"op": "delete_columns", "sheet": "Costs", "column": column}]
+    )
+    assert "Costs: no column 'High (% of the amount, blank\u00a0=\u00a0100%)'" in seen.refused
+    assert seen.master != "OK"
+
+
+def test_a_cost_line_moved_by_cutting_its_row(
+    uno: UnoSession, source: Path, tmp_path: Path
+) -> None:
+    """Rows cut and inserted elsewhere: the line's base amounts stay at its old place;
+    the workbook names the row."""
+    edits: list[Edit] = [{"op": "move_rows", "sheet": "Costs", "first": 6, "last": 6, "before": 9}]
+    seen = _edit(uno, source, tmp_path, edits)
+    assert seen.failed["cost_rows"] == "ERROR : row 8"

@@ -41,7 +41,7 @@ from ..parts import YEARS, Table, pick
 if TYPE_CHECKING:
     from ..layout import InputCell, Layout
 
-__all__ = ["GUARDS", "guard_formulas"]
+__all__ = ["GUARDS", "RESIZED", "guard_formulas"]
 
 #: The keys of the guards, as :data:`crmroi_xl.excel.blocks.CHECKS` lists them.
 GUARDS = (
@@ -66,8 +66,18 @@ def _span(layout: Layout, sheet: str, letter: str, first: int, last: int) -> str
     return layout.ref(sheet, f"${letter}${first}:${letter}${last}")
 
 
+#: Why the lines and their calculations below no longer match when no row is named.
+RESIZED: tuple[str, str] = (
+    " : lignes insérées ou supprimées dans le tableau ; ajoutez une ligne dans les lignes "
+    "libres en fin de tableau, effacez (sans supprimer la ligne) une ligne à retirer",
+    " : rows inserted or deleted inside the table; add a line in the spare rows at its end, "
+    "clear (do not delete the row of) a line to remove",
+)
+
+
 def _rows(layout: Layout, table: Table) -> tuple[str, str]:
-    """A table's lines with their formulas, once: (count, the row named)."""
+    """A table's lines with their formulas, once: (count, what the status adds: the row
+    named, or that the table and its blocks below differ in size)."""
     first = table.columns[0].key
     labels = layout.ref(table.sheet, table.span(first))
     checks = layout.ref(table.sheet, table.span("check"))
@@ -80,11 +90,18 @@ def _rows(layout: Layout, table: Table) -> tuple[str, str]:
     if table.sheet == "costs":
         below.append(layout.seats_row(0))
     letter = table.letter(first)
+    resized = []
     for row in below:
         repeated = _span(layout, table.sheet, letter, row, row + table.capacity - 1)
         count.append(f"IFERROR(SUMPRODUCT(({labels}<>{repeated})*1),1)")
         rows.append(f"IFERROR(SUMPRODUCT(MAX(({labels}<>{repeated})*ROW({labels}))),0)")
-    return "=" + "+".join(count), f"MAX({','.join(rows)})"
+        resized.append(f"ROWS({labels})<>ROWS({repeated})")
+    named = f"MAX({','.join(rows)})"
+    word = _quoted(f" : {pick(_ROW, layout.lang)} ")
+    otherwise = '""'
+    if resized:
+        otherwise = f'IF(OR({",".join(resized)}),{_quoted(pick(RESIZED, layout.lang))},"")'
+    return "=" + "+".join(count), f"IF({named}>0,{word}&{named},{otherwise})"
 
 
 def _intact(layout: Layout) -> str:
@@ -241,10 +258,8 @@ def guard_formulas(layout: Layout) -> dict[str, tuple[str, str | None]]:
     years = len(YEARS) - 1
     in_place.append(f"IFERROR(IF(AND(ROWS(In_Adoption)=1,COLUMNS(In_Adoption)={years}),0,1),1)")
     found: dict[str, tuple[str, str | None]] = {"inputs_in_place": ("=" + "+".join(in_place), None)}
-    word = _quoted(f" : {pick(_ROW, layout.lang)} ")
     for key, table in zip(GUARDS[1:5], layout.tables, strict=True):
-        count, row = _rows(layout, table)
-        found[key] = (count, f'IF({row}>0,{word}&{row},"")')
+        found[key] = _rows(layout, table)
     found["computed_intact"] = (_intact(layout), None)
     count, said = _accepted(layout)
     found["inputs_accepted"] = (count, f'" : "&{said}')
