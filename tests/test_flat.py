@@ -20,9 +20,9 @@ from crmroi_xl.io.flat import (
     COLUMNS,
     data_from_row,
     flat_columns,
-    read_rows,
     scenario_from_row,
 )
+from crmroi_xl.io.flatfiles import read_rows
 from crmroi_xl.io.flatwrite import (
     reference_markdown,
     row_from_scenario,

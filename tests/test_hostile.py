@@ -27,7 +27,7 @@ from crmroi_xl import ScenarioError, WorkbookError, export_workbook, load_scenar
 from crmroi_xl.cli.main import main
 from crmroi_xl.excel.archive import MAX_PART_BYTES, MAX_RATIO
 from crmroi_xl.excel.layout import SHEETS, Layout
-from crmroi_xl.io.flat import read_rows
+from crmroi_xl.io.flatfiles import read_rows
 from crmroi_xl.io.flatwrite import write_scenarios
 
 #: The zip parts of two input sheets the reader parses (sheets are numbered in order).
@@ -277,7 +277,7 @@ CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from crmroi_xl import CrmRoiError, read_workbook
-from crmroi_xl.io.flat import read_rows
+from crmroi_xl.io.flatfiles import read_rows
 start = time.perf_counter()
 try:
     {call}(sys.argv[1])

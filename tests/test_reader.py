@@ -626,7 +626,7 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         (
             "fr",
             [
-                "Coûts!X6, Y7 : cellule calculée remplacée par une valeur ou effacée ; le "
+                "Coûts!AH6, AI7 : cellule calculée remplacée par une valeur ou effacée ; le "
                 "classeur calcule avec elle, crmroi à partir des entrées (recopiez la formule "
                 "de la ligne voisine)",
                 "Bénéfices!X6 : cellule calculée remplacée par une valeur ou effacée ; le "
@@ -637,7 +637,7 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         (
             "en",
             [
-                "Costs!X6, Y7: a computed cell typed over or cleared; the workbook computes "
+                "Costs!AH6, AI7: a computed cell typed over or cleared; the workbook computes "
                 "with it, crmroi from the inputs (copy the formula back from a neighbouring "
                 "line)",
                 "Benefits!X6: a computed cell typed over or cleared; the workbook computes "
@@ -650,8 +650,8 @@ def test_a_computed_cell_typed_over_or_cleared_is_a_warning(tmp_path: Path) -> N
         path = export_workbook(scenario, tmp_path / f"{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
         wb = openpyxl.load_workbook(path)
         costs, benefits = wb[layout.sheet_name("costs")], wb[layout.sheet_name("benefits")]
-        costs[layout.costs.year_cell(2, 0)] = 12_345  # X6, year 2 of the first cost
-        costs[layout.costs.year_cell(3, 1)] = None  # Y7 cleared
+        costs[layout.costs.year_cell(2, 0)] = 12_345  # AH6, year 2 of the first cost
+        costs[layout.costs.year_cell(3, 1)] = None  # AI7 cleared
         benefits[layout.benefits.cell("total", 0)] = None  # X6, the first benefit's total
         wb.save(path)
         warnings: list[str] = []

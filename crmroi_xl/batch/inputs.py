@@ -33,7 +33,8 @@ from ..errors import ScenarioError, WorkbookError
 from ..excel.files import regular_size
 from ..excel.reader import MAX_WORKBOOK_BYTES
 from ..io.documents import load_document, parse_document
-from ..io.flat import FlatRow, iter_rows
+from ..io.flat import FlatRow
+from ..io.flatfiles import iter_rows
 from ..io.loader import MAX_SCENARIO_BYTES, SUFFIXES, load_scenario, scenario_from_data
 from ..scenario.labels import Lang
 from ..scenario.messages import echo, shown

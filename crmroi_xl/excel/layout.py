@@ -13,7 +13,7 @@ workbook itself.
 
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
-('Coûts', 'G6', 'X6')
+('Coûts', 'G6', 'AH6')
 >>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
 (('summary', '$B$4'), 'C4')
 """
@@ -26,16 +26,36 @@ from typing import Any, NamedTuple
 
 from ..finance.roots import SEARCH_STEPS
 from ..scenario import currency as currencies
-from ..scenario.drivers import BENEFIT_DRIVERS, kpi_drivers
 from ..scenario.fieldinfo import Kind, kind
 from ..scenario.labels import Lang, label
 from ..scenario.model import (
-    INDIRECT_CATEGORIES,
     Assumptions,
-    BenefitCategory,
-    CostCategory,
     CustomerEconomics,
     KpiKind,
+)
+from .blocks import (
+    ASSUMPTION_CHOICES,
+    ASSUMPTIONS,
+    CHECK_COLUMNS,
+    CHECK_HEADER_ROW,
+    CHECKS,
+    CONSTANT_COLUMNS,
+    CONSTANTS,
+    CUSTOMER_RESULTS,
+    CUSTOMERS,
+    FIRST_ASSUMPTION_ROW,
+    FIRST_HEADLINE_ROW,
+    HEADLINE_COLUMNS,
+    IRR_GRID_COLUMNS,
+    IRR_STEP_COLUMNS,
+    KPI_DEFAULT_COLUMNS,
+    KPI_LABELS,
+    LIST_COLUMNS,
+    LISTS,
+    SUMMARY_FIRST_YEAR_COLUMN,
+    SUMMARY_ROWS,
+    WARNINGS,
+    Assumption,
 )
 from .columns import (
     LINE_MODELS,
@@ -44,6 +64,7 @@ from .columns import (
     channel_columns,
     cost_columns,
     kpi_columns,
+    yearly_field,
 )
 from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
@@ -96,223 +117,6 @@ def quote_sheet(name: str) -> str:
     ("'Coûts'", "'KPI''s'")
     """
     return "'{}'".format(name.replace("'", "''"))
-
-
-class Assumption(NamedTuple):
-    """One input row of the assumptions sheet."""
-
-    field: str  # of :class:`~crmroi_xl.scenario.model.Assumptions`
-    name: str  # its defined name
-    title: Bilingual
-    fmt: str
-
-
-#: The assumptions sheet: one input a row, from row 4, in column B.
-ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("name", "In_Name", ("Nom du scénario", "Scenario name"), "text"),
-    Assumption("currency", "In_Currency", ("Devise (code ISO)", "Currency (ISO code)"), "text"),
-    Assumption("horizon_years", "In_Horizon", ("Horizon (années)", "Horizon (years)"), "int"),
-    Assumption(
-        "discount_rate",
-        "In_DiscountRate",
-        ("Taux d'actualisation annuel", "Yearly discount rate"),
-        "pct",
-    ),
-    Assumption(
-        "start_year", "In_StartYear", ("Année 0 (investissement)", "Year 0 (investment)"), "year"
-    ),
-    Assumption("language", "In_Language", ("Langue (fr / en)", "Language (fr / en)"), "text"),
-    Assumption(
-        "benefit_risk",
-        "In_BenefitRisk",
-        ("Ajustement du risque : bénéfices réduits de", "Risk adjustment: benefits reduced by"),
-        "pct",
-    ),
-    Assumption(
-        "cost_risk",
-        "In_CostRisk",
-        ("Ajustement du risque : coûts augmentés de", "Risk adjustment: costs increased by"),
-        "pct",
-    ),
-)
-FIRST_ASSUMPTION_ROW = 4
-#: Choice lists of the assumptions that have one, and of the spreadsheet-only inputs.
-ASSUMPTION_CHOICES = {"language": "List_Languages", "case": "List_Cases"}
-
-#: Customer economics, below the channels table: (field, defined name, title, format).
-CUSTOMERS: tuple[tuple[str, str, Bilingual, str], ...] = (
-    (
-        "margin_per_customer",
-        "In_Margin",
-        ("Marge par client et par an", "Margin per customer per year"),
-        "eur",
-    ),
-    (
-        "retention_rate",
-        "In_Retention",
-        ("Taux de rétention annuel", "Yearly retention rate"),
-        "pct",
-    ),
-    (
-        "acquisition_spend",
-        "In_AcqSpend",
-        (
-            "Dépenses d'acquisition / an (vide = total des canaux)",
-            "Acquisition spend / year (blank = channel total)",
-        ),
-        "eur",
-    ),
-    (
-        "new_customers",
-        "In_NewCustomers",
-        (
-            "Nouveaux clients / an (vide = total des canaux)",
-            "New customers / year (blank = channel total)",
-        ),
-        "int",
-    ),
-    (
-        "clv_years",
-        "In_ClvYears",
-        (
-            "Années comptées dans la CLV (vide = toute la vie)",
-            "Years counted in the CLV (blank = whole lifetime)",
-        ),
-        "int",
-    ),
-)
-#: The customer economics computed below the inputs, in order.
-CUSTOMER_RESULTS: tuple[str, ...] = ("spend", "new", "clv", "cac", "clv_cac")
-
-#: Yearly rows of the summary sheet: key -> (title, format), from the year-index row down.
-SUMMARY_ROWS: dict[str, tuple[Bilingual, str]] = {
-    "t": (("Année (t)", "Year (t)"), "int"),
-    "calendar": (("Année civile", "Calendar year"), "year"),
-    "costs": (("Coûts", "Costs"), "eur"),
-    "direct_costs": (("  dont coûts directs", "  of which direct costs"), "eur"),
-    "indirect_costs": (("  dont coûts indirects", "  of which indirect costs"), "eur"),
-    "benefits": (("Bénéfices comptés", "Counted benefits"), "eur"),
-    "uncounted_benefits": (("Bénéfices intangibles hors ROI", "Intangibles not in ROI"), "eur"),
-    "net_flow": (("Flux net", "Net flow"), "eur"),
-    "cumulative_flow": (("Flux net cumulé", "Cumulative net flow"), "eur"),
-    "discount_factors": (("Facteur d'actualisation", "Discount factor"), "factor"),
-    "present_values": (("Valeur actuelle", "Present value"), "eur"),
-    "cumulative_present_values": (("Valeur actuelle cumulée", "Cumulative present value"), "eur"),
-    "payback_points": (("Point de récupération (années)", "Payback point (years)"), "years"),
-    "discounted_payback_points": (
-        ("Point de récupération actualisé", "Discounted payback point"),
-        "years",
-    ),
-}
-FIRST_HEADLINE_ROW = 4  # under the headline block's header row
-#: The headline block's columns: the result's title, its value, its help text.
-HEADLINE_COLUMNS = {"label": "A", "value": "B", "help": "C"}
-SUMMARY_FIRST_YEAR_COLUMN = 3  # C: the yearly block's year 0
-
-#: (check key, title); the checks sheet has one a row, in this order.
-CHECKS: tuple[tuple[str, Bilingual], ...] = (
-    ("costs_reconcile", ("Coûts : synthèse = feuille des coûts", "Costs: summary = costs sheet")),
-    (
-        "benefits_reconcile",
-        ("Bénéfices : synthèse = feuille des bénéfices", "Benefits: summary = benefits sheet"),
-    ),
-    ("nature_split", ("Coûts directs + indirects = total", "Direct + indirect costs = total")),
-    ("npv_reconcile", ("VAN = somme des valeurs actuelles", "NPV = sum of present values")),
-    (
-        "cumulative_reconcile",
-        ("Flux cumulé final = bénéfice net", "Final cumulative flow = net benefit"),
-    ),
-    ("name_given", ("Nom du scénario renseigné", "Scenario name given")),
-    ("horizon_valid", ("Horizon entier de 1 à 10 ans", "Horizon a whole number from 1 to 10")),
-    ("rate_valid", ("Taux d'actualisation entre 0 et 100 %", "Discount rate between 0 and 100%")),
-    ("cost_lines", ("Lignes de coûts complètes", "Cost lines complete")),
-    ("benefit_lines", ("Lignes de bénéfices complètes", "Benefit lines complete")),
-    ("kpi_lines", ("Lignes d'indicateurs complètes", "KPI lines complete")),
-    ("channel_lines", ("Lignes de canaux complètes", "Channel lines complete")),
-    (
-        "customers_complete",
-        (
-            "Économie client : marge et rétention ensemble",
-            "Customer economics: margin and retention together",
-        ),
-    ),
-)
-#: Points to review, under the master check (they do not fail it): (key, label key).
-WARNINGS: tuple[tuple[str, str], ...] = (
-    ("full_margin", "full_margin_revenue"),
-    ("kpi_worsens", "kpi_worsens"),
-    ("irr_roots", "irr_roots"),
-)
-#: The IRR search under the points to review: the NPV's sign on a grid of rates (its
-#: columns), then the halvings of the bracket nearest the 10 % guess (theirs).
-IRR_GRID_COLUMNS = {"rate": "A", "sign": "B", "distance": "C"}
-IRR_STEP_COLUMNS = {"step": "E", "low": "F", "high": "G", "middle": "H", "sign": "I"}
-#: The checks sheet's columns: the check, its value, passed (1/0), its status.
-CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
-    "title": ("A", ("Contrôle", "Check")),
-    "value": ("B", ("Écart ou nombre d'anomalies", "Difference or number of problems")),
-    "passed": ("C", ("Satisfait (1/0)", "Passed (1/0)")),
-    "status": ("D", ("Statut", "Status")),
-}
-CHECK_HEADER_ROW = 4
-
-#: Validation lists: name -> label keys (translated), in the lists sheet.
-LISTS: dict[str, tuple[str, ...]] = {
-    "List_CostCategories": tuple(c.value for c in CostCategory),
-    "List_IndirectCategories": tuple(c.value for c in CostCategory if c in INDIRECT_CATEGORIES),
-    "List_Natures": ("direct", "indirect"),
-    "List_BenefitCategories": tuple(c.value for c in BenefitCategory),
-    "List_YesNo": ("yes", "no"),
-    "List_KpiKinds": tuple(k.value for k in KpiKind),
-    "List_Units": ("percent", "days", "hours", "years", "currency", "count", "points"),
-    "List_Languages": ("fr", "en"),
-    "List_Cases": ("case_pessimistic", "case_base", "case_optimistic"),
-}
-#: The lists sheet: each list's column, and the title of its header.
-LIST_COLUMNS: dict[str, tuple[str, Bilingual]] = {
-    "List_CostCategories": ("A", ("Catégories de coûts", "Cost categories")),
-    "List_IndirectCategories": ("B", ("Coûts indirects par défaut", "Indirect by default")),
-    "List_Natures": ("C", ("Natures", "Natures")),
-    "List_BenefitCategories": ("D", ("Catégories de bénéfices", "Benefit categories")),
-    "List_YesNo": ("E", ("Oui / non", "Yes / no")),
-    "List_KpiKinds": ("F", ("Indicateurs", "KPIs")),
-    "List_Units": ("I", ("Unités", "Units")),
-    "List_Languages": ("J", ("Langues", "Languages")),
-    "List_Cases": ("M", ("Cas", "Cases")),
-}
-#: The KPI defaults beside the KPI list (its kind in column F): unit, higher is better.
-KPI_DEFAULT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
-    "unit": ("G", ("Unité usuelle", "Usual unit")),
-    "higher": ("H", ("Plus haut = mieux", "Higher is better")),
-}
-CONSTANT_COLUMNS: dict[str, tuple[str, Bilingual]] = {
-    "name": ("K", ("Constante", "Constant")),
-    "value": ("L", ("Valeur", "Value")),
-}
-#: Named constants used by the formulas instead of literals (name, value or label key).
-#: The KPIs benefit drivers read, and the named constant holding each one's label.
-KPI_LABELS: dict[str, str] = {
-    kind: "Lbl_Kpi_" + "".join(part.title() for part in kind.split("_"))
-    for kind in kpi_drivers(BENEFIT_DRIVERS).values()
-}
-CONSTANTS: tuple[tuple[str, float | str], ...] = (
-    ("MonthsPerYear", 12),
-    ("Tolerance", 0.005),
-    ("IrrDefaultGuess", 0.1),
-    ("PointsPerFraction", 100),
-    ("Lbl_Percent", "percent"),
-    ("Lbl_Direct", "direct"),
-    ("Lbl_Indirect", "indirect"),
-    ("Lbl_Yes", "yes"),
-    ("Lbl_No", "no"),
-    ("Lbl_Intangible", "intangible"),
-    ("Lbl_OK", "ok"),
-    ("Lbl_Error", "error"),
-    ("Lbl_Review", "review"),
-    ("Lbl_Cost", "cost"),
-    ("Lbl_Benefit", "benefit"),
-    *((name, kind) for kind, name in KPI_LABELS.items()),
-)
 
 
 class InputCell(NamedTuple):
@@ -398,26 +202,20 @@ class Layout:
         """The ``i``-th row under a table (its total, then the "of which" rows)."""
         return table.total_row + i
 
-    # --- the seats ramp, below the costs' totals --------------------------------------
-    @property
-    def seats_title_row(self) -> int:
-        """Seats typed year by year for each cost line (rows in the lines' order), then
-        the seats each year uses; the year columns are the costs table's."""
-        return self.total_label_row(self.costs, 4)
-
-    def seats_row(self, i: int, block: str = "input") -> int:
-        """Cost line ``i``'s row in the ramp's ``input`` block or its ``used`` block."""
-        first = self.seats_title_row + 2
-        if block == "used":
-            first += self.costs.capacity + 1
-        return first + i
-
+    # --- the seats each year uses, below the costs' totals ------------------------------
     @property
     def seats_used_title_row(self) -> int:
-        return self.seats_row(0, "used") - 1
+        """The seats each cost line uses each year (rows in the lines' order; the year
+        columns are the costs table's): typed on the line's row (``seats_y1`` ..), the
+        last one carried over."""
+        return self.total_label_row(self.costs, 4)
 
-    def seats_cell(self, i: int, t: int, block: str = "input") -> str:
-        return f"{self.costs.letter(f'y{t}')}{self.seats_row(i, block)}"
+    def seats_row(self, i: int) -> int:
+        """Cost line ``i``'s row in the block of the seats used."""
+        return self.seats_used_title_row + 1 + i
+
+    def seats_cell(self, i: int, t: int) -> str:
+        return f"{self.costs.letter(f'y{t}')}{self.seats_row(i)}"
 
     # --- the KPIs benefit drivers read --------------------------------------------------
     def kpi_change(self, kind: str) -> str:
@@ -625,23 +423,12 @@ class Layout:
             model = LINE_MODELS[table.sheet]
             for i in range(table.capacity):
                 for c in table.inputs:
-                    where = (table.sheet, i, c.key)
+                    yearly = yearly_field(c.key)  # seats_y3: ("costs", i, "seats_by_year", 3)
+                    key = c.key if yearly is None else yearly[0]
+                    where = (table.sheet, i, c.key) if yearly is None else (table.sheet, i, *yearly)
                     cells.append(
-                        InputCell(
-                            table.sheet, table.cell(c.key, i), c.fmt, kind(model, c.key), where
-                        )
+                        InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind(model, key), where)
                     )
-                if table.sheet == "costs":  # the line's seats year by year
-                    cells += [
-                        InputCell(
-                            "costs",
-                            self.seats_cell(i, t),
-                            "int",
-                            kind(model, "seats_by_year"),
-                            ("costs", i, "seats_by_year", t),
-                        )
-                        for t in YEARS[1:]
-                    ]
         for field_, _, _, fmt in CUSTOMERS:
             ref = f"B{self.customer_row(field_)}"
             cells.append(

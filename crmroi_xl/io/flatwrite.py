@@ -214,7 +214,7 @@ def write_scenarios(scenarios: Iterable[Scenario], path: str | Path) -> Path:
     """Write scenarios one per row to a flat ``.csv`` or ``.xlsx`` file.
 
     >>> import tempfile, pathlib
-    >>> from crmroi_xl.io.flat import read_rows
+    >>> from crmroi_xl.io.flatfiles import read_rows
     >>> from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "scenarios.csv"
     >>> demo = load_scenario(DEMO_SCENARIO)

@@ -25,15 +25,12 @@ today (one-off costs), years 1 .. horizon carry the recurring flows.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -41,6 +38,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .assumptions import Assumptions
+from .base import MAX_HORIZON, USER_INPUT, Model, fill, filled
 from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
 from .values import (
     Amount,
@@ -48,9 +47,6 @@ from .values import (
     Measure,
     Rate,
     Share,
-    currency_code,
-    is_numeric,
-    read_number,
 )
 
 __all__ = [
@@ -93,35 +89,12 @@ High = Annotated[
 ]
 
 
-MAX_HORIZON = 10
-
-
-#: Validation context of a scenario typed by a user -- a file, a flat row, a workbook's
-#: inputs: ``Scenario.model_validate(data, context=USER_INPUT)`` also refuses an empty
-#: business case (no cost and no benefit), which code building a scenario for its
-#: own purposes (a workbook's skeleton) may validate.
-USER_INPUT: dict[str, Any] = {"user_input": True}
-
-
 if TYPE_CHECKING:
     CostDriverKey = str
     BenefitDriverKey = str
 else:  # the drivers' keys, from their records (an enum in the JSON schema)
     CostDriverKey = Literal[tuple(d.key for d in COST_DRIVERS)]
     BenefitDriverKey = Literal[tuple(d.key for d in BENEFIT_DRIVERS)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, use_enum_values=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _typed_number(cls, value: Any, info: ValidationInfo) -> Any:
-        """Numbers are read the way the flat format reads them (``12 000``, ``10 %``,
-        :func:`~crmroi_xl.scenario.numbers.parse_number`); a yes/no is never a number."""
-        if info.field_name is None or isinstance(value, list):
-            return value  # list items are read by their own type (Share), naming the item
-        return read_number(value) if is_numeric(cls, info.field_name) else value
 
 
 class CostCategory(StrEnum):
@@ -204,89 +177,7 @@ KPI_DEFAULTS: dict[KpiKind, tuple[Unit, bool]] = {
 _PERCENT_KINDS = frozenset(kind for kind, (unit, _) in KPI_DEFAULTS.items() if unit == "percent")
 
 
-def _fill(data: Any, key: str, value: Any) -> Any:
-    """Set ``data[key]`` when missing or None (before validation)."""
-    if isinstance(data, dict) and data.get(key) is None:
-        data = {**data, key: value}
-    return data
-
-
-def _filled(*names: str) -> ConfigDict:
-    """The config of a model whose before-validator fills ``names`` (:func:`_fill`): the
-    model requires them, a file may leave them out, so the JSON Schema does not require
-    them (the validation is unchanged)."""
-
-    def optional(schema: dict[str, Any]) -> None:
-        schema["required"] = [name for name in schema["required"] if name not in names]
-
-    return ConfigDict(json_schema_extra=optional)
-
-
-class Assumptions(_Model):
-    """General assumptions of the business case."""
-
-    name: Label = Field(description="Name of the scenario, e.g. the company or the project.")
-    currency: Annotated[str, BeforeValidator(currency_code)] = Field(
-        "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every amount."
-    )
-    horizon_years: int = Field(3, ge=1, le=MAX_HORIZON, description="Years after year 0 (1-10).")
-    discount_rate: Rate = Field(
-        0.10, ge=0, le=1, description="Yearly discount rate (cost of capital), 0.1 = 10 %."
-    )
-    start_year: int = Field(
-        default_factory=lambda: dt.date.today().year,
-        ge=1990,
-        le=2100,
-        description="Calendar year of year 0 (the investment year).",
-    )
-    language: Literal["fr", "en"] = Field("fr", description="Language of the workbooks.")
-    benefit_risk: Share = Field(
-        0.0, description="Risk adjustment: every benefit is reduced by this share (TEI style)."
-    )
-    cost_risk: Share = Field(
-        0.0, description="Risk adjustment: every cost is increased by this share (TEI style)."
-    )
-    adoption: list[Share] = Field(
-        default_factory=list,
-        validate_default=True,
-        max_length=MAX_HORIZON,
-        description="Adoption ramp-up: share of the benefits reached in years 1, 2, ...; "
-        "the last value carries over to later years, 100 % when empty.",
-    )
-
-    @field_validator("adoption")
-    @classmethod
-    def _full_adoption(cls, adoption: list[float], info: ValidationInfo) -> list[float]:
-        """Give one adoption share per year of the horizon."""
-        horizon = info.data.get("horizon_years")
-        if horizon is None:  # the horizon itself is invalid and reported
-            return adoption
-        if len(adoption) > horizon:
-            raise PydanticCustomError(
-                "too_many_years",
-                "{count} values for a {horizon}-year horizon",
-                {"count": len(adoption), "horizon": horizon},
-            )
-        last = adoption[-1] if adoption else 1.0
-        return adoption + [last] * (horizon - len(adoption))
-
-    distribution: Literal["pert", "triangular", "uniform"] = Field(
-        "pert",
-        description="Distribution of each line's multiplier on [low, high] in the Monte Carlo "
-        "simulation: pert (lambda 4, mode 1), triangular (mode 1) or uniform.",
-    )
-    simulation_runs: int = Field(
-        10_000, ge=100, le=1_000_000, description="Runs of the Monte Carlo simulation."
-    )
-    simulation_seed: int = Field(
-        0,
-        ge=0,
-        le=2**32 - 1,
-        description="Seed of the simulation's random numbers: the same seed, the same results.",
-    )
-
-
-class _Line(_Model):
+class _Line(Model):
     """What every cost and benefit line ends with: when its yearly amounts run, and the
     range of its amounts (the cases, the tornado and the Monte Carlo read it).
 
@@ -312,7 +203,7 @@ class _Line(_Model):
     high: High = 1.0
 
 
-class _CostFields(_Model):
+class _CostFields(Model):
     """A cost line's own fields; :class:`CostLine` adds what every line has."""
 
     label: Label = Field(description="What the cost is, as the user words it.")
@@ -363,7 +254,7 @@ class CostLine(_Line, _CostFields):
     increased each year from ``increase_from_year``.
     """
 
-    model_config = _filled("nature", "driver")
+    model_config = filled("nature", "driver")
 
     @model_validator(mode="before")
     @classmethod
@@ -374,8 +265,8 @@ class CostLine(_Line, _CostFields):
                 indirect = CostCategory(str(category)) in INDIRECT_CATEGORIES
             except ValueError:
                 indirect = False  # the field's own validation reports the bad category
-            data = _fill(data, "nature", "indirect" if indirect else "direct")
-            data = _fill(data, "driver", _infer_driver(data, COST_DRIVERS))
+            data = fill(data, "nature", "indirect" if indirect else "direct")
+            data = fill(data, "driver", _infer_driver(data, COST_DRIVERS))
         return data
 
     @model_validator(mode="after")
@@ -388,7 +279,7 @@ class CostLine(_Line, _CostFields):
         return self
 
 
-class _BenefitFields(_Model):
+class _BenefitFields(Model):
     """A benefit line's own fields; :class:`BenefitLine` adds what every line has."""
 
     label: Label = Field(description="What the benefit is, as the user words it.")
@@ -441,14 +332,14 @@ class BenefitLine(_Line, _BenefitFields):
     out of the ROI unless ``include_in_roi`` is set.
     """
 
-    model_config = _filled("driver", "include_in_roi")
+    model_config = filled("driver", "include_in_roi")
 
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            data = _fill(data, "include_in_roi", data.get("category") != "intangible")
-            data = _fill(data, "driver", _infer_driver(data, BENEFIT_DRIVERS))
+            data = fill(data, "include_in_roi", data.get("category") != "intangible")
+            data = fill(data, "driver", _infer_driver(data, BENEFIT_DRIVERS))
         return data
 
     @model_validator(mode="after")
@@ -516,7 +407,7 @@ def _check_driver_fields(line: BaseModel, drivers: tuple[Driver, ...]) -> None:
             )
 
 
-class Kpi(_Model):
+class Kpi(Model):
     """A KPI measured before the CRM (baseline) and after.
 
     A KPI that is a percentage by nature (``win_rate``, ``lead_conversion_rate``,
@@ -530,7 +421,7 @@ class Kpi(_Model):
     given (a sales cycle in hours rather than days, a custom KPI in percent).
     """
 
-    model_config = _filled("unit", "higher_is_better")
+    model_config = filled("unit", "higher_is_better")
 
     kind: KpiKind = Field(description="Which KPI; 'custom' for one of your own.")
     label: Label | None = Field(None, description="Label; the KPI's standard name if empty.")
@@ -549,8 +440,8 @@ class Kpi(_Model):
                 unit, higher = KPI_DEFAULTS[KpiKind(str(data.get("kind")))]
             except ValueError:
                 return data  # the field's own validation reports the bad kind
-            data = _fill(data, "unit", unit)
-            data = _fill(data, "higher_is_better", higher)
+            data = fill(data, "unit", unit)
+            data = fill(data, "higher_is_better", higher)
         return data
 
     @field_validator("unit")
@@ -587,7 +478,7 @@ class Kpi(_Model):
         return self
 
 
-class Channel(_Model):
+class Channel(Model):
     """A marketing channel over one year: spend, attributed revenue, new customers."""
 
     name: Label = Field(description="Channel, e.g. Google Ads, LinkedIn, e-mailing.")
@@ -597,7 +488,7 @@ class Channel(_Model):
     gross_margin: Share = Field(1.0, description="Share of the revenue that is margin, for ROI.")
 
 
-class CustomerEconomics(_Model):
+class CustomerEconomics(Model):
     """What one customer is worth and what winning one costs."""
 
     margin_per_customer: Amount = Field(description="Gross margin per customer per year.")
@@ -613,7 +504,7 @@ class CustomerEconomics(_Model):
     )
 
 
-class Scenario(_Model):
+class Scenario(Model):
     """A whole CRM business case."""
 
     assumptions: Assumptions

@@ -38,6 +38,7 @@ from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, 
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, rule
+from .guards import guard_formulas
 
 if TYPE_CHECKING:
     from ..layout import Layout
@@ -266,6 +267,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "channel_lines": f"=SUM({flags('channels')})",
         "customers_complete": '=IF((In_Margin="")=(In_Retention=""),0,1)',
     }
+    guards = guard_formulas(layout)  # against a user's edits and refused inputs
+    counts.update({key: text for key, (text, _) in guards.items()})
     for key, _ in CHECKS:
         value, passed = layout.check_cell(key, "value"), layout.check_cell(key, "passed")
         if key in differences:
@@ -277,10 +280,11 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             yield Formula("checks", value, counts[key], lambda ctx: 0, fmt="int")
             test = f"=IF({value}=0,1,0)"
         yield Formula("checks", passed, test, _one, style="check", fmt="int")
+        said = guards[key][1] if key in guards else None  # what failed, where
         yield Formula(
             "checks",
             layout.check_cell(key, "status"),
-            f"=IF({passed}=1,Lbl_OK,Lbl_Error)",
+            f"=IF({passed}=1,Lbl_OK,Lbl_Error{'' if said is None else '&' + said})",
             _ok,
             fmt="text",
         )
