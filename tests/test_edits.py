@@ -330,6 +330,7 @@ def sheet_cases(book: Book) -> Iterator[tuple[str, str, Callable[[], Plan]]]:
         for case, make in table_cases(book, key):
             if book.lines(key) or case in EMPTY_TABLE_CASES:
                 yield key, case, make
+    yield "summary", "no_edit", lambda: ([], s, True)  # the control: opened and saved
     sheet = book.sheet("assumptions")
 
     def plan(*edits: Edit, intent: Scenario | None = s) -> Callable[[], Plan]:
@@ -432,7 +433,14 @@ TYPED: tuple[tuple[tuple[Any, ...], Any], ...] = (
 
 
 def typed_intent(scenario: Scenario, where: tuple[Any, ...], value: Any) -> Scenario | None:
-    """The scenario with ``value`` typed at ``where``, or REFUSE if the model refuses it."""
+    """The scenario with ``value`` typed at ``where``, or REFUSE if the model refuses it.
+
+    >>> scenario = load_scenario(DEMO_SCENARIO)
+    >>> scenario.assumptions.adoption, typed_intent(scenario, ("adoption", 1), 1.5)
+    ([0.6, 0.9, 1.0], None)
+    >>> typed_intent(scenario, ("assumptions", "horizon_years"), 2).assumptions.adoption
+    [0.6, 0.9]
+    """
     data = scenario.model_dump()
     if where[0] == "adoption":
         adoption = list(data["assumptions"]["adoption"] or [])
@@ -441,6 +449,10 @@ def typed_intent(scenario: Scenario, where: tuple[Any, ...], value: Any) -> Scen
         data["assumptions"]["adoption"] = adoption
     elif where[0] in ("assumptions", "customers"):
         data[where[0]][where[1]] = value
+        if where[1] == "horizon_years" and isinstance(value, int):
+            # the workbook's ten adoption cells: those past the horizon are not used
+            adoption = data["assumptions"]["adoption"]
+            data["assumptions"]["adoption"] = adoption[:value] if adoption else adoption
     else:
         data[where[0]][where[1]][where[2]] = value
     try:
@@ -491,11 +503,41 @@ def all_cases(book: Book) -> dict[str, tuple[str, Callable[[], Plan]]]:
     return {f"{sheet}-{case}": (sheet, make) for sheet, case, make in cases}
 
 
-CASES = [
-    pytest.param(name, lang, case, id=f"{name}-{lang}-{case}")
-    for name, lang, book in books()
-    for case in all_cases(book)
-]
+#: What issue 20 leaves undone, by case (strict: a case that passes turns the suite red, so
+#: the mark goes when the workbook and the reader learn it).
+BELOW_THE_TABLE = (
+    "issue 20: a line typed in a row inserted between the table's last row and its total "
+    "is counted neither by the workbook nor by the reader, and no check fails"
+)
+KPI_TWICE = (
+    "issue 20: a KPI line copied onto a spare row (the KPI a benefit line needs, given "
+    "twice: the reader refuses) leaves the master check OK"
+)
+KPI_COLUMN = (
+    "issue 20: the KPI table's last input column deleted (the reader refuses) leaves the "
+    "master check OK"
+)
+XFAIL: dict[str, str] = {
+    **{
+        f"{book}-{sheet}-add_line_below_last_row": BELOW_THE_TABLE
+        for book in ("b2b-150-seats-en", "marketing-channels-fr", "demo-fr")
+        for sheet in ("costs", "benefits", "kpis", "channels")
+    },
+    "b2b-150-seats-en-kpis-copy_line_to_spare_row": KPI_TWICE,
+    **{
+        f"{book}-kpis-delete_an_input_column": KPI_COLUMN
+        for book in ("b2b-150-seats-en", "marketing-channels-fr", "demo-fr")
+    },
+}
+
+
+def case_param(name: str, lang: str, case: str) -> Any:
+    id_ = f"{name}-{lang}-{case}"
+    marks = [pytest.mark.xfail(strict=True, reason=XFAIL[id_])] if id_ in XFAIL else []
+    return pytest.param(name, lang, case, id=id_, marks=marks)
+
+
+CASES = [case_param(name, lang, case) for name, lang, book in books() for case in all_cases(book)]
 
 
 @pytest.fixture(scope="module")
