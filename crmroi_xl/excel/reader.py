@@ -52,6 +52,7 @@ __all__ = [
     "MAX_TABLE_LINES",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_WORKBOOK_BYTES",
+    "MESSAGES",
     "SHOWN_CASE",
     "TYPED_OVER",
     "computed_cells",
