@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from crmroi_xl.excel.package import save_workbook
@@ -118,3 +119,22 @@ def test_values_their_validation_refuses_are_reported(uno: UnoSession, tmp_path:
     edited = uno.edit(grid, edits, tmp_path / "out.xlsx")
     assert edited.invalid == {"S": ["B2", "B4"]}
     assert _column(edited.path, "B", 4) == [4, 12, 10, 2.5]
+
+
+def test_what_defined_names_show(uno: UnoSession, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(_grid(tmp_path))
+    ws = wb["S"]
+    ws["D1"], ws["D2"] = "=1/0", '=IF(B1>3,"big","small")'
+    for name, ref in [("Total", "$C$5"), ("Ratio", "$D$1"), ("Size", "$D$2"), ("Empty", "$E$1")]:
+        wb.defined_names[name] = DefinedName(name, attr_text=f"S!{ref}")
+    grid = save_workbook(wb, tmp_path / "named.xlsx", {})
+    edits = [{"op": "delete_rows", "sheet": "S", "row": 3}]
+    names = ["Total", "Ratio", "Size", "Empty", "Missing"]
+    edited = uno.edit(grid, edits, tmp_path / "out.xlsx", names)
+    assert edited.names == {
+        "Total": 18,  # the total moved up a row, its name with it
+        "Ratio": "#DIV/0!",
+        "Size": "big",
+        "Empty": None,
+        "Missing": "#NAME?",
+    }

@@ -6,15 +6,18 @@ to it through :mod:`tests.uno_session`. It starts ONE headless ``soffice`` with 
 profile of its own (set to recalculate every formula on load), then serves
 requests, one JSON object a line on stdin, one JSON answer a line on stdout::
 
-    {"source": "in.xlsx", "target": "out.xlsx", "edits": [{"op": "delete_rows", ...}]}
-    -> {"ok": true, "invalid": {"Costs": ["P6"]}}
+    {"source": "in.xlsx", "target": "out.xlsx", "edits": [{"op": "delete_rows", ...}],
+     "names": ["Out_NPV"]}
+    -> {"ok": true, "invalid": {"Costs": ["P6"]}, "names": {"Out_NPV": 821116.4}}
     or {"ok": false, "error": "edit 0 (delete_rows on 'Costs'): ..."}
 
 Each request opens ``source``, recalculates, applies the edits in order,
 recalculates again and saves ``target`` as xlsx ("Calc MS Excel 2007 XML"): its
 cached values are LibreOffice's. The answer lists, sheet by sheet, the cells whose
 value their data validation refuses (Tools > Detective > Mark Invalid Data: a value
-set through UNO, as one pasted, is not stopped by the validation). It knows nothing of the workbooks it edits.
+set through UNO, as one pasted, is not stopped by the validation), and what the cell
+of each defined name in ``names`` shows: a number, a text, an error (``"#N/A"``), or
+``"#NAME?"`` for a name the workbook no longer has or that no longer refers to a cell. It knows nothing of the workbooks it edits.
 Cells, rows and columns are addressed as a user sees them: a sheet name, ``B7``,
 row 7 (1-based), column ``C``. The edits (``op`` and its fields):
 
@@ -151,16 +154,18 @@ class Office:
             self.process.kill()
             self.process.wait()
 
-    def edit(self, source: Path, target: Path, edits: list[dict[str, Any]]) -> dict[str, list[str]]:
+    def edit(
+        self, source: Path, target: Path, edits: list[dict[str, Any]], names: list[str]
+    ) -> dict[str, Any]:
         """Open ``source``, apply ``edits``, recalculate, save ``target`` as xlsx; give
-        each sheet's cells whose value its data validation refuses."""
+        each sheet's cells whose value its data validation refuses, and what ``names``
+        show."""
         doc = self.desktop.loadComponentFromURL(
             source.resolve().as_uri(), "_blank", 0, properties(Hidden=True, ReadOnly=False)
         )
         if doc is None:
             raise RuntimeError(f"{source.name}: LibreOffice could not open it")
-        try:
-            doc.calculateAll()
+        try:  # the profile recalculates every formula on load
             for i, edit in enumerate(edits):
                 try:
                     apply(doc, edit)
@@ -172,7 +177,7 @@ class Office:
             doc.storeToURL(
                 target.resolve().as_uri(), properties(FilterName=XLSX_FILTER, Overwrite=True)
             )
-            return invalid_cells(doc)
+            return {"invalid": invalid_cells(doc), "names": {n: shown(doc, n) for n in names}}
         finally:
             doc.close(True)
 
@@ -205,6 +210,25 @@ def invalid_cells(doc: Any) -> dict[str, list[str]]:
         if cells:
             found[sheet.getName()] = sorted(set(cells), key=cell_order)
     return found
+
+
+def shown(doc: Any, name: str) -> Any:
+    """What the cell of a workbook-level defined name shows (a number, a text, an error)."""
+    ranges = doc.NamedRanges
+    if not ranges.hasByName(name):
+        return "#NAME?"
+    try:
+        cell = ranges.getByName(name).getReferredCells().getCellByPosition(0, 0)
+    except Exception:  # a name whose cells were deleted (#REF!)
+        return "#NAME?"
+    if cell.getError():
+        return str(cell.getString()) or "#ERROR"
+    kind = cell.getType().value  # EMPTY, VALUE, TEXT or FORMULA
+    if kind == "FORMULA":
+        kind = {1: "VALUE", 2: "TEXT"}.get(cell.FormulaResultType2, "TEXT")
+    if kind == "EMPTY":
+        return None
+    return cell.getValue() if kind == "VALUE" else str(cell.getString())
 
 
 def sheet_of(doc: Any, name: str) -> Any:
@@ -310,10 +334,13 @@ def serve(soffice: str) -> int:
                 try:
                     if office is None:  # the last request killed it: start a new one
                         office = Office(soffice, Path(folder) / f"profile-{time.monotonic_ns()}")
-                    invalid = office.edit(
-                        Path(request["source"]), Path(request["target"]), request["edits"]
+                    found = office.edit(
+                        Path(request["source"]),
+                        Path(request["target"]),
+                        request["edits"],
+                        request.get("names", []),
                     )
-                    answer({"ok": True, "invalid": invalid})
+                    answer({"ok": True, **found})
                 except Exception as error:
                     if office is not None and office.process.poll() is not None:
                         office = None

@@ -20,6 +20,7 @@ import os
 import selectors
 import signal
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -63,6 +64,7 @@ class Edited(NamedTuple):
 
     path: Path
     invalid: dict[str, list[str]]  # sheet -> cells whose data validation refuses the value
+    names: dict[str, Any]  # defined name -> what its cell shows (a number, text, "#N/A")
 
 
 class UnoError(RuntimeError):
@@ -108,18 +110,26 @@ class UnoSession:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def edit(self, source: Path, edits: list[Edit], target: Path) -> Edited:
-        """Open ``source`` in LibreOffice, make ``edits``, recalculate, save ``target``."""
+    def edit(
+        self, source: Path, edits: list[Edit], target: Path, names: Sequence[str] = ()
+    ) -> Edited:
+        """Open ``source`` in LibreOffice, make ``edits``, recalculate, save ``target``;
+        with what the cells of the defined ``names`` show."""
         if self.process.poll() is not None:
             self._start()
         assert self.process.stdin is not None
-        request = {"source": str(source), "target": str(target), "edits": edits}
+        request = {
+            "source": str(source),
+            "target": str(target),
+            "edits": edits,
+            "names": list(names),
+        }
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = self._receive(EDIT_TIMEOUT)
         if not answer.get("ok"):
             raise UnoError(f"{source.name}: {answer.get('error')}")
-        return Edited(target, answer.get("invalid", {}))
+        return Edited(target, answer["invalid"], answer["names"])
 
     def _check_recalculates(self) -> None:
         """A canary whose cached value (99) is not its formula's (3) must come back right."""
