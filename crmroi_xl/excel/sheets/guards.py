@@ -8,8 +8,10 @@ compute alike: no ``ISFORMULA``, which is an ``_xlfn`` function in a file):
 - ``inputs_in_place``: every named input still points to its cell (a deleted
   input row leaves ``#REF!``) and the adoption row still spans ten years (a
   column inserted in it widens ``In_Adoption``);
-- ``cost_rows`` ... ``channel_rows``: every line of a table has its formulas, once.
-  A row inserted inside a table and typed has none: its line-check cell (a formula
+- ``cost_rows`` ... ``channel_rows``: every line of a table has its formulas, once,
+  within the table. A row inserted just under the last line (above the totals) is in
+  no range: the cell under the last line has moved away from it. A row inserted
+  inside a table and typed has no formulas: its line-check cell (a formula
   on every line, the per-row marker) is blank while its first cell is filled. A line
   cut and pasted keeps pointing at its old row's calculations below the table, which
   then compute it twice: the labels repeated there (the base amounts, the seats used)
@@ -24,7 +26,7 @@ compute alike: no ``ISFORMULA``, which is an ``_xlfn`` function in a file):
 
 >>> from crmroi_xl.excel.layout import Layout
 >>> formulas = guard_formulas(Layout("en"))
->>> formulas["kpi_rows"][0]
+>>> formulas["kpi_rows"][0].split("+")[0]
 '=SUMPRODUCT((\\'KPIs\\'!$A$5:$A$19<>"")*(\\'KPIs\\'!$K$5:$K$19=""))'
 """
 
@@ -93,8 +95,15 @@ def _rows(layout: Layout, table: Table) -> tuple[str, str]:
     labels = layout.ref(table.sheet, table.span(first))
     checks = layout.ref(table.sheet, table.span("check"))
     missing = f'({labels}<>"")*({checks}="")'
-    count = [f"SUMPRODUCT({missing})"]
-    rows = [f"IFERROR(SUMPRODUCT(MAX({missing}*ROW({labels}))),0)"]
+    # a row inserted just under the table (above its totals) is in no range: the cell
+    # under the last line no longer follows it
+    last = layout.ref(table.sheet, f"${table.letter(first)}${table.last_row}")
+    under = layout.ref(table.sheet, f"${table.letter(first)}${table.last_row + 1}")
+    count = [f"SUMPRODUCT({missing})", f"IFERROR(IF(ROW({under})-ROW({last})=1,0,1),1)"]
+    rows = [
+        f"IFERROR(SUMPRODUCT(MAX({missing}*ROW({labels}))),0)",
+        f"IFERROR(IF(ROW({under})-ROW({last})=1,0,ROW({last})+1),0)",
+    ]
     below: list[int] = []  # the first rows of the blocks that repeat the labels
     if table.years_after:
         below.append(layout.sensitivity.base_row(table.sheet, 0))
