@@ -340,3 +340,12 @@ def test_a_cost_line_moved_by_cutting_its_row(
     edits: list[Edit] = [{"op": "move_rows", "sheet": "Costs", "first": 6, "last": 6, "before": 9}]
     seen = _edit(uno, source, tmp_path, edits)
     assert seen.failed["cost_rows"] == "ERROR : row 8"
+
+
+def test_a_text_typed_in_an_amount(uno: UnoSession, source: Path, tmp_path: Path) -> None:
+    cell = COSTS.cell("one_off", 0)
+    seen = _edit(
+        uno, source, tmp_path, [{"op": "set", "sheet": "Costs", "cell": cell, "value": "abc"}]
+    )
+    assert f"Costs!{cell}: an amount expected, got 'abc'" in seen.refused
+    assert "Costs, One-off: an amount expected" in seen.failed["inputs_accepted"]

@@ -34,6 +34,8 @@ __all__ = [
     "KPI_LABELS",
     "LISTS",
     "LIST_COLUMNS",
+    "REFUSED_COLUMNS",
+    "REFUSED_LETTERS",
     "SUMMARY_FIRST_YEAR_COLUMN",
     "SUMMARY_ROWS",
     "WARNINGS",
@@ -248,6 +250,14 @@ CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "status": ("D", ("Statut", "Status")),
 }
 CHECK_HEADER_ROW = 4
+#: Right of the checks, from their header row: each kind of input crmroi refuses (what
+#: it says, how many, what the status says from there down).
+REFUSED_COLUMNS: dict[str, Bilingual] = {
+    "what": ("Saisie que crmroi refuse", "Input crmroi refuses"),
+    "count": ("Nombre", "Count"),
+    "said": ("Message (de là vers le bas)", "Message (from here down)"),
+}
+REFUSED_LETTERS = {"what": "K", "count": "L", "said": "M"}
 
 #: Validation lists: name -> label keys (translated), in the lists sheet.
 LISTS: dict[str, tuple[str, ...]] = {

@@ -52,6 +52,7 @@ from .blocks import (
     KPI_LABELS,
     LIST_COLUMNS,
     LISTS,
+    REFUSED_LETTERS,
     SUMMARY_FIRST_YEAR_COLUMN,
     SUMMARY_ROWS,
     WARNINGS,
@@ -344,6 +345,11 @@ class Layout:
     def irr_grid_span(self, column: str, count: int) -> str:
         first, last = self.irr_grid_cell(column, 0), self.irr_grid_cell(column, count - 1)
         return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+
+    def refused_cell(self, k: int, column: str) -> str:
+        """The ``k``-th kind of input crmroi refuses: its ``what``, ``count`` or ``said``
+        cell, right of the checks (``k`` = -1: the header)."""
+        return f"{REFUSED_LETTERS[column]}{CHECK_HEADER_ROW + 1 + k}"
 
     def master_check(self) -> str:
         """The master check's passed (1/0) cell, from another sheet."""

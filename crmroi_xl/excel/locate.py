@@ -38,8 +38,8 @@ from .xlsx import Cell, Xlsx, parse_area
 __all__ = [
     "LOCATE_MESSAGES",
     "Located",
-    "extents",
     "header_key",
+    "header_rows",
     "locate",
     "refuse",
     "table_headers",
@@ -122,8 +122,9 @@ class Located(NamedTuple):
 
 
 class _Locator:
-    def __init__(self, book: Xlsx, layout: Layout) -> None:
+    def __init__(self, book: Xlsx, layout: Layout, computed: bool) -> None:
         self.book, self.layout, self.lang = book, layout, layout.lang
+        self.computed = computed  # locate the computed columns too (for the warnings)
         self.refs: dict[tuple[str, str], str] = {}
         self.problems: list[str] = []
 
@@ -205,7 +206,7 @@ class _Locator:
         letters: dict[str, str] = {}
         for key, (title, required) in table_headers(self.lang, table.sheet).items():
             columns = where.get(key, [])
-            if len(columns) == 1:
+            if len(columns) == 1 and (required or self.computed):
                 letters[key] = column_letter(columns[0])
             elif len(columns) > 1 and required:
                 found = ", ".join(column_letter(c) for c in columns)
@@ -224,34 +225,26 @@ def _index(letters: str) -> int:
     return index
 
 
-def _named(layout: Layout) -> list[tuple[str, str]]:
-    """(name, sheet key) of every name that marks an input: the assumptions, the
-    adoption row, the customer economics, the tables of lines."""
-    names = [(a.name, "assumptions") for a in ASSUMPTIONS] + [("In_Adoption", "assumptions")]
-    names += [(name, "channels") for _, name, _, _ in CUSTOMERS]
-    return names + [(f"Tbl_{t.sheet.capitalize()}", t.sheet) for t in layout.tables]
-
-
-def extents(book: Xlsx, layout: Layout) -> dict[str, tuple[int, int]]:
-    """Sheet key -> (rows, columns) to read so that every named input, every table (its
-    header row, its lines, the column after it: the line check) is read, wherever the
-    names point now (a name missing, broken or elsewhere is left out: :func:`locate`
-    reports it)."""
+def header_rows(book: Xlsx, layout: Layout) -> dict[str, tuple[int, int]]:
+    """Sheet key -> (header row, columns to read) of each table of lines, from its range
+    now: its header row, as far as the column after the range (the line check). A table
+    whose name is missing, broken or elsewhere is left out (:func:`locate` reports it)."""
     out: dict[str, tuple[int, int]] = {}
-    for name, sheet in _named(layout):
-        area = parse_area(book.names.get(name, ""))
-        if area is None or area[0] != layout.sheet_name(sheet):
-            continue
-        rows, columns = out.get(sheet, (0, 0))
-        out[sheet] = (max(rows, area[4]), max(columns, area[3] + 1))
+    for table in layout.tables:
+        area = parse_area(book.names.get(f"Tbl_{table.sheet.capitalize()}", ""))
+        if area is not None and area[0] == layout.sheet_name(table.sheet) and area[2] > 1:
+            out[table.sheet] = (area[2] - 1, area[3] + 1)
     return out
 
 
-def locate(book: Xlsx, layout: Layout, grid: dict[str, dict[str, Cell]]) -> Located:
-    """Where every named input and every column of the tables of lines is in ``book``
-    (``grid``: each input sheet's cells by address, as far as :func:`extents` says).
+def locate(
+    book: Xlsx, layout: Layout, headers: dict[str, dict[str, Cell]], *, computed: bool = False
+) -> Located:
+    """Where every named input and every input column of the tables of lines is in
+    ``book`` (``headers``: each table sheet's cells down to its header row, as
+    :func:`header_rows` says), and with ``computed`` the computed columns found too.
     Raises nothing: the problems are returned."""
-    locator = _Locator(book, layout)
+    locator = _Locator(book, layout, computed)
     lang = layout.lang
     for a in ASSUMPTIONS:
         ref = f"B{layout.assumption_row(a.field)}"
@@ -260,7 +253,7 @@ def locate(book: Xlsx, layout: Layout, grid: dict[str, dict[str, Cell]]) -> Loca
     for field, name, title, _ in CUSTOMERS:
         locator.single(name, "channels", f"B{layout.customer_row(field)}", pick(title, lang))
     for table in layout.tables:
-        locator.table(table, grid.get(table.sheet, {}))
+        locator.table(table, headers.get(table.sheet, {}))
     return Located(locator.refs, locator.problems)
 
 

@@ -38,7 +38,7 @@ from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .choices import choice_code, yes_no
 from .layout import LISTS, SHEETS, InputCell, Layout
-from .locate import extents, locate, refuse
+from .locate import header_rows, locate, refuse
 from .parts import Capacity, column_letter
 from .xlsx import (
     Cell,
@@ -52,6 +52,7 @@ __all__ = [
     "MAX_TABLE_LINES",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_WORKBOOK_BYTES",
+    "MESSAGES",
     "SHOWN_CASE",
     "TYPED_OVER",
     "computed_cells",
@@ -224,6 +225,23 @@ def _typed_over(
             cells += f" (+{more} {'autres' if lang == 'fr' else 'more'})"
         out.append(TYPED_OVER[0 if lang == "fr" else 1].format(cells=f"{names[sheet]}!{cells}"))
     return out
+
+
+def _grid(
+    book: Xlsx, lang: Lang, cells: Iterable[InputCell], more: Iterable[tuple[str, str]] = ()
+) -> dict[str, dict[str, Cell]]:
+    """Sheet key -> the cells of the sheet's input area (and of the ``more`` cells, as
+    (sheet key, address)), by address."""
+    extent: dict[str, tuple[int, int]] = {}
+    for sheet, ref in [*((cell.sheet, cell.ref) for cell in cells), *more]:
+        row, column = _position(ref)
+        rows, columns = extent.get(sheet, (0, 0))
+        extent[sheet] = (max(rows, row), max(columns, column))
+    names = sheet_names(lang)
+    return {
+        key: book.cells(names[key], rows=rows, columns=columns)
+        for key, (rows, columns) in extent.items()
+    }
 
 
 def _moved(cells: Iterable[InputCell], refs: dict[tuple[str, str], str]) -> tuple[InputCell, ...]:
@@ -479,14 +497,14 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
             sizes = _sizes(book, lang)
             layout = Layout(lang, Capacity(*sizes))
             names = sheet_names(lang)
-            grid = {
-                key: book.cells(names[key], rows=rows, columns=columns)
-                for key, (rows, columns) in extents(book, layout).items()
+            headers = {  # each table's header row, where its range says it is now
+                key: book.cells(names[key], rows=row, columns=columns)
+                for key, (row, columns) in header_rows(book, layout).items()
             }
-            found = locate(book, layout, grid)
+            # what the warnings need is read only when they are asked for (not in a batch)
+            found = locate(book, layout, headers, computed=warnings is not None)
             refuse(path, found.problems)  # a structure it cannot follow: nothing is read
             cells = _moved(input_cells(lang, sizes), found.refs)
-            # what the warnings need is read only when they are asked for (not in a batch)
             computed: tuple[tuple[str, str], ...] = ()
             if warnings is not None:
                 computed = tuple(
@@ -494,6 +512,7 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
                     for sheet, ref in computed_cells(lang, sizes)
                     if (sheet, ref) in found.refs
                 )
+            grid = _grid(book, lang, cells, computed)
             case = _case_shown(book, lang) if warnings is not None else None
         scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
         if warnings is not None:

@@ -8,8 +8,10 @@ compute alike: no ``ISFORMULA``, which is an ``_xlfn`` function in a file):
 - ``inputs_in_place``: every named input still points to its cell (a deleted
   input row leaves ``#REF!``) and the adoption row still spans ten years (a
   column inserted in it widens ``In_Adoption``);
-- ``cost_rows`` ... ``channel_rows``: every line of a table has its formulas, once.
-  A row inserted inside a table and typed has none: its line-check cell (a formula
+- ``cost_rows`` ... ``channel_rows``: every line of a table has its formulas, once,
+  within the table. A row inserted just under the last line (above the totals) is in
+  no range: the cell under the last line has moved away from it. A row inserted
+  inside a table and typed has no formulas: its line-check cell (a formula
   on every line, the per-row marker) is blank while its first cell is filled. A line
   cut and pasted keeps pointing at its old row's calculations below the table, which
   then compute it twice: the labels repeated there (the base amounts, the seats used)
@@ -24,24 +26,35 @@ compute alike: no ``ISFORMULA``, which is an ``_xlfn`` function in a file):
 
 >>> from crmroi_xl.excel.layout import Layout
 >>> formulas = guard_formulas(Layout("en"))
->>> formulas["kpi_rows"][0]
+>>> formulas["kpi_rows"][0].split("+")[0]
 '=SUMPRODUCT((\\'KPIs\\'!$A$5:$A$19<>"")*(\\'KPIs\\'!$K$5:$K$19=""))'
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...scenario.messages import WORDING, message
-from ..blocks import ASSUMPTIONS, CUSTOMERS
+from ..blocks import ASSUMPTIONS, CUSTOMERS, REFUSED_COLUMNS
 from ..inputs import input_bounds
-from ..parts import YEARS, Table, pick
+from ..parts import YEARS, CellValue, Formula, Table, Text, pick
+from ..reader import MESSAGES
+from ..sheet import Context
 
 if TYPE_CHECKING:
     from ..layout import InputCell, Layout
 
-__all__ = ["GUARDS", "RESIZED", "guard_formulas"]
+__all__ = [
+    "GUARDS",
+    "RESIZED",
+    "Refused",
+    "guard_formulas",
+    "refused",
+    "refused_formulas",
+    "refused_texts",
+]
 
 #: The keys of the guards, as :data:`crmroi_xl.excel.blocks.CHECKS` lists them.
 GUARDS = (
@@ -82,8 +95,15 @@ def _rows(layout: Layout, table: Table) -> tuple[str, str]:
     labels = layout.ref(table.sheet, table.span(first))
     checks = layout.ref(table.sheet, table.span("check"))
     missing = f'({labels}<>"")*({checks}="")'
-    count = [f"SUMPRODUCT({missing})"]
-    rows = [f"IFERROR(SUMPRODUCT(MAX({missing}*ROW({labels}))),0)"]
+    # a row inserted just under the table (above its totals) is in no range: the cell
+    # under the last line no longer follows it
+    last = layout.ref(table.sheet, f"${table.letter(first)}${table.last_row}")
+    under = layout.ref(table.sheet, f"${table.letter(first)}${table.last_row + 1}")
+    count = [f"SUMPRODUCT({missing})", f"IFERROR(IF(ROW({under})-ROW({last})=1,0,1),1)"]
+    rows = [
+        f"IFERROR(SUMPRODUCT(MAX({missing}*ROW({labels}))),0)",
+        f"IFERROR(IF(ROW({under})-ROW({last})=1,0,ROW({last})+1),0)",
+    ]
     below: list[int] = []  # the first rows of the blocks that repeat the labels
     if table.years_after:
         below.append(layout.sensitivity.base_row(table.sheet, 0))
@@ -134,15 +154,24 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _accepted(layout: Layout) -> tuple[str, str]:
-    """Inputs the reader would refuse: (count, what is wrong, in the reader's words)."""
+class Refused(NamedTuple):
+    """A kind of input the reader refuses: what it says, the formula counting such
+    inputs, and the formula of what it says when the words depend on the inputs."""
+
+    what: str
+    counting: str  # a formula's text, without its "="
+    said: str | None = None
+
+
+def refused(layout: Layout) -> list[Refused]:
+    """Every kind of input the reader would refuse, in the reader's words: a text where
+    a number is expected, a number outside the model's bounds, a year after the horizon,
+    a seats ramp longer than it."""
     lang = layout.lang
-    counts: list[str] = []
-    said: list[str] = []
+    found: list[Refused] = []
 
     def add(count: str, where: str, words: str) -> None:
-        counts.append(count)
-        said.append(f'IF({count}>0,{_quoted(f"{where}: {words}; ")},"")')
+        found.append(Refused(f"{where}: {words}", count))
 
     names = {f"B{layout.assumption_row(a.field)}": (a.name, a.title) for a in ASSUMPTIONS}
     customers = {
@@ -166,6 +195,7 @@ def _accepted(layout: Layout) -> tuple[str, str]:
         span = layout.ref(cell.sheet, table.span(_key(cell)))
         title = next(c.title for c in table.columns if c.key == _key(cell))
         where = f"{layout.sheet_name(cell.sheet)}, {pick(title, lang)}"
+        add(f"COUNTA({span})-COUNT({span})", where, _expected(cell, lang))  # text typed
         if low is not None:
             add(
                 f'COUNTIF({span},"<{_number(low)}")',
@@ -198,17 +228,24 @@ def _accepted(layout: Layout) -> tuple[str, str]:
     timed.append((layout.benefits, "start_year"))
     spans = [layout.ref(t.sheet, t.span(key)) for t, key in timed]
     late = "+".join(f'COUNTIF({s},">"&In_Horizon)' for s in spans)
-    counts.append(late)
     year = f"MAX({','.join(spans)})"
     after = _template("after_horizon", lang, year=year, horizon="In_Horizon")
-    said.append(f'IF({late}>0,{after}&"; ","")')
+    found.append(Refused(_template_text("after_horizon", lang), late, after))
     seats = [(t, layout.ref("costs", layout.costs.span(f"seats_y{t}"))) for t in YEARS[1:]]
     longer = "+".join(f"IF(In_Horizon<{t},COUNT({s}),0)" for t, s in seats)
-    counts.append(longer)
     count = f"MAX({','.join(f'IF(COUNT({s})>0,{t},0)' for t, s in seats)})"
     too_many = _template("too_many_years", lang, count=count, horizon="In_Horizon")
-    said.append(f'IF({longer}>0,{too_many}&"; ","")')
-    return "=" + "+".join(counts), "&".join(said)
+    found.append(Refused(_template_text("too_many_years", lang), longer, too_many))
+    return found
+
+
+def _template_text(kind: str, lang: str) -> str:
+    """The reader's wording of ``kind`` with its fields as ``N``, for the sheet.
+
+    >>> _template_text("after_horizon", "en")
+    'year N is after the N-year horizon'
+    """
+    return re.sub(r"\{\w+\}", "N", pick(WORDING[kind], lang))  # type: ignore[arg-type]
 
 
 def _template(kind: str, lang: str, **formulas: str) -> str:
@@ -233,6 +270,8 @@ def _key(cell: InputCell) -> str:
 def _single(
     add: Any, name: str, cell: InputCell, low: Any, high: Any, where: str, lang: str
 ) -> None:
+    """The checks of one named number: a number, within its bounds, whole if need be."""
+    add(f'IF(AND({name}<>"",NOT(ISNUMBER({name}))),1,0)', where, _expected(cell, lang))
     if low is not None:
         add(
             f"IF(AND(ISNUMBER({name}),{name}<{_number(low)}),1,0)",
@@ -246,8 +285,13 @@ def _single(
             _words("less_than_equal", lang, le=high),
         )
     if cell.kind == "integer":
-        whole = pick(("nombre entier attendu", "a whole number expected"), lang)  # type: ignore[arg-type]
+        whole = _expected(cell, lang)
         add(f"IF(AND(ISNUMBER({name}),{name}<>INT({name})),1,0)", where, whole)
+
+
+def _expected(cell: InputCell, lang: str) -> str:
+    """The reader's words for a cell that does not hold the number it expects."""
+    return pick(MESSAGES[str(cell.kind)], lang)  # type: ignore[arg-type]
 
 
 def guard_formulas(layout: Layout) -> dict[str, tuple[str, str | None]]:
@@ -261,6 +305,35 @@ def guard_formulas(layout: Layout) -> dict[str, tuple[str, str | None]]:
     for key, table in zip(GUARDS[1:5], layout.tables, strict=True):
         found[key] = _rows(layout, table)
     found["computed_intact"] = (_intact(layout), None)
-    count, said = _accepted(layout)
-    found["inputs_accepted"] = (count, f'" : "&{said}')
+    count, said = (layout.refused_cell(0, column) for column in ("count", "said"))
+    last = layout.refused_cell(len(refused(layout)) - 1, "count")
+    found["inputs_accepted"] = (f"=SUM({count}:{last})", f'" : "&{said}')
     return found
+
+
+def refused_texts(layout: Layout) -> Iterator[Text]:
+    """The block of inputs crmroi refuses, right of the checks: headers, what each says."""
+    for column, title in REFUSED_COLUMNS.items():
+        yield Text("checks", layout.refused_cell(-1, column), layout.text(title), "header")
+    for k, item in enumerate(refused(layout)):
+        yield Text("checks", layout.refused_cell(k, "what"), item.what)
+
+
+def refused_formulas(layout: Layout) -> Iterator[Formula]:
+    """Each kind's count, and what the status says: the kinds found, one after the other
+    (each row adds its words to the row below's, so no formula grows with the list)."""
+    items = refused(layout)
+    for k, item in enumerate(items):
+        count, said = layout.refused_cell(k, "count"), layout.refused_cell(k, "said")
+        words = item.said or layout.refused_cell(k, "what")
+        below = layout.refused_cell(k + 1, "said") if k + 1 < len(items) else '""'
+        yield Formula("checks", count, "=" + item.counting, _zero, fmt="int")
+        yield Formula("checks", said, f'=IF({count}>0,{words}&"; ","")&{below}', _blank, fmt="text")
+
+
+def _zero(ctx: Context) -> CellValue:
+    return 0  # the engine's scenario is one the reader accepts
+
+
+def _blank(ctx: Context) -> CellValue:
+    return ""
