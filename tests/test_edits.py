@@ -506,8 +506,8 @@ def all_cases(book: Book) -> dict[str, tuple[str, Callable[[], Plan]]]:
 #: What issue 20 leaves undone, by case (strict: a case that passes turns the suite red, so
 #: the mark goes when the workbook and the reader learn it).
 BELOW_THE_TABLE = (
-    "issue 20: a line typed in a row inserted between the table's last row and its total "
-    "is counted neither by the workbook nor by the reader, and no check fails"
+    "issue 20: a line typed in a row inserted between the table's last row and its total: "
+    "the master check fails, but the reader reads the table without it instead of refusing"
 )
 KPI_TWICE = (
     "issue 20: a KPI line copied onto a spare row (the KPI a benefit line needs, given "
@@ -620,7 +620,8 @@ def verdict(
         read, refusal = read_workbook(edited.path, warnings=warnings), None
     except CrmRoiError as error:
         read, refusal = None, str(error).replace(str(edited.path), "edited.xlsx")
-    said = f"(master check {'OK' if check_ok else 'NOT OK'}; reader: {refusal or 'reads it'})"
+    reader = refusal or ("reads it, warns: " + " / ".join(warnings) if warnings else "reads it")
+    said = f"(master check {'OK' if check_ok else 'NOT OK'}; reader: {reader})"
     flagged = not check_ok or (intent is REFUSE and bool(refused_cells))
     if intent is REFUSE:
         if not flagged:
