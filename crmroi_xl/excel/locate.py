@@ -41,6 +41,7 @@ __all__ = [
     "header_key",
     "header_rows",
     "locate",
+    "outside",
     "refuse",
     "table_headers",
 ]
@@ -64,6 +65,13 @@ LOCATE_MESSAGES: dict[str, tuple[str, str]] = {
         "colonne « {title} » introuvable sur la ligne d'en-tête {row} du tableau "
         "(supprimée ou renommée ?)",
         "no column '{title}' in the table's header row {row} (deleted or renamed?)",
+    ),
+    "under_table": (
+        "ligne {row}, juste sous la dernière ligne du tableau, hors de sa plage ({cells}) : "
+        "une ligne insérée au-dessus des totaux n'est comptée nulle part ; saisissez-la "
+        "dans les lignes libres du tableau",
+        "row {row}, just under the table's last line, is outside its range ({cells}): a row "
+        "inserted above the totals is counted nowhere; type the line in the table's spare rows",
     ),
     "twice_header": (
         "colonne « {title} » deux fois sur la ligne d'en-tête {row} ({found}) : laquelle lire ?",
@@ -119,6 +127,7 @@ class Located(NamedTuple):
 
     refs: dict[tuple[str, str], str]
     problems: list[str]
+    under: dict[str, list[str]]  # sheet key -> the input cells of the row under its table
 
 
 class _Locator:
@@ -127,6 +136,7 @@ class _Locator:
         self.computed = computed  # locate the computed columns too (for the warnings)
         self.refs: dict[tuple[str, str], str] = {}
         self.problems: list[str] = []
+        self.under: dict[str, list[str]] = {}
 
     def problem(self, sheet: str, key: str, **fields: object) -> None:
         name = self.layout.sheet_name(sheet)
@@ -213,6 +223,12 @@ class _Locator:
                 self.problem(table.sheet, "twice_header", title=title, row=row, found=found)
             elif required:
                 self.problem(table.sheet, "missing_header", title=title, row=row)
+        under = area[4] + 1  # the row under the last line: its totals, or blank
+        self.under[table.sheet] = [
+            f"{letter}{under}"
+            for key, letter in letters.items()
+            if table_headers(self.lang, table.sheet)[key][1] and key != table.columns[0].key
+        ]
         for key, letter in letters.items():
             for i in range(table.capacity):
                 self.refs[(table.sheet, table.cell(key, i))] = f"{letter}{row1 + i}"
@@ -254,7 +270,28 @@ def locate(
         locator.single(name, "channels", f"B{layout.customer_row(field)}", pick(title, lang))
     for table in layout.tables:
         locator.table(table, headers.get(table.sheet, {}))
-    return Located(locator.refs, locator.problems)
+    return Located(locator.refs, locator.problems, locator.under)
+
+
+def outside(
+    layout: Layout, grid: dict[str, dict[str, Cell]], under: dict[str, list[str]]
+) -> list[str]:
+    """A line typed in a row inserted just under a table (above its totals): values typed
+    (not formulas: a total row has formulas) in its input columns. One line a table."""
+    problems = []
+    for sheet, refs in under.items():
+        typed = [
+            ref
+            for ref in refs
+            if (cell := grid.get(sheet, {}).get(ref)) is not None
+            and cell.formula is None
+            and cell.value not in (None, "")
+        ]
+        if typed:
+            row = typed[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            said = _say("under_table", layout.lang, row=row, cells=", ".join(typed[:5]))
+            problems.append(f"{layout.sheet_name(sheet)}: {said}")
+    return problems
 
 
 def refuse(path: object, problems: list[str]) -> None:

@@ -38,7 +38,7 @@ from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .choices import choice_code, yes_no
 from .layout import LISTS, SHEETS, InputCell, Layout
-from .locate import header_rows, locate, refuse
+from .locate import header_rows, locate, outside, refuse
 from .parts import Capacity, column_letter
 from .xlsx import (
     Cell,
@@ -512,7 +512,9 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
                     for sheet, ref in computed_cells(lang, sizes)
                     if (sheet, ref) in found.refs
                 )
-            grid = _grid(book, lang, cells, computed)
+            under = [(sheet, ref) for sheet, refs in found.under.items() for ref in refs]
+            grid = _grid(book, lang, cells, [*computed, *under])
+            refuse(path, outside(layout, grid, found.under))  # a line under a table
             case = _case_shown(book, lang) if warnings is not None else None
         scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
         if warnings is not None:

@@ -6,8 +6,9 @@ value the model does not accept. Each of these turns the master check to
 compute alike: no ``ISFORMULA``, which is an ``_xlfn`` function in a file):
 
 - ``inputs_in_place``: every named input still points to its cell (a deleted
-  input row leaves ``#REF!``) and the adoption row still spans ten years (a
-  column inserted in it widens ``In_Adoption``);
+  input row leaves ``#REF!``), the adoption row still spans ten years (a
+  column inserted in it widens ``In_Adoption``) and no input column of a table
+  was deleted (a reference to its header turns ``#REF!``);
 - ``cost_rows`` ... ``channel_rows``: every line of a table has its formulas, once,
   within the table. A row inserted just under the last line (above the totals) is in
   no range: the cell under the last line has moved away from it. A row inserted
@@ -36,8 +37,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ...scenario.drivers import BENEFIT_DRIVERS
 from ...scenario.messages import WORDING, message
-from ..blocks import ASSUMPTIONS, CUSTOMERS, REFUSED_COLUMNS
+from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS
 from ..inputs import input_bounds
 from ..parts import YEARS, CellValue, Formula, Table, Text, pick
 from ..reader import MESSAGES
@@ -166,7 +168,7 @@ class Refused(NamedTuple):
 def refused(layout: Layout) -> list[Refused]:
     """Every kind of input the reader would refuse, in the reader's words: a text where
     a number is expected, a number outside the model's bounds, a year after the horizon,
-    a seats ramp longer than it."""
+    a seats ramp longer than it, a KPI-driven benefit without its KPI or with it twice."""
     lang = layout.lang
     found: list[Refused] = []
 
@@ -236,6 +238,24 @@ def refused(layout: Layout) -> list[Refused]:
     count = f"MAX({','.join(f'IF(COUNT({s})>0,{t},0)' for t, s in seats)})"
     too_many = _template("too_many_years", lang, count=count, horizon="In_Horizon")
     found.append(Refused(_template_text("too_many_years", lang), longer, too_many))
+    kinds = layout.ref("kpis", layout.kpis.span("kind"))
+    for driver in BENEFIT_DRIVERS:  # a KPI-driven benefit needs its KPI once
+        if driver.kpi is None:
+            continue
+        volume = driver.fields[0]
+        lines = f"COUNT({layout.ref('benefits', layout.benefits.span(volume))})"
+        given = f"COUNTIF({kinds},{KPI_LABELS[driver.kpi]})"
+        title = next(c.title for c in layout.benefits.columns if c.key == volume)
+        fields = {"driver": _quoted(driver.key), "label": _quoted(pick(title, lang))}
+        fields |= {"kpi": _quoted(driver.kpi), "count": given}
+        for kind, wrong in (("kpi_missing", f"{given}=0"), ("kpi_repeated", f"{given}>1")):
+            found.append(
+                Refused(
+                    _template_text(kind, lang),
+                    f"IF(AND({lines}>0,{wrong}),1,0)",
+                    _template(kind, lang, **fields),
+                )
+            )
     return found
 
 
@@ -301,6 +321,12 @@ def guard_formulas(layout: Layout) -> dict[str, tuple[str, str | None]]:
     in_place = [f"IF(ISERROR({name}),1,0)" for name in names]
     years = len(YEARS) - 1
     in_place.append(f"IFERROR(IF(AND(ROWS(In_Adoption)=1,COLUMNS(In_Adoption)={years}),0,1),1)")
+    for table in layout.tables:  # an input column deleted: its header's reference is #REF!
+        headers = (
+            layout.ref(table.sheet, f"${table.letter(c.key)}${table.header_row}")
+            for c in table.inputs
+        )
+        in_place += [f"ISERROR({header})*1" for header in headers]
     found: dict[str, tuple[str, str | None]] = {"inputs_in_place": ("=" + "+".join(in_place), None)}
     for key, table in zip(GUARDS[1:5], layout.tables, strict=True):
         found[key] = _rows(layout, table)
