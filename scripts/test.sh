@@ -4,17 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Spreadsheet engines for the workbook checks (LibreOffice headless, Gnumeric's ssconvert),
+# Spreadsheet engines for the workbook checks (LibreOffice headless; its scripting
+# interface UNO, for the system's Python, to make a user's edits; Gnumeric's ssconvert),
 # PDF rendering, and Carlito, the metric twin of Excel's Calibri, so pages print as they
 # do from Excel.
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
-    || ! command -v ssconvert >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi carlito; then
+    || ! command -v ssconvert >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi carlito \
+    || ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            libreoffice-calc-nogui gnumeric poppler-utils fonts-crosextra-carlito >/dev/null
+            libreoffice-calc-nogui python3-uno gnumeric poppler-utils fonts-crosextra-carlito \
+            >/dev/null
     else
-        echo "scripts/test.sh: LibreOffice or Gnumeric missing; install libreoffice-calc-nogui, gnumeric, poppler-utils and fonts-crosextra-carlito" >&2
+        echo "scripts/test.sh: LibreOffice, its UNO or Gnumeric missing; install libreoffice-calc-nogui, python3-uno, gnumeric, poppler-utils and fonts-crosextra-carlito" >&2
     fi
 fi
 

@@ -9,6 +9,7 @@ is for tests only (see the README on licences).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 from crmroi_xl import export_workbook, load_scenario
+from tests.uno_session import UnoSession
 
 from .examples import CASE_EXAMPLES
 
@@ -33,3 +35,12 @@ def examples_exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[st
         for example in CASE_EXAMPLES  # a workbook each (no options)
         for lang in ("fr", "en")
     }
+
+
+@pytest.fixture(scope="session")
+def uno(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnoSession]:
+    """LibreOffice driven through UNO (``tests/uno_session.py``), started once a session
+    and stopped at its end: ``uno.edit(source, edits, target)`` makes a user's edits."""
+    session = UnoSession(tmp_path_factory.mktemp("uno"))
+    yield session
+    session.close()

@@ -325,7 +325,7 @@ def edited_b2b(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wb = openpyxl.load_workbook(path)
     costs, kpis = wb[layout.sheet_name("costs")], wb[layout.sheet_name("kpis")]
     costs[layout.costs.cell("start_year", _phase2(scenario))] = 2
-    costs[layout.seats_cell(0, 2)] = 140
+    costs[layout.costs.cell("seats_y2", 0)] = 140
     kpis[layout.kpis.cell("after", _win(scenario))] = 0.28
     wb.save(path)
     return path

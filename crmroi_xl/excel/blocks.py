@@ -34,6 +34,8 @@ __all__ = [
     "KPI_LABELS",
     "LISTS",
     "LIST_COLUMNS",
+    "REFUSED_COLUMNS",
+    "REFUSED_LETTERS",
     "SUMMARY_FIRST_YEAR_COLUMN",
     "SUMMARY_ROWS",
     "WARNINGS",
@@ -208,6 +210,56 @@ CHECKS: tuple[tuple[str, Bilingual], ...] = (
             "Customer economics: margin and retention together",
         ),
     ),
+    # the guards against a user's edits and refused inputs (crmroi_xl/excel/sheets/guards.py)
+    (
+        "inputs_in_place",
+        (
+            "Entrées à leur place (noms définis intacts, adoption sur 10 années)",
+            "Inputs in place (defined names intact, adoption over 10 years)",
+        ),
+    ),
+    (
+        "cost_rows",
+        (
+            "Coûts : chaque ligne a ses formules, une fois (ligne insérée, déplacée ?)",
+            "Costs: every line has its formulas, once (a row inserted or moved?)",
+        ),
+    ),
+    (
+        "benefit_rows",
+        (
+            "Bénéfices : chaque ligne a ses formules, une fois (ligne insérée, déplacée ?)",
+            "Benefits: every line has its formulas, once (a row inserted or moved?)",
+        ),
+    ),
+    (
+        "kpi_rows",
+        (
+            "KPI : chaque ligne a ses formules (ligne insérée ?)",
+            "KPIs: every line has its formulas (a row inserted?)",
+        ),
+    ),
+    (
+        "channel_rows",
+        (
+            "Canaux : chaque ligne a ses formules (ligne insérée ?)",
+            "Channels: every line has its formulas (a row inserted?)",
+        ),
+    ),
+    (
+        "computed_intact",
+        (
+            "Montants calculés des coûts et bénéfices intacts (aucune valeur saisie par-dessus)",
+            "Computed amounts of costs and benefits intact (none typed over)",
+        ),
+    ),
+    (
+        "inputs_accepted",
+        (
+            "Entrées acceptées par crmroi (bornes du modèle, années dans l'horizon)",
+            "Inputs crmroi accepts (the model's bounds, years within the horizon)",
+        ),
+    ),
 )
 #: Points to review, under the master check (they do not fail it): (key, label key).
 WARNINGS: tuple[tuple[str, str], ...] = (
@@ -227,6 +279,14 @@ CHECK_COLUMNS: dict[str, tuple[str, Bilingual]] = {
     "status": ("D", ("Statut", "Status")),
 }
 CHECK_HEADER_ROW = 4
+#: Right of the checks, from their header row: each kind of input crmroi refuses (what
+#: it says, how many, what the status says from there down).
+REFUSED_COLUMNS: dict[str, Bilingual] = {
+    "what": ("Saisie que crmroi refuse", "Input crmroi refuses"),
+    "count": ("Nombre", "Count"),
+    "said": ("Message (de là vers le bas)", "Message (from here down)"),
+}
+REFUSED_LETTERS = {"what": "K", "count": "L", "said": "M"}
 
 #: Validation lists: name -> label keys (translated), in the lists sheet.
 LISTS: dict[str, tuple[str, ...]] = {

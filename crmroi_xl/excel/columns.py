@@ -32,6 +32,7 @@ __all__ = [
     "cost_columns",
     "kpi_columns",
     "unique",
+    "yearly_field",
 ]
 
 YES_NO = "List_YesNo"
@@ -121,6 +122,35 @@ BOOKS_COMPUTED = (
         computed=True,
     ),
 )
+#: A cost line's seats typed year by year (``seats_by_year``), on the line's own row so
+#: that sorting, deleting or moving a line moves its ramp with it. Keys ``seats_y1`` ..
+#: ``seats_y10``; blank = the year before's (year 1: the line's "Seats").
+SEATS_BY_YEAR = tuple(
+    Column(
+        f"seats_y{t}",
+        (
+            f"Postes année {t} (vide\u00a0=\u00a0année d'avant)",
+            f"Seats year {t} (blank\u00a0=\u00a0year before)",
+        ),
+        "int",
+        10,
+        "integer",
+    )
+    for t in range(1, 11)
+)
+
+
+def yearly_field(key: str) -> tuple[str, int] | None:
+    """The model's list field and year of a year-by-year input column, else None.
+
+    >>> yearly_field("seats_y3"), yearly_field("seats")
+    (('seats_by_year', 3), None)
+    """
+    if key.startswith("seats_y") and key[7:].isdigit():
+        return "seats_by_year", int(key[7:])
+    return None
+
+
 #: The multiplier of the line's amounts in the case the workbook shows (``In_Case``).
 CASE_FACTOR = Column(
     "case",
@@ -170,6 +200,7 @@ def cost_columns() -> tuple[Column, ...]:
         ),
         *RANGE,
         *BOOKS,
+        *SEATS_BY_YEAR,
         Column("nature_eff", ("Nature retenue", "Nature used"), "text", 12, computed=True),
         Column("base", ("Montant annuel de base", "Yearly base amount"), "eur", 14, computed=True),
         *BOOKS_COMPUTED,

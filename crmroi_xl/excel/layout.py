@@ -13,7 +13,7 @@ workbook itself.
 
 >>> layout = Layout("fr")
 >>> layout.sheet_name("costs"), layout.costs.cell("seats", 0), layout.costs.year_cell(2, 0)
-('Coûts', 'G6', 'AE6')
+('Coûts', 'G6', 'AO6')
 >>> layout.names["Out_ROI"], layout.headline_cell("roi", "help")
 (('summary', '$B$4'), 'C4')
 """
@@ -52,6 +52,7 @@ from .blocks import (
     KPI_LABELS,
     LIST_COLUMNS,
     LISTS,
+    REFUSED_LETTERS,
     SUMMARY_FIRST_YEAR_COLUMN,
     SUMMARY_ROWS,
     WARNINGS,
@@ -64,6 +65,7 @@ from .columns import (
     channel_columns,
     cost_columns,
     kpi_columns,
+    yearly_field,
 )
 from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
@@ -203,26 +205,20 @@ class Layout:
         """The ``i``-th row under a table (its total, then the "of which" rows)."""
         return table.total_row + i
 
-    # --- the seats ramp, below the costs' totals --------------------------------------
-    @property
-    def seats_title_row(self) -> int:
-        """Seats typed year by year for each cost line (rows in the lines' order), then
-        the seats each year uses; the year columns are the costs table's."""
-        return self.total_label_row(self.costs, 4)
-
-    def seats_row(self, i: int, block: str = "input") -> int:
-        """Cost line ``i``'s row in the ramp's ``input`` block or its ``used`` block."""
-        first = self.seats_title_row + 2
-        if block == "used":
-            first += self.costs.capacity + 1
-        return first + i
-
+    # --- the seats each year uses, below the costs' totals ------------------------------
     @property
     def seats_used_title_row(self) -> int:
-        return self.seats_row(0, "used") - 1
+        """The seats each cost line uses each year (rows in the lines' order; the year
+        columns are the costs table's): typed on the line's row (``seats_y1`` ..), the
+        last one carried over."""
+        return self.total_label_row(self.costs, 4)
 
-    def seats_cell(self, i: int, t: int, block: str = "input") -> str:
-        return f"{self.costs.letter(f'y{t}')}{self.seats_row(i, block)}"
+    def seats_row(self, i: int) -> int:
+        """Cost line ``i``'s row in the block of the seats used."""
+        return self.seats_used_title_row + 1 + i
+
+    def seats_cell(self, i: int, t: int) -> str:
+        return f"{self.costs.letter(f'y{t}')}{self.seats_row(i)}"
 
     # --- the KPIs benefit drivers read --------------------------------------------------
     def kpi_change(self, kind: str) -> str:
@@ -358,6 +354,11 @@ class Layout:
         first, last = self.irr_grid_cell(column, 0), self.irr_grid_cell(column, count - 1)
         return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
 
+    def refused_cell(self, k: int, column: str) -> str:
+        """The ``k``-th kind of input crmroi refuses: its ``what``, ``count`` or ``said``
+        cell, right of the checks (``k`` = -1: the header)."""
+        return f"{REFUSED_LETTERS[column]}{CHECK_HEADER_ROW + 1 + k}"
+
     def master_check(self) -> str:
         """The master check's passed (1/0) cell, from another sheet."""
         return self.ref("checks", f"${self.check_col('passed')}${self.master_check_row}")
@@ -437,23 +438,12 @@ class Layout:
             model = LINE_MODELS[table.sheet]
             for i in range(table.capacity):
                 for c in table.inputs:
-                    where = (table.sheet, i, c.key)
+                    yearly = yearly_field(c.key)  # seats_y3: ("costs", i, "seats_by_year", 3)
+                    key = c.key if yearly is None else yearly[0]
+                    where = (table.sheet, i, c.key) if yearly is None else (table.sheet, i, *yearly)
                     cells.append(
-                        InputCell(
-                            table.sheet, table.cell(c.key, i), c.fmt, kind(model, c.key), where
-                        )
+                        InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind(model, key), where)
                     )
-                if table.sheet == "costs":  # the line's seats year by year
-                    cells += [
-                        InputCell(
-                            "costs",
-                            self.seats_cell(i, t),
-                            "int",
-                            kind(model, "seats_by_year"),
-                            ("costs", i, "seats_by_year", t),
-                        )
-                        for t in YEARS[1:]
-                    ]
         for field_, _, _, fmt in CUSTOMERS:
             ref = f"B{self.customer_row(field_)}"
             cells.append(

@@ -38,7 +38,8 @@ from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .choices import choice_code, yes_no
 from .layout import LISTS, SHEETS, InputCell, Layout
-from .parts import Capacity
+from .locate import header_rows, locate, outside, refuse
+from .parts import Capacity, column_letter
 from .xlsx import (
     Cell,
     Xlsx,
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_TABLE_LINES",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_WORKBOOK_BYTES",
+    "MESSAGES",
     "SHOWN_CASE",
     "TYPED_OVER",
     "computed_cells",
@@ -185,7 +187,7 @@ def computed_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[tuple[str, 
     total, present value, years, line check -- which a user should never type over.
 
     >>> computed_cells("en")[:3]
-    (('costs', 'T6'), ('costs', 'U6'), ('costs', 'V6'))
+    (('costs', 'AD6'), ('costs', 'AE6'), ('costs', 'AF6'))
     """
     layout = Layout(lang, Capacity(*sizes))
     found = []
@@ -241,6 +243,14 @@ def _grid(
         key: book.cells(names[key], rows=rows, columns=columns)
         for key, (rows, columns) in extent.items()
     }
+
+
+def _moved(cells: Iterable[InputCell], refs: dict[tuple[str, str], str]) -> tuple[InputCell, ...]:
+    """The input cells at the addresses where the workbook has them now."""
+    try:
+        return tuple(cell._replace(ref=refs[(cell.sheet, cell.ref)]) for cell in cells)
+    except KeyError as missing:  # every input is named or in a table's located column
+        raise InternalError(f"input cell {missing} was not located") from None
 
 
 @cache
@@ -449,11 +459,15 @@ SHOWN_CASE: tuple[str, str] = (
 def _case_shown(book: Xlsx, lang: Lang) -> str | None:
     """The warning when the workbook's case selector (``In_Case``) is not on Base."""
     layout = Layout(lang)
-    ref = layout.sensitivity.case_cell
-    row, column = _position(ref)
     name = sheet_names(lang)["sensitivity"]
     if name not in {sheet.name for sheet in book.sheets}:
         return None
+    area = parse_area(book.names.get("In_Case", ""))  # where the selector is now
+    if area is not None and area[0] == name:
+        ref = f"{column_letter(area[1])}{area[2]}"
+    else:
+        ref = layout.sensitivity.case_cell
+    row, column = _position(ref)
     cell = book.cells(name, rows=row, columns=column).get(ref)
     value = None if cell is None else cell.value
     if not isinstance(value, str) or value.strip() in ("", layout.word("case_base")):
@@ -482,15 +496,31 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
         with open_xlsx(path) as book:
             lang = _language(book)
             sizes = _sizes(book, lang)
-            cells = input_cells(lang, sizes)
+            layout = Layout(lang, Capacity(*sizes))
+            names = sheet_names(lang)
+            headers = {  # each table's header row, where its range says it is now
+                key: book.cells(names[key], rows=row, columns=columns)
+                for key, (row, columns) in header_rows(book, layout).items()
+            }
             # what the warnings need is read only when they are asked for (not in a batch)
-            computed = computed_cells(lang, sizes) if warnings is not None else ()
-            grid = _grid(book, lang, cells, computed)
+            found = locate(book, layout, headers, computed=warnings is not None)
+            refuse(path, found.problems)  # a structure it cannot follow: nothing is read
+            cells = _moved(input_cells(lang, sizes), found.refs)
+            computed: tuple[tuple[str, str], ...] = ()
+            if warnings is not None:
+                computed = tuple(
+                    (sheet, found.refs[(sheet, ref)])
+                    for sheet, ref in computed_cells(lang, sizes)
+                    if (sheet, ref) in found.refs
+                )
+            under = [(sheet, ref) for sheet, refs in found.under.items() for ref in refs]
+            grid = _grid(book, lang, cells, [*computed, *under])
+            refuse(path, outside(layout, grid, found.under))  # a line under a table
             case = _case_shown(book, lang) if warnings is not None else None
         scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
         if warnings is not None:
-            found = [case] if case is not None else []
-            warnings += [f"{path}: {line}" for line in [*found, *_typed_over(grid, lang, computed)]]
+            shown = [case] if case is not None else []
+            warnings += [f"{path}: {line}" for line in [*shown, *_typed_over(grid, lang, computed)]]
         return scenario
     except CrmRoiError:
         raise

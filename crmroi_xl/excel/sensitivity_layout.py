@@ -124,7 +124,7 @@ class TablePlaces(Protocol):
     def costs(self) -> Table: ...
     @property
     def benefits(self) -> Table: ...
-    def seats_row(self, i: int, block: str = "input") -> int: ...
+    def seats_row(self, i: int) -> int: ...
     def total_label_row(self, table: Table, i: int) -> int: ...
 
 
@@ -140,7 +140,7 @@ class SensitivityLayout:
         two rows under the benefits' totals."""
         layout = self.layout
         if sheet == "costs":
-            return layout.seats_row(layout.costs.capacity - 1, "used") + 2
+            return layout.seats_row(layout.costs.capacity - 1) + 2
         return layout.total_label_row(layout.benefits, 3)
 
     def base_row(self, sheet: str, i: int) -> int:

@@ -33,11 +33,13 @@ from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
 from ...scenario.fieldinfo import bounds
 from ...scenario.labels import label
 from ...scenario.model import Assumptions
+from ..blocks import REFUSED_LETTERS
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, rule
+from .guards import guard_formulas, refused_formulas, refused_texts
 
 if TYPE_CHECKING:
     from ..layout import Layout
@@ -108,6 +110,7 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text("checks", layout.irr_grid_cell("rate", k), float(rate), "calc", "factor")
     for k in range(SEARCH_STEPS):
         yield Text("checks", layout.irr_step_cell("step", k), k + 1, "calc", "int")
+    yield from refused_texts(layout)
 
 
 def _difference(ctx: Context, key: str) -> CellValue:
@@ -266,6 +269,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "channel_lines": f"=SUM({flags('channels')})",
         "customers_complete": '=IF((In_Margin="")=(In_Retention=""),0,1)',
     }
+    guards = guard_formulas(layout)  # against a user's edits and refused inputs
+    counts.update({key: text for key, (text, _) in guards.items()})
     for key, _ in CHECKS:
         value, passed = layout.check_cell(key, "value"), layout.check_cell(key, "passed")
         if key in differences:
@@ -277,10 +282,11 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             yield Formula("checks", value, counts[key], lambda ctx: 0, fmt="int")
             test = f"=IF({value}=0,1,0)"
         yield Formula("checks", passed, test, _one, style="check", fmt="int")
+        said = guards[key][1] if key in guards else None  # what failed, where
         yield Formula(
             "checks",
             layout.check_cell(key, "status"),
-            f"=IF({passed}=1,Lbl_OK,Lbl_Error)",
+            f"=IF({passed}=1,Lbl_OK,Lbl_Error{'' if said is None else '&' + said})",
             _ok,
             fmt="text",
         )
@@ -325,12 +331,15 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         fmt="text",
     )
     yield from _irr_search(layout)
+    yield from refused_formulas(layout)
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     widths = {"title": 46, "value": 20, "passed": 11, "status": 10}
     for column, width in widths.items():
         ws.column_dimensions[layout.check_col(column)].width = width
+    for letter, width in zip(REFUSED_LETTERS.values(), (60, 9, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     title = layout.check_col("title")
     fit(ws, title, label_texts(ws, title, ("label", "total_label")), 60)
     first = layout.check_row(CHECKS[0][0])

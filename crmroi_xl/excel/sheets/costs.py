@@ -53,10 +53,6 @@ TOTALS: tuple[Bilingual, ...] = (
 )
 
 
-SEATS_TITLE: Bilingual = (
-    "Postes année par année (facultatif : remplace « Postes » ; la dernière valeur se poursuit)",
-    "Seats year by year (optional: instead of \u201cSeats\u201d; the last value carries over)",
-)
 SEATS_USED: Bilingual = ("Postes retenus chaque année", "Seats used each year")
 
 
@@ -64,16 +60,6 @@ def texts(layout: Layout) -> Iterator[Text]:
     table = layout.costs
     yield from table_texts(layout, table, TITLE, NOTE, TOTALS)
     label_col = table.letter("label")
-    yield Text(
-        "costs", f"{label_col}{layout.seats_title_row}", layout.text(SEATS_TITLE), "subtitle"
-    )
-    for t in YEARS[1:]:
-        yield Text(
-            "costs",
-            f"{table.letter(f'y{t}')}{layout.seats_title_row + 1}",
-            f"{layout.text(('Année', 'Year'))} {t}",
-            "header",
-        )
     yield Text(
         "costs", f"{label_col}{layout.seats_used_title_row}", layout.text(SEATS_USED), "subtitle"
     )
@@ -85,7 +71,7 @@ def seats_rule(layout: Layout) -> str:
     ignored: the ramp replaces them)."""
     table = layout.costs
     seats = table.cell("seats", 0)
-    ramp = f"{layout.seats_cell(0, 1)}:{layout.seats_cell(0, YEARS[-1])}"
+    ramp = f"{table.cell('seats_y1', 0)}:{table.cell(f'seats_y{YEARS[-1]}', 0)}"  # its row
     return f"AND(ISNUMBER({seats}),{seats}>=0,COUNT({ramp})=0)"
 
 
@@ -94,7 +80,7 @@ def _per_year(layout: Layout, i: int, t: int, c: Callable[[str], str]) -> Callab
 
     def cell(key: str) -> str:
         if key == "seats":
-            return f"${layout.costs.letter(f'y{t}')}${layout.seats_row(i, 'used')}"
+            return f"${layout.costs.letter(f'y{t}')}${layout.seats_row(i)}"
         return c(key)
 
     return cell
@@ -209,27 +195,27 @@ def _seats_used(ctx: Context, i: int, t: int) -> CellValue:
 
 
 def _seats(layout: Layout) -> Iterator[Formula]:
-    """The seats ramp: each line's label again, then the seats each year uses."""
+    """The seats each line uses each year: its label again, then year 0 its seats, each
+    year after the seats typed on its row for that year, else the year before's."""
     table = layout.costs
     label_col = table.letter("label")
     for i in range(table.capacity):
         key = f"${label_col}{table.row(i)}"
-        for block in ("input", "used"):
-            yield Formula(
-                "costs",
-                f"{label_col}{layout.seats_row(i, block)}",
-                f'=IF({key}="","",{key})',
-                lambda ctx, i=i: ctx.scenario.costs[i].label if i < len(ctx.scenario.costs) else "",
-                fmt="text",
-            )
+        yield Formula(
+            "costs",
+            f"{label_col}{layout.seats_row(i)}",
+            f'=IF({key}="","",{key})',
+            lambda ctx, i=i: ctx.scenario.costs[i].label if i < len(ctx.scenario.costs) else "",
+            fmt="text",
+        )
         for t in YEARS:
-            used = layout.seats_cell(i, t, "used")
+            used = layout.seats_cell(i, t)
             if t == 0:
                 seats = number(f"${table.letter('seats')}{table.row(i)}")
                 text = f'=IF({key}="","",{seats})'
             else:
-                typed = layout.seats_cell(i, t)
-                previous = layout.seats_cell(i, t - 1, "used")
+                typed = f"${table.letter(f'seats_y{t}')}{table.row(i)}"  # on the line's row
+                previous = layout.seats_cell(i, t - 1)
                 text = f'=IF({key}="","",IF({typed}<>"",{typed},{previous}))'
             yield Formula(
                 "costs", used, text, lambda ctx, i=i, t=t: _seats_used(ctx, i, t), fmt="int"

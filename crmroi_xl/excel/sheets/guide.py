@@ -90,6 +90,18 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
         "Sensitivity sheet changes the whole workbook; the three cases, the break-even and the "
         "tornado follow any input; the Monte Carlo simulation is computed at export.",
     ),
+    (
+        "label",
+        "8. Modifier un tableau : ajoutez une ligne dans les lignes libres en fin de tableau "
+        "(ou copiez une ligne entière) ; pour en retirer une, effacez ses saisies sans "
+        "supprimer la ligne ; triez les lignes entières ; une colonne de notes peut être "
+        "insérée. Contrôles signale une ligne sans formules ou déplacée, une valeur tapée sur "
+        "un calcul et toute saisie que crmroi refuserait.",
+        "8. Editing a table: add a line in the spare rows at its end (or copy a whole line); "
+        "to remove one, clear its inputs without deleting the row; sort whole lines; a notes "
+        "column may be inserted. Checks flags a line without its formulas or moved, a value "
+        "typed over a calculation and any input crmroi would refuse.",
+    ),
     ("subtitle", "Conventions", "Conventions"),
     (
         "label",

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.sensitivity import Side, case_multiplier
 from ...scenario.fieldinfo import kind
-from ..columns import LINE_MODELS
+from ..columns import LINE_MODELS, yearly_field
 from ..cosmetics import fit, fit_header_row
 from ..measure import TEXT_CAP
 from ..parts import YEARS, Bilingual, CellValue, Column, Formula, Table, Text
@@ -371,7 +371,9 @@ def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterab
     model = LINE_MODELS[table.sheet]
     for column in table.columns:
         align = None
-        if not column.computed and kind(model, column.key) == "yesno":
+        yearly = yearly_field(column.key)  # seats_y1 ..: the line's seats_by_year
+        field = column.key if yearly is None else yearly[0]
+        if not column.computed and kind(model, field) == "yesno":
             align = Alignment(horizontal="center")  # Yes / No, apart from the figures
         elif column.computed and column.fmt == "text" and column.key not in ("trend", "higher_eff"):
             align = Alignment(horizontal="left", indent=1)  # apart from the inputs
