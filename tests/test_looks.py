@@ -438,7 +438,7 @@ def test_the_seats_of_a_line_with_seats_by_year_are_blank_and_refused(tmp_path: 
     assert ws[seats].value is None
     (rule,) = [dv for dv in ws.data_validations.dataValidation if seats in dv.sqref]
     assert rule.type == "custom" and str(rule.sqref) == layout.costs.span("seats").replace("$", "")
-    ramp = f"{layout.seats_cell(0, 1)}:{layout.seats_cell(0, 10)}"
+    ramp = f"{layout.costs.cell('seats_y1', 0)}:{layout.costs.cell('seats_y10', 0)}"  # its row
     assert rule.formula1 == f"AND(ISNUMBER({seats}),{seats}>=0,COUNT({ramp})=0)"
     assert "year by year" in str(rule.error)
 
