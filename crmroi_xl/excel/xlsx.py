@@ -291,6 +291,7 @@ class Xlsx:
 
     def __init__(self, path: Path, archive: zipfile.ZipFile, kept: dict[str, bytes]) -> None:
         self.path, self._archive, self._kept = path, archive, kept
+        self._parsed: dict[str, Any] = {}  # a kept part's parsed root, by part
         self.sheets: tuple[Sheet, ...] = ()
         self.names: dict[str, str] = {}
         self.date1904 = False
@@ -310,6 +311,7 @@ class Xlsx:
         """Close the parts left half read (the archive is closed by :func:`open_xlsx`)."""
         self._strings.close()
         self._formats.close()
+        self._parsed.clear()
 
     # --- the workbook part -------------------------------------------------------------
     def _has(self, part: str) -> bool:
@@ -320,8 +322,11 @@ class Xlsx:
         part the checks kept (at most SCAN_CHUNK bytes) is parsed whole, in C; a
         larger one is streamed, each element freed once the next is asked for."""
         kept = self._kept.get(part)
-        if kept is not None:
-            yield from etree.fromstring(kept, _parser()).iter(tag)
+        if kept is not None:  # parsed once, however many times it is read
+            root = self._parsed.get(part)
+            if root is None:
+                root = self._parsed[part] = etree.fromstring(kept, _parser())
+            yield from root.iter(tag)
             return
         with self._archive.open(part) as stream:
             for _, element in _events(stream, tag):
