@@ -107,6 +107,39 @@ def test_a_depreciation_tax_shield() -> None:
     assert r.after_tax.npv == pytest.approx(-100_000 + 22_744.72, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    ("years", "published"),
+    [(10, 1.927e6), (5, 2.335e6), (None, 3.002e6)],
+    ids=["10 years", "5 years", "expensed at once"],
+)
+def test_the_textbook_depreciation_tax_shield(years: int | None, published: float) -> None:
+    """Berk & DeMarzo, *Corporate Finance*, ch. 8 (Fundamentals of Capital Budgeting),
+    end-of-chapter problem on the present value of a depreciation tax shield, in the
+    version with 7.9 million of equipment, a 38 % tax rate and a 9 % cost of capital;
+    published answers (e.g. wizedu.com/questions/1131404): straight line over ten years
+    from year 1, 1.927 million; over five years, 2.335 million; deducted at once, no
+    discounting, 3.002 million. The project has no other flow, so its after-tax NPV is
+    the equipment's price less its shield's present value."""
+    cost: dict[str, Any] = {"label": "Equipment", "category": "infrastructure"}
+    cost |= {"one_off": 7.9e6}
+    if years is not None:
+        cost |= {"capitalised": True, "depreciation_years": years}
+    s = Scenario.model_validate(
+        {
+            "assumptions": {
+                "name": "Shield",
+                "horizon_years": 10,
+                "discount_rate": 0.09,
+                "tax_rate": 0.38,
+            },
+            "costs": [cost],
+        }
+    )
+    r = compute(s)
+    assert r.after_tax is not None
+    assert r.after_tax.npv + 7.9e6 == pytest.approx(published, abs=500)  # to the thousand
+
+
 def test_depreciation_past_the_horizon_is_not_counted() -> None:
     s = Scenario.model_validate(
         {
