@@ -92,16 +92,18 @@ __all__ = [
 _INPUT = "\ue000{}\ue001"
 _CACHED = "\ue002{}\ue003"
 _HEADER = "\ue004"  # the scenario's name in each sheet's page header
-_WIDTH, _HEIGHT, _ROW = 900_000, 800_000, 700_000
+# (a million slots apart: a workbook of a big kind, its live simulation included, has
+# well over the 100 000 slots six digits would allow)
+_WIDTH, _HEIGHT, _ROW = 9_000_000, 8_000_000, 7_000_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
     r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
     r'|(?P<cell><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="str">(?P<formula><f>[^<]*</f>)<v>'
     r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
-    r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{5})"'
+    r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{6})"'
     r"|(?P<drawing><drawing [^>]*/>)"
     r"|(?P<header>&#57348;)"
-    r'|(?P<row> ht="7(?P<k>[0-9]{5})" customHeight="1")'
+    r'|(?P<row> ht="7(?P<k>[0-9]{6})" customHeight="1")'
 )
 #: A table row's attributes when folded (:func:`~crmroi_xl.excel.cosmetics.fold_unused`).
 _FOLDED = ' hidden="1" outlineLevel="1"'
