@@ -120,7 +120,14 @@ SPANS: dict[str, tuple[int, int]] = {
 #: values, naming them in a sentence). The round trips through a workbook leave them out
 #: (``scenarios(leave=NOT_IN_WORKBOOK)``); every other test draws them.
 NOT_IN_WORKBOOK = frozenset(
-    {"Assumptions.distribution", "Assumptions.simulation_runs", "Assumptions.simulation_seed"}
+    {
+        "Assumptions.distribution",
+        "Assumptions.simulation_runs",
+        "Assumptions.simulation_seed",
+        # the live simulation's runs shape the Simulation sheet, but are not yet an
+        # input the reader reads back (issue 21, left for its next part)
+        "Assumptions.workbook_runs",
+    }
 )
 
 #: The options of a choice: :func:`unchecked_scenarios` draws them (every field is
