@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..engine.options import Comparison
+from ..engine.options import COMPARISON_KEYS, Comparison
 from ..excel.headline import HEADLINES
 from ..io.flatwrite import csv_bytes
 from ..scenario.labels import Lang
@@ -30,15 +30,6 @@ __all__ = ["OPTIONS_NAME", "OPTION_KEYS", "option_rows", "options_csv", "options
 #: The files' name, beside ``portfolio-summary``.
 OPTIONS_NAME = "portfolio-options"
 
-_COMPARISON = (
-    "tco",
-    "tco_pv",
-    "incremental_npv",
-    "incremental_irr",
-    "incremental_payback",
-    "probability_best",
-    "probability_beats_baseline",
-)
 #: The columns (CSV header, JSON keys), in order.
 OPTION_KEYS: tuple[str, ...] = (
     "source",
@@ -47,7 +38,7 @@ OPTION_KEYS: tuple[str, ...] = (
     "baseline",
     "rank",
     *(key for key, _ in METRICS),
-    *_COMPARISON,
+    *COMPARISON_KEYS,
 )
 _MONEY = {"tco", "tco_pv", "incremental_npv"}
 _FORMATS = dict(METRICS)
@@ -64,7 +55,7 @@ def option_rows(comparison: Comparison) -> list[dict[str, Any]]:
             "rank": option.rank,
         }
         row.update({h.key: h.evaluate(option.results)[0] for h in HEADLINES if h.shown})
-        row.update({key: getattr(option, key) for key in _COMPARISON})
+        row.update({key: getattr(option, key) for key in COMPARISON_KEYS})
         rows.append(row)
     return rows
 

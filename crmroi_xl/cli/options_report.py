@@ -17,26 +17,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.options import Comparison, OptionResults, conflict_sentence
+from ..engine.options import COMPARISON_KEYS, Comparison, OptionResults, conflict_sentence
 from ..scenario.labels import Lang
 from .report import money, number, percent, render
 
 __all__ = ["OPTION_KEYS", "TITLES", "comparison_json", "render_comparison"]
 
 #: The keys each option adds to its results in ``compute --json``, in this order.
-OPTION_KEYS = (
-    "name",
-    "description",
-    "baseline",
-    "rank",
-    "tco",
-    "tco_pv",
-    "incremental_npv",
-    "incremental_irr",
-    "incremental_payback",
-    "probability_best",
-    "probability_beats_baseline",
-)
+OPTION_KEYS = ("name", "description", "baseline", "rank", *COMPARISON_KEYS)
 
 #: The rows of the side-by-side table: (French, English).
 TITLES: dict[str, tuple[str, str]] = {

@@ -66,6 +66,7 @@ from .results import Results
 from .sensitivity import LineTable
 
 __all__ = [
+    "COMPARISON_KEYS",
     "Comparison",
     "OptionDraws",
     "OptionResults",
@@ -99,6 +100,19 @@ class OptionResults(BaseModel):
     rank: int
     probability_best: float | None
     probability_beats_baseline: float | None
+
+
+#: What the comparison adds to an option's results, in the order the outputs list them
+#: (``compute --json``'s options, the batch's option rows).
+COMPARISON_KEYS: tuple[str, ...] = (
+    "tco",
+    "tco_pv",
+    "incremental_npv",
+    "incremental_irr",
+    "incremental_payback",
+    "probability_best",
+    "probability_beats_baseline",
+)
 
 
 class Comparison(BaseModel):

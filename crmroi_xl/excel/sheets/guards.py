@@ -175,6 +175,15 @@ def refused(layout: Layout) -> list[Refused]:
     def add(count: str, where: str, words: str) -> None:
         found.append(Refused(f"{where}: {words}", count))
 
+    def outside(ref: str, low: float | None, high: float | None, where: str) -> None:
+        """The numbers of ``ref`` below the model's ``low`` or above its ``high``."""
+        if low is not None:
+            below = f'COUNTIF({ref},"<{_number(low)}")'
+            add(below, where, _words("greater_than_equal", lang, ge=low))
+        if high is not None:
+            above = f'COUNTIF({ref},">{_number(high)}")'
+            add(above, where, _words("less_than_equal", lang, le=high))
+
     names = {f"B{layout.assumption_row(a.field)}": (a.name, a.title) for a in ASSUMPTIONS}
     customers = {
         f"B{layout.customer_row(field)}": (name, title) for field, name, title, _ in CUSTOMERS
@@ -198,33 +207,10 @@ def refused(layout: Layout) -> list[Refused]:
         title = next(c.title for c in table.columns if c.key == _key(cell))
         where = f"{layout.sheet_name(cell.sheet)}, {pick(title, lang)}"
         add(f"COUNTA({span})-COUNT({span})", where, _expected(cell, lang))  # text typed
-        if low is not None:
-            add(
-                f'COUNTIF({span},"<{_number(low)}")',
-                where,
-                _words("greater_than_equal", lang, ge=low),
-            )
-        if high is not None:
-            add(
-                f'COUNTIF({span},">{_number(high)}")',
-                where,
-                _words("less_than_equal", lang, le=high),
-            )
+        outside(span, low, high, where)
     low, high = input_bounds(next(c for c in layout.inputs if c.where[0] == "adoption"))
     adoption = pick(("adoption", "adoption"), lang)
-    where = f"{layout.sheet_name('assumptions')}, {adoption}"
-    if low is not None:
-        add(
-            f'COUNTIF(In_Adoption,"<{_number(low)}")',
-            where,
-            _words("greater_than_equal", lang, ge=low),
-        )
-    if high is not None:
-        add(
-            f'COUNTIF(In_Adoption,">{_number(high)}")',
-            where,
-            _words("less_than_equal", lang, le=high),
-        )
+    outside("In_Adoption", low, high, f"{layout.sheet_name('assumptions')}, {adoption}")
     # across fields, as the model checks them: years within the horizon
     timed = [(layout.costs, "start_year"), (layout.costs, "one_off_year")]
     timed.append((layout.benefits, "start_year"))
