@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
 from crmroi_xl import compute, load_scenario
+from crmroi_xl.batch.summary import SUMMARY_COLUMNS
 from crmroi_xl.cli.main import main
 from crmroi_xl.engine.options import compare, option_scenario, simulate_options
 from crmroi_xl.errors import CrmRoiError, InputError
@@ -415,9 +417,10 @@ def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
     read = load_scenario(tmp_path / "out" / str(entry.file))
     assert read.assumptions.name == "Two vendors, 60 seats — Vendor B (best of 3 options by NPV)"
     assert compute(read).npv == pytest.approx(best.npv, rel=1e-12)
-    # one row per option beside the summary, in input order
+    # one row per option in the summary, in input order
     comparison = compare(load_scenario(TWO_VENDORS))
-    rows = json.loads((tmp_path / "out" / "portfolio-options.json").read_text(encoding="utf-8"))
+    summary = tmp_path / "out" / "portfolio-summary.json"
+    rows = json.loads(summary.read_text(encoding="utf-8"))
     assert [(r["name"], r["option"], r["baseline"], r["rank"]) for r in rows] == [
         ("Two vendors, 60 seats", o.name, o.baseline, o.rank) for o in comparison.options
     ]
@@ -425,15 +428,50 @@ def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
         assert row["npv"] == option.results.npv and row["irr"] == option.results.irr
         assert row["tco"] == option.tco and row["incremental_npv"] == option.incremental_npv
         assert row["probability_best"] == option.probability_best
-    csv = (tmp_path / "out" / "portfolio-options.csv").read_text(encoding="utf-8-sig")
-    assert csv.splitlines()[0].startswith("source,name,option,baseline,rank,roi,")
+        assert row["file"] == entry.file and row["horizon_years"] == 5
+    csv = (tmp_path / "out" / "portfolio-summary.csv").read_text(encoding="utf-8-sig")
+    assert csv.splitlines()[0].startswith("source,name,option,baseline,rank,status,file,")
     assert len(csv.splitlines()) == 4
-    # a batch without options writes none, and removes an older one
+    book = openpyxl.load_workbook(tmp_path / "out" / "portfolio-summary.xlsx")
+    table = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    col = {title: i for i, title in enumerate(table[0])}
+    assert [r[col["Option"]] for r in table[1:]] == [o.name for o in comparison.options]
+    assert [r[col["Baseline"]] for r in table[1:]] == [
+        "Yes" if o.baseline else None for o in comparison.options
+    ]
+    assert [r[col["NPV vs baseline"]] for r in table[1:]] == [
+        "#N/A" if o.incremental_npv is None else pytest.approx(o.incremental_npv)
+        for o in comparison.options
+    ]
+    # a batch without options keeps the summary's columns, one row a scenario
     (folder / TWO_VENDORS.name).unlink()
     (folder / "pme.yaml").write_bytes(Path("examples/pme-20-postes.yaml").read_bytes())
     batch_export(folder, tmp_path / "out")
-    assert not (tmp_path / "out" / "portfolio-options.json").exists()
-    assert not (tmp_path / "out" / "portfolio-options.csv").exists()
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    assert list(rows[0]) == list(SUMMARY_COLUMNS) and len(rows) == 1
+
+
+def test_a_mixed_batch_leaves_the_option_columns_blank_for_a_single_case(tmp_path: Path) -> None:
+    from crmroi_xl import batch_export
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(Path("examples/pme-20-postes.yaml").read_bytes())
+    (folder / "b.yaml").write_bytes(TWO_VENDORS.read_bytes())
+    batch_export(folder, tmp_path / "out", lang="fr")
+    rows = json.loads((tmp_path / "out" / "portfolio-summary.json").read_text(encoding="utf-8"))
+    assert [r["option"] for r in rows] == [None, "Vendor A", "Vendor B", "Status quo"]
+    assert (
+        rows[0]["tco"] is None
+        and rows[0]["npv"] == compute(load_scenario(Path("examples/pme-20-postes.yaml"))).npv
+    )
+    book = openpyxl.load_workbook(tmp_path / "out" / "portfolio-summary.xlsx")
+    table = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    col = {title: i for i, title in enumerate(table[0])}
+    assert table[1][col["Coût total (TCO)"]] is None  # not #N/A: not an option
+    assert table[2][col["Coût total (TCO)"]] == pytest.approx(
+        compare(load_scenario(TWO_VENDORS)).options[0].tco
+    )
 
 
 def test_simulate_takes_one_option(capsys: pytest.CaptureFixture[str]) -> None:

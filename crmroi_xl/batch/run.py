@@ -68,7 +68,7 @@ from .inputs import (
 )
 from .lock import batch_lock
 from .names import MAX_STEM, MAX_STEM_BYTES, SUMMARY_NAME, FileNames, file_names, slugify
-from .optionrows import OPTIONS_NAME, option_rows, options_csv, options_json
+from .optionrows import option_rows
 from .summary import (
     BASIS,
     METRICS,
@@ -130,7 +130,7 @@ def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any
     values: dict[str, Any] = {key: getattr(scenario.assumptions, key) for key, _ in BASIS}
     values.update({h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown})
     values["currency"] = scenario.assumptions.currency
-    if comparison is not None:  # a row per option in portfolio-options.csv/json
+    if comparison is not None:  # a row per option in the summary
         values["options"] = option_rows(comparison)
     return content, values
 
@@ -521,16 +521,6 @@ def write_summary(
         (json_path, lambda: write_atomic(json_path, summary_json(entries))),
         (xlsx, lambda: save_summary_workbook(entries, lang, xlsx)),
     ]
-    options = [out_dir / f"{OPTIONS_NAME}.csv", out_dir / f"{OPTIONS_NAME}.json"]
-    if any(entry.results.get("options") for entry in entries):  # a scenario compares options
-        writers[:0] = [
-            (options[0], lambda: write_atomic(options[0], options_csv(entries, lang))),
-            (options[1], lambda: write_atomic(options[1], options_json(entries))),
-        ]
-    else:  # none: no file of an older run passes for this one's
-        for path in options:
-            with suppress(OSError):
-                path.unlink(missing_ok=True)
     for path, write in writers:
         try:
             write()

@@ -11,6 +11,12 @@
 * ``portfolio-summary.json``: the same rows for scripts, whatever the language
   (:func:`summary_json`).
 
+A scenario that compares options (``options:``) is one workbook but a row per option
+(:func:`per_option`): the summary then gains the columns of :data:`OPTION_COLUMNS`
+-- the option, whether it is the baseline, its rank by NPV -- and the comparison's
+figures (TCO, incremental NPV, IRR and payback against the baseline, the
+probabilities). A batch without options keeps exactly today's columns.
+
 Text that comes from the input (names, file names, problems) reaches these
 files printable: :func:`~crmroi_xl.scenario.messages.shown` escapes what a workbook
 cannot store, so one odd name never costs the whole summary.
@@ -21,10 +27,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from ..engine.options import COMPARISON_KEYS
 from ..excel.headline import HEADLINES
 from ..excel.layout import ASSUMPTIONS
 from ..io.flatwrite import csv_bytes
@@ -33,8 +40,10 @@ from .names import SUMMARY_NAME
 
 __all__ = [
     "BASIS",
+    "COMPARISON_FORMATS",
     "CSV_DECIMALS",
     "METRICS",
+    "OPTION_COLUMNS",
     "STATUS_LABELS",
     "SUMMARY_COLUMNS",
     "SUMMARY_KEYS",
@@ -42,7 +51,9 @@ __all__ = [
     "BatchEntry",
     "BatchReport",
     "Status",
+    "per_option",
     "shown_place",
+    "summary_columns",
     "summary_csv",
     "summary_json",
 ]
@@ -78,6 +89,78 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
 
 #: The keys of :data:`SUMMARY_COLUMNS` in order: the CSV's header, the JSON's keys.
 SUMMARY_KEYS: list[str] = list(SUMMARY_COLUMNS)
+
+#: The comparison's figures of an option, with their number format.
+COMPARISON_FORMATS: dict[str, str] = {
+    "tco": "eur",
+    "tco_pv": "eur",
+    "incremental_npv": "eur",
+    "incremental_irr": "pct1",
+    "incremental_payback": "years",
+    "probability_best": "pct1",
+    "probability_beats_baseline": "pct1",
+}
+if tuple(COMPARISON_FORMATS) != COMPARISON_KEYS:  # one list of the comparison's keys
+    raise ImportError("the summary's comparison columns differ from the engine's keys")
+
+#: The columns a batch with options adds: after the scenario's name, which option,
+#: whether it is the baseline and its rank; after the results, the comparison's.
+OPTION_COLUMNS: dict[str, tuple[str, str]] = {
+    "option": ("Option", "Option"),
+    "baseline": ("Référence", "Baseline"),
+    "rank": ("Rang (VAN)", "Rank (NPV)"),
+    "tco": ("Coût total (TCO)", "Total cost (TCO)"),
+    "tco_pv": ("TCO actualisé", "TCO, present value"),
+    "incremental_npv": ("VAN vs référence", "NPV vs baseline"),
+    "incremental_irr": ("TRI vs référence", "IRR vs baseline"),
+    "incremental_payback": ("Délai vs référence (années)", "Payback vs baseline (years)"),
+    "probability_best": ("P(meilleure)", "P(best)"),
+    "probability_beats_baseline": ("P(bat la référence)", "P(beats the baseline)"),
+}
+
+
+def summary_columns(entries: Sequence[BatchEntry]) -> dict[str, tuple[str, str]]:
+    """The summary's columns for ``entries`` (rows as :func:`per_option` gives them):
+    :data:`SUMMARY_COLUMNS`, and those of :data:`OPTION_COLUMNS` when a row is an
+    option's.
+
+    >>> list(summary_columns([])) == SUMMARY_KEYS
+    True
+    >>> row = BatchEntry(0, "a.yaml", "in/a.yaml", "Choice", "ok", results={"option": "A"})
+    >>> list(summary_columns([row]))[:6]
+    ['source', 'name', 'option', 'baseline', 'rank', 'status']
+    """
+    if not any("option" in entry.results for entry in entries):
+        return SUMMARY_COLUMNS
+    keys = list(SUMMARY_COLUMNS)
+    at = keys.index("currency")
+    keys[at:at] = COMPARISON_KEYS
+    keys[2:2] = ("option", "baseline", "rank")
+    return {key: SUMMARY_COLUMNS.get(key) or OPTION_COLUMNS[key] for key in keys}
+
+
+def per_option(entries: Sequence[BatchEntry]) -> list[BatchEntry]:
+    """The summary's rows: an entry each, but a row per option of a scenario that
+    compares options (its ``results["options"]``, input order), each with that
+    option's results beside the scenario's basis and currency.
+
+    >>> rows = [{"option": "A", "rank": 2, "npv": 5.0}, {"option": "B", "rank": 1, "npv": 9.0}]
+    >>> entry = BatchEntry(0, "a.yaml", "in/a.yaml", "Choice", "ok", "a.xlsx",
+    ...                    results={"npv": 9.0, "currency": "EUR", "options": rows})
+    >>> [(e.name, e.file, e.results["option"], e.results["npv"]) for e in per_option([entry])]
+    [('Choice', 'a.xlsx', 'A', 5.0), ('Choice', 'a.xlsx', 'B', 9.0)]
+    """
+    out: list[BatchEntry] = []
+    for entry in entries:
+        options = entry.results.get("options")
+        if not options:
+            out.append(entry)
+            continue
+        shared = {key: entry.results.get(key) for key, _ in BASIS}
+        shared["currency"] = entry.results.get("currency")
+        out.extend(replace(entry, results={**shared, **row}) for row in options)
+    return out
+
 
 Status = Literal["ok", "error", "cancelled"]
 
@@ -148,23 +231,26 @@ class BatchReport:
         return [line for entry in self.failed for line in entry.messages()]
 
 
-_METRIC_KEYS = frozenset(key for key, _ in (*BASIS, *METRICS)) | {"currency"}
-_FORMATS = dict((*BASIS, *METRICS))
-#: Decimals of each column in the CSV (None: as it is).
-_DECIMALS = [
-    CSV_DECIMALS.get(_FORMATS[key], _RATIO_DECIMALS) if key in _FORMATS else None
-    for key in SUMMARY_COLUMNS
-]
+_FORMATS = {**dict((*BASIS, *METRICS)), **COMPARISON_FORMATS}
+_METRIC_KEYS = frozenset(_FORMATS) | {"currency", "option", "baseline", "rank"}
 
 
-def _row(entry: BatchEntry, error: str | None) -> list[Any]:
+def _decimals(keys: Sequence[str]) -> list[int | None]:
+    """Decimals of each column in the CSV (None: as it is)."""
+    return [
+        CSV_DECIMALS.get(_FORMATS[key], _RATIO_DECIMALS) if key in _FORMATS else None
+        for key in keys
+    ]
+
+
+def _row(entry: BatchEntry, error: str | None, keys: Sequence[str]) -> list[Any]:
     return [
         entry.results.get(key)
         if key in _METRIC_KEYS
         else error
         if key == "error"
         else getattr(entry, {"source": "place"}.get(key, key))
-        for key in SUMMARY_COLUMNS
+        for key in keys
     ]
 
 
@@ -182,10 +268,10 @@ def summary_csv(entries: Sequence[BatchEntry], lang: Lang) -> bytes:
     >>> row[:44], row.split(";")[SUMMARY_KEYS.index("npv")]
     ('line 1;Nord;ok;nord.xlsx;5;0,080000;0,417918', '838500,00')
     """
-    rows = (_row(e, "; ".join((e.error or "").splitlines()) or None) for e in entries)
-    return csv_bytes(
-        SUMMARY_KEYS, rows, guard_formulas=True, french=lang == "fr", decimals=_DECIMALS
-    )
+    entries = per_option(entries)
+    keys = list(summary_columns(entries))
+    rows = (_row(e, "; ".join((e.error or "").splitlines()) or None, keys) for e in entries)
+    return csv_bytes(keys, rows, guard_formulas=True, french=lang == "fr", decimals=_decimals(keys))
 
 
 def summary_json(entries: Sequence[BatchEntry]) -> bytes:
@@ -196,9 +282,10 @@ def summary_json(entries: Sequence[BatchEntry]) -> bytes:
     >>> json.loads(summary_json([entry]))[0]["error"], json.loads(summary_json([entry]))[0]["roi"]
     ('x: bad', None)
     """
-    keys = SUMMARY_KEYS
+    entries = per_option(entries)
+    keys = list(summary_columns(entries))
     lines = [
-        json.dumps(dict(zip(keys, _row(e, e.error), strict=True)), ensure_ascii=False)
+        json.dumps(dict(zip(keys, _row(e, e.error, keys), strict=True)), ensure_ascii=False)
         for e in entries
     ]
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")

@@ -1,4 +1,5 @@
-"""The portfolio summary workbook: one row per scenario of a batch, and a chart of the NPV.
+"""The portfolio summary workbook: one row per scenario of a batch (per option of a
+scenario that compares options), and a chart of the NPV.
 
 openpyxl builds the frame once per summary -- the header row with its own
 fill and font (LibreOffice does not draw a table style's header), the Excel
@@ -41,7 +42,16 @@ from ..excel.measure import fit_width, header_fit, height, text_need
 from ..excel.package import FIXED_TIME, FixedTimeZip, write_package
 from ..excel.styles import FONT, NAVY, number_formats
 from ..scenario.labels import Lang, label
-from .summary import BASIS, METRICS, STATUS_LABELS, SUMMARY_COLUMNS, BatchEntry, shown_place
+from .summary import (
+    BASIS,
+    COMPARISON_FORMATS,
+    METRICS,
+    STATUS_LABELS,
+    BatchEntry,
+    per_option,
+    shown_place,
+    summary_columns,
+)
 
 __all__ = [
     "HEADER_FILL",
@@ -59,11 +69,11 @@ _SHEET = "xl/worksheets/sheet1.xml"
 _RELS = "xl/worksheets/_rels/sheet1.xml.rels"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HYPERLINK = f"{_R}/hyperlink"
-_FORMATS = dict((*BASIS, *METRICS))
-_KEYS = list(SUMMARY_COLUMNS)
+_FORMATS = {**dict((*BASIS, *METRICS)), **COMPARISON_FORMATS}
 #: Widths of the columns that do not fit their texts, and the cap of those that do.
 _WIDTHS = {"status": 12.0, "error": 70.0}
-_CAPS = {"source": 40.0, "name": 48.0, "file": 48.0}
+_CAPS = {"source": 40.0, "name": 48.0, "file": 48.0, "option": 30.0}
+_SMALL = {"baseline": 11.0, "rank": 9.0}
 _METRIC_WIDTH = 15.0
 
 
@@ -91,17 +101,20 @@ class _Looks:
         return found
 
 
-def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
+def _frame(
+    lang: Lang, rows: int, columns: dict[str, tuple[str, str]]
+) -> tuple[Workbook, Worksheet]:
     """The summary of ``rows`` rows without its body: header, table, looks, chart."""
+    keys = list(columns)
     wb = Workbook()
     ws = wb.active
     if ws is None:
         raise InternalError("a new openpyxl workbook has no sheet")
     fr = lang == "fr"
     ws.title = "Portefeuille" if fr else "Portfolio"
-    last = get_column_letter(len(_KEYS))
+    last = get_column_letter(len(keys))
     ref = f"A1:{last}{max(2, rows + 1)}"
-    titles = [SUMMARY_COLUMNS[key][0 if fr else 1] for key in _KEYS]
+    titles = [columns[key][0 if fr else 1] for key in keys]
     table = Table(  # columns named here: openpyxl would make a cell of every row to name them
         displayName="Portfolio",
         ref=ref,
@@ -118,17 +131,18 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
     ws.freeze_panes = "C2"
     print_setup(ws, lang, one_page=False)
     # legible, across pages, each naming its scenarios
-    print_scaled(ws, titles=get_column_letter(_KEYS.index("name") + 1))
+    print_scaled(ws, titles=get_column_letter(keys.index("name") + 1))
     ws.print_title_rows = "1:1"
 
     sheet = wb.create_sheet("Graphique VAN" if fr else "NPV chart")
     chart = BarChart()
     chart.type = "bar"
     chart.title = "VAN par scénario" if fr else "NPV by scenario"
-    npv = _KEYS.index("npv") + 1
+    npv = keys.index("npv") + 1
     end = rows + 1
     chart.add_data(Reference(ws, min_col=npv, min_row=1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=_KEYS.index("name") + 1, min_row=2, max_row=end))
+    names = keys.index("option" if "option" in keys else "name") + 1  # an option: its name
+    chart.set_categories(Reference(ws, min_col=names, min_row=2, max_row=end))
     chart.legend = None
     chart.x_axis.scaling.orientation = "maxMin"  # the first scenario on top, as in the table
     chart.x_axis.delete = False
@@ -144,7 +158,10 @@ def _frame(lang: Lang, rows: int) -> tuple[Workbook, Worksheet]:
 
 
 def _texts(entry: BatchEntry, fr: bool) -> dict[str, str | None]:
+    baseline = entry.results.get("baseline")
     return {
+        "option": entry.results.get("option"),
+        "baseline": ("Oui" if fr else "Yes") if baseline else None,
         "source": shown_place(entry.place, "fr" if fr else "en"),
         "name": entry.name,
         "status": STATUS_LABELS[entry.status][0 if fr else 1],
@@ -164,18 +181,24 @@ def _register(entries: Sequence[BatchEntry], looks: _Looks) -> None:
             looks.id(fmt, currency)
 
 
-def _rows(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> Iterator[str]:
+def _rows(
+    entries: Sequence[BatchEntry], lang: Lang, looks: _Looks, keys: list[str]
+) -> Iterator[str]:
     """The body rows' XML, a row at a time."""
     fr = lang == "fr"
-    letters = [get_column_letter(c) for c in range(1, len(_KEYS) + 1)]
+    letters = [get_column_letter(c) for c in range(1, len(keys) + 1)]
     for r, entry in enumerate(entries, start=2):
         cells = [f'<row r="{r}">']
         texts = _texts(entry, fr)
         currency = str(entry.results.get("currency") or "EUR")
-        for letter, key in zip(letters, _KEYS, strict=True):
+        for letter, key in zip(letters, keys, strict=True):
             ref = f"{letter}{r}"
+            if key == "rank":
+                if entry.results.get(key) is not None:
+                    cells.append(f'<c r="{ref}"{input_xml(entry.results[key])}')
+                continue
             if key in _FORMATS:
-                if entry.status != "ok":
+                if entry.status != "ok" or (key in COMPARISON_FORMATS and not texts["option"]):
                     continue
                 value: Any = entry.results.get(key)
                 style = looks.id(_FORMATS[key], currency)
@@ -200,14 +223,16 @@ def _rows(entries: Sequence[BatchEntry], lang: Lang, looks: _Looks) -> Iterator[
         yield "".join(cells)
 
 
-def _widths(ws: Worksheet, entries: Sequence[BatchEntry], lang: Lang) -> None:
+def _widths(
+    ws: Worksheet, entries: Sequence[BatchEntry], lang: Lang, columns: dict[str, tuple[str, str]]
+) -> None:
     """Every column as wide as its texts need (up to a cap), the header row as tall as
     its wrapped titles."""
     fr = lang == "fr"
     tallest = 1
-    for c, key in enumerate(_KEYS, start=1):
-        title = SUMMARY_COLUMNS[key][0 if fr else 1]
-        width = _WIDTHS.get(key, _METRIC_WIDTH)
+    for c, key in enumerate(columns, start=1):
+        title = columns[key][0 if fr else 1]
+        width = _WIDTHS.get(key, _SMALL.get(key, _METRIC_WIDTH))
         if key in _CAPS:
             texts = [t for e in entries if (t := _texts(e, fr)[key])]
             width = fit_width(10.0, text_need(texts), _CAPS[key])
@@ -239,21 +264,24 @@ def _parts(wb: Workbook) -> dict[str, bytes]:
 def write_summary_workbook(entries: Sequence[BatchEntry], lang: Lang, target: IO[bytes]) -> None:
     """Write ``portfolio-summary.xlsx`` for ``entries`` into ``target``, headers in
     ``lang``; its rows go to the zip a block at a time (memory stays flat)."""
-    wb, ws = _frame(lang, len(entries))
+    entries = per_option(entries)
+    columns = summary_columns(entries)
+    keys = list(columns)
+    wb, ws = _frame(lang, len(entries), columns)
     looks = _Looks(wb, lang)
     _register(entries, looks)
     wb.remove(looks.scratch)  # its looks stay registered
-    _widths(ws, entries, lang)
+    _widths(ws, entries, lang, columns)
     parts = _parts(wb)
     frame = parts[_SHEET].decode("ascii")
-    last = get_column_letter(len(_KEYS))
+    last = get_column_letter(len(keys))
     dimension = f'<dimension ref="A1:{last}1"/>'
     if frame.count(dimension) != 1 or frame.count("</sheetData>") != 1:
         raise AssertionError("the summary frame's sheet is not as expected")
     head, tail = frame.replace(dimension, f'<dimension ref="A1:{last}{len(entries) + 1}"/>').split(
         "</sheetData>"
     )
-    file_letter = get_column_letter(_KEYS.index("file") + 1)
+    file_letter = get_column_letter(keys.index("file") + 1)
     linked = [(r, e.file) for r, e in enumerate(entries, start=2) if e.file]
     hyperlinks = "".join(
         f'<hyperlink ref="{file_letter}{r}" r:id="rIdL{i}"/>'
@@ -278,7 +306,7 @@ def write_summary_workbook(entries: Sequence[BatchEntry], lang: Lang, target: IO
             info.external_attr = 0o644 << 16
             with archive.open(info, "w") as sheet:
                 sheet.write(head.encode("ascii"))
-                rows = _rows(entries, lang, looks)
+                rows = _rows(entries, lang, looks, keys)
                 while block := "".join(itertools.islice(rows, 256)):
                     sheet.write(block.encode("ascii"))
                 sheet.write(f"</sheetData>{tail}".encode("ascii"))
