@@ -127,6 +127,7 @@ NOT_IN_WORKBOOK = frozenset(
         # the live simulation's runs shape the Simulation sheet, but are not yet an
         # input the reader reads back (issue 21, left for its next part)
         "Assumptions.workbook_runs",
+        "Assumptions.targets",
     }
 )
 
