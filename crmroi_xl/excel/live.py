@@ -192,7 +192,14 @@ def live_values(
     if scenario is None or results is None or not places.live:
         return {}
     engine = live(scenario, results, places)
-    out: dict[tuple[Any, ...], Any] = {("live", "fingerprint"): engine.fingerprint}
+    targets = scenario.assumptions.targets
+    chances = engine.simulation.probability
+    out: dict[tuple[Any, ...], Any] = {
+        ("live", "fingerprint"): engine.fingerprint,
+        ("live", "payback_months"): None if targets is None else targets.payback_months,
+        ("live", "payback_target"): chances.payback_target,
+        ("live", "payback_horizon"): chances.payback_within_horizon,
+    }
     for j in range(places.slots):
         for key in ("position", "z", "k", "s"):
             out[("live", key, j)] = engine.param(key, j)

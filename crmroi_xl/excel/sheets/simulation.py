@@ -60,10 +60,22 @@ TEXTS: dict[str, Bilingual] = {
         "A line was given a range since the export: it is not drawn here. Re-export.",
     ),
     "changed": (
-        "Données modifiées depuis l'export : cette feuille suit, mais le bloc Monte-Carlo de la "
-        "feuille Sensibilité (délai de récupération, histogramme) est celui de l'export.",
-        "Inputs changed since the export: this sheet follows, but the Sensitivity sheet's Monte "
-        "Carlo block (payback, histogram) is as exported.",
+        "Données modifiées depuis l'export : cette feuille suit, sauf les probabilités de délai "
+        "(calculées à l'export) ; le bloc Monte-Carlo de la feuille Sensibilité (délai de "
+        "récupération, histogramme) est celui de l'export. Réexportez pour les actualiser.",
+        "Inputs changed since the export: this sheet follows, except the payback probabilities "
+        "(computed at export); the Sensitivity sheet's Monte Carlo block (payback, histogram) "
+        "is as exported. Re-export to refresh them.",
+    ),
+    "runs_differ": (
+        "Le nombre de tirages saisi (Hypothèses) n'est pas celui de cette feuille : réexportez "
+        "pour changer le nombre de tirages.",
+        "The runs typed on Assumptions are not this sheet's: re-export to change the number "
+        "of runs.",
+    ),
+    "payback_target_at_export": (
+        "Objectif de délai à l'export (mois)",
+        "Payback target at export (months)",
     ),
     "fingerprint": ("Empreinte des données à l'export", "Inputs' fingerprint at export"),
     "runs": ("Tirages", "Runs"),
@@ -84,6 +96,16 @@ TEXTS: dict[str, Bilingual] = {
     "roi_positive": ("Probabilité ROI > 0", "Probability ROI > 0"),
     "roi_p10": ("ROI P10 (9 chances sur 10 de faire mieux)", "ROI P10 (9 chances in 10 of better)"),
     "roi_p90": ("ROI P90 (1 chance sur 10 de faire mieux)", "ROI P90 (1 chance in 10 of better)"),
+    "npv_target": ("Probabilité VAN ≥ objectif", "Probability NPV ≥ target"),
+    "roi_target": ("Probabilité ROI ≥ objectif", "Probability ROI ≥ target"),
+    "payback_target": (
+        "Probabilité délai ≤ objectif (calculée à l'export)",
+        "Probability payback ≤ target (computed at export)",
+    ),
+    "payback_horizon": (
+        "Probabilité de récupération sur l'horizon (calculée à l'export)",
+        "Probability of payback within the horizon (computed at export)",
+    ),
     "slots": ("Lignes incertaines (une colonne chacune)", "Uncertain lines (one column each)"),
     "position": ("N° dans le détail", "Row of the detail"),
     "label": ("Ligne", "Line"),
@@ -116,6 +138,8 @@ _FORMATS = {
     "roi_positive": "pct1",
     "roi_p10": "pct1",
     "roi_p90": "pct1",
+    "npv_target": "pct1",
+    "roi_target": "pct1",
     "label": "text",
     "low": "pct",
     "high": "pct",
@@ -143,6 +167,8 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("simulation", p.cell("distribution"), p.code, "calc", "int")
     ref = f"A{int(p.fingerprint_cell[1:])}"
     yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
+    ref = f"A{int(p.payback_target_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["payback_target_at_export"]))
     yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
     for key in RESULTS:
         yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
@@ -174,6 +200,9 @@ def _result(ctx: Context, key: str) -> CellValue:
         return sim.probability.npv_positive
     if key == "roi_positive":
         return sim.probability.roi_positive
+    if key in ("npv_target", "roi_target"):
+        value = getattr(sim.probability, key)
+        return "" if value is None else value
     if key in ("roi_p10", "roi_p90"):
         value = sim.quantile_case(key[-3:])["roi"]
         return "#NUM!" if value is None else value
@@ -220,6 +249,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "roi_positive": f'=COUNTIF({roi},">0")/{runs}',
         "roi_p10": f"=PERCENTILE({roi},0.1)",
         "roi_p90": f"=PERCENTILE({roi},0.9)",
+        "npv_target": f'=IF(In_TargetNpv="","",COUNTIF({npv},">="&In_TargetNpv)/{runs})',
+        "roi_target": f'=IF(In_TargetRoi="","",COUNTIF({roi},">="&In_TargetRoi)/{runs})',
     }
     for key, text in results.items():
         yield Formula("simulation", p.cell(key), text, _value(_result, key), fmt=_FORMATS[key])
@@ -229,13 +260,16 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     drawn = layout.ref("sensitivity", s.detail_span("npv_low"))
     swings = layout.ref("sensitivity", s.detail_span("swing"))
     at_export = f"${p.fingerprint_cell[0]}${p.fingerprint_cell[1:]}"
-    new_range, changed = (
-        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "changed")
+    target_at_export = f"${p.payback_target_cell[0]}${p.payback_target_cell[1:]}"
+    new_range, runs_differ, changed = (
+        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "runs_differ", "changed")
     )
+    moved = f"ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export}))"
+    retargeted = f'In_TargetPayback&""<>{target_at_export}&""'  # as text: blank = blank
     flag = (
         f'=IF(COUNT({drawn})>SUMPRODUCT(({p.param_span("width")}<>0)*1),"{new_range}",'
-        f"IF(ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export})),"
-        f'"{changed}",""))'
+        f'IF(AND(In_WorkbookRuns<>"",In_WorkbookRuns<>{runs}),"{runs_differ}",'
+        f'IF(OR({moved},{retargeted}),"{changed}","")))'
     )
     yield Formula("simulation", p.flag_cell, flag, lambda ctx: "", fmt="text")
 

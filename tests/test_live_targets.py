@@ -1,0 +1,156 @@
+"""Targets and the runs in the workbook (issue 21): the target inputs on Assumptions, read
+back; P(NPV >= target) and P(ROI >= target) live on the Simulation sheet (LibreOffice and
+Gnumeric recalculate them as the engine counts them, after edits too); P(payback <=
+target) written at export and flagged; the runs typed that differ from the sheet's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from crmroi_xl import export_workbook, load_scenario, simulate
+from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.scenario.model import Scenario
+from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
+from tests.test_live_simulation import EXAMPLE
+from tests.test_live_simulation import edit as edit_amounts
+from tests.test_live_simulation import edited as edited_amounts
+
+TARGETS = {"payback_months": 26, "npv": 250_000, "roi": 0.3}
+
+
+def with_targets(scenario: Scenario, **targets: Any) -> Scenario:
+    data = scenario.model_dump()
+    data["assumptions"]["targets"] = targets or None
+    return Scenario.model_validate(data)
+
+
+def target_cell(layout: Layout, field: str) -> str:
+    return f"B{layout.simulation_input_row(field)}"
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return with_targets(load_scenario(EXAMPLE), **TARGETS)
+
+
+@pytest.fixture(scope="module")
+def workbooks(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("targets")
+    layout = export_layout(scenario, "en")
+    out = {}
+    for key in ("exported", "edited", "runs", "retargeted"):
+        out[key] = export_workbook(scenario, folder / f"{key}.xlsx", lang="en")
+    edit_amounts(out["edited"], layout)  # amounts, ranges, the rate; then the targets
+    for key, cells in (
+        ("edited", {"targets.npv": 100_000, "targets.roi": None}),
+        ("runs", {"workbook_runs": 2_000}),
+        ("retargeted", {"targets.payback_months": 30}),
+    ):
+        wb = openpyxl.load_workbook(out[key])
+        for field, value in cells.items():
+            wb[layout.sheet_name("assumptions")][target_cell(layout, field)] = value
+        wb.save(out[key])
+    return out
+
+
+@pytest.fixture(scope="module")
+def libreoffice(workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return recalculate(list(workbooks.values()), tmp_path_factory.mktemp("lo"))
+
+
+def shown(path: Path, layout: Layout) -> dict[str, Any]:
+    """The Simulation sheet's flag and target results, the Sensitivity sheet's copies."""
+    wb = load_values(path)
+    sim, p = wb[layout.sheet_name("simulation")], layout.simulation
+    out = {key: sim[p.cell(key)].value for key in ("npv_target", "roi_target")}
+    out |= {key: sim[p.cell(key)].value for key in ("payback_target", "payback_horizon")}
+    out["flag"] = sim[p.flag_cell].value or ""
+    sens = wb[layout.sheet_name("sensitivity")]
+    s = layout.sensitivity
+    for key, row in (
+        ("npv_target", "npv_positive"),
+        ("roi_target", "roi_positive"),
+        ("payback_target", "payback_within_horizon"),
+    ):
+        out[f"sensitivity_{key}"] = sens[f"E{s.probability_row(row)}"].value
+    return out
+
+
+def test_the_exported_chances_are_the_engines(
+    scenario: Scenario, workbooks: dict[str, Path], libreoffice: dict[Path, Path]
+) -> None:
+    layout = export_layout(scenario, "en")
+    chances = simulate(scenario, runs=1_000).probability
+    got = shown(libreoffice[workbooks["exported"]], layout)
+    assert got["flag"] == ""
+    for key in ("npv_target", "roi_target", "payback_target"):
+        assert 0.05 < getattr(chances, key) < 0.95  # the targets sit inside the spread
+        assert got[key] == got[f"sensitivity_{key}"] == getattr(chances, key)
+    assert got["payback_horizon"] == chances.payback_within_horizon
+
+
+def test_edited_amounts_and_targets_are_counted_live(
+    scenario: Scenario, workbooks: dict[str, Path], libreoffice: dict[Path, Path]
+) -> None:
+    """NPV target 100 000, no ROI target, amounts, ranges and rate edited: the live
+    chances are the engine's on the edited case; the payback's stay as exported, flagged."""
+    layout = export_layout(scenario, "en")
+    after = with_targets(edited_amounts(scenario), npv=100_000, payback_months=26)
+    chances = simulate(after, runs=1_000).probability
+    got = shown(libreoffice[workbooks["edited"]], layout)
+    assert got["npv_target"] == got["sensitivity_npv_target"] == chances.npv_target
+    assert got["roi_target"] in ("", None) and got["sensitivity_roi_target"] in ("", None)
+    exported = simulate(scenario, runs=1_000).probability
+    assert got["payback_target"] == exported.payback_target  # as exported ...
+    assert got["flag"].startswith("Inputs changed since")  # ... and flagged
+
+
+def test_gnumeric_counts_the_edited_targets_alike(
+    scenario: Scenario, workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out = recalculate_gnumeric([workbooks["edited"]], tmp_path_factory.mktemp("gnumeric"))
+    after = with_targets(edited_amounts(scenario), npv=100_000)
+    got = shown(out[workbooks["edited"]], export_layout(scenario, "en"))
+    assert got["npv_target"] == simulate(after, runs=1_000).probability.npv_target
+
+
+def test_the_flag_says_re_export_for_other_runs_or_another_payback_target(
+    scenario: Scenario, workbooks: dict[str, Path], libreoffice: dict[Path, Path]
+) -> None:
+    layout = export_layout(scenario, "en")
+    runs = shown(libreoffice[workbooks["runs"]], layout)["flag"]
+    assert "re-export to change the number of runs" in runs
+    retargeted = shown(libreoffice[workbooks["retargeted"]], layout)["flag"]
+    assert retargeted.startswith("Inputs changed since") and "payback" in retargeted
+    assert load_scenario(workbooks["runs"]).assumptions.workbook_runs == 2_000
+
+
+def test_the_targets_and_the_runs_are_read_back(scenario: Scenario, tmp_path: Path) -> None:
+    data = scenario.model_dump()
+    data["assumptions"]["workbook_runs"] = 400
+    mine = Scenario.model_validate(data)
+    back = load_scenario(export_workbook(mine, tmp_path / "t.xlsx"))
+    assert back.assumptions.targets == mine.assumptions.targets
+    assert back.assumptions.workbook_runs == 400
+    assert back == mine
+    plain = with_targets(scenario)
+    assert load_scenario(export_workbook(plain, tmp_path / "p.xlsx")).assumptions.targets is None
+
+
+def test_a_bad_target_typed_in_the_workbook_is_one_line_naming_its_cell(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    layout = export_layout(scenario, "en")
+    path = export_workbook(scenario, tmp_path / "bad.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    ref = target_cell(layout, "targets.payback_months")
+    wb[layout.sheet_name("assumptions")][ref] = 500
+    wb.save(path)
+    with pytest.raises(Exception, match=rf"Assumptions!{ref}.*120") as error:
+        load_scenario(path)
+    assert "Traceback" not in str(error.value)
