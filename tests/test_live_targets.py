@@ -8,12 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 
 from crmroi_xl import export_workbook, load_scenario, simulate
 from crmroi_xl.excel.layout import Layout
+from crmroi_xl.excel.live import LIVE_CELLS, laid_out_runs, uncertain_lines
 from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.io.loader import DEMO_SCENARIO
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
 from tests.test_live_simulation import EXAMPLE
@@ -154,3 +157,67 @@ def test_a_bad_target_typed_in_the_workbook_is_one_line_naming_its_cell(
     with pytest.raises(Exception, match=rf"Assumptions!{ref}.*120") as error:
         load_scenario(path)
     assert "Traceback" not in str(error.value)
+
+
+def many_lines(runs: int, lines: int) -> Scenario:
+    """The demo with ``lines`` uncertain lines (its ranged lines repeated, numbered) and
+    ``workbook_runs = runs`` (benchmarks/bench_live_size.py measures these)."""
+    data = load_scenario(DEMO_SCENARIO).model_dump(mode="json")
+    ranged = {
+        key: [x for x in data[key] if (x["low"], x["high"]) != (1, 1)]
+        for key in ("costs", "benefits")
+    }
+    data["costs"], data["benefits"] = [], []
+    for k in range(lines):  # a cost, a benefit, in turn (at most 200 of each)
+        key = ("costs", "benefits")[k % 2]
+        line = ranged[key][k // 2 % len(ranged[key])]
+        data[key].append({**line, "label": f"{line['label']} {k + 1}"})
+    data["assumptions"]["workbook_runs"] = runs
+    return Scenario.model_validate(data)
+
+
+def test_the_runs_laid_out_are_capped_and_the_engine_follows(tmp_path: Path) -> None:
+    """5 000 runs of 40 uncertain lines would be 200 000 BETAINV cells (6.5 MB, 10 s in
+    LibreOffice): the sheet lays out 1 500 runs (60 000 cells), says so, and every
+    figure of the workbook and of compute --json is simulate(runs=1 500)'s."""
+    scenario = many_lines(5_000, 40)
+    assert uncertain_lines(scenario) == 40
+    assert laid_out_runs(scenario) == 1_500
+    assert LIVE_CELLS >= 1_500 * 40
+    layout = export_layout(scenario, "en")
+    assert (layout.simulation.runs, layout.simulation.slots) == (1_500, 40)
+    path = export_workbook(scenario, tmp_path / "many.xlsx", lang="en")
+    ws = openpyxl.load_workbook(path)[layout.sheet_name("simulation")]
+    p = layout.simulation
+    assert ws.max_row == p.run_row(1_500)
+    assert ws[p.runs_asked_cell].value == 5_000 and ws[p.cell("runs")].value == 1_500
+    cached = load_values(path)[layout.sheet_name("simulation")]
+    note = cached[p.cap_note_cell].value
+    assert note == (
+        "Capped: runs × uncertain lines ≤ 60,000; the sheet holds 1500, as crmroi simulate "
+        "--runs 1500 does."
+    )
+    sim = simulate(scenario, runs=1_500)
+    assert cached[p.cell("p10")].value == pytest.approx(float(np.percentile(sim.npv_runs, 10)))
+    assert [cached[f"B{p.run_row(r)}"].value for r in (1, 750, 1_500)] == [
+        sim.npv_runs[r - 1] for r in (1, 750, 1_500)
+    ]
+    assert load_scenario(path).assumptions.workbook_runs == 5_000  # the input, not the cap
+    # within the budget: as asked
+    assert laid_out_runs(many_lines(5_000, 12)) == 5_000
+    assert laid_out_runs(many_lines(1_000, 9)) == 1_000
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_capped_sheet_as_the_engine(tmp_path: Path) -> None:
+    scenario = many_lines(5_000, 40)
+    layout = export_layout(scenario, "en")
+    path = export_workbook(scenario, tmp_path / "many.xlsx", lang="en")
+    out = recalculate([path], tmp_path)[path]
+    ws = load_values(out)[layout.sheet_name("simulation")]
+    p = layout.simulation
+    sim = simulate(scenario, runs=1_500)
+    npv = [ws[f"B{p.run_row(r)}"].value for r in range(1, 1_501)]
+    assert npv == pytest.approx(sim.npv_runs.tolist(), rel=1e-9)
+    assert ws[p.flag_cell].value in ("", None)  # capped is not changed: no flag
+    assert "Capped" in ws[p.cap_note_cell].value

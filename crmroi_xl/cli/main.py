@@ -122,17 +122,19 @@ def compute_command(
 def _simulated(
     scenario: Scenario, results: Results, lang: Literal["fr", "en"]
 ) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
-    """The P10 and P90 cases of the workbook's simulation (``workbook_runs``), and the
+    """The P10 and P90 cases of the workbook's simulation (``workbook_runs``, capped as the
+    workbook lays them out: ``laid_out_runs``), and the
     chances of reaching the targets (``assumptions.targets``), labelled; none for a
     scenario without a range."""
     from ..engine.montecarlo import simulate
+    from ..excel.live import laid_out_runs
     from ..excel.simulated import simulated
     from ..scenario.labels import label
     from .report import target_chances
 
     if not simulated(scenario):
         return {}, {}
-    sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
+    sim = simulate(scenario, runs=laid_out_runs(scenario), results=results)
     quantiles: dict[str, dict[str, object]] = {
         key: {
             **sim.quantile_case(key),

@@ -28,9 +28,9 @@ export change.
 
 >>> places = SimulationLayout(runs=1_000, slots=4, cost_capacity=25)
 >>> places.slot_col(0), places.run_row(1), places.runs_span("npv")
-('D', 42, '$B$42:$B$1041')
+('D', 43, '$B$43:$B$1042')
 >>> places.cell("p10"), places.param_span("spv")
-('B12', '$D$34:$G$34')
+('B13', '$D$35:$G$35')
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ PARAMS = (
     "k",
     "s",
 )
-_SETTINGS_ROW, _RESULTS_ROW = 4, 12
+_SETTINGS_ROW, _RESULTS_ROW = 4, 13
 _PARAMS_ROW = _RESULTS_ROW + len(RESULTS) + 2
 _RUNS_HEADER = _PARAMS_ROW + len(PARAMS) + 1
 _RUN_COLUMNS = {"run": "A", "npv": "B", "roi": "C"}
@@ -127,6 +127,10 @@ class SimulationLayout:
     #: The flag (row 3): a line given a range since the export, or inputs changed since
     #: (the Sensitivity sheet's Monte Carlo block, payback included, is as exported).
     flag_cell = "A3"
+    #: The runs asked at export (``workbook_runs``: more than ``runs`` when capped), a
+    #: value; beside it, a note when the runs were capped (a formula).
+    runs_asked_cell = f"B{_RESULTS_ROW - 4}"
+    cap_note_cell = f"C{_RESULTS_ROW - 4}"
     #: What the inputs gave at export (the base NPV plus the tornado's swings), a value.
     fingerprint_cell = f"B{_RESULTS_ROW - 3}"
     #: The payback target at export (blank: none), a value the flag compares.
@@ -170,6 +174,7 @@ class SimulationLayout:
         if not self.live:
             return []
         out = [ValueSlot(self.fingerprint_cell, "eur", ("live", "fingerprint"))]
+        out.append(ValueSlot(self.runs_asked_cell, "int", ("live", "runs_asked")))
         out.append(ValueSlot(self.payback_target_cell, "num", ("live", "payback_months")))
         out += [ValueSlot(self.cell(key), "pct1", ("live", key)) for key in AT_EXPORT]
         for j in range(self.slots):

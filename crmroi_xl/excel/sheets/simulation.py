@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from openpyxl.styles import Font
 
-from ..live import Live, live
+from ..live import LIVE_CELLS, Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
 from ..simulation_layout import PARAMS, RESULTS
@@ -72,6 +72,13 @@ TEXTS: dict[str, Bilingual] = {
         "pour changer le nombre de tirages.",
         "The runs typed on Assumptions are not this sheet's: re-export to change the number "
         "of runs.",
+    ),
+    "runs_asked": ("Tirages demandés à l'export", "Runs asked at export"),
+    "capped": (
+        "Plafonnés : tirages × lignes incertaines ≤ {cells} ; la feuille en tient {runs}, "
+        "comme crmroi simulate --runs {runs}.",
+        "Capped: runs × uncertain lines ≤ {cells}; the sheet holds {runs}, as crmroi "
+        "simulate --runs {runs} does.",
     ),
     "payback_target_at_export": (
         "Objectif de délai à l'export (mois)",
@@ -167,6 +174,8 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("simulation", p.cell("distribution"), p.code, "calc", "int")
     ref = f"A{int(p.fingerprint_cell[1:])}"
     yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
+    ref = f"A{int(p.runs_asked_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["runs_asked"]))
     ref = f"A{int(p.payback_target_cell[1:])}"
     yield Text("simulation", ref, layout.text(TEXTS["payback_target_at_export"]))
     yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
@@ -266,12 +275,33 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     )
     moved = f"ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export}))"
     retargeted = f'In_TargetPayback&""<>{target_at_export}&""'  # as text: blank = blank
+    asked = f"${p.runs_asked_cell[0]}${p.runs_asked_cell[1:]}"
     flag = (
         f'=IF(COUNT({drawn})>SUMPRODUCT(({p.param_span("width")}<>0)*1),"{new_range}",'
-        f'IF(AND(In_WorkbookRuns<>"",In_WorkbookRuns<>{runs}),"{runs_differ}",'
+        f'IF(AND(In_WorkbookRuns<>"",In_WorkbookRuns<>{asked}),"{runs_differ}",'
         f'IF(OR({moved},{retargeted}),"{changed}","")))'
     )
     yield Formula("simulation", p.flag_cell, flag, lambda ctx: "", fmt="text")
+    pieces = _capped(layout).split("{runs}")  # the runs laid out, from their cell
+    capped = f'"&{runs}&"'.join(piece.replace('"', '""') for piece in pieces)
+    yield Formula(
+        "simulation",
+        p.cap_note_cell,
+        f'=IF({asked}>{runs},"{capped}","")',
+        _cap_note,
+        fmt="text",
+    )
+
+
+def _capped(layout: Layout) -> str:
+    """The note of capped runs, ``{runs}`` left for the runs laid out."""
+    cells = f"{LIVE_CELLS:,}".replace(",", "\u00a0" if layout.lang == "fr" else ",")
+    return layout.text(TEXTS["capped"]).replace("{cells}", cells)
+
+
+def _cap_note(ctx: Context) -> CellValue:
+    p, asked = ctx.layout.simulation, ctx.scenario.assumptions.workbook_runs
+    return _capped(ctx.layout).replace("{runs}", str(p.runs)) if asked > p.runs else ""
 
 
 def _value(function: Any, *args: Any) -> Any:
