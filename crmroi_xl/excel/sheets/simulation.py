@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from ..live import LIVE_CELLS, Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
-from ..simulation_layout import PARAMS, RESULTS
+from ..simulation_layout import AT_EXPORT, PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -395,6 +395,11 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         flag = p.flag_cell
         bad = Font(bold=True, color="9C0006")
         ws.conditional_formatting.add(flag, rule(f'{flag}<>""', font=bad, fill=BAD_FILL))
+        for key in AT_EXPORT:  # the payback's probabilities, written at export
+            ref = p.cell(key)
+            ws.conditional_formatting.add(
+                ref, rule(f'${flag[0]}${flag[1:]}<>""', font=bad, fill=BAD_FILL)
+            )
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 10
