@@ -18,7 +18,7 @@ from crmroi_xl.excel.live import LIVE_CELLS, laid_out_runs, uncertain_lines
 from crmroi_xl.excel.workbook import export_layout
 from crmroi_xl.io.loader import DEMO_SCENARIO
 from crmroi_xl.scenario.model import Scenario
-from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
+from tests.spreadsheet import load_values, mismatches, recalculate, recalculate_gnumeric
 from tests.test_live_simulation import EXAMPLE
 from tests.test_live_simulation import edit as edit_amounts
 from tests.test_live_simulation import edited as edited_amounts
@@ -91,6 +91,7 @@ def test_the_exported_chances_are_the_engines(
     chances = simulate(scenario, runs=1_000).probability
     got = shown(libreoffice[workbooks["exported"]], layout)
     assert got["flag"] == ""
+    assert mismatches(workbooks["exported"], libreoffice[workbooks["exported"]]) == []
     for key in ("npv_target", "roi_target", "payback_target"):
         assert 0.05 < getattr(chances, key) < 0.95  # the targets sit inside the spread
         assert got[key] == got[f"sensitivity_{key}"] == getattr(chances, key)
