@@ -76,8 +76,9 @@ def test_the_columns_are_the_documented_ones() -> None:
         "simulation_seed",
         "workbook_runs",
     ]
-    assert columns[22:24] == ["tax_rate", "go_live_month"]
-    assert columns[24] == "customers_margin_per_customer"
+    assert columns[22:25] == ["targets_payback_months", "targets_npv", "targets_roi"]
+    assert columns[25:27] == ["tax_rate", "go_live_month"]
+    assert columns[27] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",
@@ -131,6 +132,10 @@ def test_every_model_field_has_a_column_and_a_line_in_the_docs(
         if field == "seats_by_year":  # a list of each line: one column a year
             assert {f"cost_{n}_seats_by_year_{t}" for n in (1, 3) for t in (1, 10)} <= columns
             assert "`cost_N_seats_by_year_1` … `_10`" in docs
+            continue
+        if field == "targets":  # a nested record: one column a field of it
+            for key in ("payback_months", "npv", "roi"):
+                assert f"targets_{key}" in columns and f"`targets_{key}`" in docs
             continue
         for n in (1, 3):
             assert pattern.format(n=n, field=field) in columns

@@ -321,7 +321,7 @@ def test_the_monte_carlo_block_holds_simulates_figures(tmp_path: Path) -> None:
     assert "réexporter pour actualiser" in cells["status"]
     for (metric, key), value in cells["statistics"].items():
         assert value == getattr(getattr(sim, metric), key), (metric, key)
-    assert cells["probabilities"] == vars(sim.probability)
+    assert cells["probabilities"] == sim.probability.shown
     assert cells["runs"] == sim.histogram(HISTOGRAM_BINS)[1] and sum(cells["runs"]) == sim.runs
     assert cells["curve"][0] == sim.npv_runs.min() and cells["curve"][-1] == sim.npv_runs.max()
     assert cells["curve"][CURVE_POINTS // 2] == pytest.approx(float(np.median(sim.npv_runs)))

@@ -107,29 +107,35 @@ def compute_command(
     results = compute(loaded)
     _warn(warnings)
     shown = lang or loaded.assumptions.language
-    quantiles = _quantile_cases(loaded, results, shown)
+    quantiles, targets = _simulated(loaded, results, shown)
     if as_json:
         data = _results_json(results)
-        cases = data["sensitivity"]["cases"]  # type: ignore[index]
-        cases.update(quantiles)
+        sensitivity = data["sensitivity"]
+        sensitivity["cases"].update(quantiles)  # type: ignore[index]
+        if targets:
+            sensitivity["targets"] = targets  # type: ignore[index]
         typer.echo(_json(data | ({"warnings": warnings} if warnings else {})))
     else:
-        _print_report(results, shown, quantiles)
+        _print_report(results, shown, quantiles, targets)
 
 
-def _quantile_cases(
+def _simulated(
     scenario: Scenario, results: Results, lang: Literal["fr", "en"]
-) -> dict[str, dict[str, object]]:
-    """The P10 and P90 cases of the workbook's simulation (``workbook_runs``), labelled;
-    none for a scenario without a range."""
+) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
+    """The P10 and P90 cases of the workbook's simulation (``workbook_runs``, capped as the
+    workbook lays them out: ``laid_out_runs``), and the
+    chances of reaching the targets (``assumptions.targets``), labelled; none for a
+    scenario without a range."""
     from ..engine.montecarlo import simulate
+    from ..excel.live import laid_out_runs
     from ..excel.simulated import simulated
     from ..scenario.labels import label
+    from .report import target_chances
 
     if not simulated(scenario):
-        return {}
-    sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
-    return {
+        return {}, {}
+    sim = simulate(scenario, runs=laid_out_runs(scenario), results=results)
+    quantiles: dict[str, dict[str, object]] = {
         key: {
             **sim.quantile_case(key),
             "label": label(f"case_{key}", lang),
@@ -137,6 +143,9 @@ def _quantile_cases(
         }
         for key in ("p10", "p90")
     }
+    means = label("targets_means", lang)
+    chances = target_chances(sim, lang).items()
+    return quantiles, {k: {**v, "runs": sim.runs, "means": means} for k, v in chances}
 
 
 def _one_option(loaded: Scenario, option: str | None) -> Scenario:
@@ -176,10 +185,11 @@ def _print_report(
     results: Results,
     lang: Literal["fr", "en"],
     quantiles: dict[str, dict[str, object]] | None = None,
+    targets: dict[str, dict[str, object]] | None = None,
 ) -> None:
     from .report import console, render
 
-    console().print(render(results, lang, quantiles))
+    console().print(render(results, lang, quantiles, targets))
 
 
 def _json(data: object) -> str:

@@ -32,7 +32,15 @@ from ..scenario.labels import Lang, label
 if TYPE_CHECKING:
     from ..engine.montecarlo import Simulation
 
-__all__ = ["console", "money", "number", "percent", "render", "render_simulation"]
+__all__ = [
+    "console",
+    "money",
+    "number",
+    "percent",
+    "render",
+    "render_simulation",
+    "target_chances",
+]
 
 NARROW_NBSP = "\u202f"  # French thousands separator and space before % and €
 
@@ -73,11 +81,15 @@ def number(value: float | None, lang: Lang = "fr", decimals: int = 2) -> str:
 
 
 def render(
-    results: Results, lang: Lang = "fr", quantiles: dict[str, dict[str, Any]] | None = None
+    results: Results,
+    lang: Lang = "fr",
+    quantiles: dict[str, dict[str, Any]] | None = None,
+    targets: dict[str, dict[str, Any]] | None = None,
 ) -> Group:
     """The headline metrics, the points to review, the yearly flows, the KPIs and the
     channels; readable at 80 columns (any pipe) whatever the horizon. ``quantiles``: the
-    simulation's P10 and P90 cases, shown under the three cases."""
+    simulation's P10 and P90 cases, shown under the three cases; ``targets``: the
+    chances of reaching the targets (:func:`target_chances`), under them."""
     parts: list[RenderableType] = [_headline(results, lang)]
     if results.full_margin_revenue or results.kpi_worsens:
         parts.append(_review(results, lang))
@@ -86,7 +98,18 @@ def render(
         parts.append(_kpis(results, lang))
     if results.channels:
         parts.append(_channels(results, lang))
-    return Group(*parts, *_sensitivity(results, lang, quantiles or {}))
+    parts += _sensitivity(results, lang, quantiles or {})
+    if targets:
+        runs = next(iter(targets.values()))["runs"]
+        chances = Table(
+            title=label("targets", lang).format(number(runs, lang, 0)), show_header=False
+        )
+        chances.add_column(no_wrap=True)
+        chances.add_column(justify="right", no_wrap=True)
+        for chance in targets.values():
+            chances.add_row(str(chance["label"]), percent(chance["probability"], lang))
+        parts.append(chances)
+    return Group(*parts)
 
 
 def _headline(r: Results, lang: Lang) -> Table:
@@ -392,9 +415,38 @@ def render_simulation(sim: Simulation, lang: Lang = "fr") -> Group:
     chances = Table(title=label("simulation_probability", lang), show_header=False)
     chances.add_column()
     chances.add_column(justify="right")
-    for key, value in vars(sim.probability).items():
-        chances.add_row(label(key, lang), percent(value, lang))
+    targets = target_chances(sim, lang)
+    for key, value in sim.probability.shown.items():
+        shown = str(targets[key]["label"]) if key in targets else label(key, lang)
+        chances.add_row(shown, percent(value, lang))
     return Group(table, chances, _histogram(sim, lang))
+
+
+def target_chances(sim: Simulation, lang: Lang = "fr") -> dict[str, dict[str, Any]]:
+    """Each target set (``assumptions.targets``) with the share of ``sim``'s runs that
+    reach it, labelled: ``{"npv_target": {"target": 50000.0, "probability": 0.9,
+    "label": "NPV of at least €50,000"}}`` (payback in months, ROI a fraction).
+
+    >>> from crmroi_xl.engine.montecarlo import Probability, Simulation
+    >>> sim = Simulation(100, 0, "pert", *(None,) * 3, Probability(1, 1, 1, roi_target=0.25),
+    ...     "x", "EUR", 3, *(None,) * 3, targets={"roi": 0.5})  # type: ignore[arg-type]
+    >>> target_chances(sim, "en")
+    {'roi_target': {'target': 0.5, 'probability': 0.25, 'label': 'ROI of at least 50.0%'}}
+    """
+    shown: dict[str, Callable[[float], str]] = {
+        "payback_months": lambda v: number(v, lang, 0 if float(v).is_integer() else 1),
+        "npv": lambda v: money(v, lang, sim.currency),
+        "roi": lambda v: percent(v, lang),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for key, target in sim.targets.items():
+        name = f"{key.removesuffix('_months')}_target"
+        out[name] = {
+            "target": target,
+            "probability": getattr(sim.probability, name),
+            "label": label(name, lang).format(shown[key](target)),
+        }
+    return out
 
 
 def _histogram(sim: Simulation, lang: Lang) -> Table:

@@ -45,7 +45,7 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..finance.rows import Array
 from ..scenario.fieldinfo import bounds
-from ..scenario.model import Assumptions, Scenario
+from ..scenario.model import Assumptions, Scenario, Targets
 from .compute import compute
 from .lattice import Lattice, inverse
 from .results import Results
@@ -71,6 +71,7 @@ __all__ = [
     "draw_multipliers",
     "lattice_lines",
     "simulate",
+    "target_shares",
 ]
 
 #: The percentiles the summary gives.
@@ -115,11 +116,51 @@ class Statistics:
 
 @dataclass(frozen=True)
 class Probability:
-    """Shares of the runs with a positive NPV, a positive ROI, a payback within the horizon."""
+    """Shares of the runs with a positive NPV, a positive ROI, a payback within the
+    horizon; with ``assumptions.targets``, a payback within the target months
+    (``payback_target``), an NPV and an ROI at least their targets (``npv_target``,
+    ``roi_target``): None where no target is set (and left out of the JSON)."""
 
     npv_positive: float
     roi_positive: float
     payback_within_horizon: float
+    payback_target: float | None = None
+    npv_target: float | None = None
+    roi_target: float | None = None
+
+    @property
+    def shown(self) -> dict[str, float]:
+        """The probabilities given, by name (a target not set is left out).
+
+        >>> Probability(0.9, 0.8, 0.7, npv_target=0.5).shown
+        {'npv_positive': 0.9, 'roi_positive': 0.8, 'payback_within_horizon': 0.7, 'npv_target': 0.5}
+        """
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+def target_shares(
+    targets: Targets | None, npv: Array, roi: Array, payback: Array
+) -> dict[str, float]:
+    r"""The shares of the runs that reach each target set: :math:`P(payback \le
+    months / 12)` (payback in years, a run never paid back misses it),
+    :math:`P(NPV \ge npv)`, :math:`P(ROI \ge roi)` (a run without costs misses it);
+    what the workbook computes with ``COUNTIF(runs, ">="&target) / runs``.
+
+    >>> from crmroi_xl.scenario.model import Targets
+    >>> target_shares(Targets(payback_months=18, npv=0), np.array([-1.0, 0.0, 5.0, 9.0]),
+    ...     np.zeros(4), np.array([np.nan, 2.0, 1.5, 0.5]))
+    {'payback_target': 0.5, 'npv_target': 0.75}
+    """
+    if targets is None:
+        return {}
+    hits = {  # NaN (never paid back, no costs) compares False
+        "payback_months": lambda t: payback * 12 <= t,
+        "npv": lambda t: npv >= t,
+        "roi": lambda t: roi >= t,
+    }
+    names = {"payback_months": "payback_target", "npv": "npv_target", "roi": "roi_target"}
+    with np.errstate(invalid="ignore"):
+        return {names[k]: float(np.mean(hits[k](t))) for k, t in targets.given.items()}
 
 
 @dataclass(frozen=True)
@@ -145,6 +186,7 @@ class Simulation:
     roi_runs: Array
     payback_runs: Array
     multipliers: Array | None = None  # runs x uncertain lines, when asked for
+    targets: dict[str, float] = field(default_factory=dict)  # assumptions.targets set
 
     def summary(self) -> dict[str, Any]:
         """``runs``, ``seed``, ``distribution``, the statistics and the probabilities (JSON-ready)."""
@@ -155,7 +197,7 @@ class Simulation:
             "npv": vars(self.npv),
             "roi": vars(self.roi),
             "payback": vars(self.payback),
-            "probability": vars(self.probability),
+            "probability": self.probability.shown,
         }
 
     def quantile_case(self, key: str) -> dict[str, float | None]:
@@ -327,6 +369,7 @@ def simulate(
             npv_positive=float(np.mean(npv > 0)),
             roi_positive=float(np.mean(roi > 0)),
             payback_within_horizon=float(np.mean(~np.isnan(payback))),
+            **target_shares(a.targets, npv, roi, payback),
         ),
         name=a.name,
         currency=a.currency,
@@ -335,4 +378,5 @@ def simulate(
         roi_runs=roi,
         payback_runs=payback,
         multipliers=kept,
+        targets={} if a.targets is None else a.targets.given,
     )

@@ -36,6 +36,7 @@ __all__ = [
     "LIST_COLUMNS",
     "REFUSED_COLUMNS",
     "REFUSED_LETTERS",
+    "SIMULATION_INPUTS",
     "SUMMARY_FIRST_YEAR_COLUMN",
     "SUMMARY_ROWS",
     "WARNINGS",
@@ -96,6 +97,41 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
 )
 FIRST_ASSUMPTION_ROW = 4
+#: The simulation's inputs, below the adoption ramp-up: the runs the workbook holds
+#: (``workbook_runs``: re-export to change it, the Simulation sheet has one row a run)
+#: and the targets (``targets.FIELD``), blank = none.
+SIMULATION_INPUTS: tuple[Assumption, ...] = (
+    Assumption(
+        "workbook_runs",
+        "In_WorkbookRuns",
+        (
+            "Tirages de la simulation du classeur (100 à 5 000 ; réexporter pour changer)",
+            "Runs of the workbook's simulation (100 to 5,000; re-export to change)",
+        ),
+        "int",
+    ),
+    Assumption(
+        "targets.payback_months",
+        "In_TargetPayback",
+        (
+            "Objectif : délai de récupération en mois au plus (vide = aucun)",
+            "Target: payback within months (blank = none)",
+        ),
+        "num",
+    ),
+    Assumption(
+        "targets.npv",
+        "In_TargetNpv",
+        ("Objectif : VAN d'au moins (vide = aucun)", "Target: NPV of at least (blank = none)"),
+        "eur",
+    ),
+    Assumption(
+        "targets.roi",
+        "In_TargetRoi",
+        ("Objectif : ROI d'au moins (vide = aucun)", "Target: ROI of at least (blank = none)"),
+        "pct",
+    ),
+)
 #: Choice lists of the assumptions that have one, and of the spreadsheet-only inputs.
 ASSUMPTION_CHOICES = {"language": "List_Languages", "case": "List_Cases"}
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..scenario import drivers
 from ..scenario.fieldinfo import bounds, kind
-from ..scenario.model import Assumptions, CustomerEconomics
+from ..scenario.model import Assumptions, CustomerEconomics, Targets
 from .columns import LINE_MODELS
 from .layout import InputCell, Layout
 from .live import live_values
@@ -109,6 +109,9 @@ def input_values(
                 values.append(_template(field, layout))
             else:
                 values.append(getattr(scenario.assumptions, field))
+        elif section == "targets":  # a target, blank when none
+            targets = scenario.assumptions.targets if scenario else None
+            values.append(None if targets is None else getattr(targets, rest[0]))
         elif section == "adoption":
             t = rest[0]
             if scenario is None:
@@ -149,6 +152,8 @@ def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
         return bounds(Assumptions, cell.where[1])
     if section == "adoption":
         return bounds(Assumptions, "adoption")
+    if section == "targets":
+        return bounds(Targets, cell.where[1])
     if section == "customers":
         return bounds(CustomerEconomics, cell.where[1])
     if section in LINE_MODELS:

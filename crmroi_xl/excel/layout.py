@@ -32,6 +32,7 @@ from ..scenario.model import (
     Assumptions,
     CustomerEconomics,
     KpiKind,
+    Targets,
 )
 from .blocks import (
     ASSUMPTION_CHOICES,
@@ -53,6 +54,7 @@ from .blocks import (
     LIST_COLUMNS,
     LISTS,
     REFUSED_LETTERS,
+    SIMULATION_INPUTS,
     SUMMARY_FIRST_YEAR_COLUMN,
     SUMMARY_ROWS,
     WARNINGS,
@@ -88,6 +90,7 @@ __all__ = [
     "LISTS",
     "LIST_COLUMNS",
     "SHEETS",
+    "SIMULATION_INPUTS",
     "SUMMARY_ROWS",
     "WARNINGS",
     "Assumption",
@@ -174,6 +177,16 @@ class Layout:
 
     def adoption_col(self, t: int) -> str:
         return column_letter(1 + t)
+
+    @property
+    def simulation_inputs_title_row(self) -> int:
+        """The simulation's inputs' subtitle, below the adoption ramp-up."""
+        return self.adoption_calc_row + 2
+
+    def simulation_input_row(self, field: str) -> int:
+        """A simulation input's row (``workbook_runs``, ``targets.npv`` ...), value in B."""
+        fields = [a.field for a in SIMULATION_INPUTS]
+        return self.simulation_inputs_title_row + 1 + fields.index(field)
 
     # --- tables -------------------------------------------------------------------------
     @cached_property
@@ -383,6 +396,8 @@ class Layout:
         for a in ASSUMPTIONS:
             names[a.name] = ("assumptions", f"$B${self.assumption_row(a.field)}")
         names["In_IrrGuess"] = ("assumptions", f"$B${self.irr_guess_row}")
+        for a in SIMULATION_INPUTS:
+            names[a.name] = ("assumptions", f"$B${self.simulation_input_row(a.field)}")
         roots = self.warning_cell("irr_roots", "value")
         names["Calc_IrrRoots"] = ("checks", f"${roots[0]}${roots[1:]}")
         start = self.irr_step_cell("middle", SEARCH_STEPS - 1)
@@ -434,6 +449,12 @@ class Layout:
         for t in YEARS[1:]:
             ref = f"{self.adoption_col(t)}{self.adoption_row}"
             cells.append(InputCell("assumptions", ref, "pct", "share", ("adoption", t)))
+        for a in SIMULATION_INPUTS:
+            ref = f"B{self.simulation_input_row(a.field)}"
+            record, _, name = a.field.rpartition(".")  # "targets.npv", or "workbook_runs"
+            model = Targets if record else Assumptions
+            place = (record or "assumptions", name)
+            cells.append(InputCell("assumptions", ref, a.fmt, kind(model, name), place))
         for table in self.tables:
             model = LINE_MODELS[table.sheet]
             for i in range(table.capacity):

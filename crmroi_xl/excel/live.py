@@ -35,8 +35,10 @@ if TYPE_CHECKING:
     from .simulation_layout import SimulationLayout
 
 __all__ = [
+    "LIVE_CELLS",
     "SLOT_STEP",
     "Live",
+    "laid_out_runs",
     "live",
     "live_values",
     "slot_count",
@@ -45,6 +47,12 @@ __all__ = [
 
 #: Slots come in steps of this many, so that a few kinds cover most scenarios.
 SLOT_STEP = 4
+#: The most multiplier cells (runs x slots) a workbook lays out: 5 000 runs of 12 slots
+#: (1.6 MB, LibreOffice 5 s), 1 500 runs of 40; more would make files of tens of MB
+#: that take a minute to recalculate (benchmarks/bench_live_size.py, docs/simulation.md).
+LIVE_CELLS = 60_000
+#: Capped runs are a multiple of this (a few kinds, round numbers).
+RUNS_STEP = 50
 
 
 def uncertain_lines(scenario: Scenario) -> int:
@@ -61,6 +69,26 @@ def slot_count(uncertain: int) -> int:
     (0, 4, 8, 12)
     """
     return -(-uncertain // SLOT_STEP) * SLOT_STEP
+
+
+def laid_out_runs(scenario: Scenario) -> int:
+    """The runs the workbook of ``scenario`` lays out: ``workbook_runs``, capped so
+    that runs x slots stays within :data:`LIVE_CELLS` (a multiple of 50, at least 100:
+    400 lines give 400 slots, 150 runs); the engine's figures of the workbook are
+    ``simulate(scenario, runs=laid_out_runs(scenario))``.
+
+    >>> from crmroi_xl.scenario.model import Scenario
+    >>> line = {"label": "x", "category": "licences", "one_off": 1, "low": 0.9, "high": 2}
+    >>> many = Scenario.model_validate({"assumptions": {"name": "x", "workbook_runs": 5000},
+    ...                                 "costs": [line] * 40})
+    >>> laid_out_runs(many), slot_count(uncertain_lines(many))
+    (1500, 40)
+    """
+    runs = scenario.assumptions.workbook_runs
+    slots = slot_count(uncertain_lines(scenario))
+    if not slots or runs * slots <= LIVE_CELLS:
+        return runs
+    return max(100, LIVE_CELLS // slots // RUNS_STEP * RUNS_STEP)
 
 
 @dataclass(frozen=True)
@@ -192,7 +220,15 @@ def live_values(
     if scenario is None or results is None or not places.live:
         return {}
     engine = live(scenario, results, places)
-    out: dict[tuple[Any, ...], Any] = {("live", "fingerprint"): engine.fingerprint}
+    targets = scenario.assumptions.targets
+    chances = engine.simulation.probability
+    out: dict[tuple[Any, ...], Any] = {
+        ("live", "fingerprint"): engine.fingerprint,
+        ("live", "runs_asked"): scenario.assumptions.workbook_runs,
+        ("live", "payback_months"): None if targets is None else targets.payback_months,
+        ("live", "payback_target"): chances.payback_target,
+        ("live", "payback_horizon"): chances.payback_within_horizon,
+    }
     for j in range(places.slots):
         for key in ("position", "z", "k", "s"):
             out[("live", key, j)] = engine.param(key, j)

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from ..errors import WorkbookError
 from ..scenario.labels import Lang
-from .blocks import ASSUMPTIONS, CUSTOMERS
+from .blocks import ASSUMPTIONS, CUSTOMERS, SIMULATION_INPUTS
 from .layout import Layout
 from .parts import YEARS, Table, column_letter, pick
 from .xlsx import Cell, Xlsx, parse_area
@@ -266,6 +266,9 @@ def locate(
         ref = f"B{layout.assumption_row(a.field)}"
         locator.single(a.name, "assumptions", ref, pick(a.title, lang))
     locator.adoption()
+    for a in SIMULATION_INPUTS:
+        ref = f"B{layout.simulation_input_row(a.field)}"
+        locator.single(a.name, "assumptions", ref, pick(a.title, lang))
     for field, name, title, _ in CUSTOMERS:
         locator.single(name, "channels", f"B{layout.customer_row(field)}", pick(title, lang))
     for table in layout.tables:

@@ -352,6 +352,12 @@ class _Reader:
                     where = ("assumptions", "adoption", int(spec.where[1]) - 1)
                     adoption.append(self.value(spec, where))
                     continue
+                if section == "targets":  # ("targets", key): assumptions.targets.key
+                    value = self.value(spec, ("assumptions", *spec.where))
+                    if value is not None:
+                        targets = data["assumptions"].setdefault("targets", {})
+                        targets[str(spec.where[1])] = value
+                    continue
                 value = self.value(spec, spec.where)
                 if value is not None:
                     target = customers if section == "customers" else data["assumptions"]

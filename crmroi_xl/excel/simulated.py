@@ -25,7 +25,7 @@ import numpy as np
 
 from ..engine.montecarlo import simulate
 from ..scenario.labels import label
-from .live import live
+from .live import laid_out_runs, live
 from .parts import Bilingual
 from .sensitivity_layout import (
     CURVE_POINTS,
@@ -92,7 +92,7 @@ def simulation_values(
     if results is not None and layout.simulation.live:  # the Simulation sheet's, at export
         sim = live(scenario, results, layout.simulation).simulation
     else:
-        sim = simulate(scenario, runs=scenario.assumptions.workbook_runs, results=results)
+        sim = simulate(scenario, runs=laid_out_runs(scenario), results=results)
     runs = f"{sim.runs:,}".replace(",", "\u00a0" if layout.lang == "fr" else ",")
     out: dict[tuple[Any, ...], Any] = {
         status: layout.text(STATUS["setup"]).format(

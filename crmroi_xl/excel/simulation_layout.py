@@ -7,7 +7,12 @@ The sheet holds, top to bottom:
   distribution's code, the part of the NPV and of the totals no uncertain line
   moves, then the percentiles, the mean and the probabilities (``Out_NPV_P10``,
   ``Out_NPV_P50``, ``Out_NPV_P90``, ``Out_P_NPV_Positive``, ``Out_P_ROI_Positive``)
-  and the ROI's P10 and P90 (the P10 and P90 cases, live);
+  and the ROI's P10 and P90 (the P10 and P90 cases, live); the chances of reaching
+  the targets of ``assumptions.targets`` (``Out_P_NPV_Target``, ``Out_P_ROI_Target``:
+  ``COUNTIF`` over the runs, live; ``Out_P_Payback_Target`` and the payback within
+  the horizon: written at export, as a run's payback is not linear in the multipliers
+  and its live form would break the size limits -- see docs/simulation.md -- and
+  flagged when the inputs, the target or the runs changed since);
 * one column per *slot* (from column D): an uncertain line at export, its place in
   the Sensitivity sheet's detail and its lattice numbers (generator, offset, shift:
   written at export), then what the line's current range and amounts give (low,
@@ -23,9 +28,9 @@ export change.
 
 >>> places = SimulationLayout(runs=1_000, slots=4, cost_capacity=25)
 >>> places.slot_col(0), places.run_row(1), places.runs_span("npv")
-('D', 37, '$B$37:$B$1036')
+('D', 43, '$B$43:$B$1042')
 >>> places.cell("p10"), places.param_span("spv")
-('B11', '$D$29:$G$29')
+('B13', '$D$35:$G$35')
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from typing import Any, NamedTuple
 from .parts import column_letter
 
 __all__ = [
+    "AT_EXPORT",
     "DISTRIBUTION_CODES",
     "PARAMS",
     "RESULTS",
@@ -47,7 +53,22 @@ __all__ = [
 SETTINGS = ("runs", "distribution", "rest_npv", "rest_costs", "rest_benefits")
 #: The distributions' codes (the settings' ``distribution``, for a reader of the sheet).
 DISTRIBUTION_CODES = {"pert": 1, "triangular": 2, "uniform": 3}
-RESULTS = ("p10", "p50", "p90", "mean", "npv_positive", "roi_positive", "roi_p10", "roi_p90")
+RESULTS = (
+    "p10",
+    "p50",
+    "p90",
+    "mean",
+    "npv_positive",
+    "roi_positive",
+    "roi_p10",
+    "roi_p90",
+    "npv_target",  # live: COUNTIF over the runs (blank without a target)
+    "roi_target",
+    "payback_target",  # written at export (a run's payback is not linear), flagged
+    "payback_horizon",
+)
+#: The results the export writes as values: the payback's (see the module docstring).
+AT_EXPORT = ("payback_target", "payback_horizon")
 #: A slot's rows, from row 18: written at export (position, z, k, s) or computed.
 PARAMS = (
     "position",
@@ -65,7 +86,8 @@ PARAMS = (
     "k",
     "s",
 )
-_SETTINGS_ROW, _RESULTS_ROW, _PARAMS_ROW = 4, 11, 21
+_SETTINGS_ROW, _RESULTS_ROW = 4, 13
+_PARAMS_ROW = _RESULTS_ROW + len(RESULTS) + 2
 _RUNS_HEADER = _PARAMS_ROW + len(PARAMS) + 1
 _RUN_COLUMNS = {"run": "A", "npv": "B", "roi": "C"}
 _FIRST_SLOT = 4  # column D
@@ -105,8 +127,14 @@ class SimulationLayout:
     #: The flag (row 3): a line given a range since the export, or inputs changed since
     #: (the Sensitivity sheet's Monte Carlo block, payback included, is as exported).
     flag_cell = "A3"
+    #: The runs asked at export (``workbook_runs``: more than ``runs`` when capped), a
+    #: value; beside it, a note when the runs were capped (a formula).
+    runs_asked_cell = f"B{_RESULTS_ROW - 4}"
+    cap_note_cell = f"C{_RESULTS_ROW - 4}"
     #: What the inputs gave at export (the base NPV plus the tornado's swings), a value.
-    fingerprint_cell = f"B{_RESULTS_ROW - 2}"
+    fingerprint_cell = f"B{_RESULTS_ROW - 3}"
+    #: The payback target at export (blank: none), a value the flag compares.
+    payback_target_cell = f"B{_RESULTS_ROW - 2}"
     results_title_row = _RESULTS_ROW - 1
     params_title_row = _PARAMS_ROW - 1
     runs_header_row = _RUNS_HEADER
@@ -146,6 +174,9 @@ class SimulationLayout:
         if not self.live:
             return []
         out = [ValueSlot(self.fingerprint_cell, "eur", ("live", "fingerprint"))]
+        out.append(ValueSlot(self.runs_asked_cell, "int", ("live", "runs_asked")))
+        out.append(ValueSlot(self.payback_target_cell, "num", ("live", "payback_months")))
+        out += [ValueSlot(self.cell(key), "pct1", ("live", key)) for key in AT_EXPORT]
         for j in range(self.slots):
             for key in ("position", "z", "k", "s"):
                 fmt = "num2" if key == "s" else "int"
@@ -163,5 +194,11 @@ class SimulationLayout:
             "Out_NPV_P90": "p90",
             "Out_P_NPV_Positive": "npv_positive",
             "Out_P_ROI_Positive": "roi_positive",
+            "Out_P_NPV_Target": "npv_target",
+            "Out_P_ROI_Target": "roi_target",
+            "Out_P_Payback_Target": "payback_target",
         }
-        return {name: ("simulation", self.cell(key, absolute=True)) for name, key in keys.items()}
+        names = {name: ("simulation", self.cell(key, absolute=True)) for name, key in keys.items()}
+        flag = self.flag_cell
+        names["Calc_SimulationFlag"] = ("simulation", f"${flag[0]}${flag[1:]}")
+        return names

@@ -33,7 +33,7 @@ from .content import expected_values, formulas, texts
 from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
-from .live import slot_count, uncertain_lines
+from .live import laid_out_runs, slot_count, uncertain_lines
 from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
@@ -112,7 +112,8 @@ def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
     if uncertain:  # the live simulation: its runs, a column per uncertain line
         slots = slot_count(uncertain)
         draws = DISTRIBUTION_CODES[a.distribution]
-        capacity = replace(capacity, runs=a.workbook_runs, slots=slots, draws=draws)
+        runs = laid_out_runs(scenario)  # workbook_runs, within the cells' budget
+        capacity = replace(capacity, runs=runs, slots=slots, draws=draws)
     return Layout(lang or a.language, capacity, a.currency)
 
 

@@ -46,7 +46,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Literal
 
@@ -102,6 +102,14 @@ class FieldSpec:
     info: FieldInfo
     #: The constraints (Ge, Le, MaxLen ...) of the value, or of each item of a list.
     metadata: tuple[Any, ...]
+    #: A field of a record nested in the section (``targets`` of the assumptions): its
+    #: column is ``PARENT_FIELD`` (``targets_npv``), its value ``data[PARENT][FIELD]``.
+    parent: str = ""
+
+    @property
+    def key(self) -> str:
+        """The field's name in its own record (``npv`` of ``targets_npv``)."""
+        return self.name.removeprefix(f"{self.parent}_") if self.parent else self.name
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,18 @@ def _field_spec(name: str, info: FieldInfo) -> FieldSpec:
     return FieldSpec(name, kind, repeat, choices, info, metadata)
 
 
+def _nested_specs(name: str, info: FieldInfo) -> tuple[FieldSpec, ...]:
+    """A field's specs: itself, or each field of the record it holds (``targets``:
+    ``targets_payback_months``, ``targets_npv``, ``targets_roi``)."""
+    annotation, _ = _unwrap(info.annotation)
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return (_field_spec(name, info),)
+    return tuple(
+        replace(_field_spec(f"{name}_{n}", i), parent=name)
+        for n, i in annotation.model_fields.items()
+    )
+
+
 #: Scenario fields with no flat form yet: the options (one business case a row).
 NOT_FLAT = frozenset({"options", "status_quo"})
 
@@ -195,7 +215,9 @@ def _sections() -> tuple[Section, ...]:
             (annotation,) = typing.get_args(annotation)
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             raise TypeError(f"{key}: no flat form for the section type {annotation!r}")
-        specs = tuple(_field_spec(n, i) for n, i in annotation.model_fields.items())
+        specs = tuple(
+            spec for n, i in annotation.model_fields.items() for spec in _nested_specs(n, i)
+        )
         if key in LINE_KEYS:  # the option a line belongs to (crmroi_xl.io.flatoptions)
             specs += (_field_spec(OPTION_COLUMN, OPTION_INFO),)
         if count:
@@ -404,6 +426,8 @@ def _assemble(
             lists.setdefault((section.key, column.number, spec.name), {})[column.item] = value
         elif section.lines:
             lines.setdefault(section.key, {}).setdefault(column.number, {})[spec.name] = value
+        elif spec.parent:
+            records.setdefault(section.key, {}).setdefault(spec.parent, {})[spec.key] = value
         else:
             records.setdefault(section.key, {})[spec.name] = value
     for (key, number, name), items in sorted(lists.items()):
@@ -484,6 +508,8 @@ def _column_of(loc: tuple[int | str, ...], found: _Numbers) -> str:
         if not rest:
             return section.key if not section.prefix else section.prefix.rstrip("_")
     spec = next((s for s in section.fields if s.name == rest[0]), None)
+    if spec is None and len(rest) > 1:  # a field of a nested record: targets_npv
+        spec = next((s for s in section.fields if (s.parent, s.key) == rest[:2]), None)
     if spec is None:
         return str(rest[0])
     if spec.repeat:

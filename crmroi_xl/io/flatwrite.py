@@ -208,7 +208,9 @@ def row_from_scenario(scenario: Scenario) -> dict[str, Any]:
             continue
         dump = value.model_dump(mode="json")
         for spec in section.fields:
-            item = dump.get(spec.name)
+            item = (
+                (dump.get(spec.parent) or {}).get(spec.key) if spec.parent else dump.get(spec.name)
+            )
             if spec.repeat:
                 for i, element in enumerate(item or [], start=1):
                     row[section.column(spec, 0, i)] = element

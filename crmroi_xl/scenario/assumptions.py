@@ -16,9 +16,48 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from .base import MAX_HORIZON, Model
-from .values import Label, Rate, Share, currency_code
+from .values import Label, Measure, Rate, Share, currency_code
 
-__all__ = ["Assumptions"]
+__all__ = ["Assumptions", "Targets"]
+
+
+class Targets(Model):
+    """What the business case should reach: the simulation gives the chance of each,
+    P(payback <= ``payback_months``), P(NPV >= ``npv``), P(ROI >= ``roi``); a target
+    left out gives no probability.
+
+    >>> Targets.model_validate({"payback_months": 18, "npv": "50 000"})
+    Targets(payback_months=18.0, npv=50000.0, roi=None)
+    """
+
+    payback_months: float | None = Field(
+        None,
+        ge=0,
+        le=12 * MAX_HORIZON,
+        description="Target payback in months (0-120): the simulation gives the chance of a "
+        "payback within it; empty = none.",
+    )
+    npv: Measure | None = Field(
+        None,
+        description="Target NPV in the scenario's currency: the simulation gives the chance "
+        "of an NPV at least this; empty = none.",
+    )
+    roi: Rate | None = Field(
+        None,
+        ge=-1,
+        le=100,
+        description="Target ROI (0.5 = 50 %): the simulation gives the chance of an ROI at "
+        "least this; empty = none.",
+    )
+
+    @property
+    def given(self) -> dict[str, float]:
+        """The targets set, by key (in the order payback_months, npv, roi).
+
+        >>> Targets(npv=0, roi=0.2).given
+        {'npv': 0.0, 'roi': 0.2}
+        """
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class Assumptions(Model):
@@ -90,6 +129,19 @@ class Assumptions(Model):
         description="Runs of the simulation the workbook holds and recalculates live "
         "(the same draws as crmroi simulate --runs with this number).",
     )
+    targets: Targets | None = Field(
+        None,
+        description="Targets of the payback (months), the NPV and the ROI: the simulation "
+        "gives the chance of reaching each (the workbook's too, live for the NPV and the "
+        "ROI).",
+    )
+
+    @field_validator("targets")
+    @classmethod
+    def _no_empty_targets(cls, targets: Targets | None) -> Targets | None:
+        """Targets all blank are no targets (as a blank row, or blank cells, give)."""
+        return targets if targets is not None and targets.given else None
+
     tax_rate: Rate | None = Field(
         None,
         ge=0,

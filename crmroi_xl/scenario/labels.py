@@ -221,6 +221,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "npv_positive": ("VAN > 0", "NPV > 0"),
     "roi_positive": ("ROI > 0", "ROI > 0"),
     "payback_within_horizon": ("Récupération sur l'horizon", "Payback within the horizon"),
+    "payback_target": ("Récupération en {} mois au plus", "Payback within {} months"),
+    "npv_target": ("VAN d'au moins {}", "NPV of at least {}"),
+    "roi_target": ("ROI d'au moins {}", "ROI of at least {}"),
+    "targets": (
+        "Chances d'atteindre les objectifs ({} tirages)",
+        "Chances of reaching the targets ({} runs)",
+    ),
+    "targets_means": (
+        "Part des tirages de la simulation du classeur qui atteignent l'objectif.",
+        "Share of the workbook simulation's runs that reach the target.",
+    ),
     "simulation_histogram": ("Répartition de la VAN (tirages)", "NPV distribution (runs)"),
     # where a scenario is in a batch's input (the portfolio summary's Source column)
     "place_row": ("ligne {}", "row {}"),

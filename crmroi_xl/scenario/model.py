@@ -40,7 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .assumptions import Assumptions
+from .assumptions import Assumptions, Targets
 from .base import MAX_HORIZON, USER_INPUT, Model, fill, filled
 from .drivers import BENEFIT_DRIVERS, COST_DRIVERS, Driver, kpi_drivers
 from .options import MAX_OPTIONS, MIN_OPTIONS, OptionBase, baseline_name, option_problems
@@ -68,6 +68,7 @@ __all__ = [
     "KpiKind",
     "Option",
     "Scenario",
+    "Targets",
 ]
 
 #: Uncertainty range of a line: multipliers of its amounts in every year, low for the

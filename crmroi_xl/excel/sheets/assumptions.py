@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import ASSUMPTIONS
+from ..layout import ASSUMPTIONS, SIMULATION_INPUTS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
@@ -35,6 +35,11 @@ IRR_GUESS_TITLE: Bilingual = (
 IRR_GUESS_NOTE: Bilingual = (
     "Rempli par l'export ; à laisser tel quel (vide = 10 %).",
     "Filled in by the export; leave it as it is (blank = 10%).",
+)
+#: Below the adoption ramp-up: the runs of the Simulation sheet and the targets.
+SIMULATION_TITLE: Bilingual = (
+    "Simulation de Monte-Carlo : tirages et objectifs",
+    "Monte Carlo simulation: runs and targets",
 )
 NOTE: Bilingual = (
     "Saisissez les cellules jaunes. Taux en\u00a0% (10\u00a0% = 0,1).",
@@ -81,6 +86,16 @@ def texts(layout: Layout) -> Iterator[Text]:
         _label(layout.adoption_calc_row),
         layout.text(("Part retenue (vide = 100 %)", "Share used (blank = 100%)")),
     )
+    yield Text(
+        "assumptions",
+        _label(layout.simulation_inputs_title_row),
+        layout.text(SIMULATION_TITLE),
+        "subtitle",
+    )
+    for a in SIMULATION_INPUTS:
+        yield Text(
+            "assumptions", _label(layout.simulation_input_row(a.field)), layout.text(a.title)
+        )
 
 
 def _adoption(ctx: Context, t: int) -> CellValue:

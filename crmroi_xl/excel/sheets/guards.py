@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...scenario.drivers import BENEFIT_DRIVERS
 from ...scenario.messages import WORDING, message
-from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS
+from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS, SIMULATION_INPUTS
 from ..inputs import input_bounds
 from ..parts import YEARS, CellValue, Formula, Table, Text, pick
 from ..reader import MESSAGES
@@ -185,6 +185,9 @@ def refused(layout: Layout) -> list[Refused]:
             add(above, where, _words("less_than_equal", lang, le=high))
 
     names = {f"B{layout.assumption_row(a.field)}": (a.name, a.title) for a in ASSUMPTIONS}
+    names |= {
+        f"B{layout.simulation_input_row(a.field)}": (a.name, a.title) for a in SIMULATION_INPUTS
+    }
     customers = {
         f"B{layout.customer_row(field)}": (name, title) for field, name, title, _ in CUSTOMERS
     }
@@ -194,8 +197,8 @@ def refused(layout: Layout) -> list[Refused]:
         if cell.kind not in _NUMBERS or cell.where[0] == "adoption":
             continue
         low, high = input_bounds(cell)
-        if cell.where[0] in ("assumptions", "customers"):
-            name, title = (names if cell.where[0] == "assumptions" else customers)[cell.ref]
+        if cell.where[0] in ("assumptions", "targets", "customers"):
+            name, title = (customers if cell.where[0] == "customers" else names)[cell.ref]
             where = f"{layout.sheet_name(cell.sheet)}, {pick(title, lang)}"
             _single(add, name, cell, low, high, where, lang)
             continue

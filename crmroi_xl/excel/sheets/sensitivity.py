@@ -65,6 +65,7 @@ from ..sensitivity_layout import (
 )
 from ..sheet import Context, Sheet
 from ..styles import rule
+from .targets import target_formulas, target_looks, target_texts
 
 if TYPE_CHECKING:
     from ...engine.results import LineFlows
@@ -228,6 +229,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     for k in range(TORNADO_BARS):
         yield Text("sensitivity", p.tornado_cell("rank", k), k + 1, "timeline", "int")
     yield from _monte_carlo_texts(layout)
+    yield from target_texts(layout)  # the chances of the targets, beside the probabilities
     yield text(f"A{p.detail_title_row}", DETAIL["title"], "subtitle")
     for key, col in DETAIL_COLUMNS.items():
         yield text(f"{col}{p.detail_header_row}", DETAIL[key], "header_calc")
@@ -567,6 +569,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _cases(layout)
     yield from _tornado(layout)
     yield from _detail(layout)
+    yield from target_formulas(layout)
 
 
 # --- looks ---------------------------------------------------------------------------------
@@ -594,6 +597,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     print_scaled(ws, after=column_index_from_string(p.charts_col) - 1)  # tables, then charts
     # the Monte Carlo's table and charts on pages of their own, under the tornado's chart
     ws.row_breaks.append(Break(id=p.mc_title_row + 1))
+    target_looks(layout, ws)
 
 
 SHEET = Sheet("sensitivity", "70AD47", texts, formulas, looks)

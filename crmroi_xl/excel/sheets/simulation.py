@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from openpyxl.styles import Font
 
-from ..live import Live, live
+from ..live import LIVE_CELLS, Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
-from ..simulation_layout import PARAMS, RESULTS
+from ..simulation_layout import AT_EXPORT, PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
@@ -60,10 +60,29 @@ TEXTS: dict[str, Bilingual] = {
         "A line was given a range since the export: it is not drawn here. Re-export.",
     ),
     "changed": (
-        "Données modifiées depuis l'export : cette feuille suit, mais le bloc Monte-Carlo de la "
-        "feuille Sensibilité (délai de récupération, histogramme) est celui de l'export.",
-        "Inputs changed since the export: this sheet follows, but the Sensitivity sheet's Monte "
-        "Carlo block (payback, histogram) is as exported.",
+        "Données modifiées depuis l'export : cette feuille suit, sauf les probabilités de délai "
+        "(calculées à l'export) ; le bloc Monte-Carlo de la feuille Sensibilité (délai de "
+        "récupération, histogramme) est celui de l'export. Réexportez pour les actualiser.",
+        "Inputs changed since the export: this sheet follows, except the payback probabilities "
+        "(computed at export); the Sensitivity sheet's Monte Carlo block (payback, histogram) "
+        "is as exported. Re-export to refresh them.",
+    ),
+    "runs_differ": (
+        "Le nombre de tirages saisi (Hypothèses) n'est pas celui de cette feuille : réexportez "
+        "pour changer le nombre de tirages.",
+        "The runs typed on Assumptions are not this sheet's: re-export to change the number "
+        "of runs.",
+    ),
+    "runs_asked": ("Tirages demandés à l'export", "Runs asked at export"),
+    "capped": (
+        "Plafonnés : tirages × lignes incertaines ≤ {cells} ; la feuille en tient {runs}, "
+        "comme crmroi simulate --runs {runs}.",
+        "Capped: runs × uncertain lines ≤ {cells}; the sheet holds {runs}, as crmroi "
+        "simulate --runs {runs} does.",
+    ),
+    "payback_target_at_export": (
+        "Objectif de délai à l'export (mois)",
+        "Payback target at export (months)",
     ),
     "fingerprint": ("Empreinte des données à l'export", "Inputs' fingerprint at export"),
     "runs": ("Tirages", "Runs"),
@@ -84,6 +103,16 @@ TEXTS: dict[str, Bilingual] = {
     "roi_positive": ("Probabilité ROI > 0", "Probability ROI > 0"),
     "roi_p10": ("ROI P10 (9 chances sur 10 de faire mieux)", "ROI P10 (9 chances in 10 of better)"),
     "roi_p90": ("ROI P90 (1 chance sur 10 de faire mieux)", "ROI P90 (1 chance in 10 of better)"),
+    "npv_target": ("Probabilité VAN ≥ objectif", "Probability NPV ≥ target"),
+    "roi_target": ("Probabilité ROI ≥ objectif", "Probability ROI ≥ target"),
+    "payback_target": (
+        "Probabilité délai ≤ objectif (calculée à l'export)",
+        "Probability payback ≤ target (computed at export)",
+    ),
+    "payback_horizon": (
+        "Probabilité de récupération sur l'horizon (calculée à l'export)",
+        "Probability of payback within the horizon (computed at export)",
+    ),
     "slots": ("Lignes incertaines (une colonne chacune)", "Uncertain lines (one column each)"),
     "position": ("N° dans le détail", "Row of the detail"),
     "label": ("Ligne", "Line"),
@@ -116,6 +145,8 @@ _FORMATS = {
     "roi_positive": "pct1",
     "roi_p10": "pct1",
     "roi_p90": "pct1",
+    "npv_target": "pct1",
+    "roi_target": "pct1",
     "label": "text",
     "low": "pct",
     "high": "pct",
@@ -143,6 +174,10 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("simulation", p.cell("distribution"), p.code, "calc", "int")
     ref = f"A{int(p.fingerprint_cell[1:])}"
     yield Text("simulation", ref, layout.text(TEXTS["fingerprint"]))
+    ref = f"A{int(p.runs_asked_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["runs_asked"]))
+    ref = f"A{int(p.payback_target_cell[1:])}"
+    yield Text("simulation", ref, layout.text(TEXTS["payback_target_at_export"]))
     yield Text("simulation", f"A{p.results_title_row}", layout.text(TEXTS["results"]), "subtitle")
     for key in RESULTS:
         yield Text("simulation", f"A{p.row(key)}", layout.text(TEXTS[key]))
@@ -174,6 +209,9 @@ def _result(ctx: Context, key: str) -> CellValue:
         return sim.probability.npv_positive
     if key == "roi_positive":
         return sim.probability.roi_positive
+    if key in ("npv_target", "roi_target"):
+        value = getattr(sim.probability, key)
+        return "" if value is None else value
     if key in ("roi_p10", "roi_p90"):
         value = sim.quantile_case(key[-3:])["roi"]
         return "#NUM!" if value is None else value
@@ -220,6 +258,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "roi_positive": f'=COUNTIF({roi},">0")/{runs}',
         "roi_p10": f"=PERCENTILE({roi},0.1)",
         "roi_p90": f"=PERCENTILE({roi},0.9)",
+        "npv_target": f'=IF(In_TargetNpv="","",COUNTIF({npv},">="&In_TargetNpv)/{runs})',
+        "roi_target": f'=IF(In_TargetRoi="","",COUNTIF({roi},">="&In_TargetRoi)/{runs})',
     }
     for key, text in results.items():
         yield Formula("simulation", p.cell(key), text, _value(_result, key), fmt=_FORMATS[key])
@@ -229,15 +269,39 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     drawn = layout.ref("sensitivity", s.detail_span("npv_low"))
     swings = layout.ref("sensitivity", s.detail_span("swing"))
     at_export = f"${p.fingerprint_cell[0]}${p.fingerprint_cell[1:]}"
-    new_range, changed = (
-        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "changed")
+    target_at_export = f"${p.payback_target_cell[0]}${p.payback_target_cell[1:]}"
+    new_range, runs_differ, changed = (
+        layout.text(TEXTS[k]).replace('"', '""') for k in ("new_range", "runs_differ", "changed")
     )
+    moved = f"ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export}))"
+    retargeted = f'In_TargetPayback&""<>{target_at_export}&""'  # as text: blank = blank
+    asked = f"${p.runs_asked_cell[0]}${p.runs_asked_cell[1:]}"
     flag = (
         f'=IF(COUNT({drawn})>SUMPRODUCT(({p.param_span("width")}<>0)*1),"{new_range}",'
-        f"IF(ABS({base['npv']}+SUM({swings})-{at_export})>1E-9*MAX(1,ABS({at_export})),"
-        f'"{changed}",""))'
+        f'IF(AND(In_WorkbookRuns<>"",In_WorkbookRuns<>{asked}),"{runs_differ}",'
+        f'IF(OR({moved},{retargeted}),"{changed}","")))'
     )
     yield Formula("simulation", p.flag_cell, flag, lambda ctx: "", fmt="text")
+    pieces = _capped(layout).split("{runs}")  # the runs laid out, from their cell
+    capped = f'"&{runs}&"'.join(piece.replace('"', '""') for piece in pieces)
+    yield Formula(
+        "simulation",
+        p.cap_note_cell,
+        f'=IF({asked}>{runs},"{capped}","")',
+        _cap_note,
+        fmt="text",
+    )
+
+
+def _capped(layout: Layout) -> str:
+    """The note of capped runs, ``{runs}`` left for the runs laid out."""
+    cells = f"{LIVE_CELLS:,}".replace(",", "\u00a0" if layout.lang == "fr" else ",")
+    return layout.text(TEXTS["capped"]).replace("{cells}", cells)
+
+
+def _cap_note(ctx: Context) -> CellValue:
+    p, asked = ctx.layout.simulation, ctx.scenario.assumptions.workbook_runs
+    return _capped(ctx.layout).replace("{runs}", str(p.runs)) if asked > p.runs else ""
 
 
 def _value(function: Any, *args: Any) -> Any:
@@ -331,6 +395,11 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         flag = p.flag_cell
         bad = Font(bold=True, color="9C0006")
         ws.conditional_formatting.add(flag, rule(f'{flag}<>""', font=bad, fill=BAD_FILL))
+        for key in AT_EXPORT:  # the payback's probabilities, written at export
+            ref = p.cell(key)
+            ws.conditional_formatting.add(
+                ref, rule(f'${flag[0]}${flag[1:]}<>""', font=bad, fill=BAD_FILL)
+            )
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 10
