@@ -53,6 +53,7 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..engine.compute import compute
+from ..engine.optionbook import OptionBook, book_results
 from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
@@ -64,6 +65,7 @@ from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
+from .optionview import shown_book, table_scenario
 from .package import FixedTimeZip, cached_type, write_package
 from .parts import Capacity, CellValue, Table
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
@@ -246,12 +248,18 @@ class Skeleton:
     size: int  # slots in all
 
     def values(
-        self, scenario: Scenario, drawing: bool, results: Results | None = None
+        self,
+        scenario: Scenario,
+        drawing: bool,
+        results: Results | None = None,
+        book: OptionBook | None = None,
     ) -> list[str]:
-        """Every slot's text for ``scenario`` (``results``: its computed results, if known)."""
-        results = results or compute(scenario)
-        inputs = input_values(self.layout, scenario, results)
-        cached = expected_values(self.layout, scenario, results)
+        """Every slot's text for ``scenario`` (``results``: its computed results, if known;
+        a workbook of options: its ``book``, ``scenario`` its table of lines)."""
+        if results is None:
+            results = book_results(book) if book is not None else compute(scenario)
+        inputs = input_values(self.layout, scenario, results, book=book)
+        cached = expected_values(self.layout, scenario, results, book=book)
         if len(inputs) != self.inputs or len(cached) != self.formulas:
             raise AssertionError("the scenario does not fit the skeleton's layout")
         out = [_BLANK if value is None else input_xml(value) for value in inputs]
@@ -297,15 +305,19 @@ class _Parts:
         return list(self.parts)
 
 
-def _stand_in(currency: str, channels: int = 1, ranged: bool = False) -> Scenario:
+def _stand_in(
+    currency: str, channels: int = 1, ranged: bool = False, options: bool = False
+) -> Scenario:
     """A scenario of ``channels`` channels, in ``currency``; ``ranged``: a cost with a
-    range (so a simulation)."""
+    range (so a simulation); ``options``: a choice between two options."""
     costs = [{"label": "c", "category": "other", "high": 2}] if ranged else []
+    choice = {"options": [{"name": "a"}, {"name": "b"}]} if options else {}
     return Scenario.model_validate(
         {
             "assumptions": {"name": "skeleton", "currency": currency},
             "costs": costs,
             "channels": [{"name": f"c{i}", "spend": 1} for i in range(channels)],
+            **choice,
         }
     )
 
@@ -319,7 +331,7 @@ def _sheet_part(key: str) -> str:
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
     layout = Layout(lang, capacity, currency)
-    stand_in = _stand_in(currency)
+    stand_in = _stand_in(currency, options=capacity.options > 0)
     wb, _ = build_workbook(layout, stand_in, mode="native")
     sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
 
@@ -503,8 +515,11 @@ def workbook_bytes(
     """
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
+    book = shown_book(scenario)  # a choice: every option's lines, the best one shown
+    if book is not None:
+        scenario, results = book.flat, None
     package = _package(*kind, len(scenario.channels), simulated(scenario))
-    values = package.skeleton.values(scenario, package.drawing, results)
+    values = package.skeleton.values(scenario, package.drawing, results, book)
     buffer = BytesIO()
     with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
         for name, content in package.entries:
@@ -522,7 +537,7 @@ Kind = tuple[Lang, Capacity, str, int, bool]
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
-    channels, simulation = len(scenario.channels), simulated(scenario)
+    channels, simulation = len(scenario.channels), simulated(table_scenario(scenario))
     return layout.lang, layout.capacity, layout.currency, channels, simulation
 
 

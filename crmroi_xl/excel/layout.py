@@ -65,6 +65,7 @@ from .columns import (
     channel_columns,
     cost_columns,
     kpi_columns,
+    with_options,
     yearly_field,
 )
 from .headline import HEADLINES
@@ -111,6 +112,12 @@ SHEETS: dict[str, Bilingual] = {
     "lists": ("Listes", "Lists"),
 }
 TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A
+#: The columns of an option's fields in the options block (its adoption: F .. O).
+OPTION_FIELDS = dict(
+    zip(("name", "description", "baseline", "cost_risk", "benefit_risk"), "ABCDE", strict=True)
+)
+#: What the options block computes of the option shown, one a row.
+OPTION_CALCS = ("row", "baseline", "cost_risk", "benefit_risk")
 
 
 def quote_sheet(name: str) -> str:
@@ -120,6 +127,16 @@ def quote_sheet(name: str) -> str:
     ("'Coûts'", "'KPI''s'")
     """
     return "'{}'".format(name.replace("'", "''"))
+
+
+#: An option's inputs in the options block (its adoption follows): format and kind.
+OPTION_INPUTS: dict[str, tuple[str, Kind]] = {
+    "name": ("text", "text"),
+    "description": ("text", "text"),
+    "baseline": ("text", "yesno"),
+    "cost_risk": ("pct", "share"),
+    "benefit_risk": ("pct", "share"),
+}
 
 
 class InputCell(NamedTuple):
@@ -178,12 +195,53 @@ class Layout:
     # --- tables -------------------------------------------------------------------------
     @cached_property
     def costs(self) -> Table:
-        return Table("costs", 5, self.capacity.costs, cost_columns(), "case", YEAR_TOTALS)
+        columns = cost_columns()
+        if self.capacity.options:
+            columns = with_options(columns)
+        return Table("costs", 5, self.capacity.costs, columns, "case", YEAR_TOTALS)
 
     @cached_property
     def benefits(self) -> Table:
         columns = benefit_columns()
+        if self.capacity.options:
+            columns = with_options(columns)
         return Table("benefits", 5, self.capacity.benefits, columns, "case", YEAR_TOTALS)
+
+    # --- the options a choice compares, under the adoption (a workbook of options) -----
+    @property
+    def options_header_row(self) -> int:
+        """The options' column headers (their subtitle on the row above), then a row an
+        option: its name, description, baseline, cost risk, benefit risk, adoption."""
+        return self.adoption_calc_row + 3
+
+    def option_row(self, k: int) -> int:
+        return self.options_header_row + 1 + k
+
+    def option_col(self, key: str) -> str:
+        """``name``, ``description``, ``baseline``, ``cost_risk``, ``benefit_risk``, or
+        ``adoption_T`` (years 1 .. 10): the column of an option's field."""
+        if key.startswith("adoption_"):
+            return column_letter(5 + int(key.removeprefix("adoption_")))
+        return OPTION_FIELDS[key]
+
+    def option_span(self, key: str) -> str:
+        col = self.option_col(key)
+        return f"${col}${self.option_row(0)}:${col}${self.option_row(self.capacity.options - 1)}"
+
+    def option_calc_row(self, key: str) -> int:
+        """The option shown: its ``row`` among the options, ``baseline`` (1/0), its
+        effective ``cost_risk`` and ``benefit_risk``, in column B."""
+        return self.option_row(self.capacity.options) + 1 + OPTION_CALCS.index(key)
+
+    def risk(self, side: str) -> str:
+        """The name of the cost or benefit risk the lines use: the option shown's in a
+        workbook of options, else the assumption."""
+        if self.capacity.options:
+            return "Calc_CostRisk" if side == "cost" else "Calc_BenefitRisk"
+        return "In_CostRisk" if side == "cost" else "In_BenefitRisk"
+
+    #: The option shown (``In_Option``), under the case shown on the Sensitivity sheet.
+    option_selector_row = 6
 
     @cached_property
     def kpis(self) -> Table:
@@ -404,6 +462,8 @@ class Layout:
         value_col = CONSTANT_COLUMNS["value"][0]
         for i, (name, _) in enumerate(CONSTANTS):
             names[name] = ("lists", f"${value_col}${2 + i}")
+        if self.capacity.options:
+            names.update(self._option_names())
         names.update(self.sensitivity.names)
         names.update(self.simulation.names)
         for table in self.tables:
@@ -415,6 +475,36 @@ class Layout:
                 f"$A${table.first_row}:${last_col}${table.last_row}",
             )
         return names
+
+    def _option_names(self) -> dict[str, tuple[str, str]]:
+        first, last = self.option_row(0), self.option_row(self.capacity.options - 1)
+        names = {
+            "List_Options": ("assumptions", self.option_span("name")),
+            "Tbl_Options": ("assumptions", f"$A${first}:${self.option_col('adoption_10')}${last}"),
+            "In_Option": ("sensitivity", f"$B${self.option_selector_row}"),
+        }
+        for key in OPTION_CALCS:
+            name = "Calc_Option" + key.title().replace("_", "")
+            if key in ("cost_risk", "benefit_risk"):
+                name = "Calc_" + key.title().replace("_", "")
+            names[name] = ("assumptions", f"$B${self.option_calc_row(key)}")
+        return names
+
+    def _option_inputs(self) -> list[InputCell]:
+        """The options block's cells, then the option shown (not read back)."""
+        cells = []
+        for k in range(self.capacity.options):
+            row = self.option_row(k)
+            for key, (fmt, kind_) in OPTION_INPUTS.items():
+                ref = f"{self.option_col(key)}{row}"
+                cells.append(InputCell("assumptions", ref, fmt, kind_, ("options", k, key)))
+            for t in YEARS[1:]:
+                ref = f"{self.option_col(f'adoption_{t}')}{row}"
+                where = ("options", k, "adoption", t)
+                cells.append(InputCell("assumptions", ref, "pct", "share", where))
+        ref = f"B{self.option_selector_row}"
+        cells.append(InputCell("sensitivity", ref, "text", None, ("option",)))
+        return cells
 
     @cached_property
     def inputs(self) -> tuple[InputCell, ...]:
@@ -441,9 +531,10 @@ class Layout:
                     yearly = yearly_field(c.key)  # seats_y3: ("costs", i, "seats_by_year", 3)
                     key = c.key if yearly is None else yearly[0]
                     where = (table.sheet, i, c.key) if yearly is None else (table.sheet, i, *yearly)
-                    cells.append(
-                        InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind(model, key), where)
-                    )
+                    kind_ = "choice" if key == "option" else kind(model, key)
+                    cells.append(InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind_, where))
+        if self.capacity.options:
+            cells += self._option_inputs()
         for field_, _, _, fmt in CUSTOMERS:
             ref = f"B{self.customer_row(field_)}"
             cells.append(

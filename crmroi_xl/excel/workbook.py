@@ -26,14 +26,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.compute import compute
+from ..engine.optionbook import book_results
+from ..engine.results import Results
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
+from ..scenario.options import MAX_OPTIONS
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .live import slot_count, uncertain_lines
+from .optionview import shown_book, table_scenario
 from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import SHEETS
@@ -104,9 +108,13 @@ NEEDS_FUNCTIONS: Bilingual = (
 
 def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
     """The layout of ``scenario``'s workbook: its language, tables big enough for its lines."""
+    choice = bool(scenario.options)
+    scenario = table_scenario(scenario)  # a choice: every option's lines
     capacity = Capacity.for_counts(
         len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
     )
+    if choice:
+        capacity = replace(capacity, options=MAX_OPTIONS)
     a = scenario.assumptions
     uncertain = uncertain_lines(scenario)
     if uncertain:  # the live simulation: its runs, a column per uncertain line
@@ -143,15 +151,21 @@ def build_workbook(
         cell.value = formula.text(mode)
         cell.style = formula.style
         cell.number_format = formats[formula.fmt]
-    results = compute(scenario) if scenario is not None else None
-    for where, value in zip(layout.inputs, input_values(layout, scenario, results), strict=True):
+    book = shown_book(scenario) if scenario is not None else None
+    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
+    results: Results | None = None
+    if book is not None:  # a choice: every option's lines, the best one shown
+        scenario, results = book.flat, book_results(book)
+    elif scenario is not None:
+        results = compute(scenario)
+    typed = input_values(layout, scenario, results, book=book)
+    for where, value in zip(layout.inputs, typed, strict=True):
         cell = sheets[where.sheet][where.ref]
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = where.style
         cell.number_format = formats[where.fmt]
-    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
     for sheet in SHEETS:
         ws = sheets[sheet.key]
         print_setup(ws, lang, one_page=sheet.one_page, header=header)
@@ -176,7 +190,7 @@ def build_workbook(
     wb.properties.title = layout.text(("Résultats", "Results"))
     cached: dict[tuple[str, str], CellValue] = {}
     if scenario is not None and results is not None:
-        values = expected_values(layout, scenario, results)
+        values = expected_values(layout, scenario, results, book=book)
         cached = {(layout.sheet_name(sheet), ref): v for (sheet, ref), v in values.items()}
     return wb, cached
 

@@ -24,6 +24,7 @@ from .tables import (
     case_factor,
     go_live_share,
     line_formulas,
+    membership,
     table_looks,
     table_texts,
     timeline,
@@ -77,13 +78,15 @@ def _kept(layout: Layout, c: Callable[[str], str], y: str, start: str) -> str:
 
 
 def _year(layout: Layout) -> Callable[[Callable[[str], str], int, str, int], str]:
+    risk = layout.risk("benefit")
+
     def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
         start = f"MAX(1,{c('start_year')})"
         adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,{y}))"
         return (
             f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"{c('base')}*{_kept(layout, c, y, start)}*{go_live_share(y)}"
-            f"*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"
+            f"*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-{risk}),0)"
         )
 
     return year
@@ -109,6 +112,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.BENEFIT_DRIVERS, _with_kpis(layout, c)),
                 lambda ctx, i: benefit_base(ctx.scenario.benefits[i], ctx.scenario.kpis_by_kind()),
             ),
+            **({"member": membership("benefit")} if layout.capacity.options else {}),
             "case": case_factor("benefit"),
         },
         year=_year(layout),

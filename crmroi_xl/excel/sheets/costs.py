@@ -26,6 +26,7 @@ from .tables import (
     case_factor,
     go_live_share,
     line_formulas,
+    membership,
     table_looks,
     table_texts,
     timeline,
@@ -100,7 +101,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1)"
             f"*IF({_from_go_live(c)},{go_live_share(y)},1),0))"
-            "*(1+In_CostRisk)"
+            f"*(1+{layout.risk('cost')})"
         )
 
     yield from line_formulas(
@@ -119,8 +120,9 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, 1, c)),
                 lambda ctx, i: cost_base(ctx.scenario.costs[i], 1),
             ),
+            **({"member": membership("cost")} if layout.capacity.options else {}),
             "case": case_factor("cost"),
-            **BOOKS,
+            **_books(layout),
         },
         year=year,
         check=(("one_off", "increase_from_year"), "category"),
@@ -144,7 +146,7 @@ def _from_go_live(c: Callable[[str], str]) -> str:
 
 def _capital(ctx: Context, i: int) -> float:
     line, risk = ctx.scenario.costs[i], ctx.scenario.assumptions.cost_risk
-    if not line.capitalised:
+    if not line.capitalised or (ctx.book is not None and not ctx.book.members[0][i]):
         return 0
     return line.one_off * (1 + risk) * case_multiplier(ctx.case, "cost", line.low, line.high)
 
@@ -154,12 +156,20 @@ def _depreciation(ctx: Context, i: int) -> float:
     return _capital(ctx, i) / line.depreciation_years if line.depreciation_years else 0
 
 
-#: The computed columns the summary's P&L rows read (see :data:`~crmroi_xl.excel.columns.BOOKS_COMPUTED`).
-BOOKS: dict[str, Computed] = {
-    "capital": Computed(
-        lambda c, i: f"IF({c('capitalised')}=Lbl_Yes,{c('one_off')}*(1+In_CostRisk)*{c('case')},0)",
-        _capital,
-    ),
+def _books(layout: Layout) -> dict[str, Computed]:
+    """The computed columns the summary's P&L rows read (see
+    :data:`~crmroi_xl.excel.columns.BOOKS_COMPUTED`); in a workbook of options, a line
+    counts only in the option shown."""
+    options, risk = layout.capacity.options, layout.risk("cost")
+
+    def capital(c: Callable[[str], str], i: int) -> str:
+        times = f"*{c('member')}" if options else ""
+        return f"IF({c('capitalised')}=Lbl_Yes,{c('one_off')}*(1+{risk})*{c('case')}{times},0)"
+
+    return {"capital": Computed(capital, _capital), **_BOOKS}
+
+
+_BOOKS: dict[str, Computed] = {
     "capital_year": Computed(
         lambda c, i: number(c("one_off_year")),
         lambda ctx, i: ctx.scenario.costs[i].one_off_year,

@@ -45,6 +45,7 @@ __all__ = [
     "go_live_share",
     "header_letters",
     "line_formulas",
+    "membership",
     "row_check",
     "table_looks",
     "table_texts",
@@ -166,6 +167,22 @@ class Computed(NamedTuple):
     fmt: str = "eur"
 
 
+def membership(side: Side) -> Computed:
+    """Whether a line counts in the option shown (``In_Option``), in a workbook of
+    options: a shared line (Option blank) unless the option shown is the baseline status
+    quo; an option's own line in that option only."""
+
+    def expression(c: Callable[[str], str], i: int) -> str:
+        return f'IF({c("option")}="",1-Calc_OptionBaseline,IF({c("option")}=In_Option,1,0))'
+
+    def value(ctx: Context, i: int) -> CellValue:
+        assert ctx.book is not None
+        members = ctx.book.members[0 if side == "cost" else 1]
+        return 1 if members[i] else 0
+
+    return Computed(expression, value, "int")
+
+
 def case_factor(side: Side) -> Computed:
     """A line's multiplier in the case shown (``Calc_Case``: 1 pessimistic, 2 base,
     3 optimistic): a cost at its high when pessimistic and at its low when optimistic,
@@ -276,10 +293,13 @@ def line_formulas(
                 f'=IF({blank},"",{letter}{base_row}*{c("case")})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t),
             )
+            amount = year(c, i, y, t)
+            if layout.capacity.options:  # counted only in the options it belongs to
+                amount = f"({amount})*{c('member')}"
             yield Formula(
                 table.sheet,
                 f"{letter}{base_row}",
-                f'=IF({blank},"",{year(c, i, y, t)})',
+                f'=IF({blank},"",{amount})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t, True),
             )
         (first, last), incomplete = check
@@ -332,7 +352,8 @@ def fixed_texts(
     """What a fitted column shows whatever the scenario: its list's choices, and in
     the first column the labels below the table (totals, customer economics), among
     ``sheet_texts`` (the sheet's constant cells)."""
-    texts = layout.choices(column.choices) if column.choices else []
+    listed = column.key != "option"  # the option names are the scenario's
+    texts = layout.choices(column.choices) if column.choices and listed else []
     if column is table.columns[0]:
         letter = table.letter(column.key)
         texts += [
@@ -373,7 +394,7 @@ def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterab
         align = None
         yearly = yearly_field(column.key)  # seats_y1 ..: the line's seats_by_year
         field = column.key if yearly is None else yearly[0]
-        if not column.computed and kind(model, field) == "yesno":
+        if not column.computed and field != "option" and kind(model, field) == "yesno":
             align = Alignment(horizontal="center")  # Yes / No, apart from the figures
         elif column.computed and column.fmt == "text" and column.key not in ("trend", "higher_eff"):
             align = Alignment(horizontal="left", indent=1)  # apart from the inputs

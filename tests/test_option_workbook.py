@@ -1,0 +1,119 @@
+"""A workbook holding every option of a choice (issue 22): one export, ``In_Option``
+switching it natively, checked by LibreOffice against the engine for every option."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from crmroi_xl import load_scenario
+from crmroi_xl.engine.optionbook import book_results, option_book
+from crmroi_xl.engine.options import compare
+from crmroi_xl.excel.content import expected_values
+from crmroi_xl.excel.fast import export_workbook
+from crmroi_xl.excel.headline import HEADLINES
+from crmroi_xl.excel.workbook import export_layout, export_workbook_openpyxl
+from crmroi_xl.scenario.model import Scenario
+from tests.spreadsheet import after_edits, formula_cells, load_values, recalculate, same
+
+from .examples import OPTION_EXAMPLES
+
+TWO_VENDORS = Path("examples/two-vendors.yaml")
+
+
+def _expected(scenario: Scenario, name: str, lang: str) -> dict[tuple[str, str], Any]:
+    """The engine's value of every formula cell when the workbook shows option ``name``,
+    by sheet title."""
+    layout = export_layout(scenario, lang)  # type: ignore[arg-type]
+    book = option_book(scenario, name)
+    values = expected_values(layout, book.flat, book_results(book), book=book)
+    return {(layout.sheet_name(s), ref): v for (s, ref), v in after_edits(layout, values).items()}
+
+
+def _switched(path: Path, name: str, target: Path) -> Path:
+    """A copy of the workbook ``path`` showing option ``name`` (``In_Option`` typed)."""
+    wb = openpyxl.load_workbook(path)
+    ((sheet, address),) = wb.defined_names["In_Option"].destinations
+    wb[sheet][address.replace("$", "")].value = name
+    wb.save(target)
+    return target
+
+
+def _differences(path: Path, recalculated: Path, expected: dict[tuple[str, str], Any]) -> list[str]:
+    computed = load_values(recalculated)
+    out = []
+    for sheet, ref, formula in formula_cells(path):
+        if (sheet, ref) not in expected:
+            continue
+        mine, theirs = expected[(sheet, ref)], computed[sheet][ref].value
+        if not same(mine, theirs):
+            out.append(f"{sheet}!{ref}: engine {mine!r}, LibreOffice {theirs!r} ({formula})")
+    return out
+
+
+def test_the_options_example_is_one_workbook_byte_identical_to_openpyxl(tmp_path: Path) -> None:
+    for example in OPTION_EXAMPLES:
+        scenario = load_scenario(example)
+        for lang in ("fr", "en"):
+            fast = export_workbook(scenario, tmp_path / f"fast-{lang}.xlsx", lang=lang)
+            slow = export_workbook_openpyxl(scenario, tmp_path / f"slow-{lang}.xlsx", lang=lang)
+            assert fast.read_bytes() == slow.read_bytes()
+
+
+def test_the_workbook_opens_on_the_best_option_with_its_lines_and_options(tmp_path: Path) -> None:
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "choice.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    names = wb.defined_names
+    ((sheet, address),) = names["In_Option"].destinations
+    assert wb[sheet][address.replace("$", "")].value == compare(scenario).best == "Vendor B"
+    costs = wb["Costs"]
+    assert costs["B5"].value == "Option (blank\u00a0=\u00a0shared)"
+    owners = [costs[f"B{r}"].value for r in range(6, 6 + 8)]
+    a, b, sq = "Vendor A", "Vendor B", "Status quo"
+    assert owners == [None, a, a, b, b, b, sq, sq]
+    ((sheet, address),) = names["List_Options"].destinations
+    listed = [c.value for (c,) in wb[sheet][address.replace("$", "")]]
+    assert listed == ["Vendor A", "Vendor B", "Status quo", None, None, None]
+    # cached headline results: the best option's, as compare() gives them
+    best = compare(scenario).best_option.results
+    values = openpyxl.load_workbook(path, data_only=True)
+    ((sheet, address),) = values.defined_names["Out_NPV"].destinations
+    assert math.isclose(values[sheet][address.replace("$", "")].value, best.npv, rel_tol=1e-12)
+
+
+def test_a_scenario_without_options_has_no_option_column_nor_selector(tmp_path: Path) -> None:
+    path = export_workbook(load_scenario("examples/b2b-150-seats.yaml"), tmp_path / "one.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "In_Option" not in wb.defined_names and "List_Options" not in wb.defined_names
+    assert "Option" not in str(wb.worksheets[4]["B5"].value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_option_shown_equals_the_engine_in_libreoffice(tmp_path: Path, lang: str) -> None:
+    """``In_Option`` set to each option: every formula cell of the recalculated workbook
+    equals the engine's value for that option, and the headline results are
+    ``compare()``'s for that option."""
+    scenario = load_scenario(TWO_VENDORS)
+    comparison = compare(scenario)
+    path = export_workbook(scenario, tmp_path / f"choice-{lang}.xlsx", lang=lang)
+    names = [o.name for o in comparison.options]
+    switched = {n: _switched(path, n, tmp_path / f"{lang}-{k}.xlsx") for k, n in enumerate(names)}
+    recalculated = recalculate([*switched.values()], tmp_path / "lo")
+    for option in comparison.options:
+        copy = switched[option.name]
+        expected = _expected(scenario, option.name, lang)
+        assert _differences(path, recalculated[copy], expected) == [], option.name
+        wb = openpyxl.load_workbook(recalculated[copy], data_only=True)
+        for h in HEADLINES:
+            value = h.evaluate(option.results)[0]
+            if h.name == "Out_Check":
+                value = "OK"  # every check passes
+            ((sheet, address),) = wb.defined_names[h.name].destinations
+            shown = wb[sheet][address.replace("$", "")].value
+            assert same(shown, "#N/A" if value is None else value), (option.name, h.name)
