@@ -9,16 +9,21 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from crmroi_xl import load_scenario
+from crmroi_xl import load_scenario, read_workbook
 from crmroi_xl.engine.optionbook import book_results, option_book
 from crmroi_xl.engine.options import compare
+from crmroi_xl.errors import WorkbookError
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.workbook import export_layout, export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
 from tests.spreadsheet import after_edits, formula_cells, load_values, recalculate, same
+from tests.strategies import NOT_IN_WORKBOOK, scenarios
+from tests.test_reader import in_language
 
 from .examples import OPTION_EXAMPLES
 
@@ -117,3 +122,57 @@ def test_each_option_shown_equals_the_engine_in_libreoffice(tmp_path: Path, lang
             ((sheet, address),) = wb.defined_names[h.name].destinations
             shown = wb[sheet][address.replace("$", "")].value
             assert same(shown, "#N/A" if value is None else value), (option.name, h.name)
+
+
+def _same_choice(read: Scenario, scenario: Scenario) -> None:
+    """Every option's results (and the comparison's) of ``read`` are ``scenario``'s."""
+    assert compare(read) == compare(scenario)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_export_then_read_gives_every_option_back(tmp_path: Path, lang: str) -> None:
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    read = read_workbook(path)
+    assert read.options is not None
+    assert [(o.name, o.description) for o in read.options] == [
+        (o.name, o.description) for o in scenario.options or []
+    ]
+    assert [len(o.costs) for o in read.options] == [2, 3, 2] and len(read.costs) == 1
+    assert read.baseline == "Status quo" and read.options[1].cost_risk == 0.05
+    _same_choice(read, in_language(scenario, lang))
+    # what a user types: a line moved to another option, a status quo named so
+    wb = openpyxl.load_workbook(path)
+    costs = wb.worksheets[4]
+    costs["B8"] = "Vendor B"  # Vendor A's implementation, now B's
+    wb.save(tmp_path / "moved.xlsx")
+    moved = read_workbook(tmp_path / "moved.xlsx")
+    assert moved.options[1].costs[0].label == "Vendor A implementation"  # in table order
+    assert len(moved.options[0].costs) == 1
+
+
+def test_an_option_column_naming_no_option_is_one_clear_line(tmp_path: Path) -> None:
+    path = export_workbook(load_scenario(TWO_VENDORS), tmp_path / "x.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    wb["Costs"]["B7"] = "Vendor Z"
+    wb.save(tmp_path / "z.xlsx")
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(tmp_path / "z.xlsx")
+    (line,) = str(error.value).splitlines()
+    assert "Costs!B7" in line and "'Vendor Z' is not in the options block" in line
+    assert "Vendor A, Vendor B, Status quo" in line
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=scenarios(leave=NOT_IN_WORKBOOK, options=True).filter(lambda d: bool(d.get("options"))),
+    lang=st.sampled_from(["fr", "en"]),
+)
+def test_round_trip_of_generated_choices(
+    data: dict[str, Any], lang: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    scenario = Scenario.model_validate(data)
+    folder = tmp_path_factory.mktemp("choice")
+    path = export_workbook(scenario, folder / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    _same_choice(read_workbook(path), in_language(scenario, lang))

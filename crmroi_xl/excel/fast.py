@@ -507,15 +507,21 @@ def _package(
 
 
 def workbook_bytes(
-    scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
+    scenario: Scenario,
+    *,
+    lang: Lang | None = None,
+    results: Results | None = None,
+    shown: str | None = None,
 ) -> bytes:
     """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes).
 
-    ``results``, when the caller already computed them, saves computing twice.
+    ``results``, when the caller already computed them, saves computing twice. A
+    scenario with options: one workbook holds them all, showing option ``shown``
+    (default: the best by NPV).
     """
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
-    book = shown_book(scenario)  # a choice: every option's lines, the best one shown
+    book = shown_book(scenario, shown)  # a choice: every option's lines, one shown
     if book is not None:
         scenario, results = book.flat, None
     package = _package(*kind, len(scenario.channels), simulated(scenario))
