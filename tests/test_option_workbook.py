@@ -21,7 +21,15 @@ from crmroi_xl.excel.fast import export_workbook
 from crmroi_xl.excel.headline import HEADLINES
 from crmroi_xl.excel.workbook import export_layout, export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
-from tests.spreadsheet import after_edits, formula_cells, load_values, recalculate, same
+from tests.spreadsheet import (
+    after_edits,
+    formula_cells,
+    load_values,
+    mismatches,
+    recalculate,
+    recalculate_gnumeric,
+    same,
+)
 from tests.strategies import NOT_IN_WORKBOOK, scenarios
 from tests.test_reader import in_language
 
@@ -48,7 +56,12 @@ def _switched(path: Path, name: str, target: Path) -> Path:
     return target
 
 
-def _differences(path: Path, recalculated: Path, expected: dict[tuple[str, str], Any]) -> list[str]:
+def _differences(
+    path: Path,
+    recalculated: Path,
+    expected: dict[tuple[str, str], Any],
+    engine: str = "LibreOffice",
+) -> list[str]:
     computed = load_values(recalculated)
     out = []
     for sheet, ref, formula in formula_cells(path):
@@ -56,7 +69,7 @@ def _differences(path: Path, recalculated: Path, expected: dict[tuple[str, str],
             continue
         mine, theirs = expected[(sheet, ref)], computed[sheet][ref].value
         if not same(mine, theirs):
-            out.append(f"{sheet}!{ref}: engine {mine!r}, LibreOffice {theirs!r} ({formula})")
+            out.append(f"{sheet}!{ref}: engine {mine!r}, {engine} {theirs!r} ({formula})")
     return out
 
 
@@ -176,3 +189,18 @@ def test_round_trip_of_generated_choices(
     folder = tmp_path_factory.mktemp("choice")
     path = export_workbook(scenario, folder / "x.xlsx", lang=lang)  # type: ignore[arg-type]
     _same_choice(read_workbook(path), in_language(scenario, lang))
+
+
+@pytest.mark.slow
+def test_the_workbook_of_options_matches_gnumeric(tmp_path: Path) -> None:
+    scenario = load_scenario(TWO_VENDORS)
+    paths = [
+        export_workbook(scenario, tmp_path / f"choice-{lang}.xlsx", lang=lang)  # type: ignore[arg-type]
+        for lang in ("fr", "en")
+    ]
+    switched = _switched(paths[1], "Vendor A", tmp_path / "vendor-a.xlsx")
+    recalculated = recalculate_gnumeric([*paths, switched], tmp_path)
+    for path in paths:
+        assert mismatches(path, recalculated[path], "Gnumeric") == []
+    expected = _expected(scenario, "Vendor A", "en")
+    assert _differences(paths[1], recalculated[switched], expected, "Gnumeric") == []
