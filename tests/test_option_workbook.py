@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import load_scenario, read_workbook
@@ -137,9 +137,23 @@ def test_each_option_shown_equals_the_engine_in_libreoffice(tmp_path: Path, lang
             assert same(shown, "#N/A" if value is None else value), (option.name, h.name)
 
 
+def _differing(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two dumps differ (paths, the first few)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in a for d in _differing(a[k], b.get(k), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in _differing(x, y, f"{path}[{i}]")
+        ]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
 def _same_choice(read: Scenario, scenario: Scenario) -> None:
     """Every option's results (and the comparison's) of ``read`` are ``scenario``'s."""
-    assert compare(read) == compare(scenario)
+    differences = _differing(compare(read).model_dump(), compare(scenario).model_dump())
+    assert differences == [], (differences[:5], read.options, scenario.options)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -156,7 +170,7 @@ def test_export_then_read_gives_every_option_back(tmp_path: Path, lang: str) -> 
     _same_choice(read, in_language(scenario, lang))
     # what a user types: a line moved to another option, a status quo named so
     wb = openpyxl.load_workbook(path)
-    costs = wb.worksheets[4]
+    costs = wb[export_layout(scenario, lang).sheet_name("costs")]  # type: ignore[arg-type]
     costs["B8"] = "Vendor B"  # Vendor A's implementation, now B's
     wb.save(tmp_path / "moved.xlsx")
     moved = read_workbook(tmp_path / "moved.xlsx")
@@ -177,7 +191,12 @@ def test_an_option_column_naming_no_option_is_one_clear_line(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 @given(
     data=scenarios(leave=NOT_IN_WORKBOOK, options=True).filter(lambda d: bool(d.get("options"))),
     lang=st.sampled_from(["fr", "en"]),
@@ -189,6 +208,22 @@ def test_round_trip_of_generated_choices(
     folder = tmp_path_factory.mktemp("choice")
     path = export_workbook(scenario, folder / "x.xlsx", lang=lang)  # type: ignore[arg-type]
     _same_choice(read_workbook(path), in_language(scenario, lang))
+
+
+def test_an_option_with_an_empty_adoption_reads_back_as_the_engine_fills_it(
+    tmp_path: Path,
+) -> None:
+    """``adoption: []`` is not "the scenario's" (a blank row): the engine's filled ramp-up
+    is written, so the option read back computes alike (found by hypothesis)."""
+    line = {"label": "Gain", "category": "cost_reduction", "amount_per_year": 100}
+    scenario = Scenario.model_validate(
+        {
+            "assumptions": {"name": "x", "horizon_years": 3, "adoption": [0.5, 0.8]},
+            "options": [{"name": "A", "adoption": [], "benefits": [line]}, {"name": "B"}],
+        }
+    )
+    read = read_workbook(export_workbook(scenario, tmp_path / "x.xlsx"))
+    _same_choice(read, in_language(scenario, "fr"))
 
 
 @pytest.mark.slow
@@ -204,3 +239,36 @@ def test_the_workbook_of_options_matches_gnumeric(tmp_path: Path) -> None:
         assert mismatches(path, recalculated[path], "Gnumeric") == []
     expected = _expected(scenario, "Vendor A", "en")
     assert _differences(paths[1], recalculated[switched], expected, "Gnumeric") == []
+
+
+@pytest.mark.slow
+def test_after_edits_the_workbook_still_equals_the_engine(tmp_path: Path) -> None:
+    """A line's amount edited: every formula cell of the recalculated workbook equals the
+    engine on the scenario read back from the edited file (the option shown). A line
+    then moved to another option (its Option cell): the Summary and the Comparison
+    sheet still equal the engine (the lines' rows keep the table's order, which the
+    scenario read back lays out anew: option by option)."""
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "choice.xlsx", lang="en")
+    layout = export_layout(scenario, "en")
+    wb = openpyxl.load_workbook(path)
+    wb["Costs"][layout.costs.cell("one_off", 2)] = 40_000  # Vendor A's implementation
+    wb.save(tmp_path / "amount.xlsx")
+    wb["Costs"][layout.costs.cell("option", 5)] = "Vendor A"  # the migration: now A's
+    wb.save(tmp_path / "moved.xlsx")
+    edited = [tmp_path / "amount.xlsx", tmp_path / "moved.xlsx"]
+    recalculated = recalculate(edited, tmp_path / "lo")
+    read = read_workbook(edited[0])
+    expected = _expected(read, "Vendor B", "en")
+    assert _differences(path, recalculated[edited[0]], expected) == []
+    moved = read_workbook(edited[1])
+    assert [len(o.costs) for o in moved.options or []] == [3, 2, 2]
+    expected = {
+        key: value
+        for key, value in _expected(moved, "Vendor B", "en").items()
+        if key[0] in ("Summary", "Comparison")
+    }
+    assert _differences(path, recalculated[edited[1]], expected) == []
+    values = openpyxl.load_workbook(recalculated[edited[1]], data_only=True)["Comparison"]
+    npvs = [values[layout.comparison.cell("npv", k)].value for k in range(3)]
+    assert npvs == pytest.approx([o.results.npv for o in compare(moved).options], rel=1e-9)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ..scenario.model import Scenario
 from .compute import compute
-from .options import option_scenario
+from .options import Comparison, option_scenario
 from .results import Results
 from .sensitivity import Case
 
@@ -50,6 +50,7 @@ class OptionBook:
     flat: Scenario  # every line in table order, the selected option's assumptions
     owners: tuple[tuple[int | None, ...], tuple[int | None, ...]]  # costs, benefits
     selected: int  # the option shown, its index
+    comparison: Comparison | None = None  # compare(scenario), when known
 
     @property
     def name(self) -> str:

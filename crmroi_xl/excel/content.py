@@ -16,7 +16,7 @@ from ..engine.compute import compute
 from .layout import Layout
 from .parts import Capacity, CellValue, Formula, Text
 from .sheet import Context
-from .sheets import SHEETS
+from .sheets import sheets_of
 
 if TYPE_CHECKING:
     from ..engine.optionbook import OptionBook
@@ -29,14 +29,14 @@ __all__ = ["expected_values", "formulas", "texts"]
 
 def texts(layout: Layout) -> Iterator[Text]:
     """Every constant cell (titles, headings, column titles, timeline, lists)."""
-    for sheet in SHEETS:
+    for sheet in sheets_of(layout):
         yield from sheet.texts(layout)
 
 
 @lru_cache(maxsize=64)
 def _formulas(lang: str, capacity: Capacity) -> tuple[Formula, ...]:
     layout = Layout(lang, capacity)  # type: ignore[arg-type]
-    return tuple(formula for sheet in SHEETS for formula in sheet.formulas(layout))
+    return tuple(formula for sheet in sheets_of(layout) for formula in sheet.formulas(layout))
 
 
 def formulas(layout: Layout) -> tuple[Formula, ...]:

@@ -63,7 +63,7 @@ from .content import expected_values, formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
-from .layout import SHEETS, Layout
+from .layout import Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .optionview import shown_book, table_scenario
 from .package import FixedTimeZip, cached_type, write_package
@@ -322,9 +322,9 @@ def _stand_in(
     )
 
 
-def _sheet_part(key: str) -> str:
+def _sheet_part(layout: Layout, key: str) -> str:
     """The zip part of a sheet (openpyxl numbers them in workbook order)."""
-    return f"xl/worksheets/sheet{list(SHEETS).index(key) + 1}.xml"
+    return f"xl/worksheets/sheet{layout.sheet_keys.index(key) + 1}.xml"
 
 
 @lru_cache(maxsize=16)
@@ -333,7 +333,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     layout = Layout(lang, capacity, currency)
     stand_in = _stand_in(currency, options=capacity.options > 0)
     wb, _ = build_workbook(layout, stand_in, mode="native")
-    sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
+    sheets = {key: wb[layout.sheet_name(key)] for key in layout.sheet_keys}
 
     positions = [(cell.sheet, cell.ref) for cell in layout.inputs]
     if len(set(positions)) != len(positions):
@@ -435,7 +435,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()])
                 slots.append(free_headers.pop(0))
                 start = m.end()
-            elif name == _sheet_part("channels"):
+            elif name == _sheet_part(layout, "channels"):
                 statics.append(text[start : m.start()])
                 slots.append(drawing)
                 drawing_xml = m["drawing"]
@@ -486,9 +486,10 @@ def _package(
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in SHEETS}
+    sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in base.layout.sheet_keys}
     formats = number_formats(lang, currency)
-    add_charts(base.layout, sheets, _stand_in(currency, channels, simulation), formats)
+    stand_in = _stand_in(currency, channels, simulation, capacity.options > 0)
+    add_charts(base.layout, sheets, stand_in, formats)
     collected = _Parts()
     write_package(wb, collected)
     entries: list[tuple[str, bytes | _Sheet]] = []
@@ -502,7 +503,9 @@ def _package(
     expected = {n for n in base.parts if not n.startswith(_CHART_PARTS)} | set(base.sheets)
     if not expected <= {name for name, _ in entries}:
         raise AssertionError("the charts' workbook lacks parts of the skeleton")
-    rels = _sheet_part("channels").replace("worksheets/", "worksheets/_rels/") + ".rels"
+    rels = (
+        _sheet_part(base.layout, "channels").replace("worksheets/", "worksheets/_rels/") + ".rels"
+    )
     return _Package(base, tuple(entries), rels in collected.parts)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..engine.options import option_scenario
 from ..scenario import drivers
 from ..scenario.fieldinfo import bounds, kind
 from ..scenario.model import Assumptions, CustomerEconomics
@@ -89,13 +90,25 @@ def _option_value(book: OptionBook, where: tuple[Any, ...], layout: Layout) -> A
     if k >= len(options):
         return None
     option = options[k]
-    if year:
-        adoption = option.adoption
-        t = year[0]
-        return None if not adoption else adoption[min(t, len(adoption)) - 1]
+    if year:  # its own ramp-up as the engine fills it (an empty one too), else blank
+        if option.adoption is None:
+            return None
+        adoption = option_scenario(book.scenario, option.name).assumptions.adoption
+        return adoption[min(year[0], len(adoption)) - 1]
     if key == "baseline":
         return layout.yes_no(True) if k == book.baseline else None
     return getattr(option, key)
+
+
+def _comparison_start(book: OptionBook | None, key: str, k: int) -> float | None:
+    """Where the Comparison sheet's IRR (or incremental IRR) of option ``k`` starts: the
+    engine's, to 6 significant digits (None: the spreadsheet's 10 %)."""
+    options = book.comparison.options if book and book.comparison else []
+    if k >= len(options):
+        return None
+    option = options[k]
+    irr = option.results.irr if key == "irr_start" else option.incremental_irr
+    return None if irr is None else float(f"{irr:.6g}")
 
 
 def input_values(
@@ -139,6 +152,11 @@ def input_values(
             else:
                 adoption = general.assumptions.adoption
                 values.append(adoption[t - 1] if t <= len(adoption) else adoption[-1])
+        elif section in ("irr_start", "incremental_irr_start"):  # the Comparison's IRRs
+            values.append(_comparison_start(book, section, rest[0]))
+        elif section in ("probability_best", "probability_beats_baseline"):
+            shares = book.comparison.options if book and book.comparison else []
+            values.append(getattr(shares[rest[0]], section) if rest[0] < len(shares) else None)
         elif section == "option":  # the option shown
             values.append(book.name if book is not None else None)
         elif section == "options":

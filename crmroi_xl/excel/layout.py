@@ -68,6 +68,7 @@ from .columns import (
     with_options,
     yearly_field,
 )
+from .comparison_layout import ComparisonLayout
 from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
 from .sensitivity_layout import SensitivityLayout
@@ -113,6 +114,7 @@ SHEETS: dict[str, Bilingual] = {
     "checks": ("Contrôles", "Checks"),
     "simulation": ("Simulation", "Simulation"),
     "lists": ("Listes", "Lists"),
+    "comparison": ("Comparaison", "Comparison"),  # a workbook of options, after the summary
 }
 TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A
 #: The columns of an option's fields in the options block (its adoption: F .. O).
@@ -163,6 +165,15 @@ class Layout:
     currency: str = "EUR"  # ISO code of every amount
 
     # --- sheets -----------------------------------------------------------------------
+    @property
+    def sheet_keys(self) -> tuple[str, ...]:
+        """The sheets of this workbook, in order: a workbook of options has its
+        Comparison sheet after the summary."""
+        keys = [key for key in SHEETS if key != "comparison"]
+        if self.capacity.options:
+            keys.insert(keys.index("summary") + 1, "comparison")
+        return tuple(keys)
+
     def sheet_name(self, key: str) -> str:
         return pick(SHEETS[key], self.lang)
 
@@ -364,6 +375,20 @@ class Layout:
         return SensitivityLayout(self)
 
     @cached_property
+    def comparison(self) -> ComparisonLayout:
+        """The Comparison sheet of a workbook of options."""
+        return ComparisonLayout(self.capacity.options)
+
+    def raw_title_row(self, sheet: str) -> int:
+        """A workbook of options: under the base amounts of the Costs or Benefits table,
+        each line's amounts before its option (and, for a benefit, before the adoption
+        and the risk; for a cost, before the risk): what the Comparison sheet sums."""
+        return self.sensitivity.base_row(sheet, self.table(sheet).capacity - 1) + 2
+
+    def raw_row(self, sheet: str, i: int) -> int:
+        return self.raw_title_row(sheet) + 1 + i
+
+    @cached_property
     def simulation(self) -> SimulationLayout:
         """The Simulation sheet: the live Monte Carlo (the capacity's runs and slots)."""
         c = self.capacity
@@ -562,6 +587,18 @@ class Layout:
             InputCell("simulation", v.ref, v.fmt, None, v.where, "calc")
             for v in self.simulation.value_slots()
         ]
+        if self.capacity.options:  # where the IRRs start; the Monte Carlo's shares
+            side = self.comparison
+            for key in ("irr_start", "incremental_irr_start"):
+                cells += [
+                    InputCell("comparison", side.cell(key, k), "pct", None, (key, k), "advanced")
+                    for k in range(self.capacity.options)
+                ]
+            for key in ("probability_best", "probability_beats_baseline"):
+                cells += [
+                    InputCell("comparison", side.cell(key, k), "pct1", None, (key, k), "calc")
+                    for k in range(self.capacity.options)
+                ]
         return tuple(cells)
 
     # --- what a user reads ------------------------------------------------------------

@@ -16,19 +16,26 @@ the best option by NPV (:func:`~crmroi_xl.engine.options.compare`), and its
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..engine.optionbook import OptionBook, option_book
-from ..engine.options import compare
+from ..engine.options import Comparison, compare
 from ..scenario.model import Scenario
 
 __all__ = ["shown_book", "table_scenario"]
 
 
-def shown_book(scenario: Scenario, name: str | None = None) -> OptionBook | None:
+def shown_book(
+    scenario: Scenario, name: str | None = None, comparison: Comparison | None = None
+) -> OptionBook | None:
     """The book of a scenario with options, showing option ``name`` (default: the best
-    by NPV); None for a single business case."""
+    by NPV), with its comparison (``comparison``: ``compare(scenario)`` when known);
+    None for a single business case."""
     if not scenario.options:
         return None
-    return option_book(scenario, compare(scenario).best if name is None else name)
+    comparison = compare(scenario) if comparison is None else comparison
+    book = option_book(scenario, comparison.best if name is None else name)
+    return replace(book, comparison=comparison)
 
 
 def table_scenario(scenario: Scenario) -> Scenario:

@@ -40,7 +40,7 @@ from .live import slot_count, uncertain_lines
 from .optionview import shown_book, table_scenario
 from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
-from .sheets import SHEETS
+from .sheets import sheets_of
 from .sheets.costs import seats_rule
 from .sheets.kpis import fraction_rule
 from .simulation_layout import DISTRIBUTION_CODES
@@ -136,7 +136,7 @@ def build_workbook(
     for style in named_styles():
         wb.add_named_style(style)
     sheets: dict[str, Worksheet] = {
-        sheet.key: wb.create_sheet(layout.sheet_name(sheet.key)) for sheet in SHEETS
+        sheet.key: wb.create_sheet(layout.sheet_name(sheet.key)) for sheet in sheets_of(layout)
     }
     for text in texts(layout):
         cell = sheets[text.sheet][text.ref]
@@ -166,7 +166,7 @@ def build_workbook(
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = where.style
         cell.number_format = formats[where.fmt]
-    for sheet in SHEETS:
+    for sheet in sheets_of(layout):
         ws = sheets[sheet.key]
         print_setup(ws, lang, one_page=sheet.one_page, header=header)
         sheet.looks(layout, ws, formats)
@@ -179,7 +179,7 @@ def build_workbook(
     _validations(layout, sheets)
     _names(layout, wb)
     add_charts(layout, sheets, scenario, formats)
-    for sheet in SHEETS:
+    for sheet in sheets_of(layout):
         ws = sheets[sheet.key]
         ws.protection.sheet = True  # no password: protects formulas from slips
         ws.protection.formatColumns = False

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.flows import benefit_base
+from ...engine.flows import benefit_base, benefit_flows
 from ...scenario import drivers
 from ..layout import KPI_LABELS
-from ..parts import Bilingual, Formula, Text
-from ..sheet import Sheet
+from ..parts import Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from .tables import (
     Computed,
+    Raw,
     Total,
     case_factor,
     go_live_share,
@@ -92,6 +93,35 @@ def _year(layout: Layout) -> Callable[[Callable[[str], str], int, str, int], str
     return year
 
 
+def _raw(layout: Layout) -> Raw:
+    """A workbook of options: a benefit's amounts before the adoption and the risk (the
+    Comparison sheet applies each option's), and its base amount from them."""
+
+    def before(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        start = f"MAX(1,{c('start_year')})"
+        return (
+            f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
+            f"{c('base')}*{_kept(layout, c, y, start)}*{go_live_share(y)}"
+            f"*(1+{c('annual_growth')})^({y}-{start}),0)"
+        )
+
+    def after(c: Callable[[str], str], y: str, raw: str) -> str:
+        adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,MAX(1,{y})))"
+        return f"{raw}*{adoption}*(1-Calc_BenefitRisk)"
+
+    def value(ctx: Context, i: int, t: int) -> CellValue:
+        if "raw_benefits" not in ctx.memo:
+            a, kpis = ctx.scenario.assumptions, ctx.scenario.kpis_by_kind()
+            ones = [1.0] * a.horizon_years
+            ctx.memo["raw_benefits"] = [
+                benefit_flows(line, ones, 0.0, kpis, a.go_live_share)
+                for line in ctx.scenario.benefits
+            ]
+        return ctx.year(ctx.memo["raw_benefits"][i], t)
+
+    return Raw(before, after, value)
+
+
 def formulas(layout: Layout) -> Iterator[Formula]:
     table = layout.benefits
     counted = table.span("counted")
@@ -116,6 +146,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             "case": case_factor("benefit"),
         },
         year=_year(layout),
+        raw=_raw(layout),
         check=(("amount_per_year", "years"), "category"),
         totals=(
             Total(lambda span: f"SUMIF({counted},1,{span})", "benefits"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.flows import cost_base
+from ...engine.flows import cost_base, cost_flows
 from ...engine.sensitivity import case_multiplier
 from ...scenario import drivers
 from ...scenario.labels import label
@@ -22,6 +22,7 @@ from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from .tables import (
     Computed,
+    Raw,
     Total,
     case_factor,
     go_live_share,
@@ -92,7 +93,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     nature = table.span("nature_eff")
     yield from timeline(table)
 
-    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+    def before_risk(c: Callable[[str], str], i: int, y: str, t: int) -> str:
         start = f"MAX(1,{c('start_year')})"
         increase_from = f'IF({c("increase_from_year")}="",{start}+1,{c("increase_from_year")})'
         base = drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, t, c))
@@ -101,8 +102,10 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1)"
             f"*IF({_from_go_live(c)},{go_live_share(y)},1),0))"
-            f"*(1+{layout.risk('cost')})"
         )
+
+    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        return f"{before_risk(c, i, y, t)}*(1+{layout.risk('cost')})"
 
     yield from line_formulas(
         layout,
@@ -125,6 +128,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             **_books(layout),
         },
         year=year,
+        raw=Raw(before_risk, lambda c, y, raw: f"{raw}*(1+Calc_CostRisk)", _raw),
         check=(("one_off", "increase_from_year"), "category"),
         totals=(
             Total(lambda span: f"SUM({span})", "costs"),
@@ -135,6 +139,16 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         ),
     )
     yield from _seats(layout)
+
+
+def _raw(ctx: Context, i: int, t: int) -> CellValue:
+    """A cost line's amount in year ``t`` before the risk (a workbook of options)."""
+    if "raw_costs" not in ctx.memo:
+        a = ctx.scenario.assumptions
+        ctx.memo["raw_costs"] = [
+            cost_flows(line, a.horizon_years, 0.0, a.go_live_share) for line in ctx.scenario.costs
+        ]
+    return ctx.year(ctx.memo["raw_costs"][i], t)
 
 
 def _from_go_live(c: Callable[[str], str]) -> str:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_TITLE",
     "Computed",
+    "Raw",
     "Total",
     "case_factor",
     "col",
@@ -200,6 +201,17 @@ def case_factor(side: Side) -> Computed:
     return Computed(expression, value, "pct")
 
 
+class Raw(NamedTuple):
+    """A workbook of options: a line's amounts before its option, the adoption and the
+    risk (``before``: the formula, given the line's cells, index, year cell and year;
+    ``value``: the engine's), and its base amount from them (``after``: given the
+    line's cells, the year cell and the raw cell)."""
+
+    before: Callable[[Callable[[str], str], int, str, int], str]
+    after: Callable[[Callable[[str], str], str, str], str]
+    value: Callable[[Context, int, int], CellValue]
+
+
 class Total(NamedTuple):
     """A total row under the year columns: its formula over a year's column of lines
     (``span``), and the engine's yearly series it equals."""
@@ -217,6 +229,7 @@ def line_formulas(
     year: Callable[[Callable[[str], str], int, str, int], str],
     check: tuple[tuple[str, str], str],
     totals: tuple[Total, ...],
+    raw: Raw | None = None,
 ) -> Iterator[Formula]:
     """The formulas of a table of lines with year columns (costs, benefits).
 
@@ -228,7 +241,9 @@ def line_formulas(
     present value; all blank on a line without a label. Then its line check
     (``check``: the range of values that make a line, and when a labelled line
     is incomplete). Below the lines, the ``totals``, one formula per year column
-    each, and their total and present value.
+    each, and their total and present value. A workbook of options has each line's
+    ``raw`` amounts in a block under the base amounts, and the base amounts from them,
+    times whether the line counts in the option shown.
     """
     factors = layout.ref("summary", layout.summary_span("discount_factors"))
 
@@ -294,8 +309,15 @@ def line_formulas(
                 lambda ctx, i=i, t=t: flows(ctx, i, t),
             )
             amount = year(c, i, y, t)
-            if layout.capacity.options:  # counted only in the options it belongs to
-                amount = f"({amount})*{c('member')}"
+            if layout.capacity.options and raw is not None:  # in the options it belongs to
+                raw_cell = f"{letter}{layout.raw_row(table.sheet, i)}"
+                yield Formula(
+                    table.sheet,
+                    raw_cell,
+                    f'=IF({blank},"",{raw.before(c, i, y, t)})',
+                    lambda ctx, i=i, t=t: raw.value(ctx, i, t) if has(ctx, i) else "",
+                )
+                amount = f"{raw.after(c, y, raw_cell)}*{c('member')}"
             yield Formula(
                 table.sheet,
                 f"{letter}{base_row}",
