@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from crmroi_xl import load_scenario, read_workbook
+from crmroi_xl.engine.compute import compute
+from crmroi_xl.engine.montecarlo import simulate
 from crmroi_xl.engine.optionbook import book_results, option_book
-from crmroi_xl.engine.options import compare
+from crmroi_xl.engine.options import compare, option_scenario, simulate_options
 from crmroi_xl.errors import WorkbookError
 from crmroi_xl.excel.content import expected_values
 from crmroi_xl.excel.fast import export_workbook
@@ -272,3 +274,19 @@ def test_after_edits_the_workbook_still_equals_the_engine(tmp_path: Path) -> Non
     values = openpyxl.load_workbook(recalculated[edited[1]], data_only=True)["Comparison"]
     npvs = [values[layout.comparison.cell("npv", k)].value for k in range(3)]
     assert npvs == pytest.approx([o.results.npv for o in compare(moved).options], rel=1e-9)
+
+
+def test_the_live_simulation_of_the_option_shown_is_the_options_monte_carlo() -> None:
+    """The Simulation sheet draws each uncertain line of the table in its place (the
+    workbook of options lays out every option's lines): for the option shown, run by
+    run, the NPVs of the options' one Monte Carlo (common random numbers: a shared line
+    has the same draw in every option)."""
+    scenario = load_scenario(TWO_VENDORS)
+    runs = scenario.assumptions.workbook_runs
+    options = scenario.options or []
+    results = [compute(option_scenario(scenario, o.name)) for o in options]
+    draws = simulate_options(scenario, results, runs=runs)
+    for k, option in enumerate(options):
+        book = option_book(scenario, option.name)
+        live = simulate(book.flat, runs=runs, results=book_results(book))
+        assert live.npv_runs.tolist() == draws.npv[:, k].tolist(), option.name
