@@ -52,6 +52,7 @@ YEARLY = (
     "difference",
     "difference_cumulative",
     "difference_points",
+    "chart",  # the cumulative net flow again, #N/A where the chart draws nothing
 )
 
 _HEADER = 4  # the option names
@@ -111,6 +112,11 @@ class ComparisonLayout:
         """A yearly block's year ``t`` across the option slots (absolute)."""
         row = self.year_row(block, t)
         return f"${self.col(0)}${row}:${self.col(self.options - 1)}${row}"
+
+    @property
+    def chart_anchor(self) -> str:
+        """The chart of the cumulative net flows: right of the discount factors."""
+        return f"{column_letter(4 + self.options)}{_HEADER}"
 
     def discount_cell(self, t: int) -> str:
         return f"{self.discount_col}{self.year_row('net', t)}"

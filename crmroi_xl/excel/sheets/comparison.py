@@ -85,6 +85,10 @@ TITLES: dict[str, Bilingual] = {
     "difference": ("Flux net moins celui de la référence", "Net flow less the baseline's"),
     "difference_cumulative": ("Différence cumulée", "Cumulative difference"),
     "difference_points": ("Point de récupération incrémental", "Incremental payback point"),
+    "chart": (
+        "Flux net cumulé, pour le graphique (#N/A : rien à tracer)",
+        "Cumulative net flow, for the chart (#N/A: nothing to draw)",
+    ),
 }
 _FORMATS = {
     "baseline": "int",
@@ -199,13 +203,13 @@ def _base_net(ctx: Context) -> list[float]:
 def _yearly(ctx: Context, block: str, k: int, t: int) -> CellValue:
     option = _option(ctx, k)
     if option is None or t > ctx.horizon:
-        return ""
+        return NA if block == "chart" else ""
     r = option.results
     if block in ("costs", "benefits"):
         return (r.costs if block == "costs" else r.benefits)[t]
     if block == "net":
         return r.net_flow[t]
-    if block == "cumulative":
+    if block in ("cumulative", "chart"):
         return r.cumulative_flow[t]
     difference = [a - b for a, b in zip(r.net_flow, _base_net(ctx), strict=True)]
     cumulative = [sum(difference[: s + 1]) for s in range(len(difference))]
@@ -337,6 +341,12 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
                 texts[block] = (
                     f'IF(AND({before}<0,{now}>=0),{t - 1}+(-{before})/{p.year_cell(flow, k, t)},"")'
                 )
+        yield Formula(
+            "comparison",
+            p.year_cell("chart", k, t),
+            f'=IF(OR({name}="",{t}>In_Horizon),NA(),{p.year_cell("cumulative", k, t)})',
+            lambda ctx, k=k, t=t: _yearly(ctx, "chart", k, t),
+        )
         for block, text in texts.items():
             yield Formula(
                 "comparison",
