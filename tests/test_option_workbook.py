@@ -290,3 +290,19 @@ def test_the_live_simulation_of_the_option_shown_is_the_options_monte_carlo() ->
         book = option_book(scenario, option.name)
         live = simulate(book.flat, runs=runs, results=book_results(book))
         assert live.npv_runs.tolist() == draws.npv[:, k].tolist(), option.name
+
+
+def test_a_bad_value_on_an_options_line_names_its_cell(tmp_path: Path) -> None:
+    """The model checks an option's lines where the scenario has them (options[k].costs[j]);
+    the message names the cell of the table the line is on."""
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="en")
+    layout = export_layout(scenario, "en")
+    wb = openpyxl.load_workbook(path)
+    cell = layout.costs.cell("one_off", 4)  # Vendor B's implementation
+    wb["Costs"][cell] = -5  # the sheet's validation would refuse it; a paste does not
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(tmp_path / "bad.xlsx")
+    (line,) = str(error.value).splitlines()
+    assert f"Costs!{cell}:" in line and "Traceback" not in line

@@ -374,9 +374,18 @@ class _Reader:
             ]
         if customers:
             data["customers"] = customers
+        moved_sections = ("costs", "benefits")
         if options:  # the options, and the lines that name one moved there
-            for location, said in gather_options(data, options, self.lang):
+            moved: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+            for location, said in gather_options(data, options, self.lang, moved):
                 self.problems.add(self.cells[location], said)
+            lines = {key: cell for key, cell in self.cells.items() if key[0] in moved_sections}
+            for key in lines:  # a line's cells where the scenario has the line now
+                del self.cells[key]
+            for key, cell in lines.items():
+                place = moved.get(key[:2])
+                if place is not None:
+                    self.cells[(*place, *key[2:])] = cell
         return data
 
     def line(self, section: str, specs: list[InputCell], kept: list[dict[str, Any]]) -> None:

@@ -41,12 +41,17 @@ def _key(name: str) -> str:
 
 
 def gather_options(
-    data: dict[str, Any], found: dict[tuple[Any, ...], Any], lang: Lang
+    data: dict[str, Any],
+    found: dict[tuple[Any, ...], Any],
+    lang: Lang,
+    moved: dict[tuple[Any, ...], tuple[Any, ...]] | None = None,
 ) -> list[tuple[tuple[Any, ...], str]]:
     """Give ``data`` (the scenario's data as read) its options from ``found`` (the
     options block's values by ``("options", k, field[, year])``, None = blank), and move
-    each line naming an option there. Returns the problems: (the line's location
-    ``(section, index, "option")``, the message)."""
+    each line naming an option there (``moved`` receives where each line went:
+    ``(section, index)`` -> its new place, for the messages). Returns the problems:
+    (the line's location ``(section, index, "option")``, the message)."""
+    moved = {} if moved is None else moved
     rows: dict[int, dict[str, Any]] = {}
     for (_, k, field, *year), value in sorted(found.items(), key=lambda item: str(item[0])):
         if value is None:
@@ -80,10 +85,11 @@ def gather_options(
     problems: list[tuple[tuple[Any, ...], str]] = []
     by_name = {_key(o["name"]): o for o in options}
     for section in ("costs", "benefits"):
-        shared = []
+        shared: list[dict[str, Any]] = []
         for i, line in enumerate(data.get(section, [])):
             name = line.pop("option", None)
             if name is None:
+                moved[(section, i)] = (section, len(shared))
                 shared.append(line)
                 continue
             owner = by_name.get(_key(str(name)))
@@ -92,6 +98,8 @@ def gather_options(
                 said = pick(UNKNOWN_OPTION, lang).format(name=str(name), names=names)
                 problems.append(((section, i, "option"), said))
                 continue
+            place = options.index(owner)
+            moved[(section, i)] = ("options", place, section, len(owner[section]))
             owner[section].append(line)
         if section in data:
             data[section] = shared
