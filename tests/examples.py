@@ -1,8 +1,9 @@
 """The scenario files of ``examples/``: all of them, and those of a single business case.
 
-A workbook holds one business case: an example that compares options
-(``examples/two-vendors.yaml``) is computed and compared, not exported, so the
-workbook tests take :data:`CASE_EXAMPLES`.
+An example that compares options (``examples/two-vendors.yaml``) exports as a
+workbook of options, a kind of its own: ``tests/test_option_workbook.py`` checks it
+(and ``tests/test_strict.py`` takes every example); the other workbook tests take
+:data:`CASE_EXAMPLES`.
 """
 
 from __future__ import annotations

@@ -395,15 +395,23 @@ def test_one_option_alone(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "'Vendor Z' is not an option" in err and "Traceback" not in err
 
 
-def test_export_of_a_choice_asks_for_one_option(
+def test_export_of_a_choice_writes_one_workbook_of_every_option(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, _, err = _run(capsys, "export", str(TWO_VENDORS), "-o", str(tmp_path / "x.xlsx"))
-    assert code == 1 and "give --option NAME" in err and len(err.splitlines()) == 1
-    assert not (tmp_path / "x.xlsx").exists()
+    assert code == 0, err
+    read = load_scenario(tmp_path / "x.xlsx")
+    assert [o.name for o in read.options or []] == ["Vendor A", "Vendor B", "Status quo"]
+    assert compare(read) == compare(load_scenario(TWO_VENDORS))
+    # --option: that option's business case alone, as before
+    args = ("export", str(TWO_VENDORS), "--option", "Vendor A", "-o", str(tmp_path / "a.xlsx"))
+    code, _, err = _run(capsys, *args)
+    assert code == 0, err
+    alone = load_scenario(tmp_path / "a.xlsx")
+    assert alone.options is None and len(alone.costs) == 3
 
 
-def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
+def test_a_batch_writes_one_workbook_of_every_option(tmp_path: Path) -> None:
     from crmroi_xl import batch_export
 
     folder = tmp_path / "in"
@@ -415,8 +423,8 @@ def test_a_batch_writes_the_best_option_named_so(tmp_path: Path) -> None:
     best = compare(load_scenario(TWO_VENDORS)).best_option.results
     assert entry.results["npv"] == best.npv
     read = load_scenario(tmp_path / "out" / str(entry.file))
-    assert read.assumptions.name == "Two vendors, 60 seats — Vendor B (best of 3 options by NPV)"
-    assert compute(read).npv == pytest.approx(best.npv, rel=1e-12)
+    assert read.assumptions.name == "Two vendors, 60 seats"  # every option, the best shown
+    assert compare(read) == compare(load_scenario(TWO_VENDORS))
     # one row per option in the summary, in input order
     comparison = compare(load_scenario(TWO_VENDORS))
     summary = tmp_path / "out" / "portfolio-summary.json"

@@ -56,10 +56,10 @@ from crmroi_xl.excel.simulated import simulated
 from crmroi_xl.scenario.labels import Lang
 from crmroi_xl.scenario.model import Scenario
 
-from .examples import CASE_EXAMPLES
+from .examples import EXAMPLES as ALL_EXAMPLES
 
 XSD = Path(__file__).parent / "data" / "xsd"
-EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
+EXAMPLES = ALL_EXAMPLES  # a workbook each (a choice: one holding every option)
 TEMPLATES = sorted(Path("workbook").glob("crmroi-*.xlsx"))  # the templates, the blank workbooks
 LANGS: tuple[Lang, ...] = ("fr", "en")
 UDF_NAMES = frozenset(f["name"] for f in server.custom_functions_meta(udfs)["functions"])

@@ -123,10 +123,14 @@ def _failure(error: BaseException) -> str:
 
 def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any]]:
     comparison = compare(scenario) if scenario.options else None
-    if comparison is not None:  # a workbook holds one business case: the best option's
+    if comparison is not None:  # one workbook holds every option, the best one shown;
+        # the summary's row is the best option's business case
+        content = workbook_bytes(scenario, lang=lang, shown=comparison.best)
         scenario = best_option_scenario(scenario, comparison)
-    results = compute(scenario)
-    content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
+        results = compute(scenario)
+    else:
+        results = compute(scenario)
+        content = workbook_bytes(scenario, lang=lang, results=results)  # in memory, no lock
     values: dict[str, Any] = {key: getattr(scenario.assumptions, key) for key, _ in BASIS}
     values.update({h.key: h.evaluate(results)[0] for h in HEADLINES if h.shown})
     values["currency"] = scenario.assumptions.currency

@@ -304,7 +304,8 @@ def export_command(
     """Write a standalone workbook of a scenario (native Excel formulas, no Python needed).
 
     An existing OUT.xlsx is replaced, unless it is the scenario itself. A scenario with
-    options: give --option NAME (one option a workbook, for now).
+    options: one workbook holds them all (In_Option switches it, the best option shown);
+    --option NAME exports that option's business case alone.
     """
     from ..excel.fast import export_workbook
     from ..excel.files import same_file

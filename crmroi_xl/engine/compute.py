@@ -42,7 +42,7 @@ from ..finance import metrics
 from ..scenario import drivers
 from ..scenario.model import Channel, Kpi, Scenario
 from . import yearly
-from .flows import MARGIN_VOLUMES, benefit_base, capital_flows, scenario_flows
+from .flows import MARGIN_VOLUMES, Members, benefit_base, capital_flows, scenario_flows
 from .results import AfterTax, ChannelResult, KpiResult, Pnl, Results
 from .sensitivity import CASES, Case, LineTable, analyse
 
@@ -86,9 +86,11 @@ def _defined(
     return None
 
 
-def compute(scenario: Scenario, *, case: Case = "base") -> Results:
+def compute(scenario: Scenario, *, case: Case = "base", members: Members = None) -> Results:
     """Compute every result of a scenario (see the module docstring for the rules);
-    ``case``: the results of the pessimistic or optimistic case instead of the base."""
+    ``case``: the results of the pessimistic or optimistic case instead of the base;
+    ``members``: which cost and benefit lines count (the others stay listed, zero: a
+    workbook holding every option of a choice shows the selected one's this way)."""
     if case not in CASES:
         raise InputError(f"case: one of {', '.join(CASES)}, got {case!r}")
     if scenario.options:
@@ -100,7 +102,8 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
         )
     a = scenario.assumptions
     undefined = _Undefined()
-    flows = scenario_flows(scenario, case)
+    flows = scenario_flows(scenario, case, members)
+    kept = members[1] if members is not None else [True] * len(scenario.benefits)
     costs, benefits = flows.yearly("costs"), flows.yearly("benefits")
     row = yearly.evaluate([costs], [benefits], a.discount_rate)
     net = row.net_flow[0].tolist()
@@ -125,14 +128,14 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
     kpis = scenario.kpis_by_kind()
     full_margin = [
         line.label
-        for line in scenario.benefits
-        if line.gross_margin == 1 and any(getattr(line, f) > 0 for f in MARGIN_VOLUMES)
+        for line, keep in zip(scenario.benefits, kept, strict=True)
+        if keep and line.gross_margin == 1 and any(getattr(line, f) > 0 for f in MARGIN_VOLUMES)
     ]
     kpi_driven = drivers.kpi_drivers(drivers.BENEFIT_DRIVERS)
     worsening = [
         line.label
-        for line in scenario.benefits
-        if line.driver in kpi_driven and benefit_base(line, kpis) < 0
+        for line, keep in zip(scenario.benefits, kept, strict=True)
+        if keep and line.driver in kpi_driven and benefit_base(line, kpis) < 0
     ]
     return Results(
         full_margin_revenue=full_margin,
@@ -179,12 +182,17 @@ def compute(scenario: Scenario, *, case: Case = "base") -> Results:
         undefined=dict(undefined),
         reasons=undefined.reasons,
         sensitivity=analyse(LineTable.of(scenario, flows.base_costs, flows.base_benefits)),
-        **_finance(scenario, case, costs, benefits, payback),
+        **_finance(scenario, case, costs, benefits, payback, members),
     )
 
 
 def _finance(
-    scenario: Scenario, case: Case, costs: list[float], benefits: list[float], payback: float | None
+    scenario: Scenario,
+    case: Case,
+    costs: list[float],
+    benefits: list[float],
+    payback: float | None,
+    members: Members = None,
 ) -> dict[str, object]:
     """The finance view's results: the P&L and the after-tax flows when a tax rate is
     set, the payback counted from the go-live month (see :mod:`crmroi_xl.engine.yearly`)."""
@@ -194,7 +202,7 @@ def _finance(
         out["payback_from_go_live_months"] = max(0.0, payback * 12 - (a.go_live_month - 1))
     if a.tax_rate is None:
         return out
-    paid, spread = capital_flows(scenario, case)
+    paid, spread = capital_flows(scenario, case, members)
     view = yearly.books([costs], [benefits], [paid], [spread], a.tax_rate, a.discount_rate)
     after = view.after_tax
     net, why = after.net_flow[0].tolist(), _Undefined()  # reasons: the pre-tax ones say it

@@ -41,6 +41,7 @@ from .sensitivity import Case, Side, case_multiplier
 
 __all__ = [
     "MARGIN_VOLUMES",
+    "Members",
     "ScenarioFlows",
     "benefit_base",
     "benefit_flows",
@@ -217,8 +218,23 @@ class ScenarioFlows:
         return column_sums([line.values for line in lines], len(self.factors))
 
 
-def scenario_flows(scenario: Scenario, case: Case = "base") -> ScenarioFlows:
-    """Every line of ``scenario`` over years 0 .. horizon, in ``case``.
+#: Which cost lines and which benefit lines count (None: all): a workbook holding every
+#: option of a choice lays out all their lines and counts the selected option's.
+Members = tuple[Sequence[bool], Sequence[bool]] | None
+
+
+def _kept_rows(rows: list[list[float]], kept: Sequence[bool] | None) -> list[list[float]]:
+    """``rows`` with the lines not ``kept`` zero in every year."""
+    if kept is None:
+        return rows
+    return [row if keep else [0.0] * len(row) for row, keep in zip(rows, kept, strict=True)]
+
+
+def scenario_flows(
+    scenario: Scenario, case: Case = "base", members: Members = None
+) -> ScenarioFlows:
+    """Every line of ``scenario`` over years 0 .. horizon, in ``case``; with
+    ``members``, the lines it leaves out are zero (they stay listed, in their place).
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({
@@ -238,6 +254,9 @@ def scenario_flows(scenario: Scenario, case: Case = "base") -> ScenarioFlows:
     base_benefits = [
         benefit_flows(line, a.adoption, a.benefit_risk, kpis, go_live) for line in scenario.benefits
     ]
+    if members is not None:
+        base_costs = _kept_rows(base_costs, members[0])
+        base_benefits = _kept_rows(base_benefits, members[1])
     costs = _in_case(case, "cost", scenario.costs, base_costs)
     benefits = _in_case(case, "benefit", scenario.benefits, base_benefits)
     return ScenarioFlows(
@@ -275,9 +294,12 @@ def depreciation_flows(line: CostLine, horizon: int, amount: float) -> list[floa
     return [amount / years if paid < t <= paid + years else 0.0 for t in range(horizon + 1)]
 
 
-def capital_flows(scenario: Scenario, case: Case = "base") -> tuple[list[float], list[float]]:
+def capital_flows(
+    scenario: Scenario, case: Case = "base", members: Members = None
+) -> tuple[list[float], list[float]]:
     """The capitalised one-offs as paid (cash, in their year) and their depreciation,
-    year by year over every cost line of ``scenario`` in ``case``.
+    year by year over every cost line of ``scenario`` in ``case`` (with ``members``:
+    the cost lines it keeps).
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({
@@ -291,8 +313,9 @@ def capital_flows(scenario: Scenario, case: Case = "base") -> tuple[list[float],
     a = scenario.assumptions
     horizon = a.horizon_years
     paid, spread = [], []
-    for line in scenario.costs:
-        if not line.capitalised:
+    kept = [True] * len(scenario.costs) if members is None else members[0]
+    for line, keep in zip(scenario.costs, kept, strict=True):
+        if not line.capitalised or not keep:
             continue
         amount = (
             line.one_off * (1 + a.cost_risk) * case_multiplier(case, "cost", line.low, line.high)

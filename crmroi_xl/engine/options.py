@@ -192,9 +192,9 @@ def option_scenario(scenario: Scenario, name: str) -> Scenario:
 
 def best_option_scenario(scenario: Scenario, comparison: Comparison | None = None) -> Scenario:
     """The best option's business case (:func:`compare`), named after the scenario and
-    the option, so that a workbook of it says which option it shows: what a batch
-    exports of a scenario with options until workbooks hold every option
-    (``comparison``: ``compare(scenario)``, when the caller has it).
+    the option, so that what shows it says which option it is: the row a batch's
+    summary gives a scenario with options (``comparison``: ``compare(scenario)``,
+    when the caller has it).
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({"assumptions": {"name": "Choice", "language": "en"},

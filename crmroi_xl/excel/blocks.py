@@ -133,7 +133,12 @@ SIMULATION_INPUTS: tuple[Assumption, ...] = (
     ),
 )
 #: Choice lists of the assumptions that have one, and of the spreadsheet-only inputs.
-ASSUMPTION_CHOICES = {"language": "List_Languages", "case": "List_Cases"}
+ASSUMPTION_CHOICES = {
+    "language": "List_Languages",
+    "case": "List_Cases",
+    "option": "List_Options",  # the option shown, in a workbook of options
+    "baseline": "List_YesNo",  # an option is the baseline
+}
 
 #: Customer economics, below the channels table: (field, defined name, title, format).
 CUSTOMERS: tuple[tuple[str, str, Bilingual, str], ...] = (

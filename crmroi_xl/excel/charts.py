@@ -183,6 +183,8 @@ def add_charts(
     summary.add_chart(bars, layout.summary_chart_anchors[1])
 
     _sensitivity_charts(layout, sheets["sensitivity"], simulated(scenario), formats)
+    if layout.capacity.options:
+        _comparison_chart(layout, sheets["comparison"], money)
 
     table = layout.channels
     count = len(scenario.channels) if scenario else table.capacity
@@ -222,6 +224,37 @@ def _series(values: Reference, title: str, colour: str) -> Any:
     series.graphicalProperties.solidFill = colour
     series.graphicalProperties.line.solidFill = colour
     return series
+
+
+#: The options' lines on the Comparison sheet's chart, in the options' order.
+OPTION_COLOURS = (NAVY, ORANGE, "70AD47", "7F7F7F", "FFC000", "5B9BD5")
+
+
+def _comparison_chart(layout: Layout, sheet: Worksheet, money: str) -> None:
+    """The cumulative net flow of each option over the years (a line an option slot;
+    a slot without an option, and the years past the horizon, are #N/A: not drawn)."""
+    p = layout.comparison
+    chart = ScatterChart()
+    chart.scatterStyle = "line"
+    first, last = p.year_row("chart", 0), p.year_row("chart", YEARS[-1])
+    years = Reference(sheet, min_col=1, min_row=first, max_row=last)
+    name = quote_sheet(layout.sheet_name("comparison"))
+    for k in range(layout.capacity.options):
+        col = column_index_from_string(p.col(k))
+        line = Series(Reference(sheet, min_col=col, min_row=first, max_row=last), years)
+        line.tx = SeriesLabel(strRef=StrRef(f"{name}!${p.col(k)}${p.header_row}"))
+        colour = OPTION_COLOURS[k % len(OPTION_COLOURS)]
+        line.graphicalProperties.line.solidFill = colour
+        line.graphicalProperties.line.width = 28575  # 2.25 pt
+        line.marker.symbol = "none"
+        line.smooth = False
+        chart.series.append(line)
+    _style(chart, label("cumulative_flow", layout.lang), money)
+    chart.x_axis.number_format = "0"
+    chart.x_axis.majorUnit = 1  # type: ignore[union-attr]
+    chart.x_axis.majorGridlines = None
+    chart.width, chart.height = 18, 9
+    sheet.add_chart(chart, p.chart_anchor)
 
 
 def _sensitivity_charts(

@@ -23,6 +23,8 @@ __all__ = [
     "CASE_FACTOR",
     "DURATION",
     "LINE_MODELS",
+    "MEMBER",
+    "OPTION",
     "RANGE",
     "START",
     "YEAR_TOTALS",
@@ -32,6 +34,7 @@ __all__ = [
     "cost_columns",
     "kpi_columns",
     "unique",
+    "with_options",
     "yearly_field",
 ]
 
@@ -206,6 +209,36 @@ def cost_columns() -> tuple[Column, ...]:
         *BOOKS_COMPUTED,
         CASE_FACTOR,
     )
+
+
+#: A line's option in a workbook holding every option of a choice (blank = shared), and
+#: whether the line counts in the option shown (``In_Option``).
+OPTION = Column(
+    "option",
+    ("Option (vide\u00a0=\u00a0commune)", "Option (blank\u00a0=\u00a0shared)"),
+    "text",
+    18,
+    "choice",
+    "List_Options",
+)
+MEMBER = Column(
+    "member",
+    ("Dans l'option affichée (1/0)", "In the option shown (1/0)"),
+    "int",
+    10,
+    computed=True,
+)
+
+
+def with_options(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """A table's columns in a workbook of options: the Option column after the label,
+    whether the line counts in the option shown before its case factor.
+
+    >>> [c.key for c in with_options(cost_columns())][:3], with_options(cost_columns())[-2].key
+    (['label', 'option', 'category'], 'member')
+    """
+    first, *inputs, case = columns
+    return (first, OPTION, *inputs, MEMBER, case)
 
 
 def unique(columns: tuple[Column, ...]) -> tuple[Column, ...]:

@@ -53,6 +53,7 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..engine.compute import compute
+from ..engine.optionbook import OptionBook, book_results
 from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
@@ -62,8 +63,9 @@ from .content import expected_values, formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
-from .layout import SHEETS, Layout
+from .layout import Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
+from .optionview import shown_book, table_scenario
 from .package import FixedTimeZip, cached_type, write_package
 from .parts import Capacity, CellValue, Table
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
@@ -246,12 +248,18 @@ class Skeleton:
     size: int  # slots in all
 
     def values(
-        self, scenario: Scenario, drawing: bool, results: Results | None = None
+        self,
+        scenario: Scenario,
+        drawing: bool,
+        results: Results | None = None,
+        book: OptionBook | None = None,
     ) -> list[str]:
-        """Every slot's text for ``scenario`` (``results``: its computed results, if known)."""
-        results = results or compute(scenario)
-        inputs = input_values(self.layout, scenario, results)
-        cached = expected_values(self.layout, scenario, results)
+        """Every slot's text for ``scenario`` (``results``: its computed results, if known;
+        a workbook of options: its ``book``, ``scenario`` its table of lines)."""
+        if results is None:
+            results = book_results(book) if book is not None else compute(scenario)
+        inputs = input_values(self.layout, scenario, results, book=book)
+        cached = expected_values(self.layout, scenario, results, book=book)
         if len(inputs) != self.inputs or len(cached) != self.formulas:
             raise AssertionError("the scenario does not fit the skeleton's layout")
         out = [_BLANK if value is None else input_xml(value) for value in inputs]
@@ -297,31 +305,35 @@ class _Parts:
         return list(self.parts)
 
 
-def _stand_in(currency: str, channels: int = 1, ranged: bool = False) -> Scenario:
+def _stand_in(
+    currency: str, channels: int = 1, ranged: bool = False, options: bool = False
+) -> Scenario:
     """A scenario of ``channels`` channels, in ``currency``; ``ranged``: a cost with a
-    range (so a simulation)."""
+    range (so a simulation); ``options``: a choice between two options."""
     costs = [{"label": "c", "category": "other", "high": 2}] if ranged else []
+    choice = {"options": [{"name": "a"}, {"name": "b"}]} if options else {}
     return Scenario.model_validate(
         {
             "assumptions": {"name": "skeleton", "currency": currency},
             "costs": costs,
             "channels": [{"name": f"c{i}", "spend": 1} for i in range(channels)],
+            **choice,
         }
     )
 
 
-def _sheet_part(key: str) -> str:
+def _sheet_part(layout: Layout, key: str) -> str:
     """The zip part of a sheet (openpyxl numbers them in workbook order)."""
-    return f"xl/worksheets/sheet{list(SHEETS).index(key) + 1}.xml"
+    return f"xl/worksheets/sheet{layout.sheet_keys.index(key) + 1}.xml"
 
 
 @lru_cache(maxsize=16)
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
     layout = Layout(lang, capacity, currency)
-    stand_in = _stand_in(currency)
+    stand_in = _stand_in(currency, options=capacity.options > 0)
     wb, _ = build_workbook(layout, stand_in, mode="native")
-    sheets = {key: wb[layout.sheet_name(key)] for key in SHEETS}
+    sheets = {key: wb[layout.sheet_name(key)] for key in layout.sheet_keys}
 
     positions = [(cell.sheet, cell.ref) for cell in layout.inputs]
     if len(set(positions)) != len(positions):
@@ -423,7 +435,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
                 statics.append(text[start : m.start()])
                 slots.append(free_headers.pop(0))
                 start = m.end()
-            elif name == _sheet_part("channels"):
+            elif name == _sheet_part(layout, "channels"):
                 statics.append(text[start : m.start()])
                 slots.append(drawing)
                 drawing_xml = m["drawing"]
@@ -474,9 +486,10 @@ def _package(
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in SHEETS}
+    sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in base.layout.sheet_keys}
     formats = number_formats(lang, currency)
-    add_charts(base.layout, sheets, _stand_in(currency, channels, simulation), formats)
+    stand_in = _stand_in(currency, channels, simulation, capacity.options > 0)
+    add_charts(base.layout, sheets, stand_in, formats)
     collected = _Parts()
     write_package(wb, collected)
     entries: list[tuple[str, bytes | _Sheet]] = []
@@ -490,21 +503,32 @@ def _package(
     expected = {n for n in base.parts if not n.startswith(_CHART_PARTS)} | set(base.sheets)
     if not expected <= {name for name, _ in entries}:
         raise AssertionError("the charts' workbook lacks parts of the skeleton")
-    rels = _sheet_part("channels").replace("worksheets/", "worksheets/_rels/") + ".rels"
+    rels = (
+        _sheet_part(base.layout, "channels").replace("worksheets/", "worksheets/_rels/") + ".rels"
+    )
     return _Package(base, tuple(entries), rels in collected.parts)
 
 
 def workbook_bytes(
-    scenario: Scenario, *, lang: Lang | None = None, results: Results | None = None
+    scenario: Scenario,
+    *,
+    lang: Lang | None = None,
+    results: Results | None = None,
+    shown: str | None = None,
 ) -> bytes:
     """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes).
 
-    ``results``, when the caller already computed them, saves computing twice.
+    ``results``, when the caller already computed them, saves computing twice. A
+    scenario with options: one workbook holds them all, showing option ``shown``
+    (default: the best by NPV).
     """
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
+    book = shown_book(scenario, shown)  # a choice: every option's lines, one shown
+    if book is not None:
+        scenario, results = book.flat, None
     package = _package(*kind, len(scenario.channels), simulated(scenario))
-    values = package.skeleton.values(scenario, package.drawing, results)
+    values = package.skeleton.values(scenario, package.drawing, results, book)
     buffer = BytesIO()
     with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
         for name, content in package.entries:
@@ -522,7 +546,7 @@ Kind = tuple[Lang, Capacity, str, int, bool]
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
-    channels, simulation = len(scenario.channels), simulated(scenario)
+    channels, simulation = len(scenario.channels), simulated(table_scenario(scenario))
     return layout.lang, layout.capacity, layout.currency, channels, simulation
 
 

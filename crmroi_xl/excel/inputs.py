@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..engine.options import option_scenario
 from ..scenario import drivers
 from ..scenario.fieldinfo import bounds, kind
 from ..scenario.model import Assumptions, CustomerEconomics, Targets
@@ -29,6 +30,7 @@ from .live import live_values
 from .simulated import simulation_values
 
 if TYPE_CHECKING:
+    from ..engine.optionbook import OptionBook
     from ..engine.results import Results
     from ..engine.sensitivity import Case
     from ..scenario.model import Scenario
@@ -81,12 +83,46 @@ def _template(field: str, layout: Layout) -> Any:
     return Assumptions.model_fields[field].default
 
 
+def _option_value(book: OptionBook, where: tuple[Any, ...], layout: Layout) -> Any:
+    """An options block's cell: an option's field, or its adoption of a year."""
+    _, k, key, *year = where
+    options = book.scenario.options or []
+    if k >= len(options):
+        return None
+    option = options[k]
+    if year:  # its own ramp-up as the engine fills it (an empty one too), else blank
+        if option.adoption is None:
+            return None
+        adoption = option_scenario(book.scenario, option.name).assumptions.adoption
+        return adoption[min(year[0], len(adoption)) - 1]
+    if key == "baseline":
+        return layout.yes_no(True) if k == book.baseline else None
+    return getattr(option, key)
+
+
+def _comparison_start(book: OptionBook | None, key: str, k: int) -> float | None:
+    """Where the Comparison sheet's IRR (or incremental IRR) of option ``k`` starts: the
+    engine's, to 6 significant digits (None: the spreadsheet's 10 %)."""
+    options = book.comparison.options if book and book.comparison else []
+    if k >= len(options):
+        return None
+    option = options[k]
+    irr = option.results.irr if key == "irr_start" else option.incremental_irr
+    return None if irr is None else float(f"{irr:.6g}")
+
+
 def input_values(
-    layout: Layout, scenario: Scenario | None = None, results: Results | None = None
+    layout: Layout,
+    scenario: Scenario | None = None,
+    results: Results | None = None,
+    *,
+    book: OptionBook | None = None,
 ) -> list[Any]:
     """The value of every input cell of ``layout`` (None = blank), in its order;
-    without a scenario, the template's defaults."""
+    without a scenario, the template's defaults. A workbook of options: ``book`` (the
+    option shown), ``scenario`` its table of every option's lines."""
     values: list[Any] = []
+    general = book.scenario if book is not None else scenario  # the assumptions typed
     simulated: dict[tuple[Any, ...], Any] | None = None
     live: dict[tuple[Any, ...], Any] | None = None
     for cell in layout.inputs:
@@ -105,20 +141,29 @@ def input_values(
             values.append(irr_start(results, rest[0] if rest else "base"))
         elif section == "assumptions":
             field = rest[0]
-            if field == "language" or scenario is None:
+            if field == "language" or general is None:
                 values.append(_template(field, layout))
             else:
-                values.append(getattr(scenario.assumptions, field))
+                values.append(getattr(general.assumptions, field))
         elif section == "targets":  # a target, blank when none
-            targets = scenario.assumptions.targets if scenario else None
+            targets = general.assumptions.targets if general else None
             values.append(None if targets is None else getattr(targets, rest[0]))
         elif section == "adoption":
             t = rest[0]
-            if scenario is None:
+            if general is None:
                 values.append(None)
             else:
-                adoption = scenario.assumptions.adoption
+                adoption = general.assumptions.adoption
                 values.append(adoption[t - 1] if t <= len(adoption) else adoption[-1])
+        elif section in ("irr_start", "incremental_irr_start"):  # the Comparison's IRRs
+            values.append(_comparison_start(book, section, rest[0]))
+        elif section in ("probability_best", "probability_beats_baseline"):
+            shares = book.comparison.options if book and book.comparison else []
+            values.append(getattr(shares[rest[0]], section) if rest[0] < len(shares) else None)
+        elif section == "option":  # the option shown
+            values.append(book.name if book is not None else None)
+        elif section == "options":
+            values.append(_option_value(book, cell.where, layout) if book is not None else None)
         elif section == "customers":
             customers = scenario.customers if scenario else None
             values.append(None if customers is None else getattr(customers, rest[0]))
@@ -127,6 +172,10 @@ def input_values(
             lines = getattr(scenario, section) if scenario else []
             if i >= len(lines):
                 values.append(None)
+            elif key == "option":  # a workbook of options: the line's option, blank = shared
+                owner = book.owners[section == "benefits"][i] if book is not None else None
+                options = book.scenario.options or [] if book is not None else []
+                values.append(None if owner is None else options[owner].name)
             elif year:  # a list of the line, one cell a year: seats_by_year
                 items = getattr(lines[i], key)
                 values.append(items[year[0] - 1] if year[0] <= len(items) else None)
@@ -156,6 +205,8 @@ def input_bounds(cell: InputCell) -> tuple[float | None, float | None]:
         return bounds(Targets, cell.where[1])
     if section == "customers":
         return bounds(CustomerEconomics, cell.where[1])
+    if section == "options":  # an option's overrides: as the assumptions they replace
+        return bounds(Assumptions, cell.where[2])
     if section in LINE_MODELS:
         return bounds(LINE_MODELS[section], cell.where[2])
     return None, None

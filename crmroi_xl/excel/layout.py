@@ -67,8 +67,10 @@ from .columns import (
     channel_columns,
     cost_columns,
     kpi_columns,
+    with_options,
     yearly_field,
 )
+from .comparison_layout import ComparisonLayout
 from .headline import HEADLINES
 from .parts import YEARS, Bilingual, Capacity, Table, column_letter, pick
 from .sensitivity_layout import SensitivityLayout
@@ -89,6 +91,9 @@ __all__ = [
     "KPI_LABELS",
     "LISTS",
     "LIST_COLUMNS",
+    "OPTION_CALCS",
+    "OPTION_FIELDS",
+    "OPTION_INPUTS",
     "SHEETS",
     "SIMULATION_INPUTS",
     "SUMMARY_ROWS",
@@ -112,8 +117,15 @@ SHEETS: dict[str, Bilingual] = {
     "checks": ("Contrôles", "Checks"),
     "simulation": ("Simulation", "Simulation"),
     "lists": ("Listes", "Lists"),
+    "comparison": ("Comparaison", "Comparison"),  # a workbook of options, after the summary
 }
 TITLE_ROW, NOTE_ROW = 1, 2  # every sheet's title and note, in column A
+#: The columns of an option's fields in the options block (its adoption: F .. O).
+OPTION_FIELDS = dict(
+    zip(("name", "description", "baseline", "cost_risk", "benefit_risk"), "ABCDE", strict=True)
+)
+#: What the options block computes of the option shown, one a row.
+OPTION_CALCS = ("row", "baseline", "cost_risk", "benefit_risk")
 
 
 def quote_sheet(name: str) -> str:
@@ -123,6 +135,16 @@ def quote_sheet(name: str) -> str:
     ("'Coûts'", "'KPI''s'")
     """
     return "'{}'".format(name.replace("'", "''"))
+
+
+#: An option's inputs in the options block (its adoption follows): format and kind.
+OPTION_INPUTS: dict[str, tuple[str, Kind]] = {
+    "name": ("text", "text"),
+    "description": ("text", "text"),
+    "baseline": ("text", "yesno"),
+    "cost_risk": ("pct", "share"),
+    "benefit_risk": ("pct", "share"),
+}
 
 
 class InputCell(NamedTuple):
@@ -146,6 +168,15 @@ class Layout:
     currency: str = "EUR"  # ISO code of every amount
 
     # --- sheets -----------------------------------------------------------------------
+    @property
+    def sheet_keys(self) -> tuple[str, ...]:
+        """The sheets of this workbook, in order: a workbook of options has its
+        Comparison sheet after the summary."""
+        keys = [key for key in SHEETS if key != "comparison"]
+        if self.capacity.options:
+            keys.insert(keys.index("summary") + 1, "comparison")
+        return tuple(keys)
+
     def sheet_name(self, key: str) -> str:
         return pick(SHEETS[key], self.lang)
 
@@ -191,12 +222,54 @@ class Layout:
     # --- tables -------------------------------------------------------------------------
     @cached_property
     def costs(self) -> Table:
-        return Table("costs", 5, self.capacity.costs, cost_columns(), "case", YEAR_TOTALS)
+        columns = cost_columns()
+        if self.capacity.options:
+            columns = with_options(columns)
+        return Table("costs", 5, self.capacity.costs, columns, "case", YEAR_TOTALS)
 
     @cached_property
     def benefits(self) -> Table:
         columns = benefit_columns()
+        if self.capacity.options:
+            columns = with_options(columns)
         return Table("benefits", 5, self.capacity.benefits, columns, "case", YEAR_TOTALS)
+
+    # --- the options a choice compares, under the adoption (a workbook of options) -----
+    @property
+    def options_header_row(self) -> int:
+        """The options' column headers (their subtitle on the row above), then a row an
+        option: its name, description, baseline, cost risk, benefit risk, adoption; under
+        the simulation's inputs."""
+        return self.simulation_input_row(SIMULATION_INPUTS[-1].field) + 3
+
+    def option_row(self, k: int) -> int:
+        return self.options_header_row + 1 + k
+
+    def option_col(self, key: str) -> str:
+        """``name``, ``description``, ``baseline``, ``cost_risk``, ``benefit_risk``, or
+        ``adoption_T`` (years 1 .. 10): the column of an option's field."""
+        if key.startswith("adoption_"):
+            return column_letter(5 + int(key.removeprefix("adoption_")))
+        return OPTION_FIELDS[key]
+
+    def option_span(self, key: str) -> str:
+        col = self.option_col(key)
+        return f"${col}${self.option_row(0)}:${col}${self.option_row(self.capacity.options - 1)}"
+
+    def option_calc_row(self, key: str) -> int:
+        """The option shown: its ``row`` among the options, ``baseline`` (1/0), its
+        effective ``cost_risk`` and ``benefit_risk``, in column B."""
+        return self.option_row(self.capacity.options) + 1 + OPTION_CALCS.index(key)
+
+    def risk(self, side: str) -> str:
+        """The name of the cost or benefit risk the lines use: the option shown's in a
+        workbook of options, else the assumption."""
+        if self.capacity.options:
+            return "Calc_CostRisk" if side == "cost" else "Calc_BenefitRisk"
+        return "In_CostRisk" if side == "cost" else "In_BenefitRisk"
+
+    #: The option shown (``In_Option``), under the case shown on the Sensitivity sheet.
+    option_selector_row = 6
 
     @cached_property
     def kpis(self) -> Table:
@@ -316,6 +389,20 @@ class Layout:
         return SensitivityLayout(self)
 
     @cached_property
+    def comparison(self) -> ComparisonLayout:
+        """The Comparison sheet of a workbook of options."""
+        return ComparisonLayout(self.capacity.options)
+
+    def raw_title_row(self, sheet: str) -> int:
+        """A workbook of options: under the base amounts of the Costs or Benefits table,
+        each line's amounts before its option (and, for a benefit, before the adoption
+        and the risk; for a cost, before the risk): what the Comparison sheet sums."""
+        return self.sensitivity.base_row(sheet, self.table(sheet).capacity - 1) + 2
+
+    def raw_row(self, sheet: str, i: int) -> int:
+        return self.raw_title_row(sheet) + 1 + i
+
+    @cached_property
     def simulation(self) -> SimulationLayout:
         """The Simulation sheet: the live Monte Carlo (the capacity's runs and slots)."""
         c = self.capacity
@@ -419,6 +506,8 @@ class Layout:
         value_col = CONSTANT_COLUMNS["value"][0]
         for i, (name, _) in enumerate(CONSTANTS):
             names[name] = ("lists", f"${value_col}${2 + i}")
+        if self.capacity.options:
+            names.update(self._option_names())
         names.update(self.sensitivity.names)
         names.update(self.simulation.names)
         for table in self.tables:
@@ -430,6 +519,36 @@ class Layout:
                 f"$A${table.first_row}:${last_col}${table.last_row}",
             )
         return names
+
+    def _option_names(self) -> dict[str, tuple[str, str]]:
+        first, last = self.option_row(0), self.option_row(self.capacity.options - 1)
+        names = {
+            "List_Options": ("assumptions", self.option_span("name")),
+            "Tbl_Options": ("assumptions", f"$A${first}:${self.option_col('adoption_10')}${last}"),
+            "In_Option": ("sensitivity", f"$B${self.option_selector_row}"),
+        }
+        for key in OPTION_CALCS:
+            name = "Calc_Option" + key.title().replace("_", "")
+            if key in ("cost_risk", "benefit_risk"):
+                name = "Calc_" + key.title().replace("_", "")
+            names[name] = ("assumptions", f"$B${self.option_calc_row(key)}")
+        return names
+
+    def _option_inputs(self) -> list[InputCell]:
+        """The options block's cells, then the option shown (not read back)."""
+        cells = []
+        for k in range(self.capacity.options):
+            row = self.option_row(k)
+            for key, (fmt, kind_) in OPTION_INPUTS.items():
+                ref = f"{self.option_col(key)}{row}"
+                cells.append(InputCell("assumptions", ref, fmt, kind_, ("options", k, key)))
+            for t in YEARS[1:]:
+                ref = f"{self.option_col(f'adoption_{t}')}{row}"
+                where = ("options", k, "adoption", t)
+                cells.append(InputCell("assumptions", ref, "pct", "share", where))
+        ref = f"B{self.option_selector_row}"
+        cells.append(InputCell("sensitivity", ref, "text", None, ("option",)))
+        return cells
 
     @cached_property
     def inputs(self) -> tuple[InputCell, ...]:
@@ -462,9 +581,10 @@ class Layout:
                     yearly = yearly_field(c.key)  # seats_y3: ("costs", i, "seats_by_year", 3)
                     key = c.key if yearly is None else yearly[0]
                     where = (table.sheet, i, c.key) if yearly is None else (table.sheet, i, *yearly)
-                    cells.append(
-                        InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind(model, key), where)
-                    )
+                    kind_ = "choice" if key == "option" else kind(model, key)
+                    cells.append(InputCell(table.sheet, table.cell(c.key, i), c.fmt, kind_, where))
+        if self.capacity.options:
+            cells += self._option_inputs()
         for field_, _, _, fmt in CUSTOMERS:
             ref = f"B{self.customer_row(field_)}"
             cells.append(
@@ -489,6 +609,18 @@ class Layout:
             InputCell("simulation", v.ref, v.fmt, None, v.where, "calc")
             for v in self.simulation.value_slots()
         ]
+        if self.capacity.options:  # where the IRRs start; the Monte Carlo's shares
+            side = self.comparison
+            for key in ("irr_start", "incremental_irr_start"):
+                cells += [
+                    InputCell("comparison", side.cell(key, k), "pct", None, (key, k), "advanced")
+                    for k in range(self.capacity.options)
+                ]
+            for key in ("probability_best", "probability_beats_baseline"):
+                cells += [
+                    InputCell("comparison", side.cell(key, k), "pct1", None, (key, k), "calc")
+                    for k in range(self.capacity.options)
+                ]
         return tuple(cells)
 
     # --- what a user reads ------------------------------------------------------------

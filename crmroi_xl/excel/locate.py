@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 from ..errors import WorkbookError
 from ..scenario.labels import Lang
+from ..scenario.options import MAX_OPTIONS
 from .blocks import ASSUMPTIONS, CUSTOMERS, SIMULATION_INPUTS
-from .layout import Layout
-from .parts import YEARS, Table, column_letter, pick
+from .layout import OPTION_INPUTS, Layout
+from .parts import YEARS, Capacity, Table, column_letter, pick
 from .xlsx import Cell, Xlsx, parse_area
 
 __all__ = [
@@ -90,7 +91,7 @@ def header_key(text: object) -> str:
 
 
 @cache
-def table_headers(lang: Lang, sheet: str) -> dict[str, tuple[str, bool]]:
+def table_headers(lang: Lang, sheet: str, options: bool = False) -> dict[str, tuple[str, bool]]:
     """Column key -> (its header text in ``lang``, required) of the table on ``sheet``:
     the inputs are required; the computed columns, years and line check are located
     when found.
@@ -98,8 +99,10 @@ def table_headers(lang: Lang, sheet: str) -> dict[str, tuple[str, bool]]:
     >>> headers = table_headers("en", "costs")
     >>> headers["label"], headers["y2"], headers["check"]
     (('Label', True), ('Year 2', False), ('Line to check (1)', False))
+
+    A workbook of ``options`` has the lines' Option column (and whether each counts).
     """
-    layout = Layout(lang)
+    layout = Layout(lang, Capacity(options=MAX_OPTIONS if options else 0))
     table = layout.table(sheet)
     found = {c.key: (layout.text(c.title), not c.computed) for c in table.columns}
     if table.years_after:
@@ -111,12 +114,12 @@ def table_headers(lang: Lang, sheet: str) -> dict[str, tuple[str, bool]]:
 
 
 @cache
-def _keys(lang: Lang, sheet: str) -> tuple[dict[str, str], dict[str, str]]:
+def _keys(lang: Lang, sheet: str, options: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """Header (as :func:`header_key` compares it) -> column key, in ``lang`` then in the
     other language."""
     other: Lang = "en" if lang == "fr" else "fr"
     return tuple(  # type: ignore[return-value]
-        {header_key(title): key for key, (title, _) in table_headers(lg, sheet).items()}
+        {header_key(title): key for key, (title, _) in table_headers(lg, sheet, options).items()}
         for lg in (lang, other)
     )
 
@@ -193,6 +196,20 @@ class _Locator:
             ref = f"{layout.adoption_col(t)}{layout.adoption_row}"
             self.refs[("assumptions", ref)] = f"{column_letter(col1 + t - 1)}{row1}"
 
+    def options(self) -> None:
+        """The options block of a workbook of options: where its range starts now (its
+        fields in their columns, an option a row)."""
+        layout = self.layout
+        area = self.area("Tbl_Options", pick(("les options", "the options"), self.lang))
+        if area is None:
+            return
+        _, col1, row1, _, _ = area
+        keys = [*OPTION_INPUTS, *(f"adoption_{t}" for t in YEARS[1:])]
+        for k in range(layout.capacity.options):
+            for offset, key in enumerate(keys):
+                ref = f"{layout.option_col(key)}{layout.option_row(k)}"
+                self.refs[("assumptions", ref)] = f"{column_letter(col1 + offset)}{row1 + k}"
+
     def table(self, table: Table, cells: dict[str, Cell]) -> None:
         """A table's cells: its lines from its range, its columns by their headers."""
         name = f"Tbl_{table.sheet.capitalize()}"
@@ -207,14 +224,16 @@ class _Locator:
             spelled = ref.rstrip("0123456789")
             if ref[len(spelled) :] == digits and isinstance(cell.value, str):
                 at.setdefault(header_key(cell.value), []).append(_index(spelled))
-        own, other = _keys(self.lang, table.sheet)
+        options = bool(self.layout.capacity.options)
+        own, other = _keys(self.lang, table.sheet, options)
         where: dict[str, list[int]] = {}
         for text, columns in at.items():
             key = own.get(text) or other.get(text)
             if key is not None:
                 where.setdefault(key, []).extend(c for c in columns if col1 <= c <= col2 + 1)
         letters: dict[str, str] = {}
-        for key, (title, required) in table_headers(self.lang, table.sheet).items():
+        headers = table_headers(self.lang, table.sheet, options)
+        for key, (title, required) in headers.items():
             columns = where.get(key, [])
             if len(columns) == 1 and (required or self.computed):
                 letters[key] = column_letter(columns[0])
@@ -227,7 +246,7 @@ class _Locator:
         self.under[table.sheet] = [
             f"{letter}{under}"
             for key, letter in letters.items()
-            if table_headers(self.lang, table.sheet)[key][1] and key != table.columns[0].key
+            if headers[key][1] and key != table.columns[0].key
         ]
         for key, letter in letters.items():
             for i in range(table.capacity):
@@ -269,6 +288,8 @@ def locate(
     for a in SIMULATION_INPUTS:
         ref = f"B{layout.simulation_input_row(a.field)}"
         locator.single(a.name, "assumptions", ref, pick(a.title, lang))
+    if layout.capacity.options:
+        locator.options()
     for field, name, title, _ in CUSTOMERS:
         locator.single(name, "channels", f"B{layout.customer_row(field)}", pick(title, lang))
     for table in layout.tables:

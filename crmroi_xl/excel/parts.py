@@ -204,6 +204,7 @@ class Capacity:
     runs: int = 0  # the live simulation's runs (0: none), see crmroi_xl.excel.simulation_layout
     slots: int = 0  # its uncertain lines' columns
     draws: int = 0  # its distribution's code (1 pert, 2 triangular, 3 uniform): the formula
+    options: int = 0  # the options a choice's workbook holds (0: a single business case)
 
     @classmethod
     def for_counts(cls, costs: int, benefits: int, kpis: int, channels: int) -> Capacity:

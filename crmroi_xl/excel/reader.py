@@ -23,6 +23,7 @@ to another workbook is refused, naming the cell and asking for the value.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -34,12 +35,14 @@ from ..errors import CrmRoiError, InternalError, WorkbookError
 from ..scenario.labels import Lang, label
 from ..scenario.messages import describe_error, error_items, field_path
 from ..scenario.model import USER_INPUT, Assumptions, Scenario
+from ..scenario.options import MAX_OPTIONS
 from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .choices import choice_code, yes_no
 from .layout import LISTS, SHEETS, InputCell, Layout
 from .locate import header_rows, locate, outside, refuse
 from .parts import Capacity, column_letter
+from .readoptions import gather_options
 from .xlsx import (
     Cell,
     Xlsx,
@@ -130,16 +133,17 @@ class _Problems:
 
 
 @cache
-def input_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[InputCell, ...]:
+def input_cells(lang: Lang, sizes: tuple[int, ...] = (), options: int = 0) -> tuple[InputCell, ...]:
     """The reader's one question to the layout: every input cell of a workbook in
     ``lang`` whose tables hold ``sizes`` lines (costs, benefits, KPIs, channels; the
     template's by default) -- its sheet key, address, kind and model location
-    (``where``), line by line. The spreadsheet-only IRR start is left out.
+    (``where``), line by line; a workbook of ``options`` has their block and the lines'
+    Option column. The spreadsheet-only IRR start is left out.
 
     >>> [(c.sheet, c.ref, c.kind, c.where) for c in input_cells("fr")][:2]
     [('assumptions', 'B4', 'text', ('assumptions', 'name')), ('assumptions', 'B5', 'text', ('assumptions', 'currency'))]
     """
-    layout = Layout(lang, Capacity(*sizes))
+    layout = Layout(lang, replace(Capacity(*sizes), options=options))
     return tuple(cell for cell in layout.inputs if cell.kind is not None)
 
 
@@ -181,7 +185,9 @@ def _sizes(book: Xlsx, lang: Lang) -> tuple[int, ...]:
 
 
 @cache
-def computed_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[tuple[str, str], ...]:
+def computed_cells(
+    lang: Lang, sizes: tuple[int, ...] = (), options: int = 0
+) -> tuple[tuple[str, str], ...]:
     """Every computed cell of the tables of lines (sheet key, address): each line's
     columns that are not inputs -- its effective nature, base amount, case factor,
     total, present value, years, line check -- which a user should never type over.
@@ -189,7 +195,7 @@ def computed_cells(lang: Lang, sizes: tuple[int, ...] = ()) -> tuple[tuple[str, 
     >>> computed_cells("en")[:3]
     (('costs', 'AD6'), ('costs', 'AE6'), ('costs', 'AF6'))
     """
-    layout = Layout(lang, Capacity(*sizes))
+    layout = Layout(lang, replace(Capacity(*sizes), options=options))
     found = []
     for table in layout.tables:
         inputs = {column.key for column in table.inputs}
@@ -342,12 +348,16 @@ class _Reader:
         data: dict[str, Any] = {"assumptions": {}}
         customers: dict[str, Any] = {}
         adoption: list[Any] = []
+        options: dict[tuple[Any, ...], Any] = {}  # a workbook of options: its block
         for (section, line), group in groupby(cells, key=_line_of):
             specs = list(group)
             if line is not None:
                 self.line(section, specs, data.setdefault(section, []))
                 continue
             for spec in specs:
+                if section == "options":  # ("options", k, field[, year]): gathered below
+                    options[spec.where] = self.value(spec, spec.where)
+                    continue
                 if section == "adoption":  # ("adoption", t): the model's adoption[t - 1]
                     where = ("assumptions", "adoption", int(spec.where[1]) - 1)
                     adoption.append(self.value(spec, where))
@@ -370,6 +380,18 @@ class _Reader:
             ]
         if customers:
             data["customers"] = customers
+        moved_sections = ("costs", "benefits")
+        if options:  # the options, and the lines that name one moved there
+            moved: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+            for location, said in gather_options(data, options, self.lang, moved):
+                self.problems.add(self.cells[location], said)
+            lines = {key: cell for key, cell in self.cells.items() if key[0] in moved_sections}
+            for key in lines:  # a line's cells where the scenario has the line now
+                del self.cells[key]
+            for key, cell in lines.items():
+                place = moved.get(key[:2])
+                if place is not None:
+                    self.cells[(*place, *key[2:])] = cell
         return data
 
     def line(self, section: str, specs: list[InputCell], kept: list[dict[str, Any]]) -> None:
@@ -502,7 +524,8 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
         with open_xlsx(path) as book:
             lang = _language(book)
             sizes = _sizes(book, lang)
-            layout = Layout(lang, Capacity(*sizes))
+            options = MAX_OPTIONS if "Tbl_Options" in book.names else 0  # a choice
+            layout = Layout(lang, replace(Capacity(*sizes), options=options))
             names = sheet_names(lang)
             headers = {  # each table's header row, where its range says it is now
                 key: book.cells(names[key], rows=row, columns=columns)
@@ -511,12 +534,12 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
             # what the warnings need is read only when they are asked for (not in a batch)
             found = locate(book, layout, headers, computed=warnings is not None)
             refuse(path, found.problems)  # a structure it cannot follow: nothing is read
-            cells = _moved(input_cells(lang, sizes), found.refs)
+            cells = _moved(input_cells(lang, sizes, options), found.refs)
             computed: tuple[tuple[str, str], ...] = ()
             if warnings is not None:
                 computed = tuple(
                     (sheet, found.refs[(sheet, ref)])
-                    for sheet, ref in computed_cells(lang, sizes)
+                    for sheet, ref in computed_cells(lang, sizes, options)
                     if (sheet, ref) in found.refs
                 )
             under = [(sheet, ref) for sheet, refs in found.under.items() for ref in refs]

@@ -17,6 +17,7 @@ from .parts import Formula, Text
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from ..engine.optionbook import OptionBook
     from ..engine.results import Results
     from ..engine.sensitivity import Case
     from ..scenario.model import Scenario
@@ -30,7 +31,9 @@ class Context:
     ``results`` are those of the case the workbook shows (``case``, its
     ``In_Case``: the base case unless a test switches it), ``base`` those of the
     base case, which the base amounts and the Sensitivity sheet read whatever
-    the case shown.
+    the case shown. A workbook of options has its ``book``
+    (:mod:`crmroi_xl.engine.optionbook`): ``scenario`` is then its table of every
+    option's lines, with the assumptions of the option shown.
     """
 
     def __init__(
@@ -40,8 +43,10 @@ class Context:
         results: Results,
         base: Results | None = None,
         case: Case = "base",
+        book: OptionBook | None = None,
     ) -> None:
         self.layout, self.scenario, self.results = layout, scenario, results
+        self.book = book  # a workbook of options: every option's lines, one shown
         self.base = results if base is None else base
         self.case: Case = case
         self.lang: Lang = layout.lang

@@ -26,17 +26,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.compute import compute
+from ..engine.optionbook import book_results
+from ..engine.results import Results
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
+from ..scenario.options import MAX_OPTIONS
 from .charts import add_charts
 from .content import expected_values, formulas, texts
 from .cosmetics import fold_unused, print_across, print_setup
 from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .live import laid_out_runs, slot_count, uncertain_lines
+from .optionview import shown_book, table_scenario
 from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
-from .sheets import SHEETS
+from .sheets import sheets_of
 from .sheets.costs import seats_rule
 from .sheets.kpis import fraction_rule
 from .simulation_layout import DISTRIBUTION_CODES
@@ -104,9 +108,13 @@ NEEDS_FUNCTIONS: Bilingual = (
 
 def export_layout(scenario: Scenario, lang: Lang | None = None) -> Layout:
     """The layout of ``scenario``'s workbook: its language, tables big enough for its lines."""
+    choice = bool(scenario.options)
+    scenario = table_scenario(scenario)  # a choice: every option's lines
     capacity = Capacity.for_counts(
         len(scenario.costs), len(scenario.benefits), len(scenario.kpis), len(scenario.channels)
     )
+    if choice:
+        capacity = replace(capacity, options=MAX_OPTIONS)
     a = scenario.assumptions
     uncertain = uncertain_lines(scenario)
     if uncertain:  # the live simulation: its runs, a column per uncertain line
@@ -129,7 +137,7 @@ def build_workbook(
     for style in named_styles():
         wb.add_named_style(style)
     sheets: dict[str, Worksheet] = {
-        sheet.key: wb.create_sheet(layout.sheet_name(sheet.key)) for sheet in SHEETS
+        sheet.key: wb.create_sheet(layout.sheet_name(sheet.key)) for sheet in sheets_of(layout)
     }
     for text in texts(layout):
         cell = sheets[text.sheet][text.ref]
@@ -144,16 +152,22 @@ def build_workbook(
         cell.value = formula.text(mode)
         cell.style = formula.style
         cell.number_format = formats[formula.fmt]
-    results = compute(scenario) if scenario is not None else None
-    for where, value in zip(layout.inputs, input_values(layout, scenario, results), strict=True):
+    book = shown_book(scenario) if scenario is not None else None
+    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
+    results: Results | None = None
+    if book is not None:  # a choice: every option's lines, the best one shown
+        scenario, results = book.flat, book_results(book)
+    elif scenario is not None:
+        results = compute(scenario)
+    typed = input_values(layout, scenario, results, book=book)
+    for where, value in zip(layout.inputs, typed, strict=True):
         cell = sheets[where.sheet][where.ref]
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text typed by a user stays text (no formula injection)
         cell.style = where.style
         cell.number_format = formats[where.fmt]
-    header = scenario.assumptions.name if scenario else layout.text(UNNAMED[mode])
-    for sheet in SHEETS:
+    for sheet in sheets_of(layout):
         ws = sheets[sheet.key]
         print_setup(ws, lang, one_page=sheet.one_page, header=header)
         sheet.looks(layout, ws, formats)
@@ -166,7 +180,7 @@ def build_workbook(
     _validations(layout, sheets)
     _names(layout, wb)
     add_charts(layout, sheets, scenario, formats)
-    for sheet in SHEETS:
+    for sheet in sheets_of(layout):
         ws = sheets[sheet.key]
         ws.protection.sheet = True  # no password: protects formulas from slips
         ws.protection.formatColumns = False
@@ -177,7 +191,7 @@ def build_workbook(
     wb.properties.title = layout.text(("Résultats", "Results"))
     cached: dict[tuple[str, str], CellValue] = {}
     if scenario is not None and results is not None:
-        values = expected_values(layout, scenario, results)
+        values = expected_values(layout, scenario, results, book=book)
         cached = {(layout.sheet_name(sheet), ref): v for (sheet, ref), v in values.items()}
     return wb, cached
 

@@ -10,12 +10,14 @@ layout.
 
 from __future__ import annotations
 
+from ..layout import Layout
 from ..sheet import Sheet
 from . import (
     assumptions,
     benefits,
     channels,
     checks,
+    comparison,
     costs,
     guide,
     kpis,
@@ -25,7 +27,7 @@ from . import (
     summary,
 )
 
-__all__ = ["SHEETS"]
+__all__ = ["SHEETS", "sheets_of"]
 
 #: Every sheet, in workbook order.
 SHEETS: tuple[Sheet, ...] = (
@@ -40,4 +42,11 @@ SHEETS: tuple[Sheet, ...] = (
     checks.SHEET,
     simulation.SHEET,
     lists.SHEET,
+    comparison.SHEET,  # a workbook of options only, after the summary (see sheets_of)
 )
+
+
+def sheets_of(layout: Layout) -> tuple[Sheet, ...]:
+    """The sheets of ``layout``'s workbook, in its order (``Layout.sheet_keys``)."""
+    by_key = {sheet.key: sheet for sheet in SHEETS}
+    return tuple(by_key[key] for key in layout.sheet_keys)

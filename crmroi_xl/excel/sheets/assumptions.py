@@ -84,7 +84,14 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text(
         "assumptions",
         _label(layout.adoption_calc_row),
-        layout.text(("Part retenue (vide = 100 %)", "Share used (blank = 100%)")),
+        layout.text(
+            ("Part retenue (vide = 100 %)", "Share used (blank = 100%)")
+            if not layout.capacity.options
+            else (
+                "Part retenue : celle de l'option affichée, sinon ci-dessus (vide = 100 %)",
+                "Share used: the option shown's, else the above (blank = 100%)",
+            )
+        ),
     )
     yield Text(
         "assumptions",
@@ -96,6 +103,74 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield Text(
             "assumptions", _label(layout.simulation_input_row(a.field)), layout.text(a.title)
         )
+    if layout.capacity.options:
+        yield from _option_texts(layout)
+
+
+OPTIONS_TITLE: Bilingual = (
+    "Options comparées (les lignes de coûts et de bénéfices disent la leur ; vide = commune)",
+    "Options compared (each cost and benefit line names its own; blank = shared)",
+)
+OPTION_HEADERS: dict[str, Bilingual] = {
+    "name": ("Option", "Option"),
+    "description": ("Description", "Description"),
+    "baseline": ("Référence (statu quo)", "Baseline (status quo)"),
+    "cost_risk": (
+        "Risque coûts (vide\u00a0=\u00a0général)",
+        "Cost risk (blank\u00a0=\u00a0general)",
+    ),
+    "benefit_risk": (
+        "Risque bénéfices (vide\u00a0=\u00a0général)",
+        "Benefit risk (blank\u00a0=\u00a0general)",
+    ),
+}
+OPTION_CALC_TITLES: dict[str, Bilingual] = {
+    "row": ("Option affichée (rang dans la liste)", "Option shown (place in the list)"),
+    "baseline": ("Option affichée = référence (1/0)", "Option shown is the baseline (1/0)"),
+    "cost_risk": ("Risque sur les coûts retenu", "Cost risk used"),
+    "benefit_risk": ("Risque sur les bénéfices retenu", "Benefit risk used"),
+}
+
+
+def _option_texts(layout: Layout) -> Iterator[Text]:
+    header = layout.options_header_row
+    yield Text("assumptions", f"A{header - 1}", layout.text(OPTIONS_TITLE), "subtitle")
+    for key, title in OPTION_HEADERS.items():
+        yield Text("assumptions", f"{layout.option_col(key)}{header}", layout.text(title), "header")
+    for t in YEARS[1:]:
+        ref = f"{layout.option_col(f'adoption_{t}')}{header}"
+        yield Text(
+            "assumptions", ref, f"{layout.text(('Adoption an', 'Adoption yr'))} {t}", "header"
+        )
+    for key, title in OPTION_CALC_TITLES.items():
+        yield Text("assumptions", f"A{layout.option_calc_row(key)}", layout.text(title))
+
+
+def _option_formulas(layout: Layout) -> Iterator[Formula]:
+    row = "Calc_OptionRow"
+    yield Formula(
+        "assumptions",
+        f"B{layout.option_calc_row('row')}",
+        f"=MATCH(In_Option,{layout.option_span('name')},0)",
+        lambda ctx: ctx.book.selected + 1 if ctx.book else 0,
+        fmt="int",
+    )
+    yield Formula(
+        "assumptions",
+        f"B{layout.option_calc_row('baseline')}",
+        f"=IF(INDEX({layout.option_span('baseline')},{row})=Lbl_Yes,1,0)",
+        lambda ctx: 1 if ctx.book and ctx.book.selected == ctx.book.baseline else 0,
+        fmt="int",
+    )
+    for key, general in (("cost_risk", "In_CostRisk"), ("benefit_risk", "In_BenefitRisk")):
+        own = f"INDEX({layout.option_span(key)},{row})"
+        yield Formula(
+            "assumptions",
+            f"B{layout.option_calc_row(key)}",
+            f'=IF({own}="",{general},{own})',
+            lambda ctx, key=key: getattr(ctx.scenario.assumptions, key),
+            fmt="pct",
+        )
 
 
 def _adoption(ctx: Context, t: int) -> CellValue:
@@ -106,13 +181,19 @@ def _adoption(ctx: Context, t: int) -> CellValue:
 def formulas(layout: Layout) -> Iterator[Formula]:
     for t in YEARS[1:]:
         typed = f"{layout.adoption_col(t)}{layout.adoption_row}"
+        share = f'IF({typed}="",1,{typed})'
+        if layout.capacity.options:  # the option shown's, when it has its own
+            own = f"INDEX({layout.option_span(f'adoption_{t}')},Calc_OptionRow)"
+            share = f'IF({own}<>"",{own},{share})'
         yield Formula(
             "assumptions",
             f"{layout.adoption_col(t)}{layout.adoption_calc_row}",
-            f'=IF({typed}="",1,{typed})',
+            f"={share}",
             lambda ctx, t=t: _adoption(ctx, t),
             fmt="pct",
         )
+    if layout.capacity.options:
+        yield from _option_formulas(layout)
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
@@ -123,6 +204,9 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     fit(ws, label_col, label_texts(ws, label_col, ("label", "total_label")), 60)
     ws.freeze_panes = f"{label_col}{layout.assumption_row(ASSUMPTIONS[0].field)}"
     fit_header_row(ws, layout.adoption_row - 1, [layout.adoption_col(t) for t in YEARS[1:]])
+    if layout.capacity.options:
+        keys = [*OPTION_HEADERS, *(f"adoption_{t}" for t in YEARS[1:])]
+        fit_header_row(ws, layout.options_header_row, [layout.option_col(k) for k in keys])
 
 
 SHEET = Sheet("assumptions", "BF8F00", texts, formulas, looks)

@@ -13,17 +13,19 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.flows import benefit_base
+from ...engine.flows import benefit_base, benefit_flows
 from ...scenario import drivers
 from ..layout import KPI_LABELS
-from ..parts import Bilingual, Formula, Text
-from ..sheet import Sheet
+from ..parts import Bilingual, CellValue, Formula, Text
+from ..sheet import Context, Sheet
 from .tables import (
     Computed,
+    Raw,
     Total,
     case_factor,
     go_live_share,
     line_formulas,
+    membership,
     table_looks,
     table_texts,
     timeline,
@@ -77,16 +79,47 @@ def _kept(layout: Layout, c: Callable[[str], str], y: str, start: str) -> str:
 
 
 def _year(layout: Layout) -> Callable[[Callable[[str], str], int, str, int], str]:
+    risk = layout.risk("benefit")
+
     def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
         start = f"MAX(1,{c('start_year')})"
         adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,{y}))"
         return (
             f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"{c('base')}*{_kept(layout, c, y, start)}*{go_live_share(y)}"
-            f"*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-In_BenefitRisk),0)"
+            f"*(1+{c('annual_growth')})^({y}-{start})*{adoption}*(1-{risk}),0)"
         )
 
     return year
+
+
+def _raw(layout: Layout) -> Raw:
+    """A workbook of options: a benefit's amounts before the adoption and the risk (the
+    Comparison sheet applies each option's), and its base amount from them."""
+
+    def before(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        start = f"MAX(1,{c('start_year')})"
+        return (
+            f'IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
+            f"{c('base')}*{_kept(layout, c, y, start)}*{go_live_share(y)}"
+            f"*(1+{c('annual_growth')})^({y}-{start}),0)"
+        )
+
+    def after(c: Callable[[str], str], y: str, raw: str) -> str:
+        adoption = f"IF({c('ramp_up')}=Lbl_No,1,INDEX(Calc_Adoption,1,MAX(1,{y})))"
+        return f"{raw}*{adoption}*(1-Calc_BenefitRisk)"
+
+    def value(ctx: Context, i: int, t: int) -> CellValue:
+        if "raw_benefits" not in ctx.memo:
+            a, kpis = ctx.scenario.assumptions, ctx.scenario.kpis_by_kind()
+            ones = [1.0] * a.horizon_years
+            ctx.memo["raw_benefits"] = [
+                benefit_flows(line, ones, 0.0, kpis, a.go_live_share)
+                for line in ctx.scenario.benefits
+            ]
+        return ctx.year(ctx.memo["raw_benefits"][i], t)
+
+    return Raw(before, after, value)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -109,9 +142,11 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.BENEFIT_DRIVERS, _with_kpis(layout, c)),
                 lambda ctx, i: benefit_base(ctx.scenario.benefits[i], ctx.scenario.kpis_by_kind()),
             ),
+            **({"member": membership("benefit")} if layout.capacity.options else {}),
             "case": case_factor("benefit"),
         },
         year=_year(layout),
+        raw=_raw(layout),
         check=(("amount_per_year", "years"), "category"),
         totals=(
             Total(lambda span: f"SUMIF({counted},1,{span})", "benefits"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...engine.flows import cost_base
+from ...engine.flows import cost_base, cost_flows
 from ...engine.sensitivity import case_multiplier
 from ...scenario import drivers
 from ...scenario.labels import label
@@ -22,10 +22,12 @@ from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from .tables import (
     Computed,
+    Raw,
     Total,
     case_factor,
     go_live_share,
     line_formulas,
+    membership,
     table_looks,
     table_texts,
     timeline,
@@ -91,7 +93,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     nature = table.span("nature_eff")
     yield from timeline(table)
 
-    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+    def before_risk(c: Callable[[str], str], i: int, y: str, t: int) -> str:
         start = f"MAX(1,{c('start_year')})"
         increase_from = f'IF({c("increase_from_year")}="",{start}+1,{c("increase_from_year")})'
         base = drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, t, c))
@@ -100,8 +102,10 @@ def formulas(layout: Layout) -> Iterator[Formula]:
             f'+IF(AND({y}>={start},{y}<=In_Horizon,OR({c("years")}="",{y}<{start}+{c("years")})),'
             f"({base})*(1+{c('annual_increase')})^MAX(0,{y}-{increase_from}+1)"
             f"*IF({_from_go_live(c)},{go_live_share(y)},1),0))"
-            "*(1+In_CostRisk)"
         )
+
+    def year(c: Callable[[str], str], i: int, y: str, t: int) -> str:
+        return f"{before_risk(c, i, y, t)}*(1+{layout.risk('cost')})"
 
     yield from line_formulas(
         layout,
@@ -119,10 +123,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 lambda c, i: drivers.base_formula(drivers.COST_DRIVERS, _per_year(layout, i, 1, c)),
                 lambda ctx, i: cost_base(ctx.scenario.costs[i], 1),
             ),
+            **({"member": membership("cost")} if layout.capacity.options else {}),
             "case": case_factor("cost"),
-            **BOOKS,
+            **_books(layout),
         },
         year=year,
+        raw=Raw(before_risk, lambda c, y, raw: f"{raw}*(1+Calc_CostRisk)", _raw),
         check=(("one_off", "increase_from_year"), "category"),
         totals=(
             Total(lambda span: f"SUM({span})", "costs"),
@@ -135,6 +141,16 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _seats(layout)
 
 
+def _raw(ctx: Context, i: int, t: int) -> CellValue:
+    """A cost line's amount in year ``t`` before the risk (a workbook of options)."""
+    if "raw_costs" not in ctx.memo:
+        a = ctx.scenario.assumptions
+        ctx.memo["raw_costs"] = [
+            cost_flows(line, a.horizon_years, 0.0, a.go_live_share) for line in ctx.scenario.costs
+        ]
+    return ctx.year(ctx.memo["raw_costs"][i], t)
+
+
 def _from_go_live(c: Callable[[str], str]) -> str:
     """Whether a line's recurring amount starts at go-live: as typed, else by category
     (licences and support)."""
@@ -144,7 +160,7 @@ def _from_go_live(c: Callable[[str], str]) -> str:
 
 def _capital(ctx: Context, i: int) -> float:
     line, risk = ctx.scenario.costs[i], ctx.scenario.assumptions.cost_risk
-    if not line.capitalised:
+    if not line.capitalised or (ctx.book is not None and not ctx.book.members[0][i]):
         return 0
     return line.one_off * (1 + risk) * case_multiplier(ctx.case, "cost", line.low, line.high)
 
@@ -154,12 +170,20 @@ def _depreciation(ctx: Context, i: int) -> float:
     return _capital(ctx, i) / line.depreciation_years if line.depreciation_years else 0
 
 
-#: The computed columns the summary's P&L rows read (see :data:`~crmroi_xl.excel.columns.BOOKS_COMPUTED`).
-BOOKS: dict[str, Computed] = {
-    "capital": Computed(
-        lambda c, i: f"IF({c('capitalised')}=Lbl_Yes,{c('one_off')}*(1+In_CostRisk)*{c('case')},0)",
-        _capital,
-    ),
+def _books(layout: Layout) -> dict[str, Computed]:
+    """The computed columns the summary's P&L rows read (see
+    :data:`~crmroi_xl.excel.columns.BOOKS_COMPUTED`); in a workbook of options, a line
+    counts only in the option shown."""
+    options, risk = layout.capacity.options, layout.risk("cost")
+
+    def capital(c: Callable[[str], str], i: int) -> str:
+        times = f"*{c('member')}" if options else ""
+        return f"IF({c('capitalised')}=Lbl_Yes,{c('one_off')}*(1+{risk})*{c('case')}{times},0)"
+
+    return {"capital": Computed(capital, _capital), **_BOOKS}
+
+
+_BOOKS: dict[str, Computed] = {
     "capital_year": Computed(
         lambda c, i: number(c("one_off_year")),
         lambda ctx, i: ctx.scenario.costs[i].one_off_year,

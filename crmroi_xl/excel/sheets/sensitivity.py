@@ -95,6 +95,16 @@ SELECTOR: dict[str, Bilingual] = {
         "reverse; base: 100%. Every sheet, the summary and the charts follow.",
     ),
 }
+#: The option shown, under the case, in a workbook of options (``In_Option``).
+OPTION_SELECTOR: dict[str, Bilingual] = {
+    "label": ("Option affichée (liste)", "Option shown (list)"),
+    "note": (
+        "Les options et leurs lignes : feuille Hypothèses et colonne Option des coûts et "
+        "bénéfices. Toutes les feuilles suivent ; la feuille Comparaison les met côte à côte.",
+        "The options and their lines: the Assumptions sheet and the Option column of the "
+        "costs and benefits. Every sheet follows; the Comparison sheet sets them side by side.",
+    ),
+}
 CASES_TITLE: Bilingual = ("Les trois cas", "The three cases")
 CASES_HEADER: dict[str, Bilingual] = {
     "label": ("Résultat", "Result"),
@@ -207,6 +217,9 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield text(f"A{p.selector_title_row}", SELECTOR["title"], "subtitle")
     yield text(f"A{p.selector_row}", SELECTOR["label"])
     yield text(p.selector_note_cell, SELECTOR["note"], "note")
+    if layout.capacity.options:
+        yield text(f"A{layout.option_selector_row}", OPTION_SELECTOR["label"])
+        yield text(f"D{layout.option_selector_row}", OPTION_SELECTOR["note"], "note")
     yield text(f"A{p.cases_title_row}", CASES_TITLE, "subtitle")
     yield text(f"A{p.cases_header_row}", CASES_HEADER["label"], "header")
     for case in CASES:
@@ -587,12 +600,16 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.row_dimensions[p.histogram_header_row].height = 30
     for ref in (p.selector_note_cell,):
         ws[ref].alignment = Alignment(horizontal="left", vertical="center")
+    if layout.capacity.options:
+        ws[f"D{layout.option_selector_row}"].alignment = Alignment(
+            horizontal="left", vertical="center"
+        )
     header = p.cases_header_row
     for case in CASES:  # the column of the case shown, in bold
         col = CASE_COLUMNS[case]
         area = f"{col}{header + 1}:{col}{p.case_row(CASE_ROWS[-1])}"
         ws.conditional_formatting.add(area, rule(f"{col}${header}=In_Case", font=Font(bold=True)))
-    ws.freeze_panes = f"A{p.selector_row + 1}"
+    ws.freeze_panes = f"A{p.selector_row + (2 if layout.capacity.options else 1)}"
     ws.print_area = p.print_area
     print_scaled(ws, after=column_index_from_string(p.charts_col) - 1)  # tables, then charts
     # the Monte Carlo's table and charts on pages of their own, under the tornado's chart

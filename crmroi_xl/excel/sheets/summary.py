@@ -247,6 +247,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 fmt="eur",
             )
     names = {a.field: a.name for a in ASSUMPTIONS}
+    if layout.capacity.options:  # the option shown's risks
+        names |= {"cost_risk": layout.risk("cost"), "benefit_risk": layout.risk("benefit")}
     for key, (risk, without) in RISK_HELP.items():
         help_, none = layout.text(BY_KEY[key].help), layout.text(without)
         yield Formula(

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_TITLE",
     "Computed",
+    "Raw",
     "Total",
     "case_factor",
     "col",
@@ -45,6 +46,7 @@ __all__ = [
     "go_live_share",
     "header_letters",
     "line_formulas",
+    "membership",
     "row_check",
     "table_looks",
     "table_texts",
@@ -166,6 +168,22 @@ class Computed(NamedTuple):
     fmt: str = "eur"
 
 
+def membership(side: Side) -> Computed:
+    """Whether a line counts in the option shown (``In_Option``), in a workbook of
+    options: a shared line (Option blank) unless the option shown is the baseline status
+    quo; an option's own line in that option only."""
+
+    def expression(c: Callable[[str], str], i: int) -> str:
+        return f'IF({c("option")}="",1-Calc_OptionBaseline,IF({c("option")}=In_Option,1,0))'
+
+    def value(ctx: Context, i: int) -> CellValue:
+        assert ctx.book is not None
+        members = ctx.book.members[0 if side == "cost" else 1]
+        return 1 if members[i] else 0
+
+    return Computed(expression, value, "int")
+
+
 def case_factor(side: Side) -> Computed:
     """A line's multiplier in the case shown (``Calc_Case``: 1 pessimistic, 2 base,
     3 optimistic): a cost at its high when pessimistic and at its low when optimistic,
@@ -181,6 +199,17 @@ def case_factor(side: Side) -> Computed:
         return case_multiplier(ctx.case, side, line.low, line.high)
 
     return Computed(expression, value, "pct")
+
+
+class Raw(NamedTuple):
+    """A workbook of options: a line's amounts before its option, the adoption and the
+    risk (``before``: the formula, given the line's cells, index, year cell and year;
+    ``value``: the engine's), and its base amount from them (``after``: given the
+    line's cells, the year cell and the raw cell)."""
+
+    before: Callable[[Callable[[str], str], int, str, int], str]
+    after: Callable[[Callable[[str], str], str, str], str]
+    value: Callable[[Context, int, int], CellValue]
 
 
 class Total(NamedTuple):
@@ -200,6 +229,7 @@ def line_formulas(
     year: Callable[[Callable[[str], str], int, str, int], str],
     check: tuple[tuple[str, str], str],
     totals: tuple[Total, ...],
+    raw: Raw | None = None,
 ) -> Iterator[Formula]:
     """The formulas of a table of lines with year columns (costs, benefits).
 
@@ -211,7 +241,9 @@ def line_formulas(
     present value; all blank on a line without a label. Then its line check
     (``check``: the range of values that make a line, and when a labelled line
     is incomplete). Below the lines, the ``totals``, one formula per year column
-    each, and their total and present value.
+    each, and their total and present value. A workbook of options has each line's
+    ``raw`` amounts in a block under the base amounts, and the base amounts from them,
+    times whether the line counts in the option shown.
     """
     factors = layout.ref("summary", layout.summary_span("discount_factors"))
 
@@ -276,10 +308,20 @@ def line_formulas(
                 f'=IF({blank},"",{letter}{base_row}*{c("case")})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t),
             )
+            amount = year(c, i, y, t)
+            if layout.capacity.options and raw is not None:  # in the options it belongs to
+                raw_cell = f"{letter}{layout.raw_row(table.sheet, i)}"
+                yield Formula(
+                    table.sheet,
+                    raw_cell,
+                    f'=IF({blank},"",{raw.before(c, i, y, t)})',
+                    lambda ctx, i=i, t=t: raw.value(ctx, i, t) if has(ctx, i) else "",
+                )
+                amount = f"{raw.after(c, y, raw_cell)}*{c('member')}"
             yield Formula(
                 table.sheet,
                 f"{letter}{base_row}",
-                f'=IF({blank},"",{year(c, i, y, t)})',
+                f'=IF({blank},"",{amount})',
                 lambda ctx, i=i, t=t: flows(ctx, i, t, True),
             )
         (first, last), incomplete = check
@@ -332,7 +374,8 @@ def fixed_texts(
     """What a fitted column shows whatever the scenario: its list's choices, and in
     the first column the labels below the table (totals, customer economics), among
     ``sheet_texts`` (the sheet's constant cells)."""
-    texts = layout.choices(column.choices) if column.choices else []
+    listed = column.key != "option"  # the option names are the scenario's
+    texts = layout.choices(column.choices) if column.choices and listed else []
     if column is table.columns[0]:
         letter = table.letter(column.key)
         texts += [
@@ -373,7 +416,7 @@ def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterab
         align = None
         yearly = yearly_field(column.key)  # seats_y1 ..: the line's seats_by_year
         field = column.key if yearly is None else yearly[0]
-        if not column.computed and kind(model, field) == "yesno":
+        if not column.computed and field != "option" and kind(model, field) == "yesno":
             align = Alignment(horizontal="center")  # Yes / No, apart from the figures
         elif column.computed and column.fmt == "text" and column.key not in ("trend", "higher_eff"):
             align = Alignment(horizontal="left", indent=1)  # apart from the inputs

@@ -1,0 +1,127 @@
+"""Where the Comparison sheet of a workbook of options puts things (``Layout.comparison``).
+
+One column per option slot (B onwards, the options block's order), the headline
+rows of the comparison on top, what each option takes (its risks, its adoption,
+where its IRR starts) below them, then the yearly blocks: one row a year (0 to 10),
+one column an option, and the discount factors beside the net flows.
+
+>>> places = ComparisonLayout(6)
+>>> places.cell("npv", 0), places.year_cell("net", 0, 2), places.discount_cell(2)
+('B9', 'B65', 'H65')
+"""
+
+from __future__ import annotations
+
+from .parts import YEARS, column_letter
+
+__all__ = ["METRICS", "SETTINGS", "YEARLY", "ComparisonLayout"]
+
+#: The headline rows, top to bottom (the option names on the header row above them).
+METRICS = (
+    "baseline",
+    "tco",
+    "tco_pv",
+    "total_benefits",
+    "npv",
+    "roi",
+    "irr",
+    "payback",
+    "incremental_npv",
+    "incremental_irr",
+    "incremental_payback",
+    "rank",
+    "probability_best",
+    "probability_beats_baseline",
+)
+#: What each option takes, under the headline rows: its risks, where its IRR and its
+#: incremental IRR start (written at export), its adoption of years 1 to 10.
+SETTINGS = (
+    "cost_risk",
+    "benefit_risk",
+    "irr_start",
+    "incremental_irr_start",
+    *(f"adoption_{t}" for t in YEARS[1:]),
+)
+#: The yearly blocks, one row a year, one column an option.
+YEARLY = (
+    "costs",
+    "benefits",
+    "net",
+    "cumulative",
+    "points",
+    "difference",
+    "difference_cumulative",
+    "difference_points",
+    "chart",  # the cumulative net flow again, #N/A where the chart draws nothing
+)
+
+_HEADER = 4  # the option names
+_SETTINGS_TITLE = _HEADER + len(METRICS) + 2
+_YEARLY_TITLE = _SETTINGS_TITLE + len(SETTINGS) + 2
+
+
+class ComparisonLayout:
+    """The Comparison sheet's places for ``options`` option slots."""
+
+    def __init__(self, options: int) -> None:
+        self.options = options
+
+    header_row = _HEADER
+    settings_title_row = _SETTINGS_TITLE
+    baseline_index_cell = f"B{_HEADER - 1}"  # the baseline's place among the options (0: none)
+
+    def col(self, k: int) -> str:
+        """Option slot ``k``'s column."""
+        return column_letter(2 + k)
+
+    @property
+    def discount_col(self) -> str:
+        """The discount factors' column, right of the options."""
+        return column_letter(2 + self.options)
+
+    def row(self, key: str) -> int:
+        """A headline row or a setting's row."""
+        if key in METRICS:
+            return _HEADER + 1 + METRICS.index(key)
+        return _SETTINGS_TITLE + 1 + SETTINGS.index(key)
+
+    def cell(self, key: str, k: int) -> str:
+        return f"{self.col(k)}{self.row(key)}"
+
+    def span(self, key: str) -> str:
+        """A headline row or setting across the option slots (absolute)."""
+        row = self.row(key)
+        return f"${self.col(0)}${row}:${self.col(self.options - 1)}${row}"
+
+    def block_title_row(self, block: str) -> int:
+        """A yearly block's subtitle; its years on the rows under it."""
+        return _YEARLY_TITLE + YEARLY.index(block) * (len(YEARS) + 2)
+
+    def year_row(self, block: str, t: int) -> int:
+        return self.block_title_row(block) + 1 + t
+
+    def year_cell(self, block: str, k: int, t: int) -> str:
+        return f"{self.col(k)}{self.year_row(block, t)}"
+
+    def year_span(self, block: str, k: int, first: int = 0) -> str:
+        """Option ``k``'s column of a yearly block, years ``first`` to 10 (absolute)."""
+        col = self.col(k)
+        return f"${col}${self.year_row(block, first)}:${col}${self.year_row(block, YEARS[-1])}"
+
+    def across(self, block: str, t: int) -> str:
+        """A yearly block's year ``t`` across the option slots (absolute)."""
+        row = self.year_row(block, t)
+        return f"${self.col(0)}${row}:${self.col(self.options - 1)}${row}"
+
+    @property
+    def chart_anchor(self) -> str:
+        """The chart of the cumulative net flows: right of the discount factors."""
+        return f"{column_letter(4 + self.options)}{_HEADER}"
+
+    def discount_cell(self, t: int) -> str:
+        return f"{self.discount_col}{self.year_row('net', t)}"
+
+    @property
+    def discount_span(self) -> str:
+        col = self.discount_col
+        return f"${col}${self.year_row('net', 0)}:${col}${self.year_row('net', YEARS[-1])}"
