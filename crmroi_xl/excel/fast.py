@@ -58,17 +58,19 @@ from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
-from .content import expected_values, formulas, texts
+from .content import formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
 from .layout import SHEETS, Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .package import FixedTimeZip, cached_type, write_package
-from .parts import Capacity, CellValue, Table
+from .parts import Capacity, CellValue, Formula, Table
+from .sheet import Context
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
+from .vectored import Vectored, block_xml
 from .workbook import build_workbook, export_layout
 from .xstring import escape as xstring
 
@@ -244,6 +246,8 @@ class Skeleton:
     drawing_xml: str
     headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
     size: int  # slots in all
+    scalars: tuple[int, ...] = ()  # the formula cells valued one by one
+    blocks: tuple[tuple[str, int, int], ...] = ()  # (block key, first formula, cells)
 
     def values(
         self, scenario: Scenario, drawing: bool, results: Results | None = None
@@ -251,22 +255,30 @@ class Skeleton:
         """Every slot's text for ``scenario`` (``results``: its computed results, if known)."""
         results = results or compute(scenario)
         inputs = input_values(self.layout, scenario, results)
-        cached = expected_values(self.layout, scenario, results)
-        if len(inputs) != self.inputs or len(cached) != self.formulas:
+        if len(inputs) != self.inputs:
             raise AssertionError("the scenario does not fit the skeleton's layout")
         out = [_BLANK if value is None else input_xml(value) for value in inputs]
-        types, texts = [], []
-        for value in cached.values():
+        out += [""] * (self.size - len(out))
+        cells = formulas(self.layout)
+        context = Context(self.layout, scenario, results)
+        types, texts = self.inputs, self.inputs + self.formulas
+        for j in self.scalars:
+            value = cells[j].value(context)
             if type(value) is float:  # most of them
-                types.append("")
-                texts.append(repr(value))
+                out[texts + j] = repr(value)
             else:
                 kind, text = _cached_text(value) if type(value) is str else cached_xml(value)
-                types.append(kind)
-                texts.append(text)
-        out += types
-        out += texts
-        out += [""] * (self.size - len(out))
+                out[types + j], out[texts + j] = kind, text
+        for _, first, count in self.blocks:
+            block = cells[first].value
+            assert isinstance(block, Vectored)
+            kinds, numbers = block_xml(block.block.values(context))
+            if len(numbers) != count:
+                raise AssertionError(
+                    f"block {block.block.key}: {len(numbers)} values, {count} cells"
+                )
+            out[types + first : types + first + count] = kinds
+            out[texts + first : texts + first + count] = numbers
         for table in self.geometry:
             table.render(inputs, out)
         for key, lines, first in self.folds:
@@ -434,6 +446,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         raise AssertionError("a marker was not found in the skeleton's XML")
     if sorted(s for t in templates.values() for s in t.slots) != list(range(size)):
         raise AssertionError("each slot must appear once in the skeleton's XML")
+    scalars, blocks = _blocks(cells)
     return Skeleton(
         layout,
         parts,
@@ -446,7 +459,38 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         drawing_xml,
         headers,
         size,
+        scalars,
+        blocks,
     )
+
+
+def _blocks(
+    cells: Sequence[Formula],
+) -> tuple[tuple[int, ...], tuple[tuple[str, int, int], ...]]:
+    """The formula cells valued one by one, and the runs of cells that are one
+    :class:`~crmroi_xl.excel.vectored.Block`'s cells 0, 1, 2 ... in a row, rendered
+    at once (a block's cells must all be in that run: :meth:`Skeleton.values` checks
+    the count); the cells of a block not starting at 0 are valued one by one."""
+    scalars: list[int] = []
+    blocks: list[tuple[str, int, int]] = []
+    j = 0
+    while j < len(cells):
+        value = cells[j].value
+        if isinstance(value, Vectored) and value.index == 0:
+            end = j + 1
+            while end < len(cells):
+                other = cells[end].value
+                if not (isinstance(other, Vectored) and other.block is value.block):
+                    break
+                if other.index != end - j:
+                    break
+                end += 1
+            blocks.append((value.block.key, j, end - j))
+            j = end
+        else:
+            scalars.append(j)
+            j += 1
+    return tuple(scalars), tuple(blocks)
 
 
 # --- the package: parts in order, charts -------------------------------------------

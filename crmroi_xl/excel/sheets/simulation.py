@@ -32,6 +32,7 @@ from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
 from ..simulation_layout import PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
+from ..vectored import Block
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -185,13 +186,19 @@ def _param(ctx: Context, key: str, j: int) -> CellValue:
     return value if isinstance(value, str) else float(value)
 
 
-def _run(ctx: Context, key: str, r: int) -> CellValue:
-    return _engine(ctx).runs[key][r - 1]
+def _run_values(ctx: Context) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The runs' cells row by row: the NPV, the ROI (NaN: blank) and each slot's
+    multiplier (1 in a slot without a line), in one array."""
+    engine, slots = _engine(ctx), ctx.layout.simulation.slots
+    sim = engine.simulation
+    rows = np.ones((sim.runs, 2 + slots))
+    rows[:, 0], rows[:, 1] = sim.npv_runs, sim.roi_runs
+    rows[:, 2 : 2 + engine.multipliers.shape[1]] = engine.multipliers
+    return rows.ravel()
 
 
-def _multiplier(ctx: Context, r: int, j: int) -> CellValue:
-    row = _engine(ctx).rows[r - 1]
-    return row[j] if j < len(row) else 1.0
+#: The runs' cells: one numpy pass gives them all (the fast exporter writes them at once).
+_RUNS = Block("simulation.runs", _run_values)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -285,6 +292,7 @@ def _runs(layout: Layout) -> Iterator[Formula]:
     p = layout.simulation
     runs = p.cell("runs", absolute=True)
     rests = {k: p.cell(k, absolute=True) for k in ("rest_npv", "rest_costs", "rest_benefits")}
+    index = iter(range(p.runs * (2 + p.slots)))  # each cell's place in _RUNS, in order
     for r in range(1, p.runs + 1):
         row = p.run_row(r)
         here = p.multipliers(r)
@@ -294,13 +302,13 @@ def _runs(layout: Layout) -> Iterator[Formula]:
             "simulation",
             f"B{row}",
             f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})",
-            _value(_run, "npv", r),
+            _RUNS.cell(next(index)),
         )
         yield Formula(
             "simulation",
             f"C{row}",
             f'=IF({costs}=0,"",({gains}-{costs})/{costs})',
-            _value(_run, "roi", r),
+            _RUNS.cell(next(index)),
             fmt="pct1",
         )
         for j in range(p.slots):
@@ -320,7 +328,7 @@ def _runs(layout: Layout) -> Iterator[Formula]:
                 "simulation",
                 f"{col}{row}",
                 f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})",
-                _value(_multiplier, r, j),
+                _RUNS.cell(next(index)),
                 fmt="num2",
             )
 
