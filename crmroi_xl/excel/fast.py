@@ -70,7 +70,7 @@ from .sheet import Context
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
-from .vectored import Vectored, block_xml
+from .vectored import Vectored
 from .workbook import build_workbook, export_layout
 from .xstring import escape as xstring
 
@@ -272,7 +272,7 @@ class Skeleton:
         for _, first, count in self.blocks:
             block = cells[first].value
             assert isinstance(block, Vectored)
-            kinds, numbers = block_xml(block.block.values(context))
+            kinds, numbers = block.block.xml(context)
             if len(numbers) != count:
                 raise AssertionError(
                     f"block {block.block.key}: {len(numbers)} values, {count} cells"

@@ -32,7 +32,7 @@ from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
 from ..simulation_layout import PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
-from ..vectored import Block
+from ..vectored import Block, block_xml
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -197,8 +197,21 @@ def _run_values(ctx: Context) -> np.ndarray[Any, np.dtype[np.float64]]:
     return rows.ravel()
 
 
+def _run_texts(ctx: Context) -> tuple[list[str], list[str]]:
+    """:func:`_run_values` as the workbook caches them: the multipliers' texts come
+    from each line's table of texts (one per shape), the NPV's and ROI's are new."""
+    engine, slots = _engine(ctx), ctx.layout.simulation.slots
+    sim = engine.simulation
+    kinds = np.full((sim.runs, 2 + slots), "", dtype=object)
+    texts = np.full((sim.runs, 2 + slots), "1.0", dtype=object)
+    for col, values in ((0, sim.npv_runs), (1, sim.roi_runs)):
+        kinds[:, col], texts[:, col] = block_xml(values)
+    texts[:, 2 : 2 + engine.multipliers.shape[1]] = engine.multiplier_texts()
+    return kinds.ravel().tolist(), texts.ravel().tolist()
+
+
 #: The runs' cells: one numpy pass gives them all (the fast exporter writes them at once).
-_RUNS = Block("simulation.runs", _run_values)
+_RUNS = Block("simulation.runs", _run_values, _run_texts)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
