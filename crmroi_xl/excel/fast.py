@@ -57,6 +57,7 @@ from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
+from . import kindcache
 from .charts import add_charts
 from .content import formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
@@ -512,6 +513,20 @@ class _Package:
 def _package(
     lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
 ) -> _Package:
+    """The package of a kind: from the disk cache (:mod:`crmroi_xl.excel.kindcache`)
+    when it holds it, else built (:func:`_build_package`) and stored there."""
+    kind = (lang, capacity, currency, channels, simulation)
+    found = kindcache.load(kind)
+    if isinstance(found, _Package):
+        return found
+    built = _build_package(*kind)
+    kindcache.store(kind, built)
+    return built
+
+
+def _build_package(
+    lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
+) -> _Package:
     """The skeleton's parts with the charts of ``channels`` channels and, with a
     ``simulation``, the Monte Carlo charts: openpyxl writes the same charts on empty
     sheets of the same names."""
@@ -595,6 +610,8 @@ def cache_info() -> dict[str, Any]:
 
 
 def clear_caches() -> None:
-    """Forget every skeleton and package (the next export builds them again)."""
+    """Forget every skeleton and package held in memory (the next export reads them from
+    the disk cache or builds them again; :func:`crmroi_xl.excel.kindcache.clear` empties
+    the disk cache)."""
     _package.cache_clear()
     skeleton.cache_clear()
