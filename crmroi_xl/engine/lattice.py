@@ -67,6 +67,7 @@ from ..errors import InputError
 from ..finance.rows import Array
 
 __all__ = [
+    "DISK_CELLS",
     "PAIRS",
     "PERT_LAMBDA",
     "SHIFT_BITS",
@@ -172,10 +173,14 @@ class Lattice:
         z = np.array(self.generators, dtype=np.int64)[None, :]
         k = np.array(self.offsets, dtype=np.int64)[None, :]
         strata = np.mod(i * z + k, self.runs)
+        shapes = [
+            (distribution, float(low[j]), float(high[j]), shift, self.runs)
+            for j, shift in enumerate(self.shifts)
+        ]
+        _from_disk(shapes)
         out = np.empty(strata.shape)
-        for j, shift in enumerate(self.shifts):
-            table = inverse_table(distribution, float(low[j]), float(high[j]), shift, self.runs)
-            out[:, j] = table[strata[:, j]]
+        for j, shape in enumerate(shapes):
+            out[:, j] = inverse_table(*shape)[strata[:, j]]
         return out
 
     def uniforms(self, run_numbers: NDArray[np.int64]) -> Array:
@@ -230,6 +235,32 @@ def inverse_table(distribution: str, low: float, high: float, shift: float, runs
         while held > TABLE_BYTES and len(_TABLES) > 1:
             held -= _TABLES.popitem(last=False)[1].nbytes
     return table
+
+
+#: Tables kept on disk as one entry per set of shapes, up to this many numbers.
+DISK_CELLS = 250_000
+
+
+def _from_disk(shapes: list[tuple[str, float, float, float, int]]) -> None:
+    """Put the tables of ``shapes`` in memory from the disk cache
+    (:mod:`crmroi_xl.diskcache`: a process reads back what another computed, without
+    importing scipy); when the cache lacks them, compute them and store them there."""
+    with _TABLES_LOCK:
+        missing = [shape for shape in shapes if shape not in _TABLES]
+    if not missing or len(missing) * missing[0][-1] > DISK_CELLS:
+        return
+    from .. import diskcache
+
+    key = ("inverse-tables", tuple(missing))
+    found = diskcache.load(key)
+    if isinstance(found, tuple) and len(found) == len(missing):
+        with _TABLES_LOCK:
+            for shape, table in zip(missing, found, strict=True):
+                if isinstance(table, np.ndarray) and table.shape == (shape[-1],):
+                    table.flags.writeable = False
+                    _TABLES[shape] = table
+        return
+    diskcache.store(key, tuple(np.array(inverse_table(*shape)) for shape in missing))
 
 
 def clear_tables() -> None:

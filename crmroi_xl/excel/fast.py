@@ -52,12 +52,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from .. import diskcache
 from ..engine.compute import compute
 from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
-from . import kindcache
 from .charts import add_charts
 from .content import formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
@@ -513,14 +513,14 @@ class _Package:
 def _package(
     lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
 ) -> _Package:
-    """The package of a kind: from the disk cache (:mod:`crmroi_xl.excel.kindcache`)
+    """The package of a kind: from the disk cache (:mod:`crmroi_xl.diskcache`)
     when it holds it, else built (:func:`_build_package`) and stored there."""
     kind = (lang, capacity, currency, channels, simulation)
-    found = kindcache.load(kind)
+    found = diskcache.load(kind)
     if isinstance(found, _Package):
         return found
     built = _build_package(*kind)
-    kindcache.store(kind, built)
+    diskcache.store(kind, built)
     return built
 
 
@@ -611,7 +611,7 @@ def cache_info() -> dict[str, Any]:
 
 def clear_caches() -> None:
     """Forget every skeleton and package held in memory (the next export reads them from
-    the disk cache or builds them again; :func:`crmroi_xl.excel.kindcache.clear` empties
+    the disk cache or builds them again; :func:`crmroi_xl.diskcache.clear` empties
     the disk cache)."""
     _package.cache_clear()
     skeleton.cache_clear()

@@ -1,17 +1,19 @@
-"""The built kinds of workbook, kept on disk: each kind is built once per machine.
+"""What is built once per machine, kept on disk: the kinds of workbook, the inverse tables.
 
 Building a kind of workbook (:func:`crmroi_xl.excel.fast.skeleton` and its package)
-takes openpyxl some 200 ms; every new process paid it again. The fast exporter keeps
-what it built in a cache folder, one file a kind, and the next process reads it back
-(a few milliseconds).
+takes openpyxl some 200 ms, and a simulation's inverse tables
+(:func:`crmroi_xl.engine.lattice.inverse_table`) import scipy (another 200 ms): every
+new process paid them again. They are kept in a cache folder, one file an entry,
+and the next process reads them back (a few milliseconds).
 
 - **Where**: ``$CRMROI_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/crmroi-xl``, else
   ``~/.cache/crmroi-xl``. ``CRMROI_CACHE_DIR=off`` (or ``none``, ``0``, empty) turns the
   cache off; ``crmroi cache clear`` empties it (:func:`clear`).
-- **Key**: the kind (language, table capacities, currency, channels, simulation) and
-  a *version stamp* -- crmroi's version, openpyxl's, Python's, and the size and
-  modification time of every module of the package -- so any change of version or
-  of the code gives other files: a stale kind is never read.
+- **Key**: the entry's key (a kind: language, table capacities, currency, channels,
+  simulation; a set of tables: their shapes) and a *version stamp* -- crmroi's
+  version, openpyxl's, numpy's, scipy's, Python's, and the size and modification time
+  of every module of the package -- so any change of version or of the code gives
+  other files: a stale entry is never read.
 - **Safety**: a file is written to a temporary file then renamed
   (:func:`~crmroi_xl.excel.files.write_atomic`), so concurrent batches each leave a
   whole file; a file that cannot be read back (truncated, corrupt, written by
@@ -30,11 +32,10 @@ import hashlib
 import os
 import pickle
 import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from .files import write_atomic
 
 __all__ = ["ENV", "cache_dir", "clear", "load", "stamp", "store"]
 
@@ -55,21 +56,23 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def stamp() -> str:
-    """What a cached kind is valid for: crmroi's, openpyxl's and Python's versions and
-    the package's modules (size, modification time), hashed."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What a cached entry is valid for, hashed: Python's version, then the size and
+    modification time of every module of the package (its version in
+    ``__init__.py``) and of openpyxl's, numpy's and scipy's ``__init__.py`` (found,
+    not imported: an upgrade rewrites them). No ``importlib.metadata``: it reads
+    every installed distribution, a tenth of a second."""
+    from importlib.util import find_spec
 
-    try:  # crmroi_xl.__version__ (its file is in the stamp too)
-        ours = version("crmroi-xl")
-    except PackageNotFoundError:  # run from a checkout, not installed
-        ours = "?"
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for part in (ours, version("openpyxl"), sys.version):
-        digest.update(part.encode() + b"\0")
-    for path in sorted(package.rglob("*.py")):
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    for name in ("openpyxl", "numpy", "scipy"):
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin))
+    digest = hashlib.sha256(sys.version.encode() + b"\0")
+    for path in files:
         info = path.stat()
-        digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+        digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
 
 
@@ -106,18 +109,26 @@ def store(kind: tuple[Any, ...], value: Any) -> None:
     try:
         data = _MAGIC + pickle.dumps((kind, stamp(), value), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)  # atomic: a reader sees the old file or the new
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
     except (OSError, pickle.PicklingError):
         pass
 
 
 def clear() -> int:
-    """Remove every cached kind (every version's); how many files were removed."""
+    """Remove every cached entry (every version's); how many files were removed."""
     folder = cache_dir()
     if folder is None or not folder.is_dir():
         return 0
     removed = 0
-    for path in sorted(folder.glob("*/*.kind")):
+    for path in sorted([*folder.glob("*/*.kind"), *folder.glob("*/*.tmp")]):
         try:
             path.unlink()
             removed += 1
