@@ -69,12 +69,14 @@ class Block:
         return Vectored(self, index)
 
 
-@dataclass(frozen=True)
 class Vectored:
-    """One cell's value of a :class:`Block`: called with a context, as any value."""
+    """One cell's value of a :class:`Block`: called with a context, as any value (a
+    plain class with slots: a kind makes thousands)."""
 
-    block: Block
-    index: int
+    __slots__ = ("block", "index")
+
+    def __init__(self, block: Block, index: int) -> None:
+        self.block, self.index = block, index
 
     def __call__(self, ctx: Any) -> CellValue:
         value = float(self.block.values(ctx)[self.index])

@@ -302,45 +302,48 @@ def _slot(layout: Layout, j: int) -> Iterator[Formula]:
 
 
 def _runs(layout: Layout) -> Iterator[Formula]:
+    """The runs' rows: each formula written once with a mark for its row, then each row
+    replaces the mark (14 000 cells: their texts are the kind's, built fast)."""
     p = layout.simulation
     runs = p.cell("runs", absolute=True)
     rests = {k: p.cell(k, absolute=True) for k in ("rest_npv", "rest_costs", "rest_benefits")}
+    mark = "\x00"  # the row, in the texts below
+    here = f"{p.slot_col(0)}{mark}:{p.slot_col(p.slots - 1)}{mark}"
+    costs = f"({rests['rest_costs']}+SUMPRODUCT({here},{p.param_span('cost_total')}))"
+    gains = f"({rests['rest_benefits']}+SUMPRODUCT({here},{p.param_span('benefit_total')}))"
+    npv = f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})"
+    roi = f'=IF({costs}=0,"",({gains}-{costs})/{costs})'
+    slots = []
+    for j in range(p.slots):
+        col = p.slot_col(j)
+
+        def at(key: str, col: str = col) -> str:
+            return f"{col}${p.param_row(key)}"
+
+        u = f"(MOD($A{mark}*{at('z')}+{at('k')},{runs})+{at('s')})/{runs}"
+        mode = at("mode")
+        triangular = f"IF({u}<{mode},SQRT({u}*{mode}),1-SQRT((1-{u})*(1-{mode})))"
+        quantile = {
+            "pert": f"BETAINV({u},{at('alpha')},{at('beta')})",
+            "triangular": triangular,
+        }.get(p.distribution, u)
+        slots.append((col, f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})"))
     index = iter(range(p.runs * (2 + p.slots)))  # each cell's place in _RUNS, in order
     for r in range(1, p.runs + 1):
-        row = p.run_row(r)
-        here = p.multipliers(r)
-        costs = f"({rests['rest_costs']}+SUMPRODUCT({here},{p.param_span('cost_total')}))"
-        gains = f"({rests['rest_benefits']}+SUMPRODUCT({here},{p.param_span('benefit_total')}))"
-        yield Formula(
-            "simulation",
-            f"B{row}",
-            f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})",
-            _RUNS.cell(next(index)),
-        )
+        row = str(p.run_row(r))
+        yield Formula("simulation", f"B{row}", npv.replace(mark, row), _RUNS.cell(next(index)))
         yield Formula(
             "simulation",
             f"C{row}",
-            f'=IF({costs}=0,"",({gains}-{costs})/{costs})',
+            roi.replace(mark, row),
             _RUNS.cell(next(index)),
             fmt="pct1",
         )
-        for j in range(p.slots):
-            col = p.slot_col(j)
-
-            def at(key: str, col: str = col) -> str:
-                return f"{col}${p.param_row(key)}"
-
-            u = f"(MOD($A{row}*{at('z')}+{at('k')},{runs})+{at('s')})/{runs}"
-            mode = at("mode")
-            triangular = f"IF({u}<{mode},SQRT({u}*{mode}),1-SQRT((1-{u})*(1-{mode})))"
-            quantile = {
-                "pert": f"BETAINV({u},{at('alpha')},{at('beta')})",
-                "triangular": triangular,
-            }.get(p.distribution, u)
+        for col, text in slots:
             yield Formula(
                 "simulation",
                 f"{col}{row}",
-                f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})",
+                text.replace(mark, row),
                 _RUNS.cell(next(index)),
                 fmt="num2",
             )
