@@ -1,4 +1,4 @@
-"""The disk cache of built kinds of workbook (crmroi_xl/diskcache.py).
+"""The disk cache of built kinds of workbook (crmroi_xl/engine/diskcache.py).
 
 An export read from the cache is the export built from scratch, byte for byte; an
 entry that is corrupt, truncated or of another version is ignored and rebuilt; two
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crmroi_xl import diskcache
+from crmroi_xl.engine import diskcache
 from crmroi_xl.excel import fast
 from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
 
@@ -130,7 +130,7 @@ def test_the_stamp_follows_the_code(
 
 _WRITER = """
 import sys
-from crmroi_xl import diskcache
+from crmroi_xl.engine import diskcache
 from crmroi_xl.excel import fast
 from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
 kind = fast.workbook_kind(load_scenario(DEMO_SCENARIO))

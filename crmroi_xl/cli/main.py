@@ -321,7 +321,7 @@ app.add_typer(cache_app, name="cache")
 def cache_clear_command() -> None:
     """Remove every built kind of workbook from the disk cache (the next export builds
     them again)."""
-    from ..diskcache import cache_dir, clear
+    from ..engine.diskcache import cache_dir, clear
 
     removed = clear()
     typer.echo(f"{removed} file(s) removed from {cache_dir() or 'no cache (CRMROI_CACHE_DIR=off)'}")
@@ -330,7 +330,7 @@ def cache_clear_command() -> None:
 @cache_app.command("dir")
 def cache_dir_command() -> None:
     """Print the cache folder (CRMROI_CACHE_DIR, else XDG_CACHE_HOME/crmroi-xl)."""
-    from ..diskcache import cache_dir
+    from ..engine.diskcache import cache_dir
 
     typer.echo(f"{cache_dir() or 'off'}")
 

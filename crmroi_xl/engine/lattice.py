@@ -243,13 +243,13 @@ DISK_CELLS = 250_000
 
 def _from_disk(shapes: list[tuple[str, float, float, float, int]]) -> None:
     """Put the tables of ``shapes`` in memory from the disk cache
-    (:mod:`crmroi_xl.diskcache`: a process reads back what another computed, without
+    (:mod:`crmroi_xl.engine.diskcache`: a process reads back what another computed, without
     importing scipy); when the cache lacks them, compute them and store them there."""
     with _TABLES_LOCK:
         missing = [shape for shape in shapes if shape not in _TABLES]
     if not missing or len(missing) * missing[0][-1] > DISK_CELLS:
         return
-    from .. import diskcache
+    from . import diskcache
 
     key = ("inverse-tables", tuple(missing))
     found = diskcache.load(key)

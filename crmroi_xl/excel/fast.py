@@ -52,7 +52,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from .. import diskcache
+from ..engine import diskcache
 from ..engine.compute import compute
 from ..engine.results import Results
 from ..errors import InternalError
@@ -513,7 +513,7 @@ class _Package:
 def _package(
     lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
 ) -> _Package:
-    """The package of a kind: from the disk cache (:mod:`crmroi_xl.diskcache`)
+    """The package of a kind: from the disk cache (:mod:`crmroi_xl.engine.diskcache`)
     when it holds it, else built (:func:`_build_package`) and stored there."""
     kind = (lang, capacity, currency, channels, simulation)
     found = diskcache.load(kind)
@@ -611,7 +611,7 @@ def cache_info() -> dict[str, Any]:
 
 def clear_caches() -> None:
     """Forget every skeleton and package held in memory (the next export reads them from
-    the disk cache or builds them again; :func:`crmroi_xl.diskcache.clear` empties
+    the disk cache or builds them again; :func:`crmroi_xl.engine.diskcache.clear` empties
     the disk cache)."""
     _package.cache_clear()
     skeleton.cache_clear()

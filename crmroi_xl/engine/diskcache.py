@@ -63,7 +63,7 @@ def stamp() -> str:
     every installed distribution, a tenth of a second."""
     from importlib.util import find_spec
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # crmroi_xl
     files = sorted(package.rglob("*.py"))
     for name in ("openpyxl", "numpy", "scipy"):
         spec = find_spec(name)
