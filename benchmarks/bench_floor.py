@@ -95,17 +95,20 @@ def batch_seconds(count: int, repeat: int) -> list[float]:
     return out
 
 
-def child_seconds(args: list[str], env: dict[str, str]) -> float:
-    """Processor seconds of one ``python ARGS`` process (its children's rusage)."""
+def child_seconds(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+    """Processor seconds of one ``python ARGS`` process (its children's rusage); run
+    in ``cwd`` (``-m`` puts it first on the path: the checkout whose code runs)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env, cwd=ROOT)
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def process_seconds(repeat: int) -> dict[str, list[float]]:
-    """The whole processes, interleaved: the floor, ``export``, ``compute --json``."""
+def process_seconds(repeat: int, checkout: Path | None = None) -> dict[str, list[float]]:
+    """The whole processes, interleaved: the floor, ``export``, ``compute --json``
+    (with ``checkout``: that checkout's package, run from there)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cwd = ROOT if checkout is None else checkout
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo.json"
         demo.write_text(json.dumps(demo_data()), encoding="utf-8")
@@ -122,11 +125,11 @@ def process_seconds(repeat: int) -> dict[str, list[float]]:
             ],
         }
         for args in commands.values():  # the first run: bytecode, the disk cache
-            child_seconds(args, env)
+            child_seconds(args, env, cwd)
         seconds: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(repeat):
             for name, args in commands.items():
-                seconds[name].append(child_seconds(args, env))
+                seconds[name].append(child_seconds(args, env, cwd))
     return seconds
 
 
@@ -183,12 +186,15 @@ def main() -> None:
         if label:
             ratio = min(rows["with ranges"]) / min(data["with ranges"])
             print(f"{'after / before, export with ranges':52} {ratio:8.2f} x")
-    processes = process_seconds(args.repeat)
-    names = list(processes)
-    floor = processes[names[0]]
-    print(line(names[0], floor))
-    print(line(names[1], processes[names[1]], floor, "(target 1.5)"))
-    print(line(names[2], processes[names[2]], floor, "(target 1.3)"))
+    for label, checkout in [("", None), ("before: ", args.before)]:
+        if label and checkout is None:
+            continue
+        processes = process_seconds(args.repeat, checkout and checkout.resolve())
+        names = list(processes)
+        floor = processes[names[0]]
+        print(line(label + names[0], floor))
+        print(line(label + names[1], processes[names[1]], floor, "(target 1.5)"))
+        print(line(label + names[2], processes[names[2]], floor, "(target 1.3)"))
 
 
 if __name__ == "__main__":
