@@ -123,7 +123,7 @@ def store(kind: tuple[Any, ...], value: Any) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-    except (OSError, pickle.PicklingError):
+    except Exception:  # unwritable folder, an object that does not pickle: not kept
         pass
 
 
