@@ -201,12 +201,16 @@ def _run_texts(ctx: Context) -> tuple[list[str], list[str]]:
     """:func:`_run_values` as the workbook caches them: the multipliers' texts come
     from each line's table of texts (one per shape), the NPV's and ROI's are new."""
     engine, slots = _engine(ctx), ctx.layout.simulation.slots
-    sim = engine.simulation
-    kinds = np.full((sim.runs, 2 + slots), "", dtype=object)
-    texts = np.full((sim.runs, 2 + slots), "1.0", dtype=object)
-    for col, values in ((0, sim.npv_runs), (1, sim.roi_runs)):
-        kinds[:, col], texts[:, col] = block_xml(values)
-    texts[:, 2 : 2 + engine.multipliers.shape[1]] = engine.multiplier_texts()
+    sim, lines = engine.simulation, engine.multipliers.shape[1]
+    texts = np.empty((sim.runs, 2 + slots), dtype=object)
+    texts[:, 2 : 2 + lines] = engine.multiplier_texts()
+    texts[:, 2 + lines :] = "1.0"  # the slots without a line
+    npv_kinds, texts[:, 0] = block_xml(sim.npv_runs)
+    roi_kinds, texts[:, 1] = block_xml(sim.roi_runs)
+    if not any(npv_kinds) and not any(roi_kinds):  # no blank ROI: every cell a number
+        return [""] * texts.size, texts.ravel().tolist()
+    kinds = np.full(texts.shape, "", dtype=object)
+    kinds[:, 0], kinds[:, 1] = npv_kinds, roi_kinds
     return kinds.ravel().tolist(), texts.ravel().tolist()
 
 
