@@ -8,7 +8,10 @@ is for tests only (see the README on licences).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +19,16 @@ import pytest
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+# The built kinds of workbook go to a cache of this session's own (the processes the
+# tests start inherit it): never the user's cache, never another session's.
+os.environ["CRMROI_CACHE_DIR"] = tempfile.mkdtemp(prefix="crmroi-test-cache-")
 
 from crmroi_xl import export_workbook, load_scenario
 from tests.uno_session import UnoSession
 
 from .examples import CASE_EXAMPLES
+
+atexit.register(shutil.rmtree, os.environ["CRMROI_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -302,6 +302,7 @@ def test_a_layout_with_two_formulas_in_one_cell_is_an_internal_error(
         return [*formulas(layout), formulas(layout)[0]]
 
     clear_caches()
+    monkeypatch.setenv("CRMROI_CACHE_DIR", "off")  # built here, not read from the disk
     monkeypatch.setattr(fast_module, "formulas", doubled)
     scenario = load_scenario("examples/pme-20-postes.yaml")
     with pytest.raises(InternalError, match="two formula cells at one address") as raised:

@@ -321,6 +321,31 @@ def export_command(
     typer.echo(f"{written}")
 
 
+cache_app = typer.Typer(
+    help="The built kinds of workbook kept on disk (each kind is built once per machine).",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear_command() -> None:
+    """Remove every built kind of workbook from the disk cache (the next export builds
+    them again)."""
+    from ..engine.diskcache import cache_dir, clear
+
+    removed = clear()
+    typer.echo(f"{removed} file(s) removed from {cache_dir() or 'no cache (CRMROI_CACHE_DIR=off)'}")
+
+
+@cache_app.command("dir")
+def cache_dir_command() -> None:
+    """Print the cache folder (CRMROI_CACHE_DIR, else XDG_CACHE_HOME/crmroi-xl)."""
+    from ..engine.diskcache import cache_dir
+
+    typer.echo(f"{cache_dir() or 'off'}")
+
+
 @app.command("template")
 def template_command(
     output: Annotated[

@@ -54,8 +54,11 @@ A line's multiplier is the inverse of its distribution function at :math:`u`
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,12 +67,16 @@ from ..errors import InputError
 from ..finance.rows import Array
 
 __all__ = [
+    "DISK_CELLS",
     "PAIRS",
     "PERT_LAMBDA",
     "SHIFT_BITS",
+    "TABLE_BYTES",
     "TRIES",
     "Lattice",
+    "clear_tables",
     "inverse",
+    "inverse_table",
     "largest_quotient",
 ]
 
@@ -80,6 +87,9 @@ SHIFT_BITS = 20
 #: Candidate multipliers tried, and the line distances whose pairs they are judged on.
 TRIES = 64
 PAIRS = 24
+#: Bytes of inverse tables kept in memory (:func:`inverse_table`), least recently used
+#: dropped first: some 400 lines of 10 000 runs.
+TABLE_BYTES = 32 * 2**20
 
 
 def largest_quotient(a: int, r: int) -> int:
@@ -96,7 +106,8 @@ def largest_quotient(a: int, r: int) -> int:
     return largest
 
 
-def _korobov(runs: int, rng: np.random.Generator) -> int:
+@lru_cache(maxsize=64)
+def _korobov(runs: int, seed: int) -> int:
     """The lattice's multiplier: of :data:`TRIES` candidates prime to ``runs``, the one
     whose powers 1 to :data:`PAIRS` are all different from 1 (the generators of that
     many lines in a row differ; with a few runs, such as 100, whose units all have a
@@ -104,6 +115,7 @@ def _korobov(runs: int, rng: np.random.Generator) -> int:
     quotient."""
     if runs < 3:
         return 1
+    rng = np.random.Generator(np.random.PCG64(seed))
     drawn = (int(a) for a in rng.integers(2, runs, size=8 * TRIES))
     candidates = [a for a in drawn if math.gcd(a, runs) == 1][:TRIES] or [1]
     best, best_score = candidates[0], (math.inf, math.inf)
@@ -134,17 +146,42 @@ class Lattice:
         A line's generator is :math:`a^{n+1} \bmod R` (Korobov's rule, :math:`n` its
         number, :math:`a` from the seed), its offset and shift come from the seed and
         its number alone: a line's draws stay the same when another line gains or
-        loses a range.
+        loses a range. Each line's numbers are derived once per process.
         """
-        a = _korobov(runs, np.random.Generator(np.random.PCG64(seed)))
-        scale = 2**SHIFT_BITS
-        generators, offsets, shifts = [], [], []
-        for n in lines:
-            rng = np.random.Generator(np.random.PCG64([seed, n]))
-            generators.append(pow(a, n + 1, runs) if runs > 1 else 1)
-            offsets.append(int(rng.integers(0, runs)))
-            shifts.append(int(rng.integers(1, scale)) / scale)
-        return cls(runs, tuple(generators), tuple(offsets), tuple(shifts))
+        columns = [_line(runs, int(n), seed) for n in lines]
+        return cls(
+            runs,
+            tuple(c[0] for c in columns),
+            tuple(c[1] for c in columns),
+            tuple(c[2] for c in columns),
+        )
+
+    def multipliers(
+        self, distribution: str, low: Array, high: Array, run_numbers: NDArray[np.int64]
+    ) -> Array:
+        """``len(run_numbers) x lines`` multipliers: each line's :func:`inverse_table`
+        (``low``, ``high``: one per line, low < high) read at the runs' strata -- the
+        same numbers as :func:`inverse` at :meth:`uniforms`, bit for bit.
+
+        >>> lat = Lattice.of(runs=8, lines=[0, 3], seed=0)
+        >>> low, high, runs = np.array([0.5, 0.9]), np.array([1.5, 1.4]), np.arange(1, 9)
+        >>> drawn = lat.multipliers("pert", low, high, runs)
+        >>> bool((drawn == inverse("pert", lat.uniforms(runs), low, high)).all())
+        True
+        """
+        i = np.asarray(run_numbers, dtype=np.int64)[:, None]
+        z = np.array(self.generators, dtype=np.int64)[None, :]
+        k = np.array(self.offsets, dtype=np.int64)[None, :]
+        strata = np.mod(i * z + k, self.runs)
+        shapes = [
+            (distribution, float(low[j]), float(high[j]), shift, self.runs)
+            for j, shift in enumerate(self.shifts)
+        ]
+        _from_disk(shapes)
+        out = np.empty(strata.shape)
+        for j, shape in enumerate(shapes):
+            out[:, j] = inverse_table(*shape)[strata[:, j]]
+        return out
 
     def uniforms(self, run_numbers: NDArray[np.int64]) -> Array:
         """``len(run_numbers) x lines`` uniforms of the runs numbered (from 1) ``run_numbers``."""
@@ -154,6 +191,84 @@ class Lattice:
         whole = np.mod(i * z + k, self.runs).astype(np.float64)
         out: Array = (whole + np.array(self.shifts)[None, :]) / float(self.runs)
         return out
+
+
+@lru_cache(maxsize=4096)
+def _line(runs: int, n: int, seed: int) -> tuple[int, int, float]:
+    """Line ``n``'s generator, offset and shift (:meth:`Lattice.of`)."""
+    a = _korobov(runs, seed)
+    scale = 2**SHIFT_BITS
+    rng = np.random.Generator(np.random.PCG64([seed, n]))
+    generator = pow(a, n + 1, runs) if runs > 1 else 1
+    offset = int(rng.integers(0, runs))
+    return generator, offset, int(rng.integers(1, scale)) / scale
+
+
+_TABLES: OrderedDict[tuple[str, float, float, float, int], Array] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+
+
+def inverse_table(distribution: str, low: float, high: float, shift: float, runs: int) -> Array:
+    r"""A line's multipliers in each of the ``runs`` strata: :func:`inverse` at
+    :math:`(n + s) / R`, :math:`n = 0 \ldots R - 1` (read-only).
+
+    A line's draws over the runs are these numbers in the lattice's order, so one
+    table per distinct shape (distribution, range, shift, runs) serves every
+    scenario that has it -- a batch of similar scenarios computes the inverse once.
+    The tables are kept up to :data:`TABLE_BYTES`.
+
+    >>> inverse_table("uniform", 0.5, 1.5, 0.5, 4).tolist()
+    [0.625, 0.875, 1.125, 1.375]
+    """
+    key = (distribution, low, high, shift, runs)
+    with _TABLES_LOCK:
+        found = _TABLES.get(key)
+        if found is not None:
+            _TABLES.move_to_end(key)
+            return found
+    u = (np.arange(runs, dtype=np.float64) + shift) / float(runs)
+    table = inverse(distribution, u, np.array(low), np.array(high))
+    table.flags.writeable = False
+    with _TABLES_LOCK:
+        _TABLES[key] = table
+        held = sum(t.nbytes for t in _TABLES.values())
+        while held > TABLE_BYTES and len(_TABLES) > 1:
+            held -= _TABLES.popitem(last=False)[1].nbytes
+    return table
+
+
+#: Tables kept on disk as one entry per set of shapes, up to this many numbers.
+DISK_CELLS = 250_000
+
+
+def _from_disk(shapes: list[tuple[str, float, float, float, int]]) -> None:
+    """Put the tables of ``shapes`` in memory from the disk cache
+    (:mod:`crmroi_xl.engine.diskcache`: a process reads back what another computed, without
+    importing scipy); when the cache lacks them, compute them and store them there."""
+    with _TABLES_LOCK:
+        missing = [shape for shape in shapes if shape not in _TABLES]
+    if not missing or len(missing) * missing[0][-1] > DISK_CELLS:
+        return
+    from . import diskcache
+
+    key = ("inverse-tables", tuple(missing))
+    found = diskcache.load(key)
+    if isinstance(found, tuple) and len(found) == len(missing):
+        with _TABLES_LOCK:
+            for shape, table in zip(missing, found, strict=True):
+                if isinstance(table, np.ndarray) and table.shape == (shape[-1],):
+                    table.flags.writeable = False
+                    _TABLES[shape] = table
+        return
+    diskcache.store(key, tuple(np.array(inverse_table(*shape)) for shape in missing))
+
+
+def clear_tables() -> None:
+    """Forget the inverse tables and the lattices' numbers (tests, benchmarks)."""
+    with _TABLES_LOCK:
+        _TABLES.clear()
+    _line.cache_clear()
+    _korobov.cache_clear()
 
 
 def inverse(distribution: str, u: Array, low: Array, high: Array) -> Array:

@@ -56,7 +56,7 @@ from ..finance.rows import Array
 from ..scenario.fieldinfo import bounds
 from ..scenario.model import Assumptions, Scenario, Targets
 from .compute import compute
-from .lattice import Lattice, inverse
+from .lattice import Lattice
 from .results import Results
 from .sensitivity import LineTable
 
@@ -300,8 +300,9 @@ def draw_multipliers(
     lines = np.flatnonzero(table.uncertain)
     if not lines.size:
         return out
-    u = lattice.uniforms(run_numbers)
-    out[:, lines] = inverse(distribution, u, table.low[lines], table.high[lines])
+    out[:, lines] = lattice.multipliers(
+        distribution, table.low[lines], table.high[lines], run_numbers
+    )
     return out
 
 

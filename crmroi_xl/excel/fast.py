@@ -52,6 +52,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from ..engine import diskcache
 from ..engine.compute import compute
 from ..engine.optionbook import OptionBook, book_results
 from ..engine.results import Results
@@ -59,7 +60,7 @@ from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
 from .charts import add_charts
-from .content import expected_values, formulas, texts
+from .content import formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
 from .inputs import input_values
@@ -67,10 +68,12 @@ from .layout import Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .optionview import shown_book, table_scenario
 from .package import FixedTimeZip, cached_type, write_package
-from .parts import Capacity, CellValue, Table
+from .parts import Capacity, CellValue, Formula, Table
+from .sheet import Context
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
+from .vectored import Vectored
 from .workbook import build_workbook, export_layout
 from .xstring import escape as xstring
 
@@ -246,6 +249,8 @@ class Skeleton:
     drawing_xml: str
     headers: tuple[int, ...]  # each sheet's page header (the scenario's name)
     size: int  # slots in all
+    scalars: tuple[int, ...] = ()  # the formula cells valued one by one
+    blocks: tuple[tuple[str, int, int], ...] = ()  # (block key, first formula, cells)
 
     def values(
         self,
@@ -259,22 +264,30 @@ class Skeleton:
         if results is None:
             results = book_results(book) if book is not None else compute(scenario)
         inputs = input_values(self.layout, scenario, results, book=book)
-        cached = expected_values(self.layout, scenario, results, book=book)
-        if len(inputs) != self.inputs or len(cached) != self.formulas:
+        if len(inputs) != self.inputs:
             raise AssertionError("the scenario does not fit the skeleton's layout")
         out = [_BLANK if value is None else input_xml(value) for value in inputs]
-        types, texts = [], []
-        for value in cached.values():
+        out += [""] * (self.size - len(out))
+        cells = formulas(self.layout)
+        context = Context(self.layout, scenario, results, book=book)
+        types, texts = self.inputs, self.inputs + self.formulas
+        for j in self.scalars:
+            value = cells[j].value(context)
             if type(value) is float:  # most of them
-                types.append("")
-                texts.append(repr(value))
+                out[texts + j] = repr(value)
             else:
                 kind, text = _cached_text(value) if type(value) is str else cached_xml(value)
-                types.append(kind)
-                texts.append(text)
-        out += types
-        out += texts
-        out += [""] * (self.size - len(out))
+                out[types + j], out[texts + j] = kind, text
+        for _, first, count in self.blocks:
+            block = cells[first].value
+            assert isinstance(block, Vectored)
+            kinds, numbers = block.block.xml(context)
+            if len(numbers) != count:
+                raise AssertionError(
+                    f"block {block.block.key}: {len(numbers)} values, {count} cells"
+                )
+            out[types + first : types + first + count] = kinds
+            out[texts + first : texts + first + count] = numbers
         for table in self.geometry:
             table.render(inputs, out)
         for key, lines, first in self.folds:
@@ -446,6 +459,7 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         raise AssertionError("a marker was not found in the skeleton's XML")
     if sorted(s for t in templates.values() for s in t.slots) != list(range(size)):
         raise AssertionError("each slot must appear once in the skeleton's XML")
+    scalars, blocks = _blocks(cells)
     return Skeleton(
         layout,
         parts,
@@ -458,7 +472,38 @@ def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
         drawing_xml,
         headers,
         size,
+        scalars,
+        blocks,
     )
+
+
+def _blocks(
+    cells: Sequence[Formula],
+) -> tuple[tuple[int, ...], tuple[tuple[str, int, int], ...]]:
+    """The formula cells valued one by one, and the runs of cells that are one
+    :class:`~crmroi_xl.excel.vectored.Block`'s cells 0, 1, 2 ... in a row, rendered
+    at once (a block's cells must all be in that run: :meth:`Skeleton.values` checks
+    the count); the cells of a block not starting at 0 are valued one by one."""
+    scalars: list[int] = []
+    blocks: list[tuple[str, int, int]] = []
+    j = 0
+    while j < len(cells):
+        value = cells[j].value
+        if isinstance(value, Vectored) and value.index == 0:
+            end = j + 1
+            while end < len(cells):
+                other = cells[end].value
+                if not (isinstance(other, Vectored) and other.block is value.block):
+                    break
+                if other.index != end - j:
+                    break
+                end += 1
+            blocks.append((value.block.key, j, end - j))
+            j = end
+        else:
+            scalars.append(j)
+            j += 1
+    return tuple(scalars), tuple(blocks)
 
 
 # --- the package: parts in order, charts -------------------------------------------
@@ -478,6 +523,20 @@ class _Package:
 
 @lru_cache(maxsize=256)
 def _package(
+    lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
+) -> _Package:
+    """The package of a kind: from the disk cache (:mod:`crmroi_xl.engine.diskcache`)
+    when it holds it, else built (:func:`_build_package`) and stored there."""
+    kind = (lang, capacity, currency, channels, simulation)
+    found = diskcache.load(kind)
+    if isinstance(found, _Package):
+        return found
+    built = _build_package(*kind)
+    diskcache.store(kind, built)
+    return built
+
+
+def _build_package(
     lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
 ) -> _Package:
     """The skeleton's parts with the charts of ``channels`` channels and, with a
@@ -575,6 +634,8 @@ def cache_info() -> dict[str, Any]:
 
 
 def clear_caches() -> None:
-    """Forget every skeleton and package (the next export builds them again)."""
+    """Forget every skeleton and package held in memory (the next export reads them from
+    the disk cache or builds them again; :func:`crmroi_xl.engine.diskcache.clear` empties
+    the disk cache)."""
     _package.cache_clear()
     skeleton.cache_clear()

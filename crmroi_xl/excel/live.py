@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from ..engine.lattice import Lattice
+from ..engine.lattice import Lattice, inverse_table
 from ..engine.montecarlo import Simulation, lattice_lines, simulate
 from ..engine.sensitivity import LineTable
 from ..finance.rows import Array
@@ -41,6 +42,7 @@ __all__ = [
     "laid_out_runs",
     "live",
     "live_values",
+    "multiplier_texts",
     "slot_count",
     "uncertain_lines",
 ]
@@ -108,6 +110,20 @@ class Live:
     rest: dict[str, float]
     fingerprint: float  # the base NPV plus the tornado's swings: what the flag compares
 
+    def multiplier_texts(self) -> NDArray[np.object_]:
+        """``runs x lines`` texts of the multipliers (``repr``, as the workbook caches
+        them): each line's :func:`multiplier_texts` read at the lattice's strata."""
+        lat, sim = self.lattice, self.simulation
+        i = np.arange(1, lat.runs + 1, dtype=np.int64)[:, None]
+        strata = np.mod(i * np.array(lat.generators) + np.array(lat.offsets), lat.runs)
+        out = np.empty(strata.shape, dtype=object)
+        for j, shift in enumerate(lat.shifts):
+            texts = multiplier_texts(
+                sim.distribution, float(self.low[j]), float(self.high[j]), shift, lat.runs
+            )
+            out[:, j] = texts[strata[:, j]]
+        return out
+
     @cached_property
     def rows(self) -> list[list[float]]:
         """The multipliers as Python numbers, run by run (what each cell caches)."""
@@ -146,6 +162,22 @@ class Live:
             "s": self.lattice.shifts[j],
         }
         return values[key]
+
+
+@lru_cache(maxsize=64)
+def multiplier_texts(
+    distribution: str, low: float, high: float, shift: float, runs: int
+) -> NDArray[np.object_]:
+    """The ``repr`` of each of a line's :func:`~crmroi_xl.engine.lattice.inverse_table`
+    values (a float's shortest repr costs about a microsecond: done once per shape).
+
+    >>> multiplier_texts("uniform", 0.5, 1.5, 0.5, 4).tolist()
+    ['0.625', '0.875', '1.125', '1.375']
+    """
+    table = inverse_table(distribution, low, high, shift, runs)
+    texts = np.array(repr(table.tolist())[1:-1].split(", "), dtype=object)
+    texts.flags.writeable = False
+    return texts
 
 
 #: The last scenario's live simulation, by its results (the input cells and the formula

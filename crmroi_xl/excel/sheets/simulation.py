@@ -32,6 +32,7 @@ from ..parts import Bilingual, CellValue, Formula, Text
 from ..sheet import Sheet
 from ..simulation_layout import AT_EXPORT, PARAMS, RESULTS
 from ..styles import BAD_FILL, rule
+from ..vectored import Block, block_xml
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -223,13 +224,36 @@ def _param(ctx: Context, key: str, j: int) -> CellValue:
     return value if isinstance(value, str) else float(value)
 
 
-def _run(ctx: Context, key: str, r: int) -> CellValue:
-    return _engine(ctx).runs[key][r - 1]
+def _run_values(ctx: Context) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The runs' cells row by row: the NPV, the ROI (NaN: blank) and each slot's
+    multiplier (1 in a slot without a line), in one array."""
+    engine, slots = _engine(ctx), ctx.layout.simulation.slots
+    sim = engine.simulation
+    rows = np.ones((sim.runs, 2 + slots))
+    rows[:, 0], rows[:, 1] = sim.npv_runs, sim.roi_runs
+    rows[:, 2 : 2 + engine.multipliers.shape[1]] = engine.multipliers
+    return rows.ravel()
 
 
-def _multiplier(ctx: Context, r: int, j: int) -> CellValue:
-    row = _engine(ctx).rows[r - 1]
-    return row[j] if j < len(row) else 1.0
+def _run_texts(ctx: Context) -> tuple[list[str], list[str]]:
+    """:func:`_run_values` as the workbook caches them: the multipliers' texts come
+    from each line's table of texts (one per shape), the NPV's and ROI's are new."""
+    engine, slots = _engine(ctx), ctx.layout.simulation.slots
+    sim, lines = engine.simulation, engine.multipliers.shape[1]
+    texts = np.empty((sim.runs, 2 + slots), dtype=object)
+    texts[:, 2 : 2 + lines] = engine.multiplier_texts()
+    texts[:, 2 + lines :] = "1.0"  # the slots without a line
+    npv_kinds, texts[:, 0] = block_xml(sim.npv_runs)
+    roi_kinds, texts[:, 1] = block_xml(sim.roi_runs)
+    if not any(npv_kinds) and not any(roi_kinds):  # no blank ROI: every cell a number
+        return [""] * texts.size, texts.ravel().tolist()
+    kinds = np.full(texts.shape, "", dtype=object)
+    kinds[:, 0], kinds[:, 1] = npv_kinds, roi_kinds
+    return kinds.ravel().tolist(), texts.ravel().tolist()
+
+
+#: The runs' cells: one numpy pass gives them all (the fast exporter writes them at once).
+_RUNS = Block("simulation.runs", _run_values, _run_texts)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -346,45 +370,49 @@ def _slot(layout: Layout, j: int) -> Iterator[Formula]:
 
 
 def _runs(layout: Layout) -> Iterator[Formula]:
+    """The runs' rows: each formula written once with a mark for its row, then each row
+    replaces the mark (14 000 cells: their texts are the kind's, built fast)."""
     p = layout.simulation
     runs = p.cell("runs", absolute=True)
     rests = {k: p.cell(k, absolute=True) for k in ("rest_npv", "rest_costs", "rest_benefits")}
+    mark = "\x00"  # the row, in the texts below
+    here = f"{p.slot_col(0)}{mark}:{p.slot_col(p.slots - 1)}{mark}"
+    costs = f"({rests['rest_costs']}+SUMPRODUCT({here},{p.param_span('cost_total')}))"
+    gains = f"({rests['rest_benefits']}+SUMPRODUCT({here},{p.param_span('benefit_total')}))"
+    npv = f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})"
+    roi = f'=IF({costs}=0,"",({gains}-{costs})/{costs})'
+    slots = []
+    for j in range(p.slots):
+        col = p.slot_col(j)
+
+        def at(key: str, col: str = col) -> str:
+            return f"{col}${p.param_row(key)}"
+
+        u = f"(MOD($A{mark}*{at('z')}+{at('k')},{runs})+{at('s')})/{runs}"
+        mode = at("mode")
+        triangular = f"IF({u}<{mode},SQRT({u}*{mode}),1-SQRT((1-{u})*(1-{mode})))"
+        quantile = {
+            "pert": f"BETAINV({u},{at('alpha')},{at('beta')})",
+            "triangular": triangular,
+        }.get(p.distribution, u)
+        slots.append((col, f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})"))
+    index = iter(range(p.runs * (2 + p.slots)))  # each cell's place in _RUNS, in order
     for r in range(1, p.runs + 1):
-        row = p.run_row(r)
-        here = p.multipliers(r)
-        costs = f"({rests['rest_costs']}+SUMPRODUCT({here},{p.param_span('cost_total')}))"
-        gains = f"({rests['rest_benefits']}+SUMPRODUCT({here},{p.param_span('benefit_total')}))"
-        yield Formula(
-            "simulation",
-            f"B{row}",
-            f"={rests['rest_npv']}+SUMPRODUCT({here},{p.param_span('spv')})",
-            _value(_run, "npv", r),
-        )
+        row = str(p.run_row(r))
+        yield Formula("simulation", f"B{row}", npv.replace(mark, row), _RUNS.cell(next(index)))
         yield Formula(
             "simulation",
             f"C{row}",
-            f'=IF({costs}=0,"",({gains}-{costs})/{costs})',
-            _value(_run, "roi", r),
+            roi.replace(mark, row),
+            _RUNS.cell(next(index)),
             fmt="pct1",
         )
-        for j in range(p.slots):
-            col = p.slot_col(j)
-
-            def at(key: str, col: str = col) -> str:
-                return f"{col}${p.param_row(key)}"
-
-            u = f"(MOD($A{row}*{at('z')}+{at('k')},{runs})+{at('s')})/{runs}"
-            mode = at("mode")
-            triangular = f"IF({u}<{mode},SQRT({u}*{mode}),1-SQRT((1-{u})*(1-{mode})))"
-            quantile = {
-                "pert": f"BETAINV({u},{at('alpha')},{at('beta')})",
-                "triangular": triangular,
-            }.get(p.distribution, u)
+        for col, text in slots:
             yield Formula(
                 "simulation",
                 f"{col}{row}",
-                f"=IF({at('width')}=0,1,{at('low')}+{at('width')}*{quantile})",
-                _value(_multiplier, r, j),
+                text.replace(mark, row),
+                _RUNS.cell(next(index)),
                 fmt="num2",
             )
 
