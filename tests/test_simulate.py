@@ -70,6 +70,8 @@ def scaled(scenario: Scenario, costs: list[float], benefits: list[float]) -> Sce
             for field in MONEY[side][line["driver"]]:
                 line[field] *= factor
             line["low"] = line["high"] = 1.0
+            if line.get("capitalised") and line["one_off"] == 0:  # nothing left to capitalise
+                line["capitalised"], line["depreciation_years"] = False, None  # same flows
     edited = Scenario.model_validate(data)
     before, after = compute(scenario), compute(edited)
     pairs = [
