@@ -77,7 +77,15 @@ def test_the_columns_are_the_documented_ones() -> None:
         "workbook_runs",
     ]
     assert columns[22:24] == ["tax_rate", "go_live_month"]
-    assert columns[24] == "customers_margin_per_customer"
+    assert columns[24:30] == [  # the tornado's ranges of the assumptions (issue 21)
+        "discount_rate_low",
+        "discount_rate_high",
+        "adoption_low",
+        "adoption_high",
+        "benefit_risk_low",
+        "benefit_risk_high",
+    ]
+    assert columns[30] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",

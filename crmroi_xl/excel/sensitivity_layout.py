@@ -29,10 +29,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, NamedTuple, Protocol
 
+from ..engine.assumption_bars import ASSUMPTION_DRIVERS
 from ..engine.sensitivity import CASES
-from .parts import Table
+from .parts import YEARS, Table
 
 __all__ = [
+    "ASSUMPTION_YEARS",
     "CASE_COLUMNS",
     "CASE_ROWS",
     "CURVE_POINTS",
@@ -44,6 +46,7 @@ __all__ = [
     "STATISTICS",
     "TORNADO_BARS",
     "TORNADO_COLUMNS",
+    "YEAR_LETTERS",
     "SensitivityLayout",
     "Slot",
     "TablePlaces",
@@ -81,6 +84,22 @@ DETAIL_COLUMNS = dict(
         strict=True,
     )
 )  # fmt: skip
+#: The base years under the detail that the assumptions' bars read (one a row, years
+#: 0 to 10 in ``YEAR_LETTERS``): counted flows, the ramp-up benefits, the adoption
+#: shares and their change at each end, the discount factors at each end of the rate.
+ASSUMPTION_YEARS = (
+    "t",
+    "costs",
+    "benefits",
+    "net_flow",
+    "ramp_up",
+    "adoption",
+    "ramp_change_low",
+    "ramp_change_high",
+    "factors_low",
+    "factors_high",
+)
+YEAR_LETTERS = "BCDEFGHIJKL"[: len(YEARS)]
 #: The Monte Carlo statistics (rows) of each metric (columns), then the probabilities.
 STATISTICS = ("mean", "std", "p5", "p10", "p50", "p90", "p95", "undefined_share")
 METRIC_COLUMNS = {"npv": "B", "roi": "C", "payback": "D"}
@@ -215,6 +234,35 @@ class SensitivityLayout:
 
     def detail_cell(self, key: str, sheet: str, i: int) -> str:
         return f"{DETAIL_COLUMNS[key]}{self.detail_row(sheet, i)}"
+
+    def assumption_row(self, k: int) -> int:
+        """The detail's row of the ``k``-th assumption with a bar (ASSUMPTION_DRIVERS),
+        under the lines' rows."""
+        capacity = self.layout.costs.capacity + self.layout.benefits.capacity
+        return self.detail_header_row + 1 + capacity + k
+
+    def assumption_cell(self, key: str, k: int) -> str:
+        return f"{DETAIL_COLUMNS[key]}{self.assumption_row(k)}"
+
+    def bars_span(self, key: str) -> str:
+        """Absolute address of a detail column over every bar: the lines', then the
+        assumptions' (the tornado's sort and look-ups; ``detail_span``: the lines only)."""
+        col = DETAIL_COLUMNS[key]
+        first = self.detail_row("costs", 0)
+        return f"${col}${first}:${col}${self.assumption_row(len(ASSUMPTION_DRIVERS) - 1)}"
+
+    # --- the base years the assumptions' bars read, under the detail ----------------------
+    @property
+    def years_title_row(self) -> int:
+        return self.assumption_row(len(ASSUMPTION_DRIVERS) - 1) + 2
+
+    def years_row(self, key: str) -> int:
+        """A row of the base years (``ASSUMPTION_YEARS``), years 0 to 10 from column B."""
+        return self.years_title_row + 1 + ASSUMPTION_YEARS.index(key)
+
+    def years_span(self, key: str) -> str:
+        row = self.years_row(key)
+        return f"$B${row}:${YEAR_LETTERS[-1]}${row}"
 
     def detail_span(self, key: str, sheet: str | None = None) -> str:
         """Absolute address of a detail column: the cost rows, the benefit rows, or both."""

@@ -45,6 +45,7 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...engine.assumption_bars import ASSUMPTION_DRIVERS
 from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
 from ...errors import InternalError
 from ...scenario.labels import label
@@ -65,6 +66,7 @@ from ..sensitivity_layout import (
 )
 from ..sheet import Context, Sheet
 from ..styles import rule
+from .assumption_bars import assumption_formulas, assumption_texts, rank_formula
 
 if TYPE_CHECKING:
     from ...engine.results import LineFlows
@@ -231,6 +233,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield text(f"A{p.detail_title_row}", DETAIL["title"], "subtitle")
     for key, col in DETAIL_COLUMNS.items():
         yield text(f"{col}{p.detail_header_row}", DETAIL[key], "header_calc")
+    yield from assumption_texts(layout)
 
 
 def _monte_carlo_texts(layout: Layout) -> Iterator[Text]:
@@ -345,9 +348,7 @@ def _detail_line(layout: Layout, sheet: str, side: Side, i: int) -> Iterator[For
     sign = "-" if side == "cost" else "+"
     npv_base = _absolute(p.cell("npv", "base"))
     uncertain = f"AND({here('counted')}=1,OR({here('low')}<>1,{here('high')}<>1))"
-    swing, swings = here("swing"), p.detail_span("swing")
-    # larger swings, and equal ones on earlier rows (the scenario's order on ties)
-    before = f"({swings}>{swing})+({swings}={swing})*(ROW({swings})<ROW({swing}))"
+    swing = here("swing")
     cells = {
         "label": (f'=IF({blank},"",{label_ref})', "text"),
         "side": (f'=IF({blank},"",Lbl_{side.capitalize()})', "text"),
@@ -370,7 +371,8 @@ def _detail_line(layout: Layout, sheet: str, side: Side, i: int) -> Iterator[For
             f"*ABS({here('present_value')}))",
             "eur",
         ),
-        "rank": (f'=IF({swing}="","",1+SUMPRODUCT(({swings}<>"")*({before})))', "int"),
+        # larger swings, and equal ones on earlier rows (the scenario's order on ties)
+        "rank": (rank_formula(swing, p.bars_span("swing")), "int"),
     }
     for key, (text, fmt) in cells.items():
         yield Formula(
@@ -506,6 +508,22 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
         return ""
     bar = bars[k]
     base = ctx.base.sensitivity.cases.base.npv
+    if bar.side == "assumption":
+        p = ctx.layout.sensitivity
+        row = p.assumption_row(bar.index) - p.detail_row("costs", 0) + 1
+        assumption: dict[str, CellValue] = {
+            "label": label(f"tornado_{ASSUMPTION_DRIVERS[bar.index]}", ctx.lang),
+            "side": label("assumption", ctx.lang),
+            "low": bar.low,
+            "high": bar.high,
+            "npv_low": bar.npv_low,
+            "npv_high": bar.npv_high,
+            "swing": abs(bar.npv_high - bar.npv_low),
+            "delta_low": bar.npv_low - base,
+            "delta_high": bar.npv_high - base,
+            "line": row,
+        }
+        return assumption[key]
     sheet = "costs" if bar.side == "cost" else "benefits"
     line = _line(ctx, sheet, bar.index)
     if line is None:
@@ -528,7 +546,7 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
 
 def _tornado(layout: Layout) -> Iterator[Formula]:
     p = layout.sensitivity
-    ranks = p.detail_span("rank")
+    ranks = p.bars_span("rank")
     npv_base = _absolute(p.cell("npv", "base"))
     formats = {"label": "text", "side": "text", "low": "pct", "high": "pct", "line": "int"}
     for k in range(TORNADO_BARS):
@@ -537,7 +555,7 @@ def _tornado(layout: Layout) -> Iterator[Formula]:
         texts = {
             "line": f'=IF({rank}>COUNT({ranks}),"",MATCH({rank},{ranks},0))',
             **{
-                key: f'=IF({line}="","",INDEX({p.detail_span(key)},{line}))'
+                key: f'=IF({line}="","",INDEX({p.bars_span(key)},{line}))'
                 for key in ("label", "side", "low", "high", "npv_low", "npv_high", "swing")
             },
             "delta_low": f'=IF({line}="","",{p.tornado_cell("npv_low", k)}-{npv_base})',
@@ -567,6 +585,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _cases(layout)
     yield from _tornado(layout)
     yield from _detail(layout)
+    yield from assumption_formulas(layout)
 
 
 # --- looks ---------------------------------------------------------------------------------
