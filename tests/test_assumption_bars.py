@@ -5,14 +5,20 @@ the expected values is the engine's full computation, not the bar's shortcut."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from crmroi_xl import compute, load_scenario
-from crmroi_xl.engine.assumption_bars import assumption_range
+from crmroi_xl import compute, export_workbook, load_scenario, read_workbook
+from crmroi_xl.engine.assumption_bars import ASSUMPTION_DRIVERS, assumption_range
+from crmroi_xl.excel.sensitivity_layout import TORNADO_BARS
+from crmroi_xl.excel.workbook import export_layout
+from crmroi_xl.scenario.labels import label
 from crmroi_xl.scenario.model import Scenario
+from tests.spreadsheet import load_values, recalculate, recalculate_gnumeric
 from tests.strategies import scenarios
 
 from .examples import CASE_EXAMPLES
@@ -86,3 +92,51 @@ def test_a_benefit_risk_of_100_percent_has_no_bar() -> None:
         "benefits": [{"label": "G", "category": "cost_reduction", "amount_per_year": 5}],
     }
     assert _check(Scenario.model_validate(data)) == 2
+
+
+@pytest.mark.slow
+def test_the_workbooks_assumption_bars_follow_edits_in_libreoffice_and_gnumeric(
+    tmp_path: Path,
+) -> None:
+    """The CFO's questions in the workbook: a 12 % discount rate typed in, a slower
+    adoption (x 0.5) and a wider benefit risk (up to 40 %) as the ranges. After
+    LibreOffice and Gnumeric recalculate, each assumption's bar equals ``compute`` on
+    the scenario read back and edited to that end, and the sorted tornado lists the
+    engine's bars in its order."""
+    scenario = load_scenario("examples/mid-size-risk-adjusted.yaml")
+    layout = export_layout(scenario, "fr")
+    path = export_workbook(scenario, tmp_path / "mid.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    sheet = wb[layout.sheet_name("assumptions")]
+    for field, value in (
+        ("discount_rate", 0.12),
+        ("adoption_low", 0.5),
+        ("benefit_risk_high", 0.4),
+    ):
+        sheet[f"B{layout.assumption_row(field)}"] = value
+    wb.save(path)
+    edited = read_workbook(path)
+    a = edited.assumptions
+    assert (a.discount_rate, a.adoption_low, a.benefit_risk_high) == (0.12, 0.5, 0.4)
+    engine = compute(edited).sensitivity.tornado
+    p = layout.sensitivity
+    for done in (
+        recalculate([path], tmp_path),
+        recalculate_gnumeric([path], tmp_path),
+    ):
+        values = load_values(done[path])[layout.sheet_name("sensitivity")]
+        for k, key in enumerate(("discount_rate", "adoption", "benefit_risk")):
+            low, high = (values[p.assumption_cell(end, k)].value for end in ("low", "high"))
+            assert (low, high) == pytest.approx(assumption_range(a, key), rel=1e-12)  # type: ignore[arg-type]
+            for end, column in ((low, "npv_low"), (high, "npv_high")):
+                expected = compute(_edited(edited, key, end)).npv
+                got = values[p.assumption_cell(column, k)].value
+                assert got == pytest.approx(expected, rel=1e-9), (key, column)
+        shown = [values[p.tornado_cell("label", k)].value for k in range(TORNADO_BARS)]
+        words = [
+            label(f"tornado_{ASSUMPTION_DRIVERS[b.index]}", "fr")
+            if b.side == "assumption"
+            else b.label
+            for b in engine[:TORNADO_BARS]
+        ]
+        assert shown[: len(words)] == words
