@@ -69,8 +69,9 @@ TITLES: dict[str, tuple[str, str]] = {
         "Tornado : écart de VAN par rapport au cas de base",
         "Tornado: NPV change from the base case",
     ),
-    "low": ("Ligne à son bas", "Line at its low"),
-    "high": ("Ligne à son haut", "Line at its high"),
+    "low": ("Au bas de sa plage", "At the low end"),
+    "high": ("Au haut de sa plage", "At the high end"),
+    "marked": ("Tranche des P10 / P50 / P90", "Bin of P10 / P50 / P90"),
     "histogram": (
         "Répartition de la VAN simulée (part des tirages)",
         "Simulated NPV (share of runs)",
@@ -261,11 +262,16 @@ def _sensitivity_charts(
     col = column_index_from_string(HISTOGRAM_COLUMNS["share"])
     share = Reference(sheet, min_col=col, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
     histogram.series.append(_series(share, words["share"], NAVY))
+    col = column_index_from_string(p.marked_col)  # the bins of P10, P50, P90, over them
+    marked = Reference(
+        sheet, min_col=col, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1
+    )
+    histogram.series.append(_series(marked, words["marked"], ORANGE))
+    histogram.overlap = 100
     middle = column_index_from_string(HISTOGRAM_COLUMNS["middle"])
     histogram.set_categories(
         Reference(sheet, min_col=middle, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
     )
-    histogram.legend = None
     _style(histogram, words["histogram"], formats["pct"])
     histogram.x_axis.number_format = money
     histogram.x_axis.txPr = _text(800)
@@ -295,7 +301,21 @@ def _sensitivity_charts(
     marker.graphicalProperties.line.dashStyle = "dash"
     marker.marker.symbol = "none"
     marker.smooth = False
-    curve.series += [line, marker]
+    marks = Series(
+        Reference(sheet, min_col=columns["marker_y"], min_row=p.mark_row(0), max_row=p.mark_row(2)),
+        Reference(sheet, min_col=columns["marker_x"], min_row=p.mark_row(0), max_row=p.mark_row(2)),
+    )
+    title = p.marks_title_cell
+    letters = title.rstrip("0123456789")
+    marks.tx = SeriesLabel(strRef=StrRef(f"{name}!${letters}${title[len(letters) :]}"))
+    marks.graphicalProperties.line.noFill = True  # points only
+    marks.marker.symbol = "diamond"
+    marks.marker.size = 9
+    marks.marker.graphicalProperties = GraphicalProperties(solidFill=ORANGE)
+    marks.marker.graphicalProperties.line.solidFill = ORANGE
+    marks.smooth = False
+    curve.series += [line, marker, marks]
+    curve.visible_cells_only = False  # the curve's points past the histogram are hidden rows
     _style(curve, words["curve"], formats["pct"])
     curve.x_axis.number_format = money
     curve.x_axis.majorGridlines = None

@@ -70,8 +70,8 @@ TORNADO_BARS = 10
 TORNADO_COLUMNS = dict(
     zip(
         ("label", "side", "low", "high", "npv_low", "npv_high", "swing", "delta_low",
-         "delta_high", "rank", "line"),
-        "ABCDEFGHIJK",
+         "delta_high", "rank"),
+        "ABCDEFGHIJ",
         strict=True,
     )
 )  # fmt: skip
@@ -283,6 +283,18 @@ class SensitivityLayout:
     curve_columns = _CURVE
     marker_note_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER}"
     marker_title_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER + 3}"  # under its two points
+    #: P10, P50 and P90 on the S-curve: their title, then one row each (x, y) under the
+    #: marker of NPV = 0; the histogram's bins that hold them, in column ``marked``.
+    marks_title_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER + 5}"
+    marked_col = "F"
+
+    def mark_row(self, k: int) -> int:
+        """The ``k``-th mark (P10, P50, P90) beside the S-curve."""
+        return _HISTOGRAM_HEADER + 6 + k
+
+    #: The S-curve's points past the histogram's rows: hidden, so not printed (the
+    #: curve plots hidden cells too).
+    hidden_curve_rows = (_HISTOGRAM_HEADER + 1 + HISTOGRAM_BINS, _HISTOGRAM_HEADER + CURVE_POINTS)
     histogram_chart_anchor = f"{_CHARTS}{_MC_TITLE + 2}"  # under the tornado's chart
     curve_chart_anchor = f"{_CHARTS}{_HISTOGRAM_HEADER + 2}"
 

@@ -67,6 +67,7 @@ from ..sensitivity_layout import (
 from ..sheet import Context, Sheet
 from ..styles import rule
 from .assumption_bars import assumption_formulas, assumption_texts, rank_formula
+from .marks import mark_formulas, mark_texts
 
 if TYPE_CHECKING:
     from ...engine.results import LineFlows
@@ -150,7 +151,6 @@ TORNADO: dict[str, Bilingual] = {
     "swing": ("Écart", "Swing"),
     "delta_low": ("Au bas − VAN de base", "At low − base NPV"),
     "delta_high": ("Au haut − VAN de base", "At high − base NPV"),
-    "line": ("N° dans le détail", "Row of the detail"),
 }
 MONTE_CARLO: dict[str, Bilingual] = {
     "title": ("Simulation de Monte Carlo", "Monte Carlo simulation"),
@@ -234,6 +234,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     for key, col in DETAIL_COLUMNS.items():
         yield text(f"{col}{p.detail_header_row}", DETAIL[key], "header_calc")
     yield from assumption_texts(layout)
+    yield from mark_texts(layout)
 
 
 def _monte_carlo_texts(layout: Layout) -> Iterator[Text]:
@@ -509,8 +510,6 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
     bar = bars[k]
     base = ctx.base.sensitivity.cases.base.npv
     if bar.side == "assumption":
-        p = ctx.layout.sensitivity
-        row = p.assumption_row(bar.index) - p.detail_row("costs", 0) + 1
         assumption: dict[str, CellValue] = {
             "label": label(f"tornado_{ASSUMPTION_DRIVERS[bar.index]}", ctx.lang),
             "side": label("assumption", ctx.lang),
@@ -521,14 +520,12 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
             "swing": abs(bar.npv_high - bar.npv_low),
             "delta_low": bar.npv_low - base,
             "delta_high": bar.npv_high - base,
-            "line": row,
         }
         return assumption[key]
     sheet = "costs" if bar.side == "cost" else "benefits"
     line = _line(ctx, sheet, bar.index)
     if line is None:
         raise InternalError(f"the tornado's bar {bar.label!r} has no line on the {sheet} sheet")
-    capacity = ctx.layout.costs.capacity
     values: dict[str, CellValue] = {
         "label": bar.label,
         "side": label(bar.side, ctx.lang),
@@ -539,27 +536,27 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
         "swing": (bar.high - bar.low) * abs(line.present_value),
         "delta_low": bar.npv_low - base,
         "delta_high": bar.npv_high - base,
-        "line": 1 + bar.index + (capacity if bar.side == "benefit" else 0),
     }
     return values[key]
 
 
 def _tornado(layout: Layout) -> Iterator[Formula]:
+    """The ten largest bars: each row finds its rank among the bars' (``MATCH``) and
+    fetches each column there (``INDEX``); blank past the bars. No helper column."""
     p = layout.sensitivity
     ranks = p.bars_span("rank")
     npv_base = _absolute(p.cell("npv", "base"))
-    formats = {"label": "text", "side": "text", "low": "pct", "high": "pct", "line": "int"}
+    formats = {"label": "text", "side": "text", "low": "pct", "high": "pct"}
     for k in range(TORNADO_BARS):
-        line = p.tornado_cell("line", k)
         rank = p.tornado_cell("rank", k)
+        past = f"{rank}>COUNT({ranks})"
         texts = {
-            "line": f'=IF({rank}>COUNT({ranks}),"",MATCH({rank},{ranks},0))',
             **{
-                key: f'=IF({line}="","",INDEX({p.bars_span(key)},{line}))'
+                key: f'=IF({past},"",INDEX({p.bars_span(key)},MATCH({rank},{ranks},0)))'
                 for key in ("label", "side", "low", "high", "npv_low", "npv_high", "swing")
             },
-            "delta_low": f'=IF({line}="","",{p.tornado_cell("npv_low", k)}-{npv_base})',
-            "delta_high": f'=IF({line}="","",{p.tornado_cell("npv_high", k)}-{npv_base})',
+            "delta_low": f'=IF({past},"",{p.tornado_cell("npv_low", k)}-{npv_base})',
+            "delta_high": f'=IF({past},"",{p.tornado_cell("npv_high", k)}-{npv_base})',
         }
         for key, text in texts.items():
             yield Formula(
@@ -567,7 +564,6 @@ def _tornado(layout: Layout) -> Iterator[Formula]:
                 p.tornado_cell(key, k),
                 text,
                 lambda ctx, key=key, k=k: _tornado_value(ctx, key, k),
-                style="timeline" if key == "line" else "calc",
                 fmt=formats.get(key, "eur"),
             )
 
@@ -586,6 +582,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _tornado(layout)
     yield from _detail(layout)
     yield from assumption_formulas(layout)
+    yield from mark_formulas(layout)
 
 
 # --- looks ---------------------------------------------------------------------------------
@@ -608,6 +605,9 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         col = CASE_COLUMNS[case]
         area = f"{col}{header + 1}:{col}{p.case_row(CASE_ROWS[-1])}"
         ws.conditional_formatting.add(area, rule(f"{col}${header}=In_Case", font=Font(bold=True)))
+    first, last = p.hidden_curve_rows  # the S-curve's points: chart data, not printed
+    for row in range(first, last + 1):
+        ws.row_dimensions[row].hidden = True
     ws.freeze_panes = f"A{p.selector_row + 1}"
     ws.print_area = p.print_area
     print_scaled(ws, after=column_index_from_string(p.charts_col) - 1)  # tables, then charts
