@@ -21,6 +21,8 @@ Four parts, top to bottom, then the detail they are computed from:
   (``SUMPRODUCT`` over the detail), and the ten largest are fetched by
   ``MATCH``/``INDEX``; a bar chart shows them. Relative to the base case
   whatever case is shown, since it reads the base amounts. No What-If table.
+  The discount rate, the adoption ramp-up and the benefit risk have bars too,
+  ranked with the lines' (:mod:`~crmroi_xl.excel.sheets.assumption_bars`).
 * **Monte Carlo** -- the engine's :func:`~crmroi_xl.engine.montecarlo.simulate` run at
   export, written as values (cells of the layout's inputs not read back, like
   the IRR start; :mod:`crmroi_xl.excel.simulated` says what they hold):
@@ -137,9 +139,12 @@ TORNADO: dict[str, Bilingual] = {
     "title": ("Tornado : ce qui pèse le plus sur la VAN", "Tornado: what moves the NPV most"),
     "note": (
         "Chaque ligne ayant une plage, seule à son bas puis à son haut, les autres au cas de "
-        "base ; les 10 plus grands écarts d'abord (toutes les lignes dans le détail plus bas).",
-        "Each line with a range, alone at its low then at its high, the others at base; the "
-        "10 largest swings first (every line in the detail below).",
+        "base, et le taux d'actualisation, l'adoption et le risque sur les bénéfices (plages "
+        "sur la feuille Hypothèses) ; les 10 plus grands écarts d'abord (tout dans le détail "
+        "plus bas).",
+        "Each line with a range, alone at its low then at its high, the others at base, and "
+        "the discount rate, the adoption and the benefit risk (ranges on the Assumptions "
+        "sheet); the 10 largest swings first (all in the detail below).",
     ),
     "rank": ("Rang", "Rank"),
     "label": ("Ligne", "Line"),
