@@ -22,6 +22,7 @@ from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..engine.assumption_bars import ASSUMPTION_DRIVERS
 from ..engine.results import Results
 from ..engine.sensitivity import CASES
 from ..errors import CrmRoiError
@@ -357,8 +358,11 @@ def _tornado(r: Results, lang: Lang) -> Table:
     largest = max(abs(bar.npv_high - bar.npv_low) for bar in bars) or 1.0
     for bar in bars:
         swing = abs(bar.npv_high - bar.npv_low)
+        words = bar.label  # an assumption's in the report's language
+        if bar.side == "assumption":
+            words = label(f"tornado_{ASSUMPTION_DRIVERS[bar.index]}", lang)
         table.add_row(
-            Text(bar.label),
+            Text(words),
             _range(bar.low, bar.high, bar.side == "assumption" and bar.index != 1, lang),
             money(bar.npv_low, lang, r.currency),
             money(bar.npv_high, lang, r.currency),
