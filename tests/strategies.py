@@ -34,7 +34,7 @@ here yet) so the property tests keep working, and ``tests/test_strategies.py``
 fails on the first one with the model's error.
 
 >>> sorted(every_field())[:3]
-['Assumptions.adoption', 'Assumptions.benefit_risk', 'Assumptions.cost_risk']
+['Assumptions.adoption', 'Assumptions.adoption_high', 'Assumptions.adoption_low']
 >>> sorted(fields_drawn(Scenario, {"assumptions": {"name": "A", "horizon_years": 3}}))
 ['Assumptions.name', 'Scenario.assumptions']
 """

@@ -605,6 +605,8 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     ws.row_dimensions[p.histogram_header_row].height = 30
     for ref in (p.selector_note_cell,):
         ws[ref].alignment = Alignment(horizontal="left", vertical="center")
+    for k in range(TORNADO_BARS):  # a label longer than the column wraps, never cut
+        ws[p.tornado_cell("label", k)].alignment = Alignment(wrap_text=True, vertical="center")
     header = p.cases_header_row
     for case in CASES:  # the column of the case shown, in bold
         col = CASE_COLUMNS[case]
