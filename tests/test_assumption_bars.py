@@ -140,3 +140,25 @@ def test_the_workbooks_assumption_bars_follow_edits_in_libreoffice_and_gnumeric(
             for b in engine[:TORNADO_BARS]
         ]
         assert shown[: len(words)] == words
+
+
+def test_a_zero_adoption_a_steady_line_and_a_zero_rate_keep_the_rule() -> None:
+    """Year 1 at 0 % adoption stays 0 at any factor, a line without ramp-up and an
+    intangible one do not move with the adoption, a rate of 0 has a low end of 0."""
+    data = {
+        "assumptions": {"name": "Edge", "horizon_years": 10, "benefit_risk": 0.3,
+                        "adoption": [0, 0.5, 0.95], "discount_rate": 0, "adoption_high": 3},
+        "costs": [{"label": "CRM", "category": "licences", "amount_per_year": 1000}],
+        "benefits": [
+            {"label": "Gains", "category": "cost_reduction", "amount_per_year": 5000},
+            {"label": "Steady", "category": "cost_reduction", "amount_per_year": 700,
+             "ramp_up": False},
+            {"label": "Image", "category": "intangible", "amount_per_year": 700},
+        ],
+    }  # fmt: skip
+    scenario = Scenario.model_validate(data)
+    assert _check(scenario) == 3
+    rate = next(
+        b for b in compute(scenario).sensitivity.tornado if b.side == "assumption" and b.index == 0
+    )
+    assert (rate.low, rate.high) == (0.0, 0.03)
