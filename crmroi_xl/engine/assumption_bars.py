@@ -65,6 +65,7 @@ __all__ = [
     "AssumptionDriver",
     "assumption_bars",
     "assumption_range",
+    "npv_at",
 ]
 
 AssumptionDriver = Literal["discount_rate", "adoption", "benefit_risk"]
@@ -98,6 +99,40 @@ def assumption_range(a: Assumptions, key: AssumptionDriver) -> tuple[float, floa
     )
 
 
+def npv_at(scenario: Scenario, table: LineTable, key: AssumptionDriver, value: float) -> float:
+    """The NPV with the assumption ``key`` at ``value`` (a rate, an adoption factor, a
+    risk), every line at base, by the module's formulas (None-free: the caller skips a
+    benefit risk of 100 %).
+
+    >>> from crmroi_xl.scenario.model import Scenario
+    >>> s = Scenario.model_validate({"assumptions": {"name": "x", "horizon_years": 1,
+    ...     "discount_rate": 0.1}, "costs": [{"label": "C", "category": "licences",
+    ...     "one_off": 100}], "benefits": [{"label": "B", "category": "cost_reduction",
+    ...     "amount_per_year": 121}]})
+    >>> t = LineTable.of(s, [[100.0, 0.0]], [[0.0, 121.0]])
+    >>> round(npv_at(s, t, "discount_rate", 0.21), 6), round(npv_at(s, t, "benefit_risk", 0.5), 6)
+    (0.0, -45.0)
+    """
+    a = scenario.assumptions
+    width = table.cost_flows.shape[1]
+    split = table.cost_flows.shape[0]
+    pv = table.present_values()
+    npv_base = math.fsum(pv[split:]) - math.fsum(pv[:split])
+    if key == "discount_rate":
+        net = table.benefit_flows.sum(axis=0) - table.cost_flows.sum(axis=0)
+        return float(npv_rows(value, net[None, :])[0])
+    if key == "adoption":
+        ramps = [k for k, i in enumerate(table.indexes[split:]) if scenario.benefits[i].ramp_up]
+        ramp = table.benefit_flows[ramps].sum(axis=0)
+        shares = np.array([1.0, *a.adoption])
+        factors = 1.0 / (1.0 + a.discount_rate) ** np.arange(width)
+        scaled = np.minimum(1.0, shares * value)
+        with np.errstate(all="ignore"):
+            change = np.where(shares == 0, 0.0, ramp * (scaled / shares - 1.0))
+        return npv_base + math.fsum(change * factors)
+    return npv_base + math.fsum(pv[split:]) * ((1 - value) / (1 - a.benefit_risk) - 1)
+
+
 def assumption_bars(
     scenario: Scenario, table: LineTable, lang: Lang | None = None
 ) -> list[TornadoBar]:
@@ -105,26 +140,6 @@ def assumption_bars(
     (default the scenario's language); ``index`` is the place in ``ASSUMPTION_DRIVERS``."""
     a = scenario.assumptions
     words: Lang = lang or a.language
-    width = table.cost_flows.shape[1]
-    net = table.benefit_flows.sum(axis=0) - table.cost_flows.sum(axis=0)
-    pv = table.present_values()
-    split = table.cost_flows.shape[0]
-    npv_base = math.fsum(pv[split:]) - math.fsum(pv[:split])
-    factors = 1.0 / (1.0 + a.discount_rate) ** np.arange(width)
-    ramps = [k for k, i in enumerate(table.indexes[split:]) if scenario.benefits[i].ramp_up]
-    ramp = table.benefit_flows[ramps].sum(axis=0)
-    shares = np.array([1.0, *a.adoption])
-
-    def at(key: AssumptionDriver, end: float) -> float:
-        if key == "discount_rate":
-            return float(npv_rows(end, net[None, :])[0])
-        if key == "adoption":
-            scaled = np.minimum(1.0, shares * end)
-            with np.errstate(all="ignore"):
-                change = np.where(shares == 0, 0.0, ramp * (scaled / shares - 1.0))
-            return npv_base + math.fsum(change * factors)
-        return npv_base + math.fsum(pv[split:]) * ((1 - end) / (1 - a.benefit_risk) - 1)
-
     bars = []
     for index, key in enumerate(ASSUMPTION_DRIVERS):
         if key == "benefit_risk" and a.benefit_risk == 1:
@@ -134,8 +149,8 @@ def assumption_bars(
             TornadoBar(
                 label=label(f"tornado_{key}", words),
                 side="assumption",
-                npv_low=at(key, low),
-                npv_high=at(key, high),
+                npv_low=npv_at(scenario, table, key, low),
+                npv_high=npv_at(scenario, table, key, high),
                 low=low,
                 high=high,
                 index=index,

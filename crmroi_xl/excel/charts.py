@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.axis import ChartLines, DateAxis
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.label import DataLabelList
@@ -55,7 +55,13 @@ from ..scenario.labels import Lang, label
 from ..scenario.model import Scenario
 from .layout import Layout, quote_sheet
 from .parts import YEARS
-from .sensitivity_layout import CURVE_POINTS, HISTOGRAM_BINS, HISTOGRAM_COLUMNS
+from .sensitivity_layout import (
+    CURVE_POINTS,
+    HISTOGRAM_BINS,
+    HISTOGRAM_COLUMNS,
+    SPIDER_DRIVERS,
+    SPIDER_LETTERS,
+)
 from .simulated import simulated
 
 __all__ = ["add_charts"]
@@ -78,7 +84,12 @@ TITLES: dict[str, tuple[str, str]] = {
     ),
     "curve": ("VAN simulée : probabilité cumulée", "Simulated NPV: cumulative probability"),
     "share": ("Part des tirages", "Share of runs"),
+    "spider": (
+        "VAN à −20 % … +20 % des cinq plus grands facteurs",
+        "NPV at −20% … +20% of the five largest drivers",
+    ),
 }
+SPIDER_COLOURS = (NAVY, ORANGE, "70AD47", "7F7F7F", "4472C4")
 
 
 def _text(size: int, bold: bool = False) -> RichText:
@@ -103,7 +114,7 @@ def _gridlines(axis: object) -> None:
     axis.majorGridlines = lines  # type: ignore[attr-defined]
 
 
-def _style(chart: BarChart | ScatterChart, title: str, money: str) -> None:
+def _style(chart: BarChart | ScatterChart | LineChart, title: str, money: str) -> None:
     """Title, axis formats, fonts and legend common to the charts."""
     chart.title = _title(title)
     chart.x_axis.title = None
@@ -217,6 +228,32 @@ def add_charts(
         channels.add_chart(roas, layout.channel_chart_anchor)
 
 
+def _spider(layout: Layout, sheet: Worksheet, words: dict[str, str], money: str) -> None:
+    """NPV at -20 % ... +20 % of the tornado's five largest drivers, a line each."""
+    p = layout.sensitivity
+    chart = LineChart()
+    first = column_index_from_string(SPIDER_LETTERS[0])
+    last = column_index_from_string(SPIDER_LETTERS[-1])
+    name = quote_sheet(layout.sheet_name("sensitivity"))
+    for k, colour in zip(range(SPIDER_DRIVERS), SPIDER_COLOURS, strict=True):
+        row = p.spider_row(k)
+        series = Series(Reference(sheet, min_col=first, max_col=last, min_row=row))
+        series.tx = SeriesLabel(strRef=StrRef(f"{name}!$A${row}"))
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 22225  # 1.75 pt
+        series.marker.symbol = "circle"
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+        series.smooth = False
+        chart.series.append(series)
+    header = p.spider_header_row
+    chart.set_categories(Reference(sheet, min_col=first, max_col=last, min_row=header))
+    _style(chart, words["spider"], money)
+    chart.x_axis.number_format = "+0%;-0%;0%"
+    chart.width, chart.height = 16, 9
+    sheet.add_chart(chart, p.spider_chart_anchor)
+
+
 def _series(values: Reference, title: str, colour: str) -> Any:
     """A bar series of one colour (openpyxl's ``Series`` is a factory, not a type)."""
     series = Series(values, title=title)
@@ -252,6 +289,7 @@ def _sensitivity_charts(
     tornado.x_axis.txPr = _text(750)
     tornado.width, tornado.height = 16, 8.3  # down to the Monte Carlo histogram
     sheet.add_chart(tornado, p.tornado_chart_anchor)
+    _spider(layout, sheet, words, money)
     if not simulation:
         return
 

@@ -43,6 +43,9 @@ __all__ = [
     "HISTOGRAM_COLUMNS",
     "METRIC_COLUMNS",
     "PROBABILITIES",
+    "SPIDER_CHANGES",
+    "SPIDER_DRIVERS",
+    "SPIDER_LETTERS",
     "STATISTICS",
     "TORNADO_BARS",
     "TORNADO_COLUMNS",
@@ -98,7 +101,14 @@ ASSUMPTION_YEARS = (
     "ramp_change_high",
     "factors_low",
     "factors_high",
+    # the spider's changes of the rate and of the adoption (SPIDER_CHANGES, in order)
+    *(f"spider_factors_{j}" for j in range(5)),
+    *(f"spider_ramp_{j}" for j in range(5)),
 )
+#: The spider: NPV at -20 % ... +20 % of each of the five largest drivers (tornado order).
+SPIDER_CHANGES = (-0.2, -0.1, 0.0, 0.1, 0.2)
+SPIDER_DRIVERS = 5
+SPIDER_LETTERS = "BCDEF"
 YEAR_LETTERS = "BCDEFGHIJKL"[: len(YEARS)]
 #: The Monte Carlo statistics (rows) of each metric (columns), then the probabilities.
 STATISTICS = ("mean", "std", "p5", "p10", "p50", "p90", "p95", "undefined_share")
@@ -263,6 +273,23 @@ class SensitivityLayout:
     def years_span(self, key: str) -> str:
         row = self.years_row(key)
         return f"$B${row}:${YEAR_LETTERS[-1]}${row}"
+
+    # --- the spider, under the base years (its chart beside the detail) ----------------
+    @property
+    def spider_title_row(self) -> int:
+        return self.years_row(ASSUMPTION_YEARS[-1]) + 2
+
+    @property
+    def spider_header_row(self) -> int:
+        return self.spider_title_row + 1
+
+    def spider_row(self, k: int) -> int:
+        """The ``k``-th largest driver's NPVs (its label in column A)."""
+        return self.spider_header_row + 1 + k
+
+    @property
+    def spider_chart_anchor(self) -> str:
+        return f"{_CHARTS}{self.detail_title_row}"
 
     def detail_span(self, key: str, sheet: str | None = None) -> str:
         """Absolute address of a detail column: the cost rows, the benefit rows, or both."""

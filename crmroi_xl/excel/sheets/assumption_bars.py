@@ -33,7 +33,7 @@ from ...engine.assumption_bars import (
 from ...engine.sensitivity import TornadoBar
 from ...scenario.labels import label
 from ..parts import CellValue, Formula, Text
-from ..sensitivity_layout import YEAR_LETTERS
+from ..sensitivity_layout import SPIDER_CHANGES, YEAR_LETTERS
 from ..sheet import Context
 
 if TYPE_CHECKING:
@@ -65,6 +65,20 @@ YEAR_ROWS = {
     ),
     "factors_low": ("Facteur d'actualisation au taux bas", "Discount factor at the low rate"),
     "factors_high": ("Facteur d'actualisation au taux haut", "Discount factor at the high rate"),
+    **{
+        f"spider_factors_{j}": (
+            f"Araignée : facteur d'actualisation, taux {c:+.0%}",
+            f"Spider: discount factor, rate {c:+.0%}",
+        )
+        for j, c in enumerate(SPIDER_CHANGES)
+    },
+    **{
+        f"spider_ramp_{j}": (
+            f"Araignée : écart des bénéfices, adoption {c:+.0%}",
+            f"Spider: change of those benefits, adoption {c:+.0%}",
+        )
+        for j, c in enumerate(SPIDER_CHANGES)
+    },
 }
 
 
@@ -159,6 +173,13 @@ def _years_values(ctx: Context) -> dict[str, list[float]]:
         ]
     for end, rate in zip(("low", "high"), assumption_range(a, "discount_rate"), strict=True):
         out[f"factors_{end}"] = [1 / (1 + rate) ** t for t in years]
+    for j, c in enumerate(SPIDER_CHANGES):
+        rate = a.discount_rate * (1 + c)
+        out[f"spider_factors_{j}"] = [1 / (1 + rate) ** t for t in years]
+        out[f"spider_ramp_{j}"] = [
+            0.0 if s == 0 else r * (min(1.0, s * (1 + c)) / s - 1)
+            for r, s in zip(ramp, shares, strict=True)
+        ]
     ctx.memo["assumption_years"] = out
     return out
 
@@ -247,6 +268,17 @@ def _years(layout: Layout) -> Iterator[Formula]:
             **{
                 f"factors_{end}": f"=1/(1+{_absolute(r)})^{at('t')}"
                 for end, r in zip(("low", "high"), rates, strict=True)
+            },
+            **{
+                f"spider_factors_{j}": f"=1/(1+In_DiscountRate*(1+{c!r}))^{at('t')}"
+                for j, c in enumerate(SPIDER_CHANGES)
+            },
+            **{
+                f"spider_ramp_{j}": (
+                    f"=IF({at('adoption')}=0,0,{at('ramp_up')}"
+                    f"*(MIN(1,{at('adoption')}*(1+{c!r}))/{at('adoption')}-1))"
+                )
+                for j, c in enumerate(SPIDER_CHANGES)
             },
         }
         for key, text in cells.items():

@@ -70,6 +70,7 @@ from ..sheet import Context, Sheet
 from ..styles import rule
 from .assumption_bars import assumption_formulas, assumption_texts, rank_formula
 from .marks import mark_formulas, mark_texts
+from .spider import spider_formulas, spider_texts
 
 if TYPE_CHECKING:
     from ...engine.results import LineFlows
@@ -240,6 +241,7 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield text(f"{col}{p.detail_header_row}", DETAIL[key], "header_calc")
     yield from assumption_texts(layout)
     yield from mark_texts(layout)
+    yield from spider_texts(layout)
 
 
 def _monte_carlo_texts(layout: Layout) -> Iterator[Text]:
@@ -588,6 +590,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _detail(layout)
     yield from assumption_formulas(layout)
     yield from mark_formulas(layout)
+    yield from spider_formulas(layout)
 
 
 # --- looks ---------------------------------------------------------------------------------
