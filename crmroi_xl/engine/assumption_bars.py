@@ -48,11 +48,12 @@ ties (:func:`crmroi_xl.engine.sensitivity.analyse`).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from ..finance.rows import npv_rows
+from ..finance.rows import Array, npv_rows
 from ..scenario.assumptions import Assumptions
 from ..scenario.labels import Lang, label
 from ..scenario.model import Scenario
@@ -101,8 +102,8 @@ def assumption_range(a: Assumptions, key: AssumptionDriver) -> tuple[float, floa
 
 def npv_at(scenario: Scenario, table: LineTable, key: AssumptionDriver, value: float) -> float:
     """The NPV with the assumption ``key`` at ``value`` (a rate, an adoption factor, a
-    risk), every line at base, by the module's formulas (None-free: the caller skips a
-    benefit risk of 100 %).
+    risk), every line at base, by the module's formulas (the caller skips a benefit
+    risk of 100 %).
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({"assumptions": {"name": "x", "horizon_years": 1,
@@ -113,24 +114,51 @@ def npv_at(scenario: Scenario, table: LineTable, key: AssumptionDriver, value: f
     >>> round(npv_at(s, t, "discount_rate", 0.21), 6), round(npv_at(s, t, "benefit_risk", 0.5), 6)
     (0.0, -45.0)
     """
-    a = scenario.assumptions
-    width = table.cost_flows.shape[1]
-    split = table.cost_flows.shape[0]
-    pv = table.present_values()
-    npv_base = math.fsum(pv[split:]) - math.fsum(pv[:split])
-    if key == "discount_rate":
-        net = table.benefit_flows.sum(axis=0) - table.cost_flows.sum(axis=0)
-        return float(npv_rows(value, net[None, :])[0])
-    if key == "adoption":
+    return _Base.of(scenario, table).at(key, value)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What every end reads, derived once: the base NPV, the counted benefits' PV, the
+    yearly net flows, the ramp-up benefits, the adoption shares and discount factors."""
+
+    npv: float
+    pv_benefits: float
+    net: Array
+    ramp: Array
+    shares: Array
+    factors: Array
+    rate: float
+    risk: float
+
+    @classmethod
+    def of(cls, scenario: Scenario, table: LineTable) -> _Base:
+        a = scenario.assumptions
+        split = table.cost_flows.shape[0]
+        pv = table.present_values()
         ramps = [k for k, i in enumerate(table.indexes[split:]) if scenario.benefits[i].ramp_up]
-        ramp = table.benefit_flows[ramps].sum(axis=0)
-        shares = np.array([1.0, *a.adoption])
-        factors = 1.0 / (1.0 + a.discount_rate) ** np.arange(width)
-        scaled = np.minimum(1.0, shares * value)
-        with np.errstate(all="ignore"):
-            change = np.where(shares == 0, 0.0, ramp * (scaled / shares - 1.0))
-        return npv_base + math.fsum(change * factors)
-    return npv_base + math.fsum(pv[split:]) * ((1 - value) / (1 - a.benefit_risk) - 1)
+        return cls(
+            npv=math.fsum(pv[split:]) - math.fsum(pv[:split]),
+            pv_benefits=math.fsum(pv[split:]),
+            net=table.benefit_flows.sum(axis=0) - table.cost_flows.sum(axis=0),
+            ramp=table.benefit_flows[ramps].sum(axis=0),
+            shares=np.array([1.0, *a.adoption]),
+            factors=np.power(
+                1.0 + a.discount_rate, -np.arange(table.cost_flows.shape[1], dtype=np.float64)
+            ),
+            rate=a.discount_rate,
+            risk=a.benefit_risk,
+        )
+
+    def at(self, key: AssumptionDriver, value: float) -> float:
+        if key == "discount_rate":
+            return float(npv_rows(value, self.net[None, :])[0])
+        if key == "adoption":
+            scaled = np.minimum(1.0, self.shares * value)
+            with np.errstate(all="ignore"):
+                change = np.where(self.shares == 0, 0.0, self.ramp * (scaled / self.shares - 1.0))
+            return self.npv + math.fsum(change * self.factors)
+        return self.npv + self.pv_benefits * ((1 - value) / (1 - self.risk) - 1)
 
 
 def assumption_bars(
@@ -140,6 +168,7 @@ def assumption_bars(
     (default the scenario's language); ``index`` is the place in ``ASSUMPTION_DRIVERS``."""
     a = scenario.assumptions
     words: Lang = lang or a.language
+    base = _Base.of(scenario, table)
     bars = []
     for index, key in enumerate(ASSUMPTION_DRIVERS):
         if key == "benefit_risk" and a.benefit_risk == 1:
@@ -149,8 +178,8 @@ def assumption_bars(
             TornadoBar(
                 label=label(f"tornado_{key}", words),
                 side="assumption",
-                npv_low=npv_at(scenario, table, key, low),
-                npv_high=npv_at(scenario, table, key, high),
+                npv_low=base.at(key, low),
+                npv_high=base.at(key, high),
                 low=low,
                 high=high,
                 index=index,
