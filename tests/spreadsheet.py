@@ -250,6 +250,12 @@ def mismatches(original: Path, recalculated: Path, engine: str = "LibreOffice") 
 def after_edits(layout: Any, expected: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
     """The engine's values of a workbook's formula cells that an edited workbook must
     still show: all but the Simulation sheet's flag, which says the inputs changed since
-    the export (the engine's value is a fresh export's: blank)."""
-    flag = ("simulation", layout.simulation.flag_cell)
-    return {key: value for key, value in expected.items() if key != flag}
+    the export (the engine's value is a fresh export's: blank), and the Sensitivity
+    sheet's P10 / P50 / P90 marks, read on its Monte Carlo block as exported."""
+    from crmroi_xl.excel.sensitivity_layout import HISTOGRAM_BINS
+
+    p = layout.sensitivity
+    stale = {("simulation", layout.simulation.flag_cell)}
+    stale |= {("sensitivity", f"{p.curve_columns['marker_x']}{p.mark_row(k)}") for k in range(3)}
+    stale |= {("sensitivity", f"{p.marked_col}{p.histogram_row(b)}") for b in range(HISTOGRAM_BINS)}
+    return {key: value for key, value in expected.items() if key not in stale}

@@ -13,8 +13,8 @@ field added to the model is fuzzed without a change here, and
 
 Only what the model's types cannot say is written by hand:
 
-* the rules between fields, read from the model's validators (:data:`RULES`): a
-  line has one driver (:mod:`crmroi_xl.scenario.drivers`: its fields and no other
+* the rules between fields, read from the model's validators (:data:`RULES`): a tornado
+  range holds its assumption, a line has one driver (:mod:`crmroi_xl.scenario.drivers`: its fields and no other
   driver's), ``seats_by_year`` replaces ``seats``, only an intangible benefit may be
   left out of the ROI, only a one-off is capitalised, with its depreciation period
   (and a depreciation period only then), years fall within the horizon (:data:`WITHIN_HORIZON`) and a
@@ -34,7 +34,7 @@ here yet) so the property tests keep working, and ``tests/test_strategies.py``
 fails on the first one with the model's error.
 
 >>> sorted(every_field())[:3]
-['Assumptions.adoption', 'Assumptions.benefit_risk', 'Assumptions.cost_risk']
+['Assumptions.adoption', 'Assumptions.adoption_high', 'Assumptions.adoption_low']
 >>> sorted(fields_drawn(Scenario, {"assumptions": {"name": "A", "horizon_years": 3}}))
 ['Assumptions.name', 'Scenario.assumptions']
 """
@@ -471,7 +471,19 @@ def _options(draw: st.DrawFn, ctx: Context, data: dict[str, Any]) -> None:
 
 #: The model classes drawn by a rule of their own (see the module docstring); every
 #: other one from the model alone.
+def _assumptions(draw: st.DrawFn, ctx: Context, given: dict[str, Any]) -> dict[str, Any]:
+    data = _generic(draw, Assumptions, ctx, given)
+    for key, default in (("discount_rate", 0.1), ("benefit_risk", 0.0)):
+        value = data.get(key, default)  # a tornado range holds its assumption's value
+        if data.get(f"{key}_low") is not None:
+            data[f"{key}_low"] = min(data[f"{key}_low"], value)
+        if data.get(f"{key}_high") is not None:
+            data[f"{key}_high"] = max(data[f"{key}_high"], value)
+    return data
+
+
 RULES: dict[type[BaseModel], Rule] = {
+    Assumptions: _assumptions,
     CostLine: _cost_line,
     BenefitLine: _benefit_line,
     Kpi: _kpi,

@@ -78,7 +78,15 @@ def test_the_columns_are_the_documented_ones() -> None:
     ]
     assert columns[22:25] == ["targets_payback_months", "targets_npv", "targets_roi"]
     assert columns[25:27] == ["tax_rate", "go_live_month"]
-    assert columns[27] == "customers_margin_per_customer"
+    assert columns[27:33] == [  # the tornado's ranges of the assumptions (issue 21)
+        "discount_rate_low",
+        "discount_rate_high",
+        "adoption_low",
+        "adoption_high",
+        "benefit_risk_low",
+        "benefit_risk_high",
+    ]
+    assert columns[33] == "customers_margin_per_customer"
     cost_1 = [c for c in columns if c.startswith("cost_1_")]
     assert cost_1 == [
         "cost_1_label",

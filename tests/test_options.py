@@ -149,6 +149,9 @@ def _by_hand(data: dict[str, Any], name: str) -> Scenario:
     for key in ("adoption", "cost_risk", "benefit_risk"):
         if option.get(key) is not None:
             single["assumptions"][key] = option[key]
+    if option.get("benefit_risk") is not None:  # the tornado's default range around it
+        single["assumptions"].pop("benefit_risk_low", None)
+        single["assumptions"].pop("benefit_risk_high", None)
     single["costs"] = ([] if own_only else list(data.get("costs", []))) + option.get("costs", [])
     single["benefits"] = ([] if own_only else list(data.get("benefits", []))) + option.get(
         "benefits", []

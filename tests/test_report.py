@@ -136,3 +136,17 @@ def test_revenue_at_the_default_full_margin_is_flagged(lang: Lang, flag: str) ->
     text = printed(load_scenario("examples/pme-20-postes.yaml"), lang)
     assert flag in text and "Cinq ventes supplémentaires par mois" in text
     assert flag not in printed(ten_years(), lang)  # a margin given: nothing to flag
+
+
+def test_the_tornado_shows_the_assumptions_in_the_reports_language() -> None:
+    """The assumptions' bars (issue 21) read in the report's language, rates in percent;
+    shown even when no line has a range (then without the cases)."""
+    scenario = load_scenario("examples/pme-20-postes.yaml")  # a French scenario
+    text = printed(scenario, "en")
+    assert "Discount rate" in text and "Taux d'actualisation" not in text
+    assert re.search(r"Discount rate\s+│\s+7\.0%–13\.0%", text)
+    data = scenario.model_dump()
+    for line in [*data["costs"], *data["benefits"]]:
+        line["low"] = line["high"] = 1.0
+    flat = printed(Scenario.model_validate(data), "fr")
+    assert "Aucune ligne n'a de plage" in flat and "Taux d'actualisation" in flat

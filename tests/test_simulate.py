@@ -299,7 +299,9 @@ def _check_sensitivity(scenario: Scenario) -> None:
     assert s.cases.base.npv == pytest.approx(r.npv, rel=1e-12, abs=1e-6)
 
     uncertain = [i for i, flag in enumerate(table.uncertain) if flag]
-    assert len(s.tornado) == len(uncertain)
+    lines_bars = [bar for bar in s.tornado if bar.side != "assumption"]  # see test_assumption_bars
+    assert len(lines_bars) == len(uncertain)
+    assert len(s.tornado) - len(lines_bars) == 3 - (scenario.assumptions.benefit_risk == 1)
     swings = [abs(bar.npv_high - bar.npv_low) for bar in s.tornado]
     # sorted on (high - low) x |PV|, the same swing written exactly: here to the rounding
     # of NPVs of the scenario's size (a line of zero PV can swing by one ulp of the NPV)
@@ -307,7 +309,7 @@ def _check_sensitivity(scenario: Scenario) -> None:
         [1.0, abs(r.npv)] + [abs(v) for bar in s.tornado for v in (bar.npv_low, bar.npv_high)]
     )
     assert all(a >= b - 1e-12 * size for a, b in pairwise(swings))
-    for bar in s.tornado:
+    for bar in lines_bars:
         lines = scenario.costs if bar.side == "cost" else scenario.benefits
         line = lines[bar.index]
         assert (bar.label, bar.low, bar.high) == (line.label, line.low, line.high)
@@ -404,8 +406,10 @@ def test_intangibles_out_of_the_roi_and_lines_without_range_have_no_bar() -> Non
         }
     )
     s = compute(scenario).sensitivity
-    assert [(bar.label, bar.side, bar.index) for bar in s.tornado] == [("Ranged", "cost", 1)]
-    assert s.tornado[0].npv_high == pytest.approx(compute(scenario).npv - 50)
+    bars = [(bar.label, bar.side, bar.index) for bar in s.tornado if bar.side != "assumption"]
+    assert bars == [("Ranged", "cost", 1)]
+    (ranged,) = [bar for bar in s.tornado if bar.label == "Ranged"]
+    assert ranged.npv_high == pytest.approx(compute(scenario).npv - 50)
 
 
 def test_without_any_range_the_three_cases_are_the_base_case() -> None:
@@ -415,7 +419,7 @@ def test_without_any_range_the_three_cases_are_the_base_case() -> None:
     r = compute(Scenario.model_validate(data))
     cases = r.sensitivity.cases
     assert cases.pessimistic == cases.base == cases.optimistic
-    assert r.sensitivity.tornado == []
+    assert {bar.side for bar in r.sensitivity.tornado} == {"assumption"}  # no line's bar
     assert cases.base.npv == pytest.approx(r.npv, rel=1e-12)
     assert (cases.base.roi, cases.base.payback) == pytest.approx((r.roi, r.payback), rel=1e-12)
     assert cases.base.irr == pytest.approx(r.irr, rel=1e-10)

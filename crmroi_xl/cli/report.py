@@ -22,6 +22,7 @@ from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..engine.assumption_bars import ASSUMPTION_DRIVERS
 from ..engine.results import Results
 from ..engine.sensitivity import CASES
 from ..errors import CrmRoiError
@@ -330,7 +331,7 @@ def _sensitivity(
     break-even factors."""
     s = r.sensitivity
     parts: list[RenderableType] = []
-    if s.tornado:
+    if any(bar.side != "assumption" for bar in s.tornado):
         cases = Table(title=label("sensitivity_cases", lang))
         cases.add_column(label("sensitivity_case", lang))
         for key in ("npv", "roi", "irr", "payback"):
@@ -355,9 +356,11 @@ def _sensitivity(
                 "—",
                 _or_dash(q["payback"], lambda v: f"{number(v, lang)} {label('years_unit', lang)}"),
             )
-        parts += [cases, _tornado(r, lang)]
+        parts.append(cases)
     else:
         parts.append(Text(label("sensitivity_no_range", lang)))
+    if s.tornado:  # the assumptions' bars even without a line's range
+        parts.append(_tornado(r, lang))
     for key, factor in (
         ("breakeven_benefits", s.breakeven.benefits_factor),
         ("breakeven_costs", s.breakeven.costs_factor),
@@ -375,17 +378,27 @@ def _tornado(r: Results, lang: Lang) -> Table:
     table.add_column(label("sensitivity_npv_low", lang), justify="right", no_wrap=True)
     table.add_column(label("sensitivity_npv_high", lang), justify="right", no_wrap=True)
     table.add_column(label("sensitivity_swing", lang), no_wrap=True)
-    largest = max(abs(bar.npv_high - bar.npv_low) for bar in bars)
+    largest = max(abs(bar.npv_high - bar.npv_low) for bar in bars) or 1.0
     for bar in bars:
         swing = abs(bar.npv_high - bar.npv_low)
+        words = bar.label  # an assumption's in the report's language
+        if bar.side == "assumption":
+            words = label(f"tornado_{ASSUMPTION_DRIVERS[bar.index]}", lang)
         table.add_row(
-            Text(bar.label),
-            f"{number(bar.low, lang)}–{number(bar.high, lang)}",
+            Text(words),
+            _range(bar.low, bar.high, bar.side == "assumption" and bar.index != 1, lang),
             money(bar.npv_low, lang, r.currency),
             money(bar.npv_high, lang, r.currency),
             _bar(swing, largest, width=10),
         )
     return table
+
+
+def _range(low: float, high: float, rates: bool, lang: Lang) -> str:
+    """A bar's range: multipliers as numbers, a rate or a risk in percent."""
+    if rates:
+        return f"{percent(low, lang)}–{percent(high, lang)}"
+    return f"{number(low, lang)}–{number(high, lang)}"
 
 
 def render_simulation(sim: Simulation, lang: Lang = "fr") -> Group:

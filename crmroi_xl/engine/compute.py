@@ -42,9 +42,10 @@ from ..finance import metrics
 from ..scenario import drivers
 from ..scenario.model import Channel, Kpi, Scenario
 from . import yearly
+from .assumption_bars import assumption_bars
 from .flows import MARGIN_VOLUMES, Members, benefit_base, capital_flows, scenario_flows
 from .results import AfterTax, ChannelResult, KpiResult, Pnl, Results
-from .sensitivity import CASES, Case, LineTable, analyse
+from .sensitivity import CASES, Case, LineTable, Sensitivity, analyse
 
 __all__ = ["compute"]
 
@@ -181,9 +182,17 @@ def compute(scenario: Scenario, *, case: Case = "base", members: Members = None)
         channels=channels,
         undefined=dict(undefined),
         reasons=undefined.reasons,
-        sensitivity=analyse(LineTable.of(scenario, flows.base_costs, flows.base_benefits)),
+        sensitivity=_sensitivity(scenario, flows.base_costs, flows.base_benefits),
         **_finance(scenario, case, costs, benefits, payback, members),
     )
+
+
+def _sensitivity(
+    scenario: Scenario, costs: list[list[float]], benefits: list[list[float]]
+) -> Sensitivity:
+    """Cases, tornado (the lines' and the assumptions' bars) and break-even at base."""
+    table = LineTable.of(scenario, costs, benefits)
+    return analyse(table, assumption_bars(scenario, table))
 
 
 def _finance(

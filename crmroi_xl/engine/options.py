@@ -155,7 +155,9 @@ def _find(scenario: Scenario, name: str) -> Option:
 def option_scenario(scenario: Scenario, name: str) -> Scenario:
     """The single business case of option ``name``: the shared lines and the option's
     own (the baseline status quo: its own only), the option's overrides of
-    ``adoption``, ``cost_risk`` and ``benefit_risk``; every other part as the scenario's.
+    ``adoption``, ``cost_risk`` and ``benefit_risk`` (an option's own benefit risk has
+    the tornado's default range around it, not ``benefit_risk_low`` / ``_high``); every
+    other part as the scenario's.
 
     >>> from crmroi_xl.scenario.model import Scenario
     >>> s = Scenario.model_validate({"assumptions": {"name": "x", "horizon_years": 3},
@@ -174,6 +176,8 @@ def option_scenario(scenario: Scenario, name: str) -> Scenario:
         for key in ("adoption", "cost_risk", "benefit_risk")
         if getattr(option, key) is not None
     }
+    if "benefit_risk" in overrides:  # the tornado's range is then the default, around it
+        overrides |= {"benefit_risk_low": None, "benefit_risk_high": None}
     assumptions = scenario.assumptions
     if overrides:  # validated again: the adoption ramp-up is filled to the horizon
         assumptions = Assumptions.model_validate(assumptions.model_dump() | overrides)

@@ -60,6 +60,7 @@ from . import yearly
 
 __all__ = [
     "CASES",
+    "BarSide",
     "Breakeven",
     "Case",
     "CaseResult",
@@ -74,6 +75,9 @@ __all__ = [
 
 Case = Literal["pessimistic", "base", "optimistic"]
 Side = Literal["cost", "benefit"]
+#: What a tornado bar moves: a cost line, a benefit line or an assumption
+#: (:mod:`crmroi_xl.engine.assumption_bars`).
+BarSide = Literal["cost", "benefit", "assumption"]
 
 #: The three cases, in the order the reports and the workbook list them.
 CASES: tuple[Case, ...] = ("pessimistic", "base", "optimistic")
@@ -199,15 +203,16 @@ class Cases(_Frozen):
 
 
 class TornadoBar(_Frozen):
-    """One line's swing of the NPV between its low and its high multiplier."""
+    """One line's (or assumption's) swing of the NPV between its low and its high end."""
 
     label: str
-    side: Side
+    side: BarSide
     npv_low: float
     npv_high: float
     low: float
     high: float
-    index: int  # the line's place in scenario.costs or scenario.benefits, from 0
+    index: int  # the line's place in scenario.costs or .benefits (an assumption's in
+    # ASSUMPTION_DRIVERS), from 0
 
 
 class Breakeven(_Frozen):
@@ -229,8 +234,10 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def analyse(table: LineTable) -> Sensitivity:
-    """Cases, tornado and break-even of the lines in ``table`` (see the module docstring).
+def analyse(table: LineTable, assumptions: Sequence[TornadoBar] = ()) -> Sensitivity:
+    """Cases, tornado and break-even of the lines in ``table`` (see the module docstring);
+    the ``assumptions``' bars (:func:`~crmroi_xl.engine.assumption_bars.assumption_bars`)
+    join the tornado, sorted on their swing ``|npv_high - npv_low|``, after the lines on ties.
 
     One evaluation of 3 + 2 x (lines with a range) variants: the three cases,
     then each uncertain line alone at its low and at its high; the IRR is
@@ -266,8 +273,11 @@ def analyse(table: LineTable) -> Sensitivity:
         )
         for i, (low, high) in zip(lines, out.npv[3:].reshape(-1, 2), strict=True)
     ]
-    swings = (table.high - table.low) * np.abs(table.present_values())
-    order = sorted(range(len(tornado)), key=lambda k: -swings[lines[k]])
+    line_swings = (table.high - table.low) * np.abs(table.present_values())
+    swings = [float(line_swings[i]) for i in lines]
+    tornado += assumptions
+    swings += [abs(bar.npv_high - bar.npv_low) for bar in assumptions]
+    order = sorted(range(len(tornado)), key=lambda k: -swings[k])
     return Sensitivity(
         cases=Cases(**cases),
         tornado=[tornado[k] for k in order],

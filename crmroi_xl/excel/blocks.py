@@ -95,6 +95,62 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         ),
         "pct",
     ),
+    # the tornado's ranges of the assumptions (blank = the default, see
+    # crmroi_xl.engine.assumption_bars)
+    Assumption(
+        "discount_rate_low",
+        "In_DiscountRateLow",
+        (
+            "Tornado : taux d'actualisation bas (vide = taux − 3 pts)",
+            "Tornado: low discount rate (blank = rate − 3 pts)",
+        ),
+        "pct",
+    ),
+    Assumption(
+        "discount_rate_high",
+        "In_DiscountRateHigh",
+        (
+            "Tornado : taux d'actualisation haut (vide = taux + 3 pts)",
+            "Tornado: high discount rate (blank = rate + 3 pts)",
+        ),
+        "pct",
+    ),
+    Assumption(
+        "adoption_low",
+        "In_AdoptionLow",
+        (
+            "Tornado : adoption lente, facteur (vide = 80 %)",
+            "Tornado: slow adoption, factor (blank = 80%)",
+        ),
+        "pct",
+    ),
+    Assumption(
+        "adoption_high",
+        "In_AdoptionHigh",
+        (
+            "Tornado : adoption rapide, facteur (vide = 110 %, parts ≤ 100 %)",
+            "Tornado: fast adoption, factor (blank = 110%, shares ≤ 100%)",
+        ),
+        "pct",
+    ),
+    Assumption(
+        "benefit_risk_low",
+        "In_BenefitRiskLow",
+        (
+            "Tornado : risque sur les bénéfices bas (vide = risque − 10 pts)",
+            "Tornado: low benefit risk (blank = risk − 10 pts)",
+        ),
+        "pct",
+    ),
+    Assumption(
+        "benefit_risk_high",
+        "In_BenefitRiskHigh",
+        (
+            "Tornado : risque sur les bénéfices haut (vide = risque + 10 pts)",
+            "Tornado: high benefit risk (blank = risk + 10 pts)",
+        ),
+        "pct",
+    ),
 )
 FIRST_ASSUMPTION_ROW = 4
 #: The simulation's inputs, below the adoption ramp-up: the runs the workbook holds

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.axis import ChartLines, DateAxis
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.label import DataLabelList
@@ -55,7 +55,13 @@ from ..scenario.labels import Lang, label
 from ..scenario.model import Scenario
 from .layout import Layout, quote_sheet
 from .parts import YEARS
-from .sensitivity_layout import CURVE_POINTS, HISTOGRAM_BINS, HISTOGRAM_COLUMNS
+from .sensitivity_layout import (
+    CURVE_POINTS,
+    HISTOGRAM_BINS,
+    HISTOGRAM_COLUMNS,
+    SPIDER_DRIVERS,
+    SPIDER_LETTERS,
+)
 from .simulated import simulated
 
 __all__ = ["add_charts"]
@@ -69,15 +75,21 @@ TITLES: dict[str, tuple[str, str]] = {
         "Tornado : écart de VAN par rapport au cas de base",
         "Tornado: NPV change from the base case",
     ),
-    "low": ("Ligne à son bas", "Line at its low"),
-    "high": ("Ligne à son haut", "Line at its high"),
+    "low": ("Au bas de sa plage", "At the low end"),
+    "high": ("Au haut de sa plage", "At the high end"),
+    "marked": ("Tranche des P10 / P50 / P90", "Bin of P10 / P50 / P90"),
     "histogram": (
         "Répartition de la VAN simulée (part des tirages)",
         "Simulated NPV (share of runs)",
     ),
     "curve": ("VAN simulée : probabilité cumulée", "Simulated NPV: cumulative probability"),
     "share": ("Part des tirages", "Share of runs"),
+    "spider": (
+        "VAN à −20 % … +20 % des cinq plus grands facteurs",
+        "NPV at −20% … +20% of the five largest drivers",
+    ),
 }
+SPIDER_COLOURS = (NAVY, ORANGE, "70AD47", "7F7F7F", "4472C4")
 
 
 def _text(size: int, bold: bool = False) -> RichText:
@@ -102,7 +114,7 @@ def _gridlines(axis: object) -> None:
     axis.majorGridlines = lines  # type: ignore[attr-defined]
 
 
-def _style(chart: BarChart | ScatterChart, title: str, money: str) -> None:
+def _style(chart: BarChart | ScatterChart | LineChart, title: str, money: str) -> None:
     """Title, axis formats, fonts and legend common to the charts."""
     chart.title = _title(title)
     chart.x_axis.title = None
@@ -218,6 +230,32 @@ def add_charts(
         channels.add_chart(roas, layout.channel_chart_anchor)
 
 
+def _spider(layout: Layout, sheet: Worksheet, words: dict[str, str], money: str) -> None:
+    """NPV at -20 % ... +20 % of the tornado's five largest drivers, a line each."""
+    p = layout.sensitivity
+    chart = LineChart()
+    first = column_index_from_string(SPIDER_LETTERS[0])
+    last = column_index_from_string(SPIDER_LETTERS[-1])
+    name = quote_sheet(layout.sheet_name("sensitivity"))
+    for k, colour in zip(range(SPIDER_DRIVERS), SPIDER_COLOURS, strict=True):
+        row = p.spider_row(k)
+        series = Series(Reference(sheet, min_col=first, max_col=last, min_row=row))
+        series.tx = SeriesLabel(strRef=StrRef(f"{name}!$A${row}"))
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 22225  # 1.75 pt
+        series.marker.symbol = "circle"
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.marker.graphicalProperties.line.solidFill = colour
+        series.smooth = False
+        chart.series.append(series)
+    header = p.spider_header_row
+    chart.set_categories(Reference(sheet, min_col=first, max_col=last, min_row=header))
+    _style(chart, words["spider"], money)
+    chart.x_axis.number_format = "+0%;-0%;0%"
+    chart.width, chart.height = 16, 9
+    sheet.add_chart(chart, p.spider_chart_anchor)
+
+
 def _series(values: Reference, title: str, colour: str) -> Any:
     """A bar series of one colour (openpyxl's ``Series`` is a factory, not a type)."""
     series = Series(values, title=title)
@@ -284,6 +322,7 @@ def _sensitivity_charts(
     tornado.x_axis.txPr = _text(750)
     tornado.width, tornado.height = 16, 8.3  # down to the Monte Carlo histogram
     sheet.add_chart(tornado, p.tornado_chart_anchor)
+    _spider(layout, sheet, words, money)
     if not simulation:
         return
 
@@ -294,11 +333,16 @@ def _sensitivity_charts(
     col = column_index_from_string(HISTOGRAM_COLUMNS["share"])
     share = Reference(sheet, min_col=col, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
     histogram.series.append(_series(share, words["share"], NAVY))
+    col = column_index_from_string(p.marked_col)  # the bins of P10, P50, P90, over them
+    marked = Reference(
+        sheet, min_col=col, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1
+    )
+    histogram.series.append(_series(marked, words["marked"], ORANGE))
+    histogram.overlap = 100
     middle = column_index_from_string(HISTOGRAM_COLUMNS["middle"])
     histogram.set_categories(
         Reference(sheet, min_col=middle, min_row=first_row, max_row=first_row + HISTOGRAM_BINS - 1)
     )
-    histogram.legend = None
     _style(histogram, words["histogram"], formats["pct"])
     histogram.x_axis.number_format = money
     histogram.x_axis.txPr = _text(800)
@@ -328,7 +372,21 @@ def _sensitivity_charts(
     marker.graphicalProperties.line.dashStyle = "dash"
     marker.marker.symbol = "none"
     marker.smooth = False
-    curve.series += [line, marker]
+    marks = Series(
+        Reference(sheet, min_col=columns["marker_y"], min_row=p.mark_row(0), max_row=p.mark_row(2)),
+        Reference(sheet, min_col=columns["marker_x"], min_row=p.mark_row(0), max_row=p.mark_row(2)),
+    )
+    title = p.marks_title_cell
+    letters = title.rstrip("0123456789")
+    marks.tx = SeriesLabel(strRef=StrRef(f"{name}!${letters}${title[len(letters) :]}"))
+    marks.graphicalProperties.line.noFill = True  # points only
+    marks.marker.symbol = "diamond"
+    marks.marker.size = 9
+    marks.marker.graphicalProperties = GraphicalProperties(solidFill=ORANGE)
+    marks.marker.graphicalProperties.line.solidFill = ORANGE
+    marks.smooth = False
+    curve.series += [line, marker, marks]
+    curve.visible_cells_only = False  # the curve's points past the histogram are hidden rows
     _style(curve, words["curve"], formats["pct"])
     curve.x_axis.number_format = money
     curve.x_axis.majorGridlines = None

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, NamedTuple, Protocol
 
+from ..engine.assumption_bars import ASSUMPTION_DRIVERS
 from ..engine.sensitivity import CASES
-from .parts import Table
+from .parts import YEARS, Table
 
 __all__ = [
+    "ASSUMPTION_YEARS",
     "CASE_COLUMNS",
     "CASE_ROWS",
     "CURVE_POINTS",
@@ -41,9 +43,13 @@ __all__ = [
     "HISTOGRAM_COLUMNS",
     "METRIC_COLUMNS",
     "PROBABILITIES",
+    "SPIDER_CHANGES",
+    "SPIDER_DRIVERS",
+    "SPIDER_LETTERS",
     "STATISTICS",
     "TORNADO_BARS",
     "TORNADO_COLUMNS",
+    "YEAR_LETTERS",
     "SensitivityLayout",
     "Slot",
     "TablePlaces",
@@ -67,8 +73,8 @@ TORNADO_BARS = 10
 TORNADO_COLUMNS = dict(
     zip(
         ("label", "side", "low", "high", "npv_low", "npv_high", "swing", "delta_low",
-         "delta_high", "rank", "line"),
-        "ABCDEFGHIJK",
+         "delta_high", "rank"),
+        "ABCDEFGHIJ",
         strict=True,
     )
 )  # fmt: skip
@@ -81,6 +87,29 @@ DETAIL_COLUMNS = dict(
         strict=True,
     )
 )  # fmt: skip
+#: The base years under the detail that the assumptions' bars read (one a row, years
+#: 0 to 10 in ``YEAR_LETTERS``): counted flows, the ramp-up benefits, the adoption
+#: shares and their change at each end, the discount factors at each end of the rate.
+ASSUMPTION_YEARS = (
+    "t",
+    "costs",
+    "benefits",
+    "net_flow",
+    "ramp_up",
+    "adoption",
+    "ramp_change_low",
+    "ramp_change_high",
+    "factors_low",
+    "factors_high",
+    # the spider's changes of the rate and of the adoption (SPIDER_CHANGES, in order)
+    *(f"spider_factors_{j}" for j in range(5)),
+    *(f"spider_ramp_{j}" for j in range(5)),
+)
+#: The spider: NPV at -20 % ... +20 % of each of the five largest drivers (tornado order).
+SPIDER_CHANGES = (-0.2, -0.1, 0.0, 0.1, 0.2)
+SPIDER_DRIVERS = 5
+SPIDER_LETTERS = "BCDEF"
+YEAR_LETTERS = "BCDEFGHIJKL"[: len(YEARS)]
 #: The Monte Carlo statistics (rows) of each metric (columns), then the probabilities.
 STATISTICS = ("mean", "std", "p5", "p10", "p50", "p90", "p95", "undefined_share")
 METRIC_COLUMNS = {"npv": "B", "roi": "C", "payback": "D"}
@@ -216,6 +245,52 @@ class SensitivityLayout:
     def detail_cell(self, key: str, sheet: str, i: int) -> str:
         return f"{DETAIL_COLUMNS[key]}{self.detail_row(sheet, i)}"
 
+    def assumption_row(self, k: int) -> int:
+        """The detail's row of the ``k``-th assumption with a bar (ASSUMPTION_DRIVERS),
+        under the lines' rows."""
+        capacity = self.layout.costs.capacity + self.layout.benefits.capacity
+        return self.detail_header_row + 1 + capacity + k
+
+    def assumption_cell(self, key: str, k: int) -> str:
+        return f"{DETAIL_COLUMNS[key]}{self.assumption_row(k)}"
+
+    def bars_span(self, key: str) -> str:
+        """Absolute address of a detail column over every bar: the lines', then the
+        assumptions' (the tornado's sort and look-ups; ``detail_span``: the lines only)."""
+        col = DETAIL_COLUMNS[key]
+        first = self.detail_row("costs", 0)
+        return f"${col}${first}:${col}${self.assumption_row(len(ASSUMPTION_DRIVERS) - 1)}"
+
+    # --- the base years the assumptions' bars read, under the detail ----------------------
+    @property
+    def years_title_row(self) -> int:
+        return self.assumption_row(len(ASSUMPTION_DRIVERS) - 1) + 2
+
+    def years_row(self, key: str) -> int:
+        """A row of the base years (``ASSUMPTION_YEARS``), years 0 to 10 from column B."""
+        return self.years_title_row + 1 + ASSUMPTION_YEARS.index(key)
+
+    def years_span(self, key: str) -> str:
+        row = self.years_row(key)
+        return f"$B${row}:${YEAR_LETTERS[-1]}${row}"
+
+    # --- the spider, under the base years (its chart beside the detail) ----------------
+    @property
+    def spider_title_row(self) -> int:
+        return self.years_row(ASSUMPTION_YEARS[-1]) + 2
+
+    @property
+    def spider_header_row(self) -> int:
+        return self.spider_title_row + 1
+
+    def spider_row(self, k: int) -> int:
+        """The ``k``-th largest driver's NPVs (its label in column A)."""
+        return self.spider_header_row + 1 + k
+
+    @property
+    def spider_chart_anchor(self) -> str:
+        return f"{_CHARTS}{self.detail_title_row}"
+
     def detail_span(self, key: str, sheet: str | None = None) -> str:
         """Absolute address of a detail column: the cost rows, the benefit rows, or both."""
         sheets = (sheet, sheet) if sheet else ("costs", "benefits")
@@ -235,6 +310,18 @@ class SensitivityLayout:
     curve_columns = _CURVE
     marker_note_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER}"
     marker_title_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER + 3}"  # under its two points
+    #: P10, P50 and P90 on the S-curve: their title, then one row each (x, y) under the
+    #: marker of NPV = 0; the histogram's bins that hold them, in column ``marked``.
+    marks_title_cell = f"{_CURVE['marker_x']}{_HISTOGRAM_HEADER + 5}"
+    marked_col = "F"
+
+    def mark_row(self, k: int) -> int:
+        """The ``k``-th mark (P10, P50, P90) beside the S-curve."""
+        return _HISTOGRAM_HEADER + 6 + k
+
+    #: The S-curve's points past the histogram's rows: hidden, so not printed (the
+    #: curve plots hidden cells too).
+    hidden_curve_rows = (_HISTOGRAM_HEADER + 1 + HISTOGRAM_BINS, _HISTOGRAM_HEADER + CURVE_POINTS)
     histogram_chart_anchor = f"{_CHARTS}{_MC_TITLE + 2}"  # under the tornado's chart
     curve_chart_anchor = f"{_CHARTS}{_HISTOGRAM_HEADER + 2}"
 

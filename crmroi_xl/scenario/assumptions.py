@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .base import MAX_HORIZON, Model
@@ -157,6 +157,60 @@ class Assumptions(Model):
         description="Month of year 1 the CRM goes live (1-12): year 1's benefits and the "
         "recurring costs that start with it (from_go_live) count (13 - month) / 12.",
     )
+
+    # the tornado's bars of the assumptions (blank: the default range, see
+    # crmroi_xl.engine.drivers): the NPV at each end, everything else at base
+    discount_rate_low: Rate | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Tornado: the low discount rate (blank = rate - 3 points, "
+        "at least 0); at most the discount rate.",
+    )
+    discount_rate_high: Rate | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Tornado: the high discount rate (blank = rate + 3 "
+        "points, at most 100 %); at least the discount rate.",
+    )
+    adoption_low: Share | None = Field(
+        None,
+        description="Tornado: factor on every year's adoption share at the slow end "
+        "(0-1; blank = 0.8).",
+    )
+    adoption_high: float | None = Field(
+        None,
+        ge=1,
+        le=10,
+        allow_inf_nan=False,
+        description="Tornado: factor on every year's "
+        "adoption share at the fast end, each share at most 100 % (1-10; blank = 1.1).",
+    )
+    benefit_risk_low: Share | None = Field(
+        None,
+        description="Tornado: the low benefit risk (blank = benefit_risk - 10 points, "
+        "at least 0); at most benefit_risk.",
+    )
+    benefit_risk_high: Share | None = Field(
+        None,
+        description="Tornado: the high benefit risk (blank = benefit_risk + 10 points, "
+        "at most 100 %); at least benefit_risk.",
+    )
+
+    @model_validator(mode="after")
+    def _ranges_around(self) -> Assumptions:
+        """A tornado range holds the assumption's own value."""
+        for key in ("discount_rate", "benefit_risk"):
+            value = getattr(self, key)
+            low, high = getattr(self, f"{key}_low"), getattr(self, f"{key}_high")
+            if (low is not None and low > value) or (high is not None and high < value):
+                raise PydanticCustomError(
+                    "range_around",
+                    "{field}_low and {field}_high must hold {field} ({value})",
+                    {"field": key, "value": value},
+                )
+        return self
 
     @property
     def go_live_share(self) -> float:

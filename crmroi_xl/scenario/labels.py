@@ -166,6 +166,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "case_optimistic": ("Optimiste", "Optimistic"),
     "cost": ("Coût", "Cost"),
     "benefit": ("Bénéfice", "Benefit"),
+    "assumption": ("Hypothèse", "Assumption"),
+    "tornado_discount_rate": ("Taux d'actualisation", "Discount rate"),
+    "tornado_adoption": ("Rythme d'adoption (montée en charge)", "Adoption ramp-up"),
+    "tornado_benefit_risk": ("Risque sur les bénéfices", "Benefit risk"),
     "sensitivity_cases": (
         "Cas : toutes les lignes au bas / au haut, base, et P10 / P90 de la simulation",
         "Cases: all lines at their low / high, base, and the simulation's P10 / P90",

@@ -240,6 +240,10 @@ WORDING: dict[str, tuple[str, str]] = {
         "depreciation_years ne s'applique qu'à une ligne immobilisée (capitalised)",
         "depreciation_years applies to a capitalised line only",
     ),
+    "range_around": (
+        "{field}_low et {field}_high doivent encadrer {field} ({value})",
+        "{field}_low and {field}_high must hold {field} ({value})",
+    ),
     "seats_twice": (
         "seats_by_year remplace seats : donnez l'un ou l'autre",
         "seats_by_year replaces seats: give one of them",

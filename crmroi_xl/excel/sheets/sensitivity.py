@@ -21,6 +21,8 @@ Four parts, top to bottom, then the detail they are computed from:
   (``SUMPRODUCT`` over the detail), and the ten largest are fetched by
   ``MATCH``/``INDEX``; a bar chart shows them. Relative to the base case
   whatever case is shown, since it reads the base amounts. No What-If table.
+  The discount rate, the adoption ramp-up and the benefit risk have bars too,
+  ranked with the lines' (:mod:`~crmroi_xl.excel.sheets.assumption_bars`).
 * **Monte Carlo** -- the engine's :func:`~crmroi_xl.engine.montecarlo.simulate` run at
   export, written as values (cells of the layout's inputs not read back, like
   the IRR start; :mod:`crmroi_xl.excel.simulated` says what they hold):
@@ -45,6 +47,7 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...engine.assumption_bars import ASSUMPTION_DRIVERS
 from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
 from ...errors import InternalError
 from ...scenario.labels import label
@@ -65,6 +68,9 @@ from ..sensitivity_layout import (
 )
 from ..sheet import Context, Sheet
 from ..styles import rule
+from .assumption_bars import assumption_formulas, assumption_texts, rank_formula
+from .marks import mark_formulas, mark_texts
+from .spider import spider_formulas, spider_texts
 from .targets import target_formulas, target_looks, target_texts
 
 if TYPE_CHECKING:
@@ -145,9 +151,12 @@ TORNADO: dict[str, Bilingual] = {
     "title": ("Tornado : ce qui pèse le plus sur la VAN", "Tornado: what moves the NPV most"),
     "note": (
         "Chaque ligne ayant une plage, seule à son bas puis à son haut, les autres au cas de "
-        "base ; les 10 plus grands écarts d'abord (toutes les lignes dans le détail plus bas).",
-        "Each line with a range, alone at its low then at its high, the others at base; the "
-        "10 largest swings first (every line in the detail below).",
+        "base, et le taux d'actualisation, l'adoption et le risque sur les bénéfices (plages "
+        "sur la feuille Hypothèses) ; les 10 plus grands écarts d'abord (tout dans le détail "
+        "plus bas).",
+        "Each line with a range, alone at its low then at its high, the others at base, and "
+        "the discount rate, the adoption and the benefit risk (ranges on the Assumptions "
+        "sheet); the 10 largest swings first (all in the detail below).",
     ),
     "rank": ("Rang", "Rank"),
     "label": ("Ligne", "Line"),
@@ -159,7 +168,6 @@ TORNADO: dict[str, Bilingual] = {
     "swing": ("Écart", "Swing"),
     "delta_low": ("Au bas − VAN de base", "At low − base NPV"),
     "delta_high": ("Au haut − VAN de base", "At high − base NPV"),
-    "line": ("N° dans le détail", "Row of the detail"),
 }
 MONTE_CARLO: dict[str, Bilingual] = {
     "title": ("Simulation de Monte Carlo", "Monte Carlo simulation"),
@@ -246,6 +254,9 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield text(f"A{p.detail_title_row}", DETAIL["title"], "subtitle")
     for key, col in DETAIL_COLUMNS.items():
         yield text(f"{col}{p.detail_header_row}", DETAIL[key], "header_calc")
+    yield from assumption_texts(layout)
+    yield from mark_texts(layout)
+    yield from spider_texts(layout)
 
 
 def _monte_carlo_texts(layout: Layout) -> Iterator[Text]:
@@ -360,9 +371,7 @@ def _detail_line(layout: Layout, sheet: str, side: Side, i: int) -> Iterator[For
     sign = "-" if side == "cost" else "+"
     npv_base = _absolute(p.cell("npv", "base"))
     uncertain = f"AND({here('counted')}=1,OR({here('low')}<>1,{here('high')}<>1))"
-    swing, swings = here("swing"), p.detail_span("swing")
-    # larger swings, and equal ones on earlier rows (the scenario's order on ties)
-    before = f"({swings}>{swing})+({swings}={swing})*(ROW({swings})<ROW({swing}))"
+    swing = here("swing")
     cells = {
         "label": (f'=IF({blank},"",{label_ref})', "text"),
         "side": (f'=IF({blank},"",Lbl_{side.capitalize()})', "text"),
@@ -385,7 +394,8 @@ def _detail_line(layout: Layout, sheet: str, side: Side, i: int) -> Iterator[For
             f"*ABS({here('present_value')}))",
             "eur",
         ),
-        "rank": (f'=IF({swing}="","",1+SUMPRODUCT(({swings}<>"")*({before})))', "int"),
+        # larger swings, and equal ones on earlier rows (the scenario's order on ties)
+        "rank": (rank_formula(swing, p.bars_span("swing")), "int"),
     }
     for key, (text, fmt) in cells.items():
         yield Formula(
@@ -521,11 +531,23 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
         return ""
     bar = bars[k]
     base = ctx.base.sensitivity.cases.base.npv
+    if bar.side == "assumption":
+        assumption: dict[str, CellValue] = {
+            "label": label(f"tornado_{ASSUMPTION_DRIVERS[bar.index]}", ctx.lang),
+            "side": label("assumption", ctx.lang),
+            "low": bar.low,
+            "high": bar.high,
+            "npv_low": bar.npv_low,
+            "npv_high": bar.npv_high,
+            "swing": abs(bar.npv_high - bar.npv_low),
+            "delta_low": bar.npv_low - base,
+            "delta_high": bar.npv_high - base,
+        }
+        return assumption[key]
     sheet = "costs" if bar.side == "cost" else "benefits"
     line = _line(ctx, sheet, bar.index)
     if line is None:
         raise InternalError(f"the tornado's bar {bar.label!r} has no line on the {sheet} sheet")
-    capacity = ctx.layout.costs.capacity
     values: dict[str, CellValue] = {
         "label": bar.label,
         "side": label(bar.side, ctx.lang),
@@ -536,27 +558,27 @@ def _tornado_value(ctx: Context, key: str, k: int) -> CellValue:
         "swing": (bar.high - bar.low) * abs(line.present_value),
         "delta_low": bar.npv_low - base,
         "delta_high": bar.npv_high - base,
-        "line": 1 + bar.index + (capacity if bar.side == "benefit" else 0),
     }
     return values[key]
 
 
 def _tornado(layout: Layout) -> Iterator[Formula]:
+    """The ten largest bars: each row finds its rank among the bars' (``MATCH``) and
+    fetches each column there (``INDEX``); blank past the bars. No helper column."""
     p = layout.sensitivity
-    ranks = p.detail_span("rank")
+    ranks = p.bars_span("rank")
     npv_base = _absolute(p.cell("npv", "base"))
-    formats = {"label": "text", "side": "text", "low": "pct", "high": "pct", "line": "int"}
+    formats = {"label": "text", "side": "text", "low": "pct", "high": "pct"}
     for k in range(TORNADO_BARS):
-        line = p.tornado_cell("line", k)
         rank = p.tornado_cell("rank", k)
+        past = f"{rank}>COUNT({ranks})"
         texts = {
-            "line": f'=IF({rank}>COUNT({ranks}),"",MATCH({rank},{ranks},0))',
             **{
-                key: f'=IF({line}="","",INDEX({p.detail_span(key)},{line}))'
+                key: f'=IF({past},"",INDEX({p.bars_span(key)},MATCH({rank},{ranks},0)))'
                 for key in ("label", "side", "low", "high", "npv_low", "npv_high", "swing")
             },
-            "delta_low": f'=IF({line}="","",{p.tornado_cell("npv_low", k)}-{npv_base})',
-            "delta_high": f'=IF({line}="","",{p.tornado_cell("npv_high", k)}-{npv_base})',
+            "delta_low": f'=IF({past},"",{p.tornado_cell("npv_low", k)}-{npv_base})',
+            "delta_high": f'=IF({past},"",{p.tornado_cell("npv_high", k)}-{npv_base})',
         }
         for key, text in texts.items():
             yield Formula(
@@ -564,7 +586,6 @@ def _tornado(layout: Layout) -> Iterator[Formula]:
                 p.tornado_cell(key, k),
                 text,
                 lambda ctx, key=key, k=k: _tornado_value(ctx, key, k),
-                style="timeline" if key == "line" else "calc",
                 fmt=formats.get(key, "eur"),
             )
 
@@ -583,6 +604,9 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     yield from _tornado(layout)
     yield from _detail(layout)
     yield from target_formulas(layout)
+    yield from assumption_formulas(layout)
+    yield from mark_formulas(layout)
+    yield from spider_formulas(layout)
 
 
 # --- looks ---------------------------------------------------------------------------------
@@ -604,11 +628,16 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws[f"D{layout.option_selector_row}"].alignment = Alignment(
             horizontal="left", vertical="center"
         )
+    for k in range(TORNADO_BARS):  # a label longer than the column wraps, never cut
+        ws[p.tornado_cell("label", k)].alignment = Alignment(wrap_text=True, vertical="center")
     header = p.cases_header_row
     for case in CASES:  # the column of the case shown, in bold
         col = CASE_COLUMNS[case]
         area = f"{col}{header + 1}:{col}{p.case_row(CASE_ROWS[-1])}"
         ws.conditional_formatting.add(area, rule(f"{col}${header}=In_Case", font=Font(bold=True)))
+    first, last = p.hidden_curve_rows  # the S-curve's points: chart data, not printed
+    for row in range(first, last + 1):
+        ws.row_dimensions[row].hidden = True
     ws.freeze_panes = f"A{p.selector_row + (2 if layout.capacity.options else 1)}"
     ws.print_area = p.print_area
     print_scaled(ws, after=column_index_from_string(p.charts_col) - 1)  # tables, then charts
