@@ -15,6 +15,7 @@ blank), so a formula all of them compute alike is portable.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 import os
@@ -207,13 +208,52 @@ def _page_word_heights(pdf: Path) -> list[float]:
 
 
 def pdf_pages(pdf: Path) -> list[str]:
-    """The text of each page of a PDF (poppler's ``pdftotext``)."""
+    """The text of each page of a PDF (poppler's ``pdftotext``), its footer line as
+    :func:`pdf_footers` reads it."""
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")
     done = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     )
-    return done.stdout.split("\f")[:-1]
+    pages = done.stdout.split("\f")[:-1]
+    for i, footer in enumerate(pdf_footers(pdf)):
+        lines = pages[i].split("\n")
+        at = [k for k, line in enumerate(lines) if "Page" in line]
+        if footer and at:
+            lines[at[-1]] = footer
+            pages[i] = "\n".join(lines)
+    return pages
+
+
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)"[^>]*>([^<]*)</word>')
+
+
+def pdf_footers(pdf: Path) -> list[str]:
+    """Each page's footer line from the words' boxes: the words on the baseline of the
+    page's lowest "Page", left to right, four spaces where a gap is wide. A chart's
+    rotated labels, clipped and unseen at a page's edge, can fall on the footer's line
+    of ``pdftotext -layout`` ("Page €4 sur 19"); they are not on its baseline."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    footers = []
+    for page in done.stdout.split("<page ")[1:]:
+        words = [
+            (float(x0), float(y0), float(x1), html.unescape(text))
+            for x0, y0, x1, text in _WORD.findall(page)
+        ]
+        marks = [w for w in words if w[3] == "Page"]
+        if not marks:
+            footers.append("")
+            continue
+        base = max(w[1] for w in marks)
+        line = sorted((w for w in words if abs(w[1] - base) < 0.01), key=lambda w: w[0])
+        text, end = "", None
+        for x0, _, x1, word in line:
+            text += word if end is None else (" " if x0 - end < 10 else "    ") + word
+            end = x1
+        footers.append(text)
+    return footers
 
 
 def formula_cells(path: Path) -> Iterator[tuple[str, str, str]]:
