@@ -35,6 +35,7 @@ from ...scenario.labels import label
 from ...scenario.model import Assumptions
 from ..blocks import REFUSED_LETTERS
 from ..cosmetics import fit, fit_header_row, label_texts
+from ..irrsearch import SearchPlaces, search_formulas
 from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
@@ -154,79 +155,15 @@ def _search(ctx: Context) -> GridSearch:
     return found
 
 
-def _grid_value(ctx: Context, column: str, k: int) -> CellValue:
-    found = _search(ctx)
-    if column == "sign":
-        return 1 if found.signs[k] else 0
-    distance = found.distances[k]
-    return "" if distance is None else distance
-
-
-def _step_value(ctx: Context, column: str, k: int) -> CellValue:
-    steps = _search(ctx).steps
-    if not steps:
-        return ""
-    low, high, middle, sign = steps[k]
-    return {"low": low, "high": high, "middle": middle, "sign": 1 if sign else 0}[column]
-
-
 def _irr_search(layout: Layout) -> Iterator[Formula]:
     """The cells of the IRR search (see the module docstring); the flows are the
     summary's net flow, years 0 to 10."""
+    places = SearchPlaces(
+        "checks", layout.irr_grid_cell, layout.irr_step_cell, layout.irr_grid_span
+    )
     net = layout.ref("summary", layout.summary_span("net_flow", first=1))
     first = layout.ref("summary", layout.summary_cell("net_flow", 0))
-    count = len(BRACKET_GRID)
-
-    def npv_sign(rate: str) -> str:
-        return f"IF({first}+NPV({rate},{net})>=0,1,0)"
-
-    for k in range(count):
-        rate, sign = layout.irr_grid_cell("rate", k), layout.irr_grid_cell("sign", k)
-        yield Formula(
-            "checks",
-            sign,
-            f"={npv_sign(rate)}",
-            lambda ctx, k=k: _grid_value(ctx, "sign", k),
-            fmt="int",
-        )
-        if k + 1 < count:
-            after, next_sign = (layout.irr_grid_cell(c, k + 1) for c in ("rate", "sign"))
-            yield Formula(
-                "checks",
-                layout.irr_grid_cell("distance", k),
-                f"=IF({sign}<>{next_sign},MIN(ABS({rate}-IrrDefaultGuess),"
-                f'ABS({after}-IrrDefaultGuess)),"")',
-                lambda ctx, k=k: _grid_value(ctx, "distance", k),
-                fmt="factor",
-            )
-    distances = layout.irr_grid_span("distance", count - 1)
-    rates, signs = layout.irr_grid_span("rate", count), layout.irr_grid_span("sign", count)
-    chosen = f"MATCH(MIN({distances}),{distances},0)"
-    for k in range(SEARCH_STEPS):
-        cell = {c: layout.irr_step_cell(c, k) for c in IRR_STEP_COLUMNS}
-        if k == 0:
-            low = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}))'
-            high = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}+1))'
-        else:
-            before = {c: layout.irr_step_cell(c, k - 1) for c in IRR_STEP_COLUMNS}
-            low_sign = f"INDEX({signs},{chosen})"
-            same = f"{before['sign']}={low_sign}"
-            low = f'=IF({before["low"]}="","",IF({same},{before["middle"]},{before["low"]}))'
-            high = f'=IF({before["low"]}="","",IF({same},{before["high"]},{before["middle"]}))'
-        texts = {
-            "low": low,
-            "high": high,
-            "middle": f'=IF({cell["low"]}="","",({cell["low"]}+{cell["high"]})/2)',
-            "sign": f'=IF({cell["low"]}="","",{npv_sign(cell["middle"])})',
-        }
-        for column, text in texts.items():
-            yield Formula(
-                "checks",
-                cell[column],
-                text,
-                lambda ctx, column=column, k=k: _step_value(ctx, column, k),
-                fmt="int" if column == "sign" else "factor",
-            )
+    yield from search_formulas(places, first, net, _search)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:

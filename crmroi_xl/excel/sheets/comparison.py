@@ -16,14 +16,19 @@ figure follows an edit of an amount, an Option cell or an option's settings.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.options import Comparison, OptionResults, compare
-from ..comparison_layout import METRICS, SETTINGS, YEARLY
+from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
+from ..comparison_layout import METRICS, SEARCH_BLOCKS, SEARCHES, SETTINGS, YEARLY
 from ..cosmetics import fit, label_texts
+from ..headline import irr_chain
+from ..irrsearch import SearchPlaces, search_formulas
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
@@ -90,6 +95,24 @@ TITLES: dict[str, Bilingual] = {
         "Cumulative net flow, for the chart (#N/A: nothing to draw)",
     ),
 }
+_SEARCHED: dict[str, Bilingual] = {
+    "irr": ("TRI", "IRR"),
+    "incremental_irr": ("TRI incrémental", "Incremental IRR"),
+}
+_SEARCH_TITLES: dict[str, Bilingual] = {
+    "sign": ("VAN ≥ 0 (1/0) à chaque taux", "NPV ≥ 0 (1/0) at each rate"),
+    "distance": (
+        "écart à 10 % si la VAN change de signe",
+        "distance to 10% if the NPV changes sign",
+    ),
+    "low": ("dichotomies : bas", "halvings: low"),
+    "high": ("dichotomies : haut", "halvings: high"),
+    "middle": (
+        "dichotomies : milieu (le dernier : le point trouvé)",
+        "halvings: middle (the last: the point located)",
+    ),
+    "step_sign": ("dichotomies : VAN ≥ 0 au milieu (1/0)", "halvings: NPV ≥ 0 at the middle (1/0)"),
+}
 _FORMATS = {
     "baseline": "int",
     "roi": "pct1",
@@ -131,6 +154,23 @@ def texts(layout: Layout) -> Iterator[Text]:
         yield text(f"A{p.block_title_row(block)}", block, "subtitle")
         for t in YEARS:
             yield Text("comparison", f"A{p.year_row(block, t)}", t, "timeline", "int")
+    for search in SEARCHES:
+        for block in SEARCH_BLOCKS:
+            words = (
+                f"{_SEARCHED[search][i]} : {_SEARCH_TITLES[block][i]}"
+                if i == 0
+                else f"{_SEARCHED[search][i]} search: {_SEARCH_TITLES[block][i]}"
+                for i in (0, 1)
+            )
+            title = layout.text(tuple(words))  # type: ignore[arg-type]
+            yield Text("comparison", f"A{p.search_title_row(search, block)}", title, "subtitle")
+            grid = block in ("sign", "distance")
+            for i in range(len(BRACKET_GRID) if grid else SEARCH_STEPS):
+                ref = p.search_cell(search, block, -1, i)
+                if grid:
+                    yield Text("comparison", ref, float(BRACKET_GRID[i]), "calc", "factor")
+                else:
+                    yield Text("comparison", ref, i + 1, "timeline", "int")
 
 
 # --- the engine's values -------------------------------------------------------------------
@@ -228,15 +268,52 @@ def _yearly(ctx: Context, block: str, k: int, t: int) -> CellValue:
 # --- the formulas --------------------------------------------------------------------------
 
 
-def _irr(flows: str, start: str) -> str:
-    """The IRR of ``flows`` from the start written at export (the engine's), then from
-    the spreadsheet's own 10 %; #N/A without a change of sign or a root above -100 %."""
-    begin = f'IF({start}="",IrrDefaultGuess,{start})'
-    formula = "NA()"
-    for point in ("IrrDefaultGuess", begin):  # the export's start tried first
-        irr = f"IRR({flows},{point})"
-        formula = f"IF(IFERROR({irr},-2)>-1,{irr},{formula})"
-    return f'IF(OR(COUNTIF({flows},">0")=0,COUNTIF({flows},"<0")=0),NA(),{formula})'
+def _irr(flows: str, located: str, start: str) -> str:
+    """The IRR of ``flows`` as the Summary's (:func:`~crmroi_xl.excel.headline.irr_chain`):
+    Newton from 10 %, from the point this sheet's search ``located``, from the start
+    written at export (the engine's); #N/A without a change of sign."""
+    stored = f'IF({start}="",IrrDefaultGuess,{start})'
+    chain = irr_chain(flows, located, stored)
+    return f'IF(OR(COUNTIF({flows},">0")=0,COUNTIF({flows},"<0")=0),NA(),{chain})'
+
+
+def _search(ctx: Context, search: str, k: int) -> GridSearch | None:
+    """The engine's IRR search of option ``k``'s net flows (or their difference with the
+    baseline's), years 0 to 10 (zero past the horizon); None for an empty slot."""
+    key = f"comparison_search_{search}_{k}"
+    if key not in ctx.memo:
+        option = _option(ctx, k)
+        if option is None:
+            ctx.memo[key] = None
+        else:
+            block = SEARCHES[search]
+            flows = [_yearly(ctx, block, k, t) for t in YEARS]
+            numbers = [v if isinstance(v, float | int) else 0.0 for v in flows]
+            ctx.memo[key] = grid_search(np.array(numbers, dtype=float))
+    found: GridSearch | None = ctx.memo[key]
+    return found
+
+
+def _places(layout: Layout, search: str, k: int) -> SearchPlaces:
+    """Where option ``k``'s search lies on the sheet."""
+    p = layout.comparison
+
+    def grid(column: str, i: int) -> str:
+        if column == "rate":
+            return f"$A${p.search_cell(search, 'sign', -1, i)[1:]}"
+        return p.search_cell(search, column, k, i)
+
+    def step(column: str, i: int) -> str:
+        block = {"sign": "step_sign", "step": "low"}.get(column, column)
+        return p.search_cell(search, block, -1 if column == "step" else k, i)
+
+    def span(column: str, count: int) -> str:
+        first, last = grid(column, 0), grid(column, count - 1)
+        if column == "rate":
+            return f"{first}:{last}"
+        return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+
+    return SearchPlaces("comparison", grid, step, span)
 
 
 def _payback(cumulative: str, points: str) -> str:
@@ -355,6 +432,15 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
                 lambda ctx, block=block, k=k, t=t: _yearly(ctx, block, k, t),
                 fmt=_FORMATS.get(block, "eur"),
             )
+    for search, block in SEARCHES.items():
+        yield from search_formulas(
+            _places(layout, search, k),
+            p.year_cell(block, k, 0),
+            cells(block, 1),
+            partial(_search, search=search, k=k),
+            lambda text: f'IF({name}="","",{text})',
+        )
+    located = _places(layout, "incremental_irr", k).located
     factors = p.discount_span
     metrics = {
         "tco": f"SUM({cells('costs')})",
@@ -362,13 +448,14 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
         "total_benefits": f"SUM({cells('benefits')})",
         "npv": f"SUMPRODUCT({cells('net')},{factors})",
         "roi": f"IF({at('tco')}=0,NA(),({at('total_benefits')}-{at('tco')})/{at('tco')})",
-        "irr": _irr(cells("net"), at("irr_start")),
+        "irr": _irr(cells("net"), _places(layout, "irr", k).located, at("irr_start")),
         "payback": _payback(cells("cumulative"), cells("points", 1)),
         "incremental_npv": (
             f'IF({at("baseline")}=1,"",{at("npv")}-IF({base}=0,0,INDEX({p.span("npv")},1,{base})))'
         ),
         "incremental_irr": (
-            f'IF({at("baseline")}=1,"",{_irr(cells("difference"), at("incremental_irr_start"))})'
+            f'IF({at("baseline")}=1,"",'
+            f"{_irr(cells('difference'), located, at('incremental_irr_start'))})"
         ),
         "incremental_payback": (
             f'IF({at("baseline")}=1,"",'
