@@ -147,6 +147,16 @@ class ComparisonLayout:
         """The sheet's last row (the last search block's)."""
         return self.search_title_row(list(SEARCHES)[-1], SEARCH_BLOCKS[-1]) + SEARCH_STEPS
 
+    def baseline_cell(self, t: int) -> str:
+        """The baseline's net flow of year ``t`` (0 without a baseline), right of the
+        discount factors: what the template's ``CRM_INCREMENTAL_*`` compare with."""
+        return f"{column_letter(3 + self.options)}{self.year_row('net', t)}"
+
+    @property
+    def baseline_span(self) -> str:
+        first, last = self.baseline_cell(0), self.baseline_cell(YEARS[-1])
+        return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+
     def discount_cell(self, t: int) -> str:
         return f"{self.discount_col}{self.year_row('net', t)}"
 

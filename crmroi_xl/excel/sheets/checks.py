@@ -36,7 +36,7 @@ from ...scenario.model import Assumptions
 from ..blocks import REFUSED_LETTERS
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..irrsearch import SearchPlaces, search_formulas
-from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
+from ..layout import CHECK_COLUMNS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, rule
@@ -85,7 +85,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("checks", layout.note_cell, layout.text(NOTE), "note")
     for letter, title in CHECK_COLUMNS.values():
         yield Text("checks", f"{letter}{layout.check_header_row}", layout.text(title), "header")
-    for key, title in CHECKS:
+    for key, title in layout.checks:
         yield Text("checks", layout.check_cell(key, "title"), layout.text(title))
     yield Text(
         "checks",
@@ -206,9 +206,15 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "channel_lines": f"=SUM({flags('channels')})",
         "customers_complete": '=IF((In_Margin="")=(In_Retention=""),0,1)',
     }
+    if layout.capacity.options:  # blank with options named, or naming none of them
+        named = f'SUMPRODUCT(({layout.ref("assumptions", layout.option_span("name"))}<>"")*1)'
+        counts["option_shown"] = (
+            f'=IF(In_Option="",IF({named}>0,1,0),'
+            f"IF(ISNUMBER(MATCH(In_Option,{layout.ref('assumptions', layout.option_span('name'))},0)),0,1))"
+        )
     guards = guard_formulas(layout)  # against a user's edits and refused inputs
     counts.update({key: text for key, (text, _) in guards.items()})
-    for key, _ in CHECKS:
+    for key, _ in layout.checks:
         value, passed = layout.check_cell(key, "value"), layout.check_cell(key, "passed")
         if key in differences:
             yield Formula(
@@ -256,9 +262,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 style=style,
                 fmt=fmt,
             )
-    first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
+    first, last = (layout.check_cell(layout.checks[i][0], "passed") for i in (0, -1))
     passed = f"{layout.check_col('passed')}{layout.master_check_row}"
-    yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
+    master = f"=MIN({first}:{last})"
+    if layout.capacity.options:  # not OK (rather than #N/A everywhere) without an option shown
+        master = f"=IF({last}=0,0,MIN({first}:{last}))"
+    yield Formula("checks", passed, master, _one, style="output", fmt="int")
     yield Formula(
         "checks",
         f"{layout.check_col('status')}{layout.master_check_row}",
@@ -279,7 +288,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws.column_dimensions[letter].width = width
     title = layout.check_col("title")
     fit(ws, title, label_texts(ws, title, ("label", "total_label")), 60)
-    first = layout.check_row(CHECKS[0][0])
+    first = layout.check_row(layout.checks[0][0])
     master = layout.master_check_row
     ws.freeze_panes = f"{title}{first}"
     fit_header_row(ws, layout.check_header_row, [letter for letter, _ in CHECK_COLUMNS.values()])

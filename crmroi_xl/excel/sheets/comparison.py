@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from openpyxl.styles import Alignment
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.options import Comparison, OptionResults, compare
@@ -82,9 +83,10 @@ TITLES: dict[str, Bilingual] = {
     "costs": ("Coûts par année", "Costs by year"),
     "benefits": ("Bénéfices comptés par année", "Counted benefits by year"),
     "net": (
-        "Flux net par année (facteur d'actualisation à droite)",
-        "Net flow by year (discount factor on the right)",
+        "Flux net par année (à droite : facteur d'actualisation, flux net de la référence)",
+        "Net flow by year (on the right: discount factor, the baseline's net flow)",
     ),
+    "baseline_net": ("Référence", "Baseline"),
     "cumulative": ("Flux net cumulé", "Cumulative net flow"),
     "points": ("Point de récupération (année)", "Payback point (year)"),
     "difference": ("Flux net moins celui de la référence", "Net flow less the baseline's"),
@@ -150,6 +152,8 @@ def texts(layout: Layout) -> Iterator[Text]:
             yield Text("comparison", ref, f"{word} {year}")
         else:
             yield text(f"A{p.row(key)}", key)
+    row = p.block_title_row("net")
+    yield text(f"{p.baseline_cell(0)[0]}{row}", "baseline_net", "header")
     for block in YEARLY:
         yield text(f"A{p.block_title_row(block)}", block, "subtitle")
         for t in YEARS:
@@ -463,6 +467,19 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
         ),
         "rank": f"RANK({at('npv')},{p.span('npv')})",
     }
+    net, baseline = cells("net"), p.baseline_span
+    udfs = {  # the template's: the CRM_* functions where they exist
+        "npv": f"CRM_NPV(In_DiscountRate,{net})",
+        "irr": f'IF(OR(COUNTIF({net},">0")=0,COUNTIF({net},"<0")=0),NA(),CRM_IRR({net}))',
+        "payback": f"CRM_PAYBACK({net})",
+        "incremental_npv": (
+            f'IF({at("baseline")}=1,"",CRM_INCREMENTAL_NPV(In_DiscountRate,{baseline},{net}))'
+        ),
+        "incremental_irr": (
+            f'IF({at("baseline")}=1,"",IF(OR(COUNTIF({cells("difference")},">0")=0,'
+            f'COUNTIF({cells("difference")},"<0")=0),NA(),CRM_INCREMENTAL_IRR({baseline},{net})))'
+        ),
+    }
     for key, text in metrics.items():
         yield Formula(
             "comparison",
@@ -470,6 +487,7 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
             blank(text),
             lambda ctx, key=key, k=k: _metric(ctx, key, k),
             fmt=_FORMATS.get(key, "eur"),
+            udf=blank(udfs[key]) if key in udfs else None,
         )
 
 
@@ -487,7 +505,14 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     )
     for k in range(layout.capacity.options):
         yield from _option_formulas(layout, k)
+    base = f"${p.baseline_index_cell[0]}${p.baseline_index_cell[1:]}"
     for t in YEARS:
+        yield Formula(
+            "comparison",
+            p.baseline_cell(t),
+            f'=IF({t}>In_Horizon,"",IF({base}=0,0,INDEX({p.across("net", t)},1,{base})))',
+            lambda ctx, t=t: "" if t > ctx.horizon else _base_net(ctx)[t],
+        )
         yield Formula(
             "comparison",
             p.discount_cell(t),
@@ -509,6 +534,16 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     for k in range(layout.capacity.options):
         ws[f"{p.col(k)}{p.header_row}"].alignment = Alignment(horizontal="center", wrap_text=True)
     ws.freeze_panes = f"B{p.header_row + 1}"
+    # printed: the table (headline rows and what each option takes) on one landscape
+    # page, the chart on its own; the yearly blocks and the IRR searches are not
+    chart = column_index_from_string(p.chart_anchor.rstrip("0123456789"))
+    ws.print_area = [
+        f"A1:{p.col(layout.capacity.options - 1)}{p.row(SETTINGS[-1])}",
+        f"{p.chart_anchor}:{get_column_letter(chart + 10)}{p.header_row + 18}",
+    ]
+    if ws.sheet_properties.pageSetUpPr is not None:  # a page each, at one scale
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 80
 
 
 SHEET = Sheet("comparison", "70AD47", texts, formulas, looks)
