@@ -408,9 +408,10 @@ def test_the_comparison_chart_has_a_line_an_option_and_no_blank_legend(tmp_path:
     two = scenario.model_copy(update={"options": (scenario.options or [])[:2], "status_quo": None})
     assert _comparison_chart_series(export_workbook(two, tmp_path / "two.xlsx")) == 2
     layout = export_layout(scenario, "en")
-    area = openpyxl.load_workbook(path)["Comparison"].print_area
+    sheet = openpyxl.load_workbook(path)["Comparison"]
     last = layout.comparison.row("adoption_10")
-    assert area.startswith(f"'Comparison'!$A$1:$G${last},'Comparison'!$J$")
+    assert sheet.print_area == f"'Comparison'!$A$1:$T${last}"
+    assert [b.id for b in sheet.col_breaks.brk] == [9]  # the chart from column J
 
 
 @pytest.mark.slow

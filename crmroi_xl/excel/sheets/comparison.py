@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.options import Comparison, OptionResults, compare
@@ -535,12 +536,12 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws[f"{p.col(k)}{p.header_row}"].alignment = Alignment(horizontal="center", wrap_text=True)
     ws.freeze_panes = f"B{p.header_row + 1}"
     # printed: the table (headline rows and what each option takes) on one landscape
-    # page, the chart on its own; the yearly blocks and the IRR searches are not
+    # page, the chart on the next (a column break between them); the yearly blocks
+    # and the IRR searches are not (one range: Gnumeric reads no union of ranges)
     chart = column_index_from_string(p.chart_anchor.rstrip("0123456789"))
-    ws.print_area = [
-        f"A1:{p.col(layout.capacity.options - 1)}{p.row(SETTINGS[-1])}",
-        f"{p.chart_anchor}:{get_column_letter(chart + 10)}{p.header_row + 18}",
-    ]
+    last = max(p.row(SETTINGS[-1]), p.header_row + 18)
+    ws.print_area = f"A1:{get_column_letter(chart + 10)}{last}"
+    ws.col_breaks.append(Break(id=chart - 1))
     if ws.sheet_properties.pageSetUpPr is not None:  # a page each, at one scale
         ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.scale = 80
