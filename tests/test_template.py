@@ -27,7 +27,7 @@ from crmroi_xl.scenario.options import MAX_OPTIONS
 from tests.excel import call
 from tests.spreadsheet import formula_cells, recalculate, same
 
-from .examples import CASE_EXAMPLES
+from .examples import CASE_EXAMPLES, OPTION_EXAMPLES
 
 TEMPLATES = {
     "fr": Path("workbook/crmroi-template-fr.xlsx"),
@@ -44,7 +44,7 @@ OPTION_TEMPLATES = {
 }
 UDF_NAMES = {f["name"] for f in server.custom_functions_meta(udfs)["functions"]}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
-EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
+EXAMPLES = [*CASE_EXAMPLES, *OPTION_EXAMPLES]  # a workbook each (options: their Comparison)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
