@@ -3,7 +3,8 @@
 One column per option slot (B onwards, the options block's order), the headline
 rows of the comparison on top, what each option takes (its risks, its adoption,
 where its IRR starts) below them, then the yearly blocks: one row a year (0 to 10),
-one column an option, and the discount factors beside the net flows.
+one column an option, the discount factors and the baseline's net flow beside the
+net flows; last, each option's IRR searches (:data:`SEARCHES`).
 
 >>> places = ComparisonLayout(6)
 >>> places.cell("npv", 0), places.year_cell("net", 0, 2), places.discount_cell(2)

@@ -11,6 +11,14 @@ NPV, ROI, IRR, payback, the incremental NPV, IRR and payback on the difference o
 its net flows and the baseline's (blank for the baseline itself), its rank by NPV
 (``RANK``), and the Monte Carlo's shares written at export as values. So every
 figure follows an edit of an amount, an Option cell or an option's settings.
+
+The IRRs are the Summary's (:func:`~crmroi_xl.excel.headline.irr_chain`): Newton
+from 10 %, then from the point the sheet's own search locates (one search an option
+for its IRR, one for its incremental IRR, under the yearly blocks:
+:mod:`crmroi_xl.excel.irrsearch`), then from the engine's IRR written at export; so
+they stay true when an edit moves them far from it. The template's headline cells
+call ``CRM_NPV``, ``CRM_IRR``, ``CRM_PAYBACK`` and ``CRM_INCREMENTAL_NPV``/``_IRR``
+(against the baseline's net flow, right of the discount factors).
 """
 
 from __future__ import annotations
