@@ -4,6 +4,7 @@ switching it natively, checked by LibreOffice against the engine for every optio
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from tests.spreadsheet import (
     formula_cells,
     load_values,
     mismatches,
+    pdf_pages,
+    print_pdf,
     recalculate,
     recalculate_gnumeric,
     same,
@@ -306,3 +309,121 @@ def test_a_bad_value_on_an_options_line_names_its_cell(tmp_path: Path) -> None:
         read_workbook(tmp_path / "bad.xlsx")
     (line,) = str(error.value).splitlines()
     assert f"Costs!{cell}:" in line and "Traceback" not in line
+
+
+@pytest.mark.slow
+def test_the_comparisons_irrs_stay_true_after_edits_that_move_them_far(tmp_path: Path) -> None:
+    """The Comparison's IRR and incremental IRR are the Summary's (Newton from 10 %, from
+    the point the sheet's own search locates, from the start written at export): after
+    edits that move them far from the export's start, LibreOffice and Gnumeric show the
+    engine's IRRs of the scenario read back (the benefits' hourly rate 50 -> 10 puts
+    Vendor A's IRR at about -36 %, where Newton from 10 % or the stale start fails)."""
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "choice.xlsx", lang="en")
+    layout = export_layout(scenario, "en")
+    edits = {
+        "benefits": ("Benefits", layout.benefits.cell("hourly_rate", 0), 10),
+        "vendor_a": ("Costs", layout.costs.cell("one_off", 2), 125_000),  # implementation x5
+    }
+    edited = []
+    for name, (sheet, cell, value) in edits.items():
+        wb = openpyxl.load_workbook(path)
+        wb[sheet][cell] = value
+        wb.save(tmp_path / f"{name}.xlsx")
+        edited.append(tmp_path / f"{name}.xlsx")
+    recalculated = [recalculate(edited, tmp_path / "lo"), recalculate_gnumeric(edited, tmp_path)]
+    for copy in edited:
+        options = compare(read_workbook(copy)).options
+        assert options[0].results.irr is not None
+        for by in recalculated:
+            values = load_values(by[copy])["Comparison"]
+            for k, option in enumerate(options):
+                for key, engine in (
+                    ("irr", option.results.irr),
+                    ("incremental_irr", option.incremental_irr),
+                ):
+                    shown = values[layout.comparison.cell(key, k)].value
+                    if option.baseline and key == "incremental_irr":
+                        assert shown in (None, ""), (copy.name, option.name)
+                    else:
+                        expected = "#N/A" if engine is None else engine
+                        assert same(shown, expected), (copy.name, option.name, key, shown)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_option_shown_is_one_check_line_and_a_reader_warning(tmp_path: Path, lang: str) -> None:
+    """``In_Option`` cleared: the workbook shows the shared lines only (numbers, the
+    single case of those lines, not #N/A); typed as no option: #N/A. Either way the
+    Checks sheet says so on its own line, the master check is not OK, and the reader
+    warns naming the cell."""
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang=lang)  # type: ignore[arg-type]
+    layout = export_layout(scenario, lang)  # type: ignore[arg-type]
+    edited = {"": tmp_path / "blank.xlsx", "Vendor Z": tmp_path / "z.xlsx"}
+    for typed, target in edited.items():
+        _switched(path, typed or None, target)  # type: ignore[arg-type]
+    recalculated = recalculate([*edited.values()], tmp_path / "lo")
+    shared = scenario.model_copy(update={"options": None, "status_quo": None})
+    where = f"{layout.sheet_name('sensitivity')}!B{layout.option_selector_row}"
+    error = "ERREUR" if lang == "fr" else "ERROR"
+    for typed, target in edited.items():
+        wb = openpyxl.load_workbook(recalculated[target], data_only=True)
+        checks = wb[layout.sheet_name("checks")]
+        title = checks[layout.check_cell("option_shown", "title")].value
+        assert "In_Option" in title
+        assert checks[layout.check_cell("option_shown", "passed")].value == 0
+        assert checks[layout.check_cell("option_shown", "status")].value == error
+        assert checks[f"{layout.check_col('passed')}{layout.master_check_row}"].value == 0
+        ((sheet, address),) = wb.defined_names["Out_NPV"].destinations
+        npv = wb[sheet][address.replace("$", "")].value
+        if typed:
+            assert npv == "#N/A"
+        else:
+            assert same(npv, compute(shared).npv)
+        warnings: list[str] = []
+        read = read_workbook(target, warnings=warnings)
+        assert read.options is not None and len(read.options) == 3
+        (line,) = warnings
+        assert where in line and "Vendor A, Vendor B, Status quo" in line
+        assert ("Vendor Z" in line) == bool(typed)
+
+
+def _comparison_chart_series(path: Path) -> int:
+    """The series of the chart of the cumulative net flows (the Comparison's)."""
+    with zipfile.ZipFile(path) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if "charts/chart" in n]
+    (found,) = [c for c in charts if "'Comparison'!$B$" in c or "Comparison!$B$" in c]
+    return found.count("<ser>")
+
+
+def test_the_comparison_chart_has_a_line_an_option_and_no_blank_legend(tmp_path: Path) -> None:
+    """Three options: three lines on the chart (no legend entry for the empty slots),
+    in both exporters alike; the printed areas are the table and the chart."""
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="en")
+    assert _comparison_chart_series(path) == 3
+    slow = export_workbook_openpyxl(scenario, tmp_path / "y.xlsx", lang="en")
+    assert slow.read_bytes() == path.read_bytes()
+    two = scenario.model_copy(update={"options": (scenario.options or [])[:2], "status_quo": None})
+    assert _comparison_chart_series(export_workbook(two, tmp_path / "two.xlsx")) == 2
+    layout = export_layout(scenario, "en")
+    sheet = openpyxl.load_workbook(path)["Comparison"]
+    last = layout.comparison.row("adoption_10")
+    assert sheet.print_area == f"'Comparison'!$A$1:$T${last}"
+    assert [b.id for b in sheet.col_breaks.brk] == [9]  # the chart from column J
+
+
+@pytest.mark.slow
+def test_the_comparison_prints_its_table_on_one_page_and_its_chart_on_another(
+    tmp_path: Path,
+) -> None:
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="en")
+    pages = [p for p in pdf_pages(print_pdf([path], tmp_path)[path]) if "Comparison" in p[-300:]]
+    assert len(pages) == 2
+    table, chart = pages
+    assert "Options compared" in table and "Rank by NPV" in table
+    assert "Adoption year 10" in table and "Cumulative net flow" not in table
+    assert "Cumulative net flow" in chart and "Vendor A" in chart and "Status quo" in chart
+    assert not any("Net flow less the baseline" in p or "halvings" in p for p in pages)

@@ -15,15 +15,19 @@ from xlwings import server
 
 import udfs
 from crmroi_xl import load_scenario
+from crmroi_xl.engine.compute import compute
 from crmroi_xl.excel.content import formulas
 from crmroi_xl.excel.fast import export_workbook
+from crmroi_xl.excel.headline import HEADLINES
+from crmroi_xl.excel.inputs import input_values
 from crmroi_xl.excel.layout import Layout
-from crmroi_xl.excel.parts import Formula
+from crmroi_xl.excel.parts import Capacity, Formula
 from crmroi_xl.excel.workbook import export_layout, write_template
+from crmroi_xl.scenario.options import MAX_OPTIONS
 from tests.excel import call
 from tests.spreadsheet import formula_cells, recalculate, same
 
-from .examples import CASE_EXAMPLES
+from .examples import CASE_EXAMPLES, OPTION_EXAMPLES
 
 TEMPLATES = {
     "fr": Path("workbook/crmroi-template-fr.xlsx"),
@@ -33,9 +37,14 @@ BLANKS = {
     "fr": Path("workbook/crmroi-blank-fr.xlsx"),
     "en": Path("workbook/crmroi-blank-en.xlsx"),
 }
+OPTION_TEMPLATES = {
+    (lang, native): Path(f"workbook/crmroi-{'blank' if native else 'template'}-options-{lang}.xlsx")
+    for lang in ("fr", "en")
+    for native in (False, True)
+}
 UDF_NAMES = {f["name"] for f in server.custom_functions_meta(udfs)["functions"]}
 FUNCTION = re.compile(r"([A-Z][A-Z0-9_.]*)\(")
-EXAMPLES = CASE_EXAMPLES  # a workbook each (no options)
+EXAMPLES = [*CASE_EXAMPLES, *OPTION_EXAMPLES]  # a workbook each (options: their Comparison)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -43,6 +52,74 @@ def test_committed_template_is_what_crmroi_template_writes(lang: str, tmp_path: 
     fresh = write_template(tmp_path / "t.xlsx", lang=lang)  # type: ignore[arg-type]
     identical = TEMPLATES[lang].read_bytes() == fresh.read_bytes()  # no byte diff: too slow
     assert identical, f"regenerate with: crmroi template --lang {lang} -o {TEMPLATES[lang]}"
+
+
+@pytest.mark.parametrize(("lang", "native"), list(OPTION_TEMPLATES))
+def test_committed_options_templates_are_what_crmroi_template_options_writes(
+    lang: str, native: bool, tmp_path: Path
+) -> None:
+    fresh = write_template(tmp_path / "o.xlsx", lang=lang, native=native, options=True)  # type: ignore[arg-type]
+    committed = OPTION_TEMPLATES[(lang, native)]
+    flag = " --native" if native else ""
+    assert committed.read_bytes() == fresh.read_bytes(), (
+        f"regenerate with: crmroi template --options{flag} --lang {lang} -o {committed}"
+    )
+
+
+def test_the_options_template_has_the_comparison_through_crm_functions() -> None:
+    used = {
+        name
+        for sheet, _, f in formula_cells(OPTION_TEMPLATES[("en", False)])
+        if sheet == "Comparison"
+        for name in FUNCTION.findall(f)
+    }
+    assert (
+        {
+            "CRM_NPV",
+            "CRM_IRR",
+            "CRM_PAYBACK",
+            "CRM_INCREMENTAL_NPV",
+            "CRM_INCREMENTAL_IRR",
+        }
+        <= used
+        <= FORMULAE | UDF_NAMES
+    )
+    wb = openpyxl.load_workbook(OPTION_TEMPLATES[("en", False)])
+    assert "In_Option" in wb.defined_names and "Tbl_Options" in wb.defined_names
+    note = wb["Summary"][Layout("en").note_cell].value
+    assert "workbook/crmroi-blank-options-en.xlsx" in str(note)
+
+
+@pytest.mark.slow
+def test_the_options_blank_with_no_option_is_todays_single_case(tmp_path: Path) -> None:
+    """The options template left as one business case (``In_Option`` blank, no option
+    named, every line shared) computes exactly what today's blank workbook computes
+    with the same lines: its checks pass, its headline results are the engine's."""
+    scenario = load_scenario("examples/b2b-150-seats.yaml")
+    results = compute(scenario)
+    filled = {}
+    for options in (False, True):
+        layout = Layout("en", Capacity(options=MAX_OPTIONS) if options else Capacity())
+        path = write_template(tmp_path / f"{options}.xlsx", lang="en", native=True, options=options)
+        wb = openpyxl.load_workbook(path)
+        for cell, value in zip(layout.inputs, input_values(layout, scenario, results), strict=True):
+            if cell.where[0] not in ("irr_guess", "simulation", "live"):
+                wb[layout.sheet_name(cell.sheet)][cell.ref] = value
+        wb.save(path)
+        filled[options] = (layout, path)
+    done = recalculate([path for _, path in filled.values()], tmp_path / "lo")
+    shown = {}
+    for options, (layout, path) in filled.items():
+        wb = openpyxl.load_workbook(done[path], data_only=True)
+        shown[options] = {
+            h.name: wb[layout.sheet_name("summary")][f"B{layout.headline_row(h.key)}"].value
+            for h in HEADLINES
+        }
+        checks = wb[layout.sheet_name("checks")]
+        assert checks[f"{layout.check_col('passed')}{layout.master_check_row}"].value == 1
+    assert shown[True] == shown[False]
+    assert same(shown[True]["Out_NPV"], results.npv)
+    assert same(shown[True]["Out_IRR"], results.irr)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -363,13 +363,24 @@ def template_command(
             "(default: crmroi-blank-LANG.xlsx).",
         ),
     ] = False,
+    options: Annotated[
+        bool,
+        typer.Option(
+            "--options",
+            help="The template of a choice between options (vendors, the status quo): "
+            "Option column, options block, In_Option, Comparison sheet "
+            "(default: crmroi-template-options-LANG.xlsx).",
+        ),
+    ] = False,
 ) -> None:
     """Write the empty template whose results call the CRM_* Excel functions of udfs.py
-    (with --native, the blank workbook that needs no Python)."""
+    (with --native, the blank workbook that needs no Python; with --options, the
+    template of a choice between options)."""
     from ..excel.workbook import write_template
 
-    path = output or Path(f"crmroi-{'blank' if native else 'template'}-{lang}.xlsx")
-    typer.echo(f"{write_template(_xlsx(path), lang=lang, native=native)}")
+    kind = f"{'blank' if native else 'template'}{'-options' if options else ''}"
+    path = output or Path(f"crmroi-{kind}-{lang}.xlsx")
+    typer.echo(f"{write_template(_xlsx(path), lang=lang, native=native, options=options)}")
 
 
 @app.command("demo")

@@ -34,6 +34,7 @@ __all__ = [
     "KPI_LABELS",
     "LISTS",
     "LIST_COLUMNS",
+    "OPTION_CHECK",
     "REFUSED_COLUMNS",
     "REFUSED_LETTERS",
     "SIMULATION_INPUTS",
@@ -281,6 +282,14 @@ HEADLINE_COLUMNS = {"label": "A", "value": "B", "help": "C"}
 SUMMARY_FIRST_YEAR_COLUMN = 3  # C: the yearly block's year 0
 
 #: (check key, title); the checks sheet has one a row, in this order.
+#: A workbook of options checks, after the others, that ``In_Option`` names an option.
+OPTION_CHECK: tuple[str, Bilingual] = (
+    "option_shown",
+    (
+        "Option affichée (In_Option) : une option du bloc des options (vide : aucune option)",
+        "Option shown (In_Option): an option of the options block (blank: no options)",
+    ),
+)
 CHECKS: tuple[tuple[str, Bilingual], ...] = (
     ("costs_reconcile", ("Coûts : synthèse = feuille des coûts", "Costs: summary = costs sheet")),
     (

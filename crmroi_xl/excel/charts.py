@@ -175,11 +175,13 @@ def add_charts(
     sheets: dict[str, Worksheet],
     scenario: Scenario | None,
     formats: dict[str, str],
+    options: int = 0,
 ) -> None:
     """Add the three charts: the summary's follow the horizon in the workbook, the ROAS
     chart has a bar per channel of the scenario (every line of the template's table).
 
-    ``formats`` are the workbook's number formats (see ``excel.styles.number_formats``).
+    ``formats`` are the workbook's number formats (see ``excel.styles.number_formats``);
+    ``options`` a choice's options (a line each on the Comparison chart; 0: every slot).
     """
     lang: Lang = layout.lang
     summary = sheets["summary"]
@@ -196,7 +198,7 @@ def add_charts(
 
     _sensitivity_charts(layout, sheets["sensitivity"], simulated(scenario), formats)
     if layout.capacity.options:
-        _comparison_chart(layout, sheets["comparison"], money)
+        _comparison_chart(layout, sheets["comparison"], money, options)
 
     table = layout.channels
     count = len(scenario.channels) if scenario else table.capacity
@@ -268,16 +270,17 @@ def _series(values: Reference, title: str, colour: str) -> Any:
 OPTION_COLOURS = (NAVY, ORANGE, "70AD47", "7F7F7F", "FFC000", "5B9BD5")
 
 
-def _comparison_chart(layout: Layout, sheet: Worksheet, money: str) -> None:
-    """The cumulative net flow of each option over the years (a line an option slot;
-    a slot without an option, and the years past the horizon, are #N/A: not drawn)."""
+def _comparison_chart(layout: Layout, sheet: Worksheet, money: str, options: int) -> None:
+    """The cumulative net flow of each option over the years: a line for each of the
+    ``options`` options (the template's: every slot, its name blank until typed; the
+    years past the horizon are #N/A: not drawn), so no blank entry in the legend."""
     p = layout.comparison
     chart = ScatterChart()
     chart.scatterStyle = "line"
     first, last = p.year_row("chart", 0), p.year_row("chart", YEARS[-1])
     years = Reference(sheet, min_col=1, min_row=first, max_row=last)
     name = quote_sheet(layout.sheet_name("comparison"))
-    for k in range(layout.capacity.options):
+    for k in range(options or layout.capacity.options):
         col = column_index_from_string(p.col(k))
         line = Series(Reference(sheet, min_col=col, min_row=first, max_row=last), years)
         line.tx = SeriesLabel(strRef=StrRef(f"{name}!${p.col(k)}${p.header_row}"))

@@ -3,7 +3,8 @@
 One column per option slot (B onwards, the options block's order), the headline
 rows of the comparison on top, what each option takes (its risks, its adoption,
 where its IRR starts) below them, then the yearly blocks: one row a year (0 to 10),
-one column an option, and the discount factors beside the net flows.
+one column an option, the discount factors and the baseline's net flow beside the
+net flows; last, each option's IRR searches (:data:`SEARCHES`).
 
 >>> places = ComparisonLayout(6)
 >>> places.cell("npv", 0), places.year_cell("net", 0, 2), places.discount_cell(2)
@@ -12,9 +13,10 @@ one column an option, and the discount factors beside the net flows.
 
 from __future__ import annotations
 
+from ..finance.roots import BRACKET_GRID, SEARCH_STEPS
 from .parts import YEARS, column_letter
 
-__all__ = ["METRICS", "SETTINGS", "YEARLY", "ComparisonLayout"]
+__all__ = ["METRICS", "SEARCHES", "SEARCH_BLOCKS", "SETTINGS", "YEARLY", "ComparisonLayout"]
 
 #: The headline rows, top to bottom (the option names on the header row above them).
 METRICS = (
@@ -54,6 +56,13 @@ YEARLY = (
     "difference_points",
     "chart",  # the cumulative net flow again, #N/A where the chart draws nothing
 )
+
+#: The workbook's own IRR searches (:mod:`.irrsearch`) under the yearly blocks: the
+#: IRR's over the net flows, the incremental IRR's over the differences.
+SEARCHES = {"irr": "net", "incremental_irr": "difference"}
+#: A search's blocks, one column an option: the grid's signs and distances (a row a
+#: rate, the rates in column A), then the halvings (a row a step, its number in A).
+SEARCH_BLOCKS = ("sign", "distance", "low", "high", "middle", "step_sign")
 
 _HEADER = 4  # the option names
 _SETTINGS_TITLE = _HEADER + len(METRICS) + 2
@@ -117,6 +126,37 @@ class ComparisonLayout:
     def chart_anchor(self) -> str:
         """The chart of the cumulative net flows: right of the discount factors."""
         return f"{column_letter(4 + self.options)}{_HEADER}"
+
+    def search_title_row(self, search: str, block: str) -> int:
+        """A search block's subtitle; its rows (rates or halvings) under it."""
+        row = self.block_title_row(YEARLY[-1]) + len(YEARS) + 2
+        sizes = [len(BRACKET_GRID)] * 2 + [SEARCH_STEPS] * 4
+        for s in SEARCHES:
+            for b, size in zip(SEARCH_BLOCKS, sizes, strict=True):
+                if (s, b) == (search, block):
+                    return row
+                row += size + 2
+        raise KeyError((search, block))
+
+    def search_cell(self, search: str, block: str, k: int, i: int) -> str:
+        """Row ``i`` of a search block: option ``k``'s cell (``k`` = -1: column A)."""
+        col = "A" if k < 0 else self.col(k)
+        return f"{col}{self.search_title_row(search, block) + 1 + i}"
+
+    @property
+    def last_row(self) -> int:
+        """The sheet's last row (the last search block's)."""
+        return self.search_title_row(list(SEARCHES)[-1], SEARCH_BLOCKS[-1]) + SEARCH_STEPS
+
+    def baseline_cell(self, t: int) -> str:
+        """The baseline's net flow of year ``t`` (0 without a baseline), right of the
+        discount factors: what the template's ``CRM_INCREMENTAL_*`` compare with."""
+        return f"{column_letter(3 + self.options)}{self.year_row('net', t)}"
+
+    @property
+    def baseline_span(self) -> str:
+        first, last = self.baseline_cell(0), self.baseline_cell(YEARS[-1])
+        return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
 
     def discount_cell(self, t: int) -> str:
         return f"{self.discount_col}{self.year_row('net', t)}"

@@ -318,13 +318,11 @@ class _Parts:
         return list(self.parts)
 
 
-def _stand_in(
-    currency: str, channels: int = 1, ranged: bool = False, options: bool = False
-) -> Scenario:
+def _stand_in(currency: str, channels: int = 1, ranged: bool = False, options: int = 0) -> Scenario:
     """A scenario of ``channels`` channels, in ``currency``; ``ranged``: a cost with a
-    range (so a simulation); ``options``: a choice between two options."""
+    range (so a simulation); ``options``: a choice between that many options."""
     costs = [{"label": "c", "category": "other", "high": 2}] if ranged else []
-    choice = {"options": [{"name": "a"}, {"name": "b"}]} if options else {}
+    choice = {"options": [{"name": f"o{k}"} for k in range(options)]} if options else {}
     return Scenario.model_validate(
         {
             "assumptions": {"name": "skeleton", "currency": currency},
@@ -344,7 +342,7 @@ def _sheet_part(layout: Layout, key: str) -> str:
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
     layout = Layout(lang, capacity, currency)
-    stand_in = _stand_in(currency, options=capacity.options > 0)
+    stand_in = _stand_in(currency, options=2 if capacity.options else 0)
     wb, _ = build_workbook(layout, stand_in, mode="native")
     sheets = {key: wb[layout.sheet_name(key)] for key in layout.sheet_keys}
 
@@ -523,11 +521,16 @@ class _Package:
 
 @lru_cache(maxsize=256)
 def _package(
-    lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
+    lang: Lang,
+    capacity: Capacity,
+    currency: str,
+    channels: int,
+    simulation: bool,
+    options: int = 0,
 ) -> _Package:
     """The package of a kind: from the disk cache (:mod:`crmroi_xl.engine.diskcache`)
     when it holds it, else built (:func:`_build_package`) and stored there."""
-    kind = (lang, capacity, currency, channels, simulation)
+    kind = (lang, capacity, currency, channels, simulation, options)
     found = diskcache.load(kind)
     if isinstance(found, _Package):
         return found
@@ -537,18 +540,23 @@ def _package(
 
 
 def _build_package(
-    lang: Lang, capacity: Capacity, currency: str, channels: int, simulation: bool
+    lang: Lang,
+    capacity: Capacity,
+    currency: str,
+    channels: int,
+    simulation: bool,
+    options: int = 0,
 ) -> _Package:
-    """The skeleton's parts with the charts of ``channels`` channels and, with a
-    ``simulation``, the Monte Carlo charts: openpyxl writes the same charts on empty
-    sheets of the same names."""
+    """The skeleton's parts with the charts of ``channels`` channels, of ``options``
+    options and, with a ``simulation``, the Monte Carlo charts: openpyxl writes the
+    same charts on empty sheets of the same names."""
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     sheets = {key: wb.create_sheet(base.layout.sheet_name(key)) for key in base.layout.sheet_keys}
     formats = number_formats(lang, currency)
-    stand_in = _stand_in(currency, channels, simulation, capacity.options > 0)
-    add_charts(base.layout, sheets, stand_in, formats)
+    stand_in = _stand_in(currency, channels, simulation, options)
+    add_charts(base.layout, sheets, stand_in, formats, options)
     collected = _Parts()
     write_package(wb, collected)
     entries: list[tuple[str, bytes | _Sheet]] = []
@@ -584,9 +592,10 @@ def workbook_bytes(
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
     book = shown_book(scenario, shown)  # a choice: every option's lines, one shown
+    options = len(scenario.options or [])
     if book is not None:
         scenario, results = book.flat, None
-    package = _package(*kind, len(scenario.channels), simulated(scenario))
+    package = _package(*kind, len(scenario.channels), simulated(scenario), options)
     values = package.skeleton.values(scenario, package.drawing, results, book)
     buffer = BytesIO()
     with FixedTimeZip(buffer, "w", ZIP_DEFLATED) as archive:
@@ -598,15 +607,16 @@ def workbook_bytes(
 
 
 #: What a workbook's caches are keyed by: language, table capacities, currency, channels,
-#: whether it holds a simulation.
-Kind = tuple[Lang, Capacity, str, int, bool]
+#: whether it holds a simulation, its options (the Comparison chart's lines).
+Kind = tuple[Lang, Capacity, str, int, bool, int]
 
 
 def workbook_kind(scenario: Scenario, lang: Lang | None = None) -> Kind:
     """The kind of ``scenario``'s workbook: what :func:`prepare` builds for it."""
     layout = export_layout(scenario, lang)
     channels, simulation = len(scenario.channels), simulated(table_scenario(scenario))
-    return layout.lang, layout.capacity, layout.currency, channels, simulation
+    options = len(scenario.options or [])
+    return layout.lang, layout.capacity, layout.currency, channels, simulation, options
 
 
 def prepare(kinds: Iterable[Kind]) -> None:

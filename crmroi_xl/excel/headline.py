@@ -33,7 +33,15 @@ from .parts import YEARS
 if TYPE_CHECKING:
     from ..engine.results import Results
 
-__all__ = ["AFTER_TAX", "BY_KEY", "HEADLINES", "Headline", "Places", "reference_markdown"]
+__all__ = [
+    "AFTER_TAX",
+    "BY_KEY",
+    "HEADLINES",
+    "Headline",
+    "Places",
+    "irr_chain",
+    "reference_markdown",
+]
 
 Bilingual = tuple[str, str]
 
@@ -100,21 +108,22 @@ def _irr_start() -> str:
     return f"CHOOSE(Calc_Case,{','.join(starts)})"
 
 
-def _irr_chain(flows: str) -> str:
+def irr_chain(flows: str, located: str = "Calc_IrrStart", stored: str | None = None) -> str:
     r"""The spreadsheet's IRR that survives edits: Newton's method (``IRR``) from 10 %,
-    then from the point the workbook's own search located (``Calc_IrrStart``, see
-    :func:`crmroi_xl.finance.roots.grid_search`), then from the stored start of the case
-    shown; the first result above -100 % (a start left over from an edit can fail
-    or land on a "root" below -100 %); else the located point itself.
+    then from the point the workbook's own search ``located`` (:mod:`.irrsearch`; the
+    Summary's is ``Calc_IrrStart``), then from the ``stored`` start written at export
+    (the case shown's by default); the first result above -100 % (a start left over
+    from an edit can fail or land on a "root" below -100 %); else the located point
+    itself. The one IRR formula of the workbook: the Summary's and the Comparison's.
 
-    >>> print(_irr_chain("F").replace("),IF(", "),\nIF("))  # doctest: +ELLIPSIS
+    >>> print(irr_chain("F").replace("),IF(", "),\nIF("))  # doctest: +ELLIPSIS
     IF(IFERROR(IRR(F,IrrDefaultGuess),-2)>-1,IRR(F,IrrDefaultGuess),
     IF(IFERROR(IRR(F,Calc_IrrStart),-2)>-1,IRR(F,Calc_IrrStart),
     IF(IFERROR(IRR(F,CHOOSE(Calc_Case,...)),-2)>-1,IRR(F,CHOOSE(Calc_Case,...)),
     IF(ISNUMBER(Calc_IrrStart),Calc_IrrStart,NA()))))
     """
-    formula = "IF(ISNUMBER(Calc_IrrStart),Calc_IrrStart,NA())"
-    for start in reversed(("IrrDefaultGuess", "Calc_IrrStart", _irr_start())):
+    formula = f"IF(ISNUMBER({located}),{located},NA())"
+    for start in reversed(("IrrDefaultGuess", located, stored or _irr_start())):
         irr = f"IRR({flows},{start})"
         formula = f"IF(IFERROR({irr},-2)>-1,{irr},{formula})"
     return formula
@@ -241,7 +250,7 @@ HEADLINES: tuple[Headline, ...] = (
         ("TRI", "IRR"),
         "pct1",
         ("taux qui annule la VAN", "rate at which the NPV is zero"),
-        lambda lo: f"=IF({_no_irr(lo)},NA(),{_irr_chain(lo.summary_span('net_flow'))})",
+        lambda lo: f"=IF({_no_irr(lo)},NA(),{irr_chain(lo.summary_span('net_flow'))})",
         lambda lo: f"=IF({_no_irr(lo)},NA(),CRM_IRR({lo.summary_span('net_flow')}))",
     ),
     Headline(

@@ -53,6 +53,7 @@ from .blocks import (
     KPI_LABELS,
     LIST_COLUMNS,
     LISTS,
+    OPTION_CHECK,
     REFUSED_LETTERS,
     SIMULATION_INPUTS,
     SUMMARY_FIRST_YEAR_COLUMN,
@@ -409,8 +410,13 @@ class Layout:
         return SimulationLayout(c.runs, c.slots, c.costs, c.draws)
 
     # --- the checks ---------------------------------------------------------------------
+    @property
+    def checks(self) -> tuple[tuple[str, Bilingual], ...]:
+        """The checks of this workbook: one of options also checks the option shown."""
+        return (*CHECKS, OPTION_CHECK) if self.capacity.options else CHECKS
+
     def check_row(self, key: str) -> int:
-        return CHECK_HEADER_ROW + 1 + [k for k, _ in CHECKS].index(key)
+        return CHECK_HEADER_ROW + 1 + [k for k, _ in self.checks].index(key)
 
     def check_col(self, column: str) -> str:
         """The checks sheet's ``title``, ``value``, ``passed`` or ``status`` column."""
@@ -425,7 +431,7 @@ class Layout:
 
     @property
     def master_check_row(self) -> int:
-        return CHECK_HEADER_ROW + len(CHECKS) + 2
+        return CHECK_HEADER_ROW + len(self.checks) + 2
 
     @property
     def warnings_title_row(self) -> int:

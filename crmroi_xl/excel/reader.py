@@ -484,25 +484,68 @@ SHOWN_CASE: tuple[str, str] = (
 )
 
 
+#: The warning when ``In_Option`` shows no option of the block ({where}, {value}, {names}).
+OPTION_SHOWN: tuple[tuple[str, str], tuple[str, str]] = (
+    (
+        "{where} : aucune option affichée (vide) : le classeur ne montre que les lignes "
+        "partagées ; crmroi calcule chaque option (choisissez-en une : {names})",
+        "{where}: no option shown (blank): the workbook shows the shared lines only; "
+        "crmroi computes every option (choose one: {names})",
+    ),
+    (
+        "{where} : « {value} » n'est pas une option du bloc des options : le classeur "
+        "affiche #N/A ; crmroi calcule chaque option (choisissez-en une : {names})",
+        "{where}: {value!r} is not an option of the options block: the workbook shows "
+        "#N/A; crmroi computes every option (choose one: {names})",
+    ),
+)
+
+
+def _selector(book: Xlsx, lang: Lang, name: str, ref: str) -> tuple[str, Any] | None:
+    """The Sensitivity sheet's selector ``name`` (where its defined name says it is now,
+    else at ``ref``): its place (``Sheet!A1``) and value; None without that sheet."""
+    sheet = sheet_names(lang)["sensitivity"]
+    if sheet not in {s.name for s in book.sheets}:
+        return None
+    area = parse_area(book.names.get(name, ""))
+    if area is not None and area[0] == sheet:
+        ref = f"{column_letter(area[1])}{area[2]}"
+    row, column = _position(ref)
+    cell = book.cells(sheet, rows=row, columns=column).get(ref)
+    return f"{sheet}!{ref}", None if cell is None else cell.value
+
+
 def _case_shown(book: Xlsx, lang: Lang) -> str | None:
     """The warning when the workbook's case selector (``In_Case``) is not on Base."""
     layout = Layout(lang)
-    name = sheet_names(lang)["sensitivity"]
-    if name not in {sheet.name for sheet in book.sheets}:
+    found = _selector(book, lang, "In_Case", layout.sensitivity.case_cell)
+    if found is None:
         return None
-    area = parse_area(book.names.get("In_Case", ""))  # where the selector is now
-    if area is not None and area[0] == name:
-        ref = f"{column_letter(area[1])}{area[2]}"
-    else:
-        ref = layout.sensitivity.case_cell
-    row, column = _position(ref)
-    cell = book.cells(name, rows=row, columns=column).get(ref)
-    value = None if cell is None else cell.value
+    where, value = found
     if not isinstance(value, str) or value.strip() in ("", layout.word("case_base")):
         return None
     shown = value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
     text = SHOWN_CASE[0 if lang == "fr" else 1]
-    return text.format(where=f"{name}!{ref}", case=shown)
+    return text.format(where=where, case=shown)
+
+
+def _option_shown(book: Xlsx, layout: Layout, scenario: Scenario) -> str | None:
+    """The warning when a workbook of options shows none of its options (``In_Option``
+    blank while options are named, or naming none of them): its figures are not an
+    option's (the Checks sheet says so too)."""
+    if not layout.capacity.options or not scenario.options:
+        return None
+    found = _selector(book, layout.lang, "In_Option", f"B{layout.option_selector_row}")
+    if found is None:
+        return None
+    where, value = found
+    names = [o.name for o in scenario.options]
+    typed = "" if value is None else " ".join(str(value).split())
+    if typed.casefold() in {" ".join(n.split()).casefold() for n in names}:
+        return None
+    shown = typed if len(typed) <= SHOWN else typed[: SHOWN - 1] + "…"
+    text = OPTION_SHOWN[1 if typed else 0][0 if layout.lang == "fr" else 1]
+    return text.format(where=where, value=shown, names=", ".join(names))
 
 
 def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Scenario:
@@ -510,7 +553,8 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
 
     ``warnings``, when given, receives one line per place where the workbook will
     show other figures than the engine computes from the scenario read, each naming
-    the file and the cells: the case selector left on Pessimistic or Optimistic, a
+    the file and the cells: the case selector left on Pessimistic or Optimistic, the
+    option selector of a workbook of options blank or naming no option, a
     computed cell of a table of lines typed over or cleared (one line a sheet).
 
     Raises
@@ -546,9 +590,10 @@ def read_workbook(path: str | Path, *, warnings: list[str] | None = None) -> Sce
             grid = _grid(book, lang, cells, [*computed, *under])
             refuse(path, outside(layout, grid, found.under))  # a line under a table
             case = _case_shown(book, lang) if warnings is not None else None
-        scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
+            scenario = _Reader(path, lang, grid, book.date1904).scenario(cells)
+            option = _option_shown(book, layout, scenario) if warnings is not None else None
         if warnings is not None:
-            shown = [case] if case is not None else []
+            shown = [line for line in (case, option) if line is not None]
             warnings += [f"{path}: {line}" for line in [*shown, *_typed_over(grid, lang, computed)]]
         return scenario
     except CrmRoiError:

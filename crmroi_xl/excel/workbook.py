@@ -99,10 +99,10 @@ UNNAMED: dict[Mode, Bilingual] = {
 NEEDS_FUNCTIONS: Bilingual = (
     "Les résultats de ce modèle appellent les fonctions CRM_* (xlwings : "
     "pip install crmroi-xl, puis udfs.py, voir le README) ; sans elles ils affichent "
-    "#NOM? : prenez alors workbook/crmroi-blank-{lang}.xlsx, en formules natives.",
+    "#NOM? : prenez alors workbook/crmroi-blank-{name}.xlsx, en formules natives.",
     "This template's results call the CRM_* functions (xlwings: pip install crmroi-xl, "
     "then udfs.py, see the README); without them they show #NAME?: use "
-    "workbook/crmroi-blank-{lang}.xlsx instead, in native formulas.",
+    "workbook/crmroi-blank-{name}.xlsx instead, in native formulas.",
 )
 
 
@@ -179,7 +179,8 @@ def build_workbook(
     sheets["lists"].sheet_state = "hidden"  # choices and constants: not for reading or print
     _validations(layout, sheets)
     _names(layout, wb)
-    add_charts(layout, sheets, scenario, formats)
+    options = len(book.scenario.options or []) if book is not None else 0
+    add_charts(layout, sheets, scenario, formats, options)
     for sheet in sheets_of(layout):
         ws = sheets[sheet.key]
         ws.protection.sheet = True  # no password: protects formulas from slips
@@ -329,14 +330,21 @@ def export_workbook_openpyxl(
     return save_workbook(wb, path, cached)
 
 
-def write_template(path: str | Path, *, lang: Lang = "fr", native: bool = False) -> Path:
+def write_template(
+    path: str | Path, *, lang: Lang = "fr", native: bool = False, options: bool = False
+) -> Path:
     """Write the empty template whose results call the ``CRM_*`` Excel functions; with
     ``native``, the blank workbook: the same, its results native formulas (an export of
-    an empty scenario, for Excel, LibreOffice or Google Sheets without Python)."""
-    layout = Layout(lang)
+    an empty scenario, for Excel, LibreOffice or Google Sheets without Python). With
+    ``options``, the template of a choice: the Option column, the options block,
+    ``In_Option`` (blank: no option, the lines as one business case) and the Comparison
+    sheet."""
+    layout = Layout(lang, Capacity(options=MAX_OPTIONS) if options else Capacity())
     wb, _ = build_workbook(layout, None, mode="native" if native else "udf")
     if not native:  # where the results come from, and what to use without them
         note = wb[layout.sheet_name("summary")][layout.note_cell]
-        note.value = layout.text(NEEDS_FUNCTIONS).format(lang=lang)
+        note.value = layout.text(NEEDS_FUNCTIONS).format(
+            name=f"options-{lang}" if options else lang
+        )
         note.font = Font(name=FONT, size=note.font.sz, bold=True, color="9C0006")
     return save_workbook(wb, path)

@@ -151,14 +151,14 @@ def _option_formulas(layout: Layout) -> Iterator[Formula]:
     yield Formula(
         "assumptions",
         f"B{layout.option_calc_row('row')}",
-        f"=MATCH(In_Option,{layout.option_span('name')},0)",
+        f'=IF(In_Option="",0,MATCH(In_Option,{layout.option_span("name")},0))',
         lambda ctx: ctx.book.selected + 1 if ctx.book else 0,
         fmt="int",
     )
     yield Formula(
         "assumptions",
         f"B{layout.option_calc_row('baseline')}",
-        f"=IF(INDEX({layout.option_span('baseline')},{row})=Lbl_Yes,1,0)",
+        f"=IF({row}=0,0,IF(INDEX({layout.option_span('baseline')},{row})=Lbl_Yes,1,0))",
         lambda ctx: 1 if ctx.book and ctx.book.selected == ctx.book.baseline else 0,
         fmt="int",
     )
@@ -167,7 +167,7 @@ def _option_formulas(layout: Layout) -> Iterator[Formula]:
         yield Formula(
             "assumptions",
             f"B{layout.option_calc_row(key)}",
-            f'=IF({own}="",{general},{own})',
+            f'=IF({row}=0,{general},IF({own}="",{general},{own}))',
             lambda ctx, key=key: getattr(ctx.scenario.assumptions, key),
             fmt="pct",
         )
@@ -184,7 +184,7 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         share = f'IF({typed}="",1,{typed})'
         if layout.capacity.options:  # the option shown's, when it has its own
             own = f"INDEX({layout.option_span(f'adoption_{t}')},Calc_OptionRow)"
-            share = f'IF({own}<>"",{own},{share})'
+            share = f'IF(Calc_OptionRow=0,{share},IF({own}<>"",{own},{share}))'
         yield Formula(
             "assumptions",
             f"{layout.adoption_col(t)}{layout.adoption_calc_row}",

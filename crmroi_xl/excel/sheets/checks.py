@@ -35,7 +35,8 @@ from ...scenario.labels import label
 from ...scenario.model import Assumptions
 from ..blocks import REFUSED_LETTERS
 from ..cosmetics import fit, fit_header_row, label_texts
-from ..layout import CHECK_COLUMNS, CHECKS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
+from ..irrsearch import SearchPlaces, search_formulas
+from ..layout import CHECK_COLUMNS, IRR_GRID_COLUMNS, IRR_STEP_COLUMNS, WARNINGS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 from ..styles import BAD_FILL, rule
@@ -84,7 +85,7 @@ def texts(layout: Layout) -> Iterator[Text]:
     yield Text("checks", layout.note_cell, layout.text(NOTE), "note")
     for letter, title in CHECK_COLUMNS.values():
         yield Text("checks", f"{letter}{layout.check_header_row}", layout.text(title), "header")
-    for key, title in CHECKS:
+    for key, title in layout.checks:
         yield Text("checks", layout.check_cell(key, "title"), layout.text(title))
     yield Text(
         "checks",
@@ -154,79 +155,15 @@ def _search(ctx: Context) -> GridSearch:
     return found
 
 
-def _grid_value(ctx: Context, column: str, k: int) -> CellValue:
-    found = _search(ctx)
-    if column == "sign":
-        return 1 if found.signs[k] else 0
-    distance = found.distances[k]
-    return "" if distance is None else distance
-
-
-def _step_value(ctx: Context, column: str, k: int) -> CellValue:
-    steps = _search(ctx).steps
-    if not steps:
-        return ""
-    low, high, middle, sign = steps[k]
-    return {"low": low, "high": high, "middle": middle, "sign": 1 if sign else 0}[column]
-
-
 def _irr_search(layout: Layout) -> Iterator[Formula]:
     """The cells of the IRR search (see the module docstring); the flows are the
     summary's net flow, years 0 to 10."""
+    places = SearchPlaces(
+        "checks", layout.irr_grid_cell, layout.irr_step_cell, layout.irr_grid_span
+    )
     net = layout.ref("summary", layout.summary_span("net_flow", first=1))
     first = layout.ref("summary", layout.summary_cell("net_flow", 0))
-    count = len(BRACKET_GRID)
-
-    def npv_sign(rate: str) -> str:
-        return f"IF({first}+NPV({rate},{net})>=0,1,0)"
-
-    for k in range(count):
-        rate, sign = layout.irr_grid_cell("rate", k), layout.irr_grid_cell("sign", k)
-        yield Formula(
-            "checks",
-            sign,
-            f"={npv_sign(rate)}",
-            lambda ctx, k=k: _grid_value(ctx, "sign", k),
-            fmt="int",
-        )
-        if k + 1 < count:
-            after, next_sign = (layout.irr_grid_cell(c, k + 1) for c in ("rate", "sign"))
-            yield Formula(
-                "checks",
-                layout.irr_grid_cell("distance", k),
-                f"=IF({sign}<>{next_sign},MIN(ABS({rate}-IrrDefaultGuess),"
-                f'ABS({after}-IrrDefaultGuess)),"")',
-                lambda ctx, k=k: _grid_value(ctx, "distance", k),
-                fmt="factor",
-            )
-    distances = layout.irr_grid_span("distance", count - 1)
-    rates, signs = layout.irr_grid_span("rate", count), layout.irr_grid_span("sign", count)
-    chosen = f"MATCH(MIN({distances}),{distances},0)"
-    for k in range(SEARCH_STEPS):
-        cell = {c: layout.irr_step_cell(c, k) for c in IRR_STEP_COLUMNS}
-        if k == 0:
-            low = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}))'
-            high = f'=IF(COUNT({distances})=0,"",INDEX({rates},{chosen}+1))'
-        else:
-            before = {c: layout.irr_step_cell(c, k - 1) for c in IRR_STEP_COLUMNS}
-            low_sign = f"INDEX({signs},{chosen})"
-            same = f"{before['sign']}={low_sign}"
-            low = f'=IF({before["low"]}="","",IF({same},{before["middle"]},{before["low"]}))'
-            high = f'=IF({before["low"]}="","",IF({same},{before["high"]},{before["middle"]}))'
-        texts = {
-            "low": low,
-            "high": high,
-            "middle": f'=IF({cell["low"]}="","",({cell["low"]}+{cell["high"]})/2)',
-            "sign": f'=IF({cell["low"]}="","",{npv_sign(cell["middle"])})',
-        }
-        for column, text in texts.items():
-            yield Formula(
-                "checks",
-                cell[column],
-                text,
-                lambda ctx, column=column, k=k: _step_value(ctx, column, k),
-                fmt="int" if column == "sign" else "factor",
-            )
+    yield from search_formulas(places, first, net, _search)
 
 
 def formulas(layout: Layout) -> Iterator[Formula]:
@@ -269,9 +206,15 @@ def formulas(layout: Layout) -> Iterator[Formula]:
         "channel_lines": f"=SUM({flags('channels')})",
         "customers_complete": '=IF((In_Margin="")=(In_Retention=""),0,1)',
     }
+    if layout.capacity.options:  # blank with options named, or naming none of them
+        named = f'SUMPRODUCT(({layout.ref("assumptions", layout.option_span("name"))}<>"")*1)'
+        counts["option_shown"] = (
+            f'=IF(In_Option="",IF({named}>0,1,0),'
+            f"IF(ISNUMBER(MATCH(In_Option,{layout.ref('assumptions', layout.option_span('name'))},0)),0,1))"
+        )
     guards = guard_formulas(layout)  # against a user's edits and refused inputs
     counts.update({key: text for key, (text, _) in guards.items()})
-    for key, _ in CHECKS:
+    for key, _ in layout.checks:
         value, passed = layout.check_cell(key, "value"), layout.check_cell(key, "passed")
         if key in differences:
             yield Formula(
@@ -319,9 +262,12 @@ def formulas(layout: Layout) -> Iterator[Formula]:
                 style=style,
                 fmt=fmt,
             )
-    first, last = (layout.check_cell(CHECKS[i][0], "passed") for i in (0, -1))
+    first, last = (layout.check_cell(layout.checks[i][0], "passed") for i in (0, -1))
     passed = f"{layout.check_col('passed')}{layout.master_check_row}"
-    yield Formula("checks", passed, f"=MIN({first}:{last})", _one, style="output", fmt="int")
+    master = f"=MIN({first}:{last})"
+    if layout.capacity.options:  # not OK (rather than #N/A everywhere) without an option shown
+        master = f"=IF({last}=0,0,MIN({first}:{last}))"
+    yield Formula("checks", passed, master, _one, style="output", fmt="int")
     yield Formula(
         "checks",
         f"{layout.check_col('status')}{layout.master_check_row}",
@@ -342,7 +288,7 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
         ws.column_dimensions[letter].width = width
     title = layout.check_col("title")
     fit(ws, title, label_texts(ws, title, ("label", "total_label")), 60)
-    first = layout.check_row(CHECKS[0][0])
+    first = layout.check_row(layout.checks[0][0])
     master = layout.master_check_row
     ws.freeze_panes = f"{title}{first}"
     fit_header_row(ws, layout.check_header_row, [letter for letter, _ in CHECK_COLUMNS.values()])

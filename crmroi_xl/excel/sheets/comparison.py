@@ -11,19 +11,34 @@ NPV, ROI, IRR, payback, the incremental NPV, IRR and payback on the difference o
 its net flows and the baseline's (blank for the baseline itself), its rank by NPV
 (``RANK``), and the Monte Carlo's shares written at export as values. So every
 figure follows an edit of an amount, an Option cell or an option's settings.
+
+The IRRs are the Summary's (:func:`~crmroi_xl.excel.headline.irr_chain`): Newton
+from 10 %, then from the point the sheet's own search locates (one search an option
+for its IRR, one for its incremental IRR, under the yearly blocks:
+:mod:`crmroi_xl.excel.irrsearch`), then from the engine's IRR written at export; so
+they stay true when an edit moves them far from it. The template's headline cells
+call ``CRM_NPV``, ``CRM_IRR``, ``CRM_PAYBACK`` and ``CRM_INCREMENTAL_NPV``/``_IRR``
+(against the baseline's net flow, right of the discount factors).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from openpyxl.styles import Alignment
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.options import Comparison, OptionResults, compare
-from ..comparison_layout import METRICS, SETTINGS, YEARLY
+from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
+from ..comparison_layout import METRICS, SEARCH_BLOCKS, SEARCHES, SETTINGS, YEARLY
 from ..cosmetics import fit, label_texts
+from ..headline import irr_chain
+from ..irrsearch import SearchPlaces, search_formulas
 from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
@@ -77,9 +92,10 @@ TITLES: dict[str, Bilingual] = {
     "costs": ("Coûts par année", "Costs by year"),
     "benefits": ("Bénéfices comptés par année", "Counted benefits by year"),
     "net": (
-        "Flux net par année (facteur d'actualisation à droite)",
-        "Net flow by year (discount factor on the right)",
+        "Flux net par année (à droite : facteur d'actualisation, flux net de la référence)",
+        "Net flow by year (on the right: discount factor, the baseline's net flow)",
     ),
+    "baseline_net": ("Référence", "Baseline"),
     "cumulative": ("Flux net cumulé", "Cumulative net flow"),
     "points": ("Point de récupération (année)", "Payback point (year)"),
     "difference": ("Flux net moins celui de la référence", "Net flow less the baseline's"),
@@ -89,6 +105,24 @@ TITLES: dict[str, Bilingual] = {
         "Flux net cumulé, pour le graphique (#N/A : rien à tracer)",
         "Cumulative net flow, for the chart (#N/A: nothing to draw)",
     ),
+}
+_SEARCHED: dict[str, Bilingual] = {
+    "irr": ("TRI", "IRR"),
+    "incremental_irr": ("TRI incrémental", "Incremental IRR"),
+}
+_SEARCH_TITLES: dict[str, Bilingual] = {
+    "sign": ("VAN ≥ 0 (1/0) à chaque taux", "NPV ≥ 0 (1/0) at each rate"),
+    "distance": (
+        "écart à 10 % si la VAN change de signe",
+        "distance to 10% if the NPV changes sign",
+    ),
+    "low": ("dichotomies : bas", "halvings: low"),
+    "high": ("dichotomies : haut", "halvings: high"),
+    "middle": (
+        "dichotomies : milieu (le dernier : le point trouvé)",
+        "halvings: middle (the last: the point located)",
+    ),
+    "step_sign": ("dichotomies : VAN ≥ 0 au milieu (1/0)", "halvings: NPV ≥ 0 at the middle (1/0)"),
 }
 _FORMATS = {
     "baseline": "int",
@@ -127,10 +161,29 @@ def texts(layout: Layout) -> Iterator[Text]:
             yield Text("comparison", ref, f"{word} {year}")
         else:
             yield text(f"A{p.row(key)}", key)
+    row = p.block_title_row("net")
+    yield text(f"{p.baseline_cell(0)[0]}{row}", "baseline_net", "header")
     for block in YEARLY:
         yield text(f"A{p.block_title_row(block)}", block, "subtitle")
         for t in YEARS:
             yield Text("comparison", f"A{p.year_row(block, t)}", t, "timeline", "int")
+    for search in SEARCHES:
+        for block in SEARCH_BLOCKS:
+            words = (
+                f"{_SEARCHED[search][i]} : {_SEARCH_TITLES[block][i]}"
+                if i == 0
+                else f"{_SEARCHED[search][i]} search: {_SEARCH_TITLES[block][i]}"
+                for i in (0, 1)
+            )
+            title = layout.text(tuple(words))  # type: ignore[arg-type]
+            yield Text("comparison", f"A{p.search_title_row(search, block)}", title, "subtitle")
+            grid = block in ("sign", "distance")
+            for i in range(len(BRACKET_GRID) if grid else SEARCH_STEPS):
+                ref = p.search_cell(search, block, -1, i)
+                if grid:
+                    yield Text("comparison", ref, float(BRACKET_GRID[i]), "calc", "factor")
+                else:
+                    yield Text("comparison", ref, i + 1, "timeline", "int")
 
 
 # --- the engine's values -------------------------------------------------------------------
@@ -228,15 +281,52 @@ def _yearly(ctx: Context, block: str, k: int, t: int) -> CellValue:
 # --- the formulas --------------------------------------------------------------------------
 
 
-def _irr(flows: str, start: str) -> str:
-    """The IRR of ``flows`` from the start written at export (the engine's), then from
-    the spreadsheet's own 10 %; #N/A without a change of sign or a root above -100 %."""
-    begin = f'IF({start}="",IrrDefaultGuess,{start})'
-    formula = "NA()"
-    for point in ("IrrDefaultGuess", begin):  # the export's start tried first
-        irr = f"IRR({flows},{point})"
-        formula = f"IF(IFERROR({irr},-2)>-1,{irr},{formula})"
-    return f'IF(OR(COUNTIF({flows},">0")=0,COUNTIF({flows},"<0")=0),NA(),{formula})'
+def _irr(flows: str, located: str, start: str) -> str:
+    """The IRR of ``flows`` as the Summary's (:func:`~crmroi_xl.excel.headline.irr_chain`):
+    Newton from 10 %, from the point this sheet's search ``located``, from the start
+    written at export (the engine's); #N/A without a change of sign."""
+    stored = f'IF({start}="",IrrDefaultGuess,{start})'
+    chain = irr_chain(flows, located, stored)
+    return f'IF(OR(COUNTIF({flows},">0")=0,COUNTIF({flows},"<0")=0),NA(),{chain})'
+
+
+def _search(ctx: Context, search: str, k: int) -> GridSearch | None:
+    """The engine's IRR search of option ``k``'s net flows (or their difference with the
+    baseline's), years 0 to 10 (zero past the horizon); None for an empty slot."""
+    key = f"comparison_search_{search}_{k}"
+    if key not in ctx.memo:
+        option = _option(ctx, k)
+        if option is None:
+            ctx.memo[key] = None
+        else:
+            block = SEARCHES[search]
+            flows = [_yearly(ctx, block, k, t) for t in YEARS]
+            numbers = [v if isinstance(v, float | int) else 0.0 for v in flows]
+            ctx.memo[key] = grid_search(np.array(numbers, dtype=float))
+    found: GridSearch | None = ctx.memo[key]
+    return found
+
+
+def _places(layout: Layout, search: str, k: int) -> SearchPlaces:
+    """Where option ``k``'s search lies on the sheet."""
+    p = layout.comparison
+
+    def grid(column: str, i: int) -> str:
+        if column == "rate":
+            return f"$A${p.search_cell(search, 'sign', -1, i)[1:]}"
+        return p.search_cell(search, column, k, i)
+
+    def step(column: str, i: int) -> str:
+        block = {"sign": "step_sign", "step": "low"}.get(column, column)
+        return p.search_cell(search, block, -1 if column == "step" else k, i)
+
+    def span(column: str, count: int) -> str:
+        first, last = grid(column, 0), grid(column, count - 1)
+        if column == "rate":
+            return f"{first}:{last}"
+        return f"${first[0]}${first[1:]}:${last[0]}${last[1:]}"
+
+    return SearchPlaces("comparison", grid, step, span)
 
 
 def _payback(cumulative: str, points: str) -> str:
@@ -355,6 +445,15 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
                 lambda ctx, block=block, k=k, t=t: _yearly(ctx, block, k, t),
                 fmt=_FORMATS.get(block, "eur"),
             )
+    for search, block in SEARCHES.items():
+        yield from search_formulas(
+            _places(layout, search, k),
+            p.year_cell(block, k, 0),
+            cells(block, 1),
+            partial(_search, search=search, k=k),
+            lambda text: f'IF({name}="","",{text})',
+        )
+    located = _places(layout, "incremental_irr", k).located
     factors = p.discount_span
     metrics = {
         "tco": f"SUM({cells('costs')})",
@@ -362,19 +461,33 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
         "total_benefits": f"SUM({cells('benefits')})",
         "npv": f"SUMPRODUCT({cells('net')},{factors})",
         "roi": f"IF({at('tco')}=0,NA(),({at('total_benefits')}-{at('tco')})/{at('tco')})",
-        "irr": _irr(cells("net"), at("irr_start")),
+        "irr": _irr(cells("net"), _places(layout, "irr", k).located, at("irr_start")),
         "payback": _payback(cells("cumulative"), cells("points", 1)),
         "incremental_npv": (
             f'IF({at("baseline")}=1,"",{at("npv")}-IF({base}=0,0,INDEX({p.span("npv")},1,{base})))'
         ),
         "incremental_irr": (
-            f'IF({at("baseline")}=1,"",{_irr(cells("difference"), at("incremental_irr_start"))})'
+            f'IF({at("baseline")}=1,"",'
+            f"{_irr(cells('difference'), located, at('incremental_irr_start'))})"
         ),
         "incremental_payback": (
             f'IF({at("baseline")}=1,"",'
             f"{_payback(cells('difference_cumulative'), cells('difference_points', 1))})"
         ),
         "rank": f"RANK({at('npv')},{p.span('npv')})",
+    }
+    net, baseline = cells("net"), p.baseline_span
+    udfs = {  # the template's: the CRM_* functions where they exist
+        "npv": f"CRM_NPV(In_DiscountRate,{net})",
+        "irr": f'IF(OR(COUNTIF({net},">0")=0,COUNTIF({net},"<0")=0),NA(),CRM_IRR({net}))',
+        "payback": f"CRM_PAYBACK({net})",
+        "incremental_npv": (
+            f'IF({at("baseline")}=1,"",CRM_INCREMENTAL_NPV(In_DiscountRate,{baseline},{net}))'
+        ),
+        "incremental_irr": (
+            f'IF({at("baseline")}=1,"",IF(OR(COUNTIF({cells("difference")},">0")=0,'
+            f'COUNTIF({cells("difference")},"<0")=0),NA(),CRM_INCREMENTAL_IRR({baseline},{net})))'
+        ),
     }
     for key, text in metrics.items():
         yield Formula(
@@ -383,6 +496,7 @@ def _option_formulas(layout: Layout, k: int) -> Iterator[Formula]:
             blank(text),
             lambda ctx, key=key, k=k: _metric(ctx, key, k),
             fmt=_FORMATS.get(key, "eur"),
+            udf=blank(udfs[key]) if key in udfs else None,
         )
 
 
@@ -400,7 +514,14 @@ def formulas(layout: Layout) -> Iterator[Formula]:
     )
     for k in range(layout.capacity.options):
         yield from _option_formulas(layout, k)
+    base = f"${p.baseline_index_cell[0]}${p.baseline_index_cell[1:]}"
     for t in YEARS:
+        yield Formula(
+            "comparison",
+            p.baseline_cell(t),
+            f'=IF({t}>In_Horizon,"",IF({base}=0,0,INDEX({p.across("net", t)},1,{base})))',
+            lambda ctx, t=t: "" if t > ctx.horizon else _base_net(ctx)[t],
+        )
         yield Formula(
             "comparison",
             p.discount_cell(t),
@@ -422,6 +543,16 @@ def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     for k in range(layout.capacity.options):
         ws[f"{p.col(k)}{p.header_row}"].alignment = Alignment(horizontal="center", wrap_text=True)
     ws.freeze_panes = f"B{p.header_row + 1}"
+    # printed: the table (headline rows and what each option takes) on one landscape
+    # page, the chart on the next (a column break between them); the yearly blocks
+    # and the IRR searches are not (one range: Gnumeric reads no union of ranges)
+    chart = column_index_from_string(p.chart_anchor.rstrip("0123456789"))
+    last = max(p.row(SETTINGS[-1]), p.header_row + 18)
+    ws.print_area = f"A1:{get_column_letter(chart + 10)}{last}"
+    ws.col_breaks.append(Break(id=chart - 1))
+    if ws.sheet_properties.pageSetUpPr is not None:  # a page each, at one scale
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 80
 
 
 SHEET = Sheet("comparison", "70AD47", texts, formulas, looks)
