@@ -349,6 +349,55 @@ def option_cases(choice: Choice) -> Iterator[tuple[str, Callable[[], Plan]]]:
         "sensitivity-clear_the_option_shown",
         plan({"op": "clear", "sheet": sensitivity, "range": "B6"}, intent=choice.regroup(flat)),
     )
+    yield (
+        "sensitivity-show_an_option_not_in_the_block",
+        plan(typed(sensitivity, "B6", "Vendor Z"), intent=choice.regroup(flat), shown="Vendor Z"),
+    )
+    not_baseline = next(k for k, n in enumerate(names) if n != choice.scenario.baseline)
+    yield (
+        "assumptions-mark_a_second_baseline",
+        plan(
+            typed(
+                assumptions,
+                f"{layout.option_col('baseline')}{layout.option_row(not_baseline)}",
+                layout.word("yes"),
+            ),
+            intent=REFUSE,
+        ),
+    )
+    k_other = names.index(other)
+    yield (
+        "assumptions-delete_the_row_of_an_option",
+        plan(
+            unprotect(assumptions),
+            {"op": "delete_rows", "sheet": assumptions, "row": layout.option_row(k_other)},
+            intent=REFUSE,
+        ),
+    )
+    yield (
+        "assumptions-delete_a_blank_row_of_the_options_block",
+        plan(
+            unprotect(assumptions),
+            {"op": "delete_rows", "sheet": assumptions, "row": layout.option_row(len(names))},
+            intent=choice.regroup(flat),
+        ),
+    )
+
+    def copied() -> Plan:
+        table = layout.table("costs")
+        source = choice.row("costs", b_line)
+        spare = table.row(len(flat.costs))
+        copy: Edit = {
+            "op": "copy",
+            "sheet": costs,
+            "source": f"A{source}:{book.last_column(table)}{source}",
+            "target": f"A{spare}",
+        }
+        line = next(c for c in flat.costs if c.label == b_line)
+        more = flat.model_copy(update={"costs": [*flat.costs, line]})
+        return [unprotect(costs), copy], choice.regroup(more), False, None
+
+    yield "costs-copy_an_option_line_to_a_spare_row", copied
 
 
 CHOICES: dict[str, Choice] = {}
