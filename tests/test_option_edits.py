@@ -355,6 +355,52 @@ def option_cases(choice: Choice) -> Iterator[tuple[str, Callable[[], Plan]]]:
     )
     not_baseline = next(k for k, n in enumerate(names) if n != choice.scenario.baseline)
     yield (
+        "assumptions-rename_an_option_in_lower_case",
+        plan(
+            typed(assumptions, name_cell(0), a.lower()),
+            intent=choice.regroup(
+                flat,
+                {lab: (a.lower() if o == a else o) for lab, o in choice.owners.items()},
+                renamed(a, a.lower()),
+            ),
+        ),
+    )
+    yield (
+        "assumptions-type_an_option_adoption_out_of_bounds",
+        plan(
+            typed(assumptions, f"{layout.option_col('adoption_2')}{layout.option_row(0)}", 1.5),
+            intent=REFUSE,
+        ),
+    )
+    general = list(choice.scenario.assumptions.adoption or [])  # one a year of the horizon
+    yield (
+        "assumptions-type_an_option_adoption_in_year_4",
+        plan(
+            typed(sensitivity, "B6", a),
+            typed(assumptions, f"{layout.option_col('adoption_4')}{layout.option_row(0)}", 0.5),
+            intent=choice.regroup(
+                flat,
+                options=[
+                    {**f, "adoption": [*general[:3], 0.5, *general[4:]]} if f["name"] == a else f
+                    for f in fields
+                ],
+            ),
+            shown=a,
+        ),
+    )
+    yield (
+        "assumptions-insert_a_column_in_the_options_block_years",
+        plan(
+            unprotect(assumptions),
+            {
+                "op": "insert_columns",
+                "sheet": assumptions,
+                "column": layout.option_col("adoption_8"),
+            },
+            intent=choice.regroup(flat),
+        ),
+    )
+    yield (
         "assumptions-mark_a_second_baseline",
         plan(
             typed(
