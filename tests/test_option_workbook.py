@@ -195,6 +195,19 @@ def test_an_option_column_naming_no_option_is_one_clear_line(tmp_path: Path) -> 
     assert "Vendor A, Vendor B, Status quo" in line
 
 
+def test_a_second_option_marked_as_the_baseline_is_one_clear_line(tmp_path: Path) -> None:
+    """The scenario has one status quo: two baselines are refused (the reader used to
+    take the first, while the workbook showed the second as a baseline too)."""
+    path = export_workbook(load_scenario(TWO_VENDORS), tmp_path / "x.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    wb["Hypothèses"]["C27"] = "Oui"  # Vendor A's row; the status quo's says Oui already
+    wb.save(tmp_path / "two.xlsx")
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(tmp_path / "two.xlsx")
+    (line,) = str(error.value).splitlines()
+    assert "Hypothèses!C" in line and "plus d'une option marquée comme référence" in line
+
+
 @pytest.mark.slow
 @settings(
     max_examples=15,

@@ -27,12 +27,17 @@ from ..scenario.labels import Lang
 from ..scenario.options import baseline_name
 from .parts import YEARS, pick
 
-__all__ = ["UNKNOWN_OPTION", "gather_options"]
+__all__ = ["TWO_BASELINES", "UNKNOWN_OPTION", "gather_options"]
 
 #: A line's Option cell naming no option of the block ({name}, {names}).
 UNKNOWN_OPTION = (
     "option {name!r} absente du bloc des options de la feuille Hypothèses ({names})",
     "option {name!r} is not in the options block of the Assumptions sheet ({names})",
+)
+#: A second option marked as the baseline (the scenario has one status quo).
+TWO_BASELINES = (
+    "plus d'une option marquée comme référence (statu quo) : une seule peut l'être",
+    "more than one option is marked as the baseline (status quo): only one can be",
 )
 
 
@@ -64,6 +69,7 @@ def gather_options(
     general = data.get("assumptions", {}).get("adoption") or []
     options: list[dict[str, Any]] = []
     baseline = None
+    problems: list[tuple[tuple[Any, ...], str]] = []
     for k in sorted(rows):
         row = rows[k]
         if "name" not in row:
@@ -79,10 +85,11 @@ def gather_options(
                 typed.get(t, general[t - 1] if t <= len(general) else 1.0)
                 for t in YEARS[1 : years + 1]
             ]
-        if row.get("baseline") is True and baseline is None:
-            baseline = row["name"]
+        if row.get("baseline") is True:
+            if baseline is not None:
+                problems.append((("options", k, "baseline"), pick(TWO_BASELINES, lang)))
+            baseline = baseline or row["name"]
         options.append(option)
-    problems: list[tuple[tuple[Any, ...], str]] = []
     by_name = {_key(o["name"]): o for o in options}
     for section in ("costs", "benefits"):
         shared: list[dict[str, Any]] = []

@@ -41,9 +41,11 @@ from ...scenario.drivers import BENEFIT_DRIVERS
 from ...scenario.messages import WORDING, message
 from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS, SIMULATION_INPUTS
 from ..inputs import input_bounds
+from ..layout import OPTION_INPUTS
 from ..parts import YEARS, CellValue, Formula, Table, Text, pick
 from ..reader import MESSAGES
 from ..sheet import Context
+from .optionguards import option_refusals
 
 if TYPE_CHECKING:
     from ..layout import InputCell, Layout
@@ -70,6 +72,12 @@ GUARDS = (
 )
 _NUMBERS = ("amount", "number", "share", "integer")
 _ROW: tuple[str, str] = ("ligne", "row")
+#: The options block's numbers, as the checks name them.
+_OPTION_NUMBERS: dict[str, tuple[str, str]] = {
+    "cost_risk": ("options, risque coûts", "options, cost risk"),
+    "benefit_risk": ("options, risque bénéfices", "options, benefit risk"),
+    "adoption": ("options, adoption", "options, adoption"),
+}
 
 
 def _quoted(text: str) -> str:
@@ -214,6 +222,9 @@ def refused(layout: Layout) -> list[Refused]:
     low, high = input_bounds(next(c for c in layout.inputs if c.where[0] == "adoption"))
     adoption = pick(("adoption", "adoption"), lang)
     outside("In_Adoption", low, high, f"{layout.sheet_name('assumptions')}, {adoption}")
+    if layout.capacity.options:  # a workbook of options: its block's numbers, its names
+        _option_numbers(layout, add, outside)
+        found += [Refused(*refusal) for refusal in option_refusals(layout)]
     # across fields, as the model checks them: years within the horizon
     timed = [(layout.costs, "start_year"), (layout.costs, "one_off_year")]
     timed.append((layout.benefits, "start_year"))
@@ -246,6 +257,27 @@ def refused(layout: Layout) -> list[Refused]:
                 )
             )
     return found
+
+
+def _option_numbers(layout: Layout, add: Any, outside: Any) -> None:
+    """The options block's numbers (each option's cost risk, benefit risk, adoption):
+    numbers within the model's bounds, as the reader checks them."""
+    cells = {c.where: c for c in layout.inputs}
+    last = layout.capacity.options - 1
+    first_year, last_year = layout.option_col("adoption_1"), layout.option_col("adoption_10")
+    spans = {
+        key: layout.option_span(key) for key, (_, kind) in OPTION_INPUTS.items() if kind == "share"
+    }
+    spans["adoption"] = (
+        f"${first_year}${layout.option_row(0)}:${last_year}${layout.option_row(last)}"
+    )
+    for key, span in spans.items():
+        cell = cells[("options", 0, key) if key != "adoption" else ("options", 0, key, 1)]
+        low, high = input_bounds(cell)
+        where = f"{layout.sheet_name('assumptions')}, {pick(_OPTION_NUMBERS[key], layout.lang)}"
+        ref = layout.ref("assumptions", span)
+        add(f"COUNTA({ref})-COUNT({ref})", where, _expected(cell, layout.lang))
+        outside(ref, low, high, where)
 
 
 def _template_text(kind: str, lang: str) -> str:
