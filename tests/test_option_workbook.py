@@ -198,9 +198,12 @@ def test_an_option_column_naming_no_option_is_one_clear_line(tmp_path: Path) -> 
 def test_a_second_option_marked_as_the_baseline_is_one_clear_line(tmp_path: Path) -> None:
     """The scenario has one status quo: two baselines are refused (the reader used to
     take the first, while the workbook showed the second as a baseline too)."""
-    path = export_workbook(load_scenario(TWO_VENDORS), tmp_path / "x.xlsx", lang="fr")
+    scenario = load_scenario(TWO_VENDORS)
+    path = export_workbook(scenario, tmp_path / "x.xlsx", lang="fr")
+    layout = export_layout(scenario, "fr")
     wb = openpyxl.load_workbook(path)
-    wb["Hypothèses"]["C27"] = "Oui"  # Vendor A's row; the status quo's says Oui already
+    vendor_a = f"{layout.option_col('baseline')}{layout.option_row(0)}"
+    wb["Hypothèses"][vendor_a] = "Oui"  # the status quo's row says Oui already
     wb.save(tmp_path / "two.xlsx")
     with pytest.raises(WorkbookError) as error:
         read_workbook(tmp_path / "two.xlsx")
