@@ -462,8 +462,8 @@ def test_every_part_is_deflated_at_the_chosen_level(tmp_path: Path) -> None:
     ``benchmarks/bench_deflate.py``), not zlib's default 6, by both writers."""
     import zlib
 
-    from crmroi_xl.excel.package import DEFLATE_LEVEL
     from crmroi_xl.excel.workbook import export_workbook_openpyxl
+    from crmroi_xl.excel.zipped import DEFLATE_LEVEL
     from crmroi_xl.io.loader import DEMO_SCENARIO
 
     assert DEFLATE_LEVEL == 1

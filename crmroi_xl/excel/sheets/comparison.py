@@ -18,9 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...engine.options import Comparison, OptionResults, compare
 from ..comparison_layout import METRICS, SETTINGS, YEARLY
 from ..cosmetics import fit, label_texts
@@ -28,6 +25,8 @@ from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]
@@ -411,6 +410,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment
+
     if not layout.capacity.options:
         return
     p = layout.comparison

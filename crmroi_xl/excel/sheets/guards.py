@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ...scenario.drivers import BENEFIT_DRIVERS
 from ...scenario.messages import WORDING, message
 from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS, SIMULATION_INPUTS
+from ..expected import MESSAGES
 from ..inputs import input_bounds
 from ..parts import YEARS, CellValue, Formula, Table, Text, pick
-from ..reader import MESSAGES
 from ..sheet import Context
 
 if TYPE_CHECKING:
