@@ -49,6 +49,7 @@ from openpyxl.xml.functions import Element, SubElement, whitespace
 
 from .files import atomic_path
 from .parts import CellValue
+from .shared import share
 from .xstring import escape
 from .zipped import FIXED_TIME, FixedTimeZip, cached_type
 
@@ -205,6 +206,9 @@ def write_package(
     _Writer(wb, written, cached or {}).write_data()
     archive.writestr(_CONTENT_TYPES, written.parts.pop(_CONTENT_TYPES))
     for name, data in written.parts.items():
+        if name.startswith("xl/worksheets/sheet"):  # the Simulation sheet's runs
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            data = share(text).encode("utf-8")
         archive.writestr(name, data)
 
 
