@@ -111,7 +111,17 @@ def process_seconds(repeat: int, checkout: Path | None = None) -> dict[str, list
     cwd = ROOT if checkout is None else checkout
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo.json"
-        demo.write_text(json.dumps(demo_data()), encoding="utf-8")
+        if checkout is None:
+            demo.write_text(json.dumps(demo_data()), encoding="utf-8")
+        else:  # the demo as that checkout's model writes it (an older one refuses new keys)
+            code = (
+                "import json; from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario; "
+                "print(json.dumps(load_scenario(DEMO_SCENARIO).model_dump(mode='json')))"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd
+            )
+            demo.write_text(done.stdout, encoding="utf-8")
         out = str(Path(tmp) / "demo.xlsx")
         commands = {
             "bare imports (numpy, pydantic, yaml, typer, rich)": ["-c", BARE],

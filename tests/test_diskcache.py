@@ -202,3 +202,35 @@ def test_a_simulation_reads_its_inverse_tables_back_from_the_disk(
     assert again.npv_runs.tolist() == first.npv_runs.tolist()
     monkeypatch.undo()
     lattice.clear_tables()
+
+
+_LIGHT = """
+import sys
+from crmroi_xl.batch.run import batch_export
+from crmroi_xl.excel.fast import export_workbook
+from crmroi_xl.io.loader import DEMO_SCENARIO, load_scenario
+export_workbook(load_scenario(DEMO_SCENARIO), sys.argv[1] + "/demo.xlsx")
+heavy = sorted(m for m in ("openpyxl", "lxml") if m in sys.modules)
+print(heavy)
+"""
+
+
+def test_an_export_from_a_warm_cache_imports_no_openpyxl(cache: Path, tmp_path: Path) -> None:
+    """The second process reads the kind from the disk: neither openpyxl nor lxml is
+    imported (the first one built it, so needed them), and both wrote the same bytes."""
+    env = {**os.environ, diskcache.ENV: str(cache)}
+    imported = []
+    for name in ("cold", "warm"):
+        (tmp_path / name).mkdir()
+        done = subprocess.run(
+            [sys.executable, "-c", _LIGHT, str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        imported.append(done.stdout.strip())
+    assert imported == ["['lxml', 'openpyxl']", "[]"]
+    cold, warm = ((tmp_path / n / "demo.xlsx").read_bytes() for n in ("cold", "warm"))
+    assert cold == warm

@@ -45,7 +45,7 @@ from crmroi_xl.excel.fast import (
 from crmroi_xl.excel.layout import Layout
 from crmroi_xl.excel.package import OPENPYXL_RELEASES, check_openpyxl
 from crmroi_xl.excel.parts import Capacity
-from crmroi_xl.excel.workbook import export_workbook_openpyxl
+from crmroi_xl.excel.workbook import export_layout, export_workbook_openpyxl
 from crmroi_xl.scenario.model import Scenario
 from tests.strategies import scenarios
 
@@ -462,8 +462,8 @@ def test_every_part_is_deflated_at_the_chosen_level(tmp_path: Path) -> None:
     ``benchmarks/bench_deflate.py``), not zlib's default 6, by both writers."""
     import zlib
 
-    from crmroi_xl.excel.package import DEFLATE_LEVEL
     from crmroi_xl.excel.workbook import export_workbook_openpyxl
+    from crmroi_xl.excel.zipped import DEFLATE_LEVEL
     from crmroi_xl.io.loader import DEMO_SCENARIO
 
     assert DEFLATE_LEVEL == 1
@@ -477,3 +477,22 @@ def test_every_part_is_deflated_at_the_chosen_level(tmp_path: Path) -> None:
                 compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
                 data = archive.read(info)
                 assert info.compress_size == len(compressor.compress(data) + compressor.flush())
+
+
+def test_the_simulation_runs_are_shared_formulas_read_back_cell_by_cell(tmp_path: Path) -> None:
+    """The runs' formulas are written once per column (``<f t="shared">``); openpyxl
+    reads each cell's formula back moved to its row: the layout's formula of that cell."""
+    from crmroi_xl.io.loader import DEMO_SCENARIO
+
+    scenario = load_scenario(DEMO_SCENARIO)
+    path = export_workbook(scenario, tmp_path / "demo.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/s")]
+    followers = sum(xml.count(b'<f t="shared" si="') for xml in sheets)
+    assert followers > 10_000  # some 14 000 run cells, a formula written once per column
+    wb = openpyxl.load_workbook(path)
+    layout = export_layout(scenario)
+    cells = [f for f in formulas(layout) if f.sheet == "simulation"]
+    ws = wb[layout.sheet_name("simulation")]
+    assert len(cells) > 10_000
+    assert [ws[f.ref].value for f in cells] == [f.native for f in cells]

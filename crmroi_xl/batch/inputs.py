@@ -31,7 +31,6 @@ from typing import Any
 
 from ..errors import ScenarioError, WorkbookError
 from ..excel.files import regular_size
-from ..excel.reader import MAX_WORKBOOK_BYTES
 from ..io.documents import load_document, parse_document
 from ..io.flat import FlatRow
 from ..io.flatfiles import iter_rows
@@ -285,7 +284,9 @@ def _validate_file(record: Record, lang: Lang | None) -> BatchItem:
     data: Any = None
     try:
         kind = SUFFIXES.get(path.suffix.lower())
-        if kind is None:  # a filled workbook
+        if kind is None:  # a filled workbook (the reader loads lxml: imported here)
+            from ..excel.reader import MAX_WORKBOOK_BYTES
+
             regular_size(path, MAX_WORKBOOK_BYTES, error=WorkbookError)
             scenario = load_scenario(path, lang=lang)
         else:

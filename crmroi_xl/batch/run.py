@@ -78,7 +78,6 @@ from .summary import (
     summary_csv,
     summary_json,
 )
-from .workbook import save_summary_workbook
 
 __all__ = [
     "MAX_BATCH_BYTES",
@@ -507,6 +506,14 @@ class _Run:
         return [self.entries[i] for i in sorted(self.entries)]
 
 
+def _summary_workbook(entries: Sequence[BatchEntry], lang: Lang, path: Path) -> Path:
+    """:func:`~crmroi_xl.batch.workbook.save_summary_workbook`, imported here: openpyxl
+    builds its frame, and the workbooks of a batch do not need it."""
+    from .workbook import save_summary_workbook
+
+    return save_summary_workbook(entries, lang, path)
+
+
 def write_summary(
     entries: Sequence[BatchEntry], out_dir: Path, lang: Lang
 ) -> tuple[Path, Path, Path]:
@@ -523,7 +530,7 @@ def write_summary(
     writers: list[tuple[Path, Callable[[], object]]] = [
         (csv_path, lambda: write_atomic(csv_path, summary_csv(entries, lang))),
         (json_path, lambda: write_atomic(json_path, summary_json(entries))),
-        (xlsx, lambda: save_summary_workbook(entries, lang, xlsx)),
+        (xlsx, lambda: _summary_workbook(entries, lang, xlsx)),
     ]
     for path, write in writers:
         try:

@@ -39,8 +39,9 @@ from ..excel.cosmetics import print_scaled, print_setup
 from ..excel.fast import escape, input_xml
 from ..excel.files import atomic_path
 from ..excel.measure import fit_width, header_fit, height, text_need
-from ..excel.package import FIXED_TIME, FixedTimeZip, write_package
+from ..excel.package import write_package
 from ..excel.styles import FONT, NAVY, number_formats
+from ..excel.zipped import FIXED_TIME, FixedTimeZip
 from ..scenario.labels import Lang, label
 from .summary import (
     BASIS,

@@ -130,7 +130,6 @@ def _simulated(
     from ..excel.live import laid_out_runs
     from ..excel.simulated import simulated
     from ..scenario.labels import label
-    from .report import target_chances
 
     if not simulated(scenario):
         return {}, {}
@@ -143,6 +142,10 @@ def _simulated(
         }
         for key in ("p10", "p90")
     }
+    if not sim.targets:  # the report's module loads rich's console: only with targets
+        return quantiles, {}
+    from .report import target_chances
+
     means = label("targets_means", lang)
     chances = target_chances(sim, lang).items()
     return quantiles, {k: {**v, "runs": sim.runs, "means": means} for k, v in chances}

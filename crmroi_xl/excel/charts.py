@@ -30,26 +30,7 @@ simulation, hence neither chart (the sheet says so in a sentence).
 
 from __future__ import annotations
 
-from typing import Any
-
-from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
-from openpyxl.chart.axis import ChartLines, DateAxis
-from openpyxl.chart.data_source import StrRef
-from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText
-from openpyxl.chart.title import Title
-from openpyxl.drawing.line import LineProperties
-from openpyxl.drawing.text import (
-    CharacterProperties,
-    Font,
-    Paragraph,
-    ParagraphProperties,
-    RegularTextRun,
-)
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from ..scenario.labels import Lang, label
 from ..scenario.model import Scenario
@@ -63,6 +44,13 @@ from .sensitivity_layout import (
     SPIDER_LETTERS,
 )
 from .simulated import simulated
+
+if TYPE_CHECKING:
+    from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
+    from openpyxl.chart.axis import DateAxis
+    from openpyxl.chart.text import RichText
+    from openpyxl.chart.title import Title
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["add_charts"]
 
@@ -94,11 +82,23 @@ SPIDER_COLOURS = (NAVY, ORANGE, "70AD47", "7F7F7F", "4472C4")
 
 def _text(size: int, bold: bool = False) -> RichText:
     """Calibri text of ``size`` hundredths of a point, for titles, axes and legends."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
+
     font = CharacterProperties(latin=Font(typeface="Calibri"), sz=size, b=bold, solidFill="404040")
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=font), endParaRPr=font)])
 
 
 def _title(text: str, size: int = 1100) -> Title:
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (
+        CharacterProperties,
+        Font,
+        Paragraph,
+        ParagraphProperties,
+        RegularTextRun,
+    )
+
     font = CharacterProperties(latin=Font(typeface="Calibri"), sz=size, b=True, solidFill=NAVY)
     run = RegularTextRun(rPr=font, t=text)
     paragraph = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[run])
@@ -109,6 +109,10 @@ def _title(text: str, size: int = 1100) -> Title:
 
 
 def _gridlines(axis: object) -> None:
+    from openpyxl.chart.axis import ChartLines
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
+
     lines = ChartLines()
     lines.spPr = GraphicalProperties(ln=LineProperties(solidFill=GRID))
     axis.majorGridlines = lines  # type: ignore[attr-defined]
@@ -135,6 +139,8 @@ def _style(chart: BarChart | ScatterChart | LineChart, title: str, money: str) -
 
 def _years_axis() -> DateAxis:
     """A date axis whose unit is one year number (see the module docstring)."""
+    from openpyxl.chart.axis import DateAxis
+
     axis = DateAxis(crossAx=100)
     axis.axPos = "b"  # a column chart's years run along the bottom (openpyxl says "l")
     axis.auto = False  # a date axis even though the years are plain numbers
@@ -149,6 +155,9 @@ def _years_axis() -> DateAxis:
 def _columns(layout: Layout, summary: Worksheet, rows: tuple[tuple[str, str], ...]) -> BarChart:
     """Columns of the summary rows ``rows`` ((key, colour)) over years 0 to 10 on the
     calendar years' date axis."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.utils.cell import column_index_from_string
+
     first = column_index_from_string(layout.summary_col(0))
     last = column_index_from_string(layout.summary_col(YEARS[-1]))
     chart = BarChart()
@@ -183,6 +192,10 @@ def add_charts(
     ``formats`` are the workbook's number formats (see ``excel.styles.number_formats``);
     ``options`` a choice's options (a line each on the Comparison chart; 0: every slot).
     """
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.utils.cell import column_index_from_string
+
     lang: Lang = layout.lang
     summary = sheets["summary"]
     money = formats["eur_zero"]  # an axis shows "0 €", not the tables' dash
@@ -234,6 +247,12 @@ def add_charts(
 
 def _spider(layout: Layout, sheet: Worksheet, words: dict[str, str], money: str) -> None:
     """NPV at -20 % ... +20 % of the tornado's five largest drivers, a line each."""
+    from openpyxl.chart import LineChart, Reference, Series
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.utils.cell import column_index_from_string
+
     p = layout.sensitivity
     chart = LineChart()
     first = column_index_from_string(SPIDER_LETTERS[0])
@@ -260,6 +279,8 @@ def _spider(layout: Layout, sheet: Worksheet, words: dict[str, str], money: str)
 
 def _series(values: Reference, title: str, colour: str) -> Any:
     """A bar series of one colour (openpyxl's ``Series`` is a factory, not a type)."""
+    from openpyxl.chart import Series
+
     series = Series(values, title=title)
     series.graphicalProperties.solidFill = colour
     series.graphicalProperties.line.solidFill = colour
@@ -274,6 +295,11 @@ def _comparison_chart(layout: Layout, sheet: Worksheet, money: str, options: int
     """The cumulative net flow of each option over the years: a line for each of the
     ``options`` options (the template's: every slot, its name blank until typed; the
     years past the horizon are #N/A: not drawn), so no blank entry in the legend."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.utils.cell import column_index_from_string
+
     p = layout.comparison
     chart = ScatterChart()
     chart.scatterStyle = "line"
@@ -302,6 +328,12 @@ def _sensitivity_charts(
     layout: Layout, sheet: Worksheet, simulation: bool, formats: dict[str, str]
 ) -> None:
     """The tornado; the histogram and the S-curve of the NPV when there is a simulation."""
+    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.utils.cell import column_index_from_string
+
     lang: Lang = layout.lang
     words = {key: pair[lang != "fr"] for key, pair in TITLES.items()}
     p = layout.sensitivity

@@ -16,20 +16,16 @@ measuring itself is :mod:`crmroi_xl.excel.measure`, shared with the fast exporte
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from openpyxl.styles import Alignment
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InternalError
 from ..scenario.labels import Lang
 from .measure import MARGIN, fit_width, header_fit, height, lines, text_need
 from .parts import YEARS, Table
 from .styles import GREY
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "PRINT_SCALE",
@@ -88,6 +84,8 @@ def fit_header_row(ws: Worksheet, row: int, letters: list[str], max_lines: int =
 
 def wrap_rows(ws: Worksheet, col: str) -> None:
     """Wrap the text of column ``col`` and give each row the height its text needs."""
+    from openpyxl.styles import Alignment
+
     width = ws.column_dimensions[col].width or 8.43
     index = ws[f"{col}1"].column
     for (cell,) in ws.iter_rows(min_col=index, max_col=index):
@@ -130,6 +128,9 @@ def print_setup(ws: Worksheet, lang: Lang, *, one_page: bool, header: str | None
     paper, gridlines off, sheet name and page number in the footer; ``header``: the
     scenario's name in the middle of every page's header (written as
     :func:`header_text` gives it), so two printed cases never look alike."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -171,6 +172,9 @@ def print_scaled(ws: Worksheet, *, titles: str | None = None, after: int | None 
     """Print ``ws`` at :data:`PRINT_SCALE` across as many pages as it needs, rather than
     shrunk to one page wide: ``titles``, a column letter printed on every page; ``after``,
     the index of the column a page ends with."""
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     ws.page_setup.scale = PRINT_SCALE
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
@@ -184,6 +188,8 @@ def print_across(ws: Worksheet, table: Table, last_row: int) -> None:
     """Print a table with year columns at :data:`PRINT_SCALE` across pages: its label
     column on every page, a page break before the line totals (the inputs, then the
     years), every year (:func:`print_area`) down to ``last_row``."""
+    from openpyxl.utils.cell import column_index_from_string
+
     ws.print_area = print_area(table, last_row)
     label = table.letter(table.columns[0].key)
     last_input = column_index_from_string(table.letter(table.years_after or label))

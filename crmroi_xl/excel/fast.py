@@ -37,6 +37,7 @@ them safely; a process pool fills one per worker.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,11 +48,6 @@ from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.compat import safe_string
-from openpyxl.utils.exceptions import IllegalCharacterError
-
 from ..engine import diskcache
 from ..engine.compute import compute
 from ..engine.optionbook import OptionBook, book_results
@@ -59,7 +55,6 @@ from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
 from ..scenario.model import Scenario
-from .charts import add_charts
 from .content import formulas, texts
 from .cosmetics import header_text, style_font, unused_lines
 from .files import write_atomic
@@ -67,15 +62,15 @@ from .inputs import input_values
 from .layout import Layout
 from .measure import TEXT_CAP, fit_width, header_fit, height, text_need
 from .optionview import shown_book, table_scenario
-from .package import FixedTimeZip, cached_type, write_package
 from .parts import Capacity, CellValue, Formula, Table
 from .sheet import Context
 from .sheets.tables import fitted_columns, fixed_texts, header_letters
 from .simulated import simulated
 from .styles import number_formats
 from .vectored import Vectored
-from .workbook import build_workbook, export_layout
+from .workbook import export_layout
 from .xstring import escape as xstring
+from .zipped import FixedTimeZip, cached_type
 
 __all__ = [
     "Kind",
@@ -103,7 +98,7 @@ _WIDTH, _HEIGHT, _ROW = 9_000_000, 8_000_000, 7_000_000
 _SLOT = re.compile(
     r'(?P<input><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>'
     r"&#57344;(?P<i>[0-9]+)&#57345;</t></is></c>"
-    r'|(?P<cell><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="str">(?P<formula><f>[^<]*</f>)<v>'
+    r'|(?P<cell><c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="str">(?P<formula><f(?: [^>]*)?(?:/>|>[^<]*</f>))<v>'
     r"&#57346;(?P<j>[0-9]+)&#57347;</v></c>"
     r'|(?P<dim> width="| ht=")(?P<n>[98][0-9]{6})"'
     r"|(?P<drawing><drawing [^>]*/>)"
@@ -112,6 +107,10 @@ _SLOT = re.compile(
 )
 #: A table row's attributes when folded (:func:`~crmroi_xl.excel.cosmetics.fold_unused`).
 _FOLDED = ' hidden="1" outlineLevel="1"'
+
+#: What openpyxl refuses in a cell's text (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``:
+#: the fast path does not import openpyxl).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 #: Characters XML 1.0 cannot hold: lxml refuses them, so does the fast path.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -142,6 +141,16 @@ def escape(text: str) -> str:
 _BLANK = ' t="n"></c>'
 
 
+def _number(value: float) -> str:
+    """A number as openpyxl's ``safe_string`` writes it (16 significant digits, nothing
+    for NaN or infinity).
+
+    >>> _number(True), _number(3), _number(12.345678901234567), _number(float("nan"))
+    ('1', '3', '12.34567890123457', '')
+    """
+    return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
+
+
 def input_xml(value: Any) -> str:
     """The end of an input cell's ``<c r=... s=...`` element, as openpyxl writes the
     value ``build_workbook`` puts there (text always as an inline string)."""
@@ -149,18 +158,20 @@ def input_xml(value: Any) -> str:
         return _BLANK
     if isinstance(value, str):
         value = value[:32767]  # openpyxl's check_string
-        if ILLEGAL_CHARACTERS_RE.search(value):
+        if _ILLEGAL.search(value):
+            from openpyxl.utils.exceptions import IllegalCharacterError
+
             raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
         if value == "":
             return ' t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
         return f' t="inlineStr"><is><t{space}>{escape(xstring(value))}</t></is></c>'
     if isinstance(value, bool):
-        return f' t="b"><v>{safe_string(value)}</v></c>'
+        return f' t="b"><v>{_number(value)}</v></c>'
     if type(value) is float:
         return f' t="n"><v>{value!r}</v></c>'  # as write_package: every digit
     if isinstance(value, (int, float)):
-        return f' t="n"><v>{safe_string(value)}</v></c>'
+        return f' t="n"><v>{_number(value)}</v></c>'
     raise TypeError(f"cannot write {value!r} in a cell")
 
 
@@ -213,8 +224,8 @@ class _TableGeometry:
                 text, size, bold = column.header
                 width, lines = header_fit(text, width, size, bold, 4)
                 tallest = max(tallest, lines)
-            out[column.slot] = safe_string(width)
-        out[self.height_slot] = safe_string(height(tallest))
+            out[column.slot] = _number(width)
+        out[self.height_slot] = _number(height(tallest))
 
 
 @dataclass(frozen=True)
@@ -341,6 +352,9 @@ def _sheet_part(layout: Layout, key: str) -> str:
 @lru_cache(maxsize=16)
 def skeleton(lang: Lang, capacity: Capacity, currency: str) -> Skeleton:
     """The skeleton of the workbooks of one language, table size and currency."""
+    from .package import write_package  # openpyxl: only where a kind is built
+    from .workbook import build_workbook
+
     layout = Layout(lang, capacity, currency)
     stand_in = _stand_in(currency, options=2 if capacity.options else 0)
     wb, _ = build_workbook(layout, stand_in, mode="native")
@@ -550,6 +564,11 @@ def _build_package(
     """The skeleton's parts with the charts of ``channels`` channels, of ``options``
     options and, with a ``simulation``, the Monte Carlo charts: openpyxl writes the
     same charts on empty sheets of the same names."""
+    from openpyxl import Workbook
+
+    from .charts import add_charts
+    from .package import write_package
+
     base = skeleton(lang, capacity, currency)
     wb = Workbook()
     wb.remove(wb.worksheets[0])

@@ -27,18 +27,17 @@ bytes. ``[Content_Types].xml`` is the zip's first entry, where Excel puts it
 (libmagic's ``file``, for one) and readers that stream a package look for it
 there.
 
->>> cached_type(0.1), cached_type("#N/A"), cached_type("OK"), cached_type(True)
-((None, '0.1'), ('e', '#N/A'), ('str', 'OK'), ('b', '1'))
+The zip with fixed times and the cached values' text are
+:mod:`crmroi_xl.excel.zipped` (the fast exporter uses them without openpyxl).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import re
 from pathlib import Path
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED
 
 import openpyxl
 from openpyxl.cell._writer import write_cell
@@ -48,25 +47,18 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import Element, SubElement, whitespace
 
-from ..errors import EXCEL_ERRORS
 from .files import atomic_path
 from .parts import CellValue
+from .shared import share
 from .xstring import escape
+from .zipped import FIXED_TIME, FixedTimeZip, cached_type
 
 __all__ = [
-    "DEFLATE_LEVEL",
-    "FIXED_TIME",
     "OPENPYXL_RELEASES",
-    "FixedTimeZip",
-    "cached_type",
     "check_openpyxl",
     "save_workbook",
     "write_package",
 ]
-
-#: Document and zip timestamp of every workbook written (same input, same bytes).
-FIXED_TIME = dt.datetime(2020, 1, 1)
-
 
 #: The openpyxl releases this module's overrides are known to work with, as pip writes
 #: them: ``pyproject.toml`` pins exactly this (a test holds them together). openpyxl
@@ -102,44 +94,6 @@ def check_openpyxl(version: str = openpyxl.__version__) -> None:
 
 
 check_openpyxl()
-
-
-#: The deflate level of every workbook written: 1, measured against zlib's default 6 on
-#: the demo's export (``benchmarks/bench_deflate.py``, zlib 1.2.13): 2.4 ms of
-#: processor time instead of 6.4 for a file 16 % larger (101 KiB instead of 86), the
-#: biggest single saving of a batch's workbook. The bytes stay the same run after run.
-DEFLATE_LEVEL = 1
-
-
-class FixedTimeZip(ZipFile):
-    """A zip archive whose entries all carry the same timestamp (reproducible bytes),
-    deflated at :data:`DEFLATE_LEVEL`."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            info = ZipInfo(zinfo_or_arcname, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zinfo_or_arcname = info
-        kwargs.setdefault("compresslevel", DEFLATE_LEVEL)
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
-
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
-        # openpyxl streams worksheets through temporary files: no file time either
-        self.writestr(str(arcname or filename), Path(filename).read_bytes())
-
-
-def cached_type(value: CellValue | bool) -> tuple[str | None, str]:
-    """The type attribute (None for a number) and the text of a formula's cached value."""
-    if isinstance(value, bool):
-        return "b", str(int(value))
-    if isinstance(value, float):
-        return None, repr(value)
-    if isinstance(value, int):
-        return None, str(value)
-    if value in EXCEL_ERRORS:
-        return "e", value
-    return "str", escape(value)
 
 
 def _attributes(cell: Any, styled: bool) -> dict[str, str]:
@@ -252,6 +206,9 @@ def write_package(
     _Writer(wb, written, cached or {}).write_data()
     archive.writestr(_CONTENT_TYPES, written.parts.pop(_CONTENT_TYPES))
     for name, data in written.parts.items():
+        if name.startswith("xl/worksheets/sheet"):  # the Simulation sheet's runs
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            data = share(text).encode("utf-8")
         archive.writestr(name, data)
 
 

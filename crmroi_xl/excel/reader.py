@@ -39,6 +39,7 @@ from ..scenario.options import MAX_OPTIONS
 from .archive import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
 from .arithmetic import FormulaRefused, describe, input_value
 from .choices import choice_code, yes_no
+from .expected import MESSAGES
 from .layout import LISTS, SHEETS, InputCell, Layout
 from .locate import header_rows, locate, outside, refuse
 from .parts import Capacity, column_letter
@@ -68,23 +69,6 @@ MAX_UNCOMPRESSED_BYTES = MAX_UNZIPPED_BYTES
 MAX_TABLE_LINES = 1_000  # lines a table of the workbook may declare
 SHOWN = 60  # characters of a typed value echoed in a message
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "amount": ("montant attendu", "an amount expected"),
-    "number": ("nombre attendu", "a number expected"),
-    "share": ("pourcentage attendu (10 % ou 0,1)", "a percentage expected (10% or 0.1)"),
-    "integer": ("nombre entier attendu", "a whole number expected"),
-    "text": ("texte attendu", "text expected"),
-    "choice": ("valeur de la liste attendue", "a value from the list expected"),
-    "yesno": ("Oui ou Non attendu", "Yes or No expected"),
-    "found": ("trouvé", "got"),
-    "date": ("une date", "a date"),
-    "error": ("l'erreur", "the error"),
-    "required": ("obligatoire, vide", "required, empty"),
-    "orphan": (
-        "valeur saisie sur une ligne sans libellé",
-        "value typed on a line without a label",
-    ),
-}
 _NUMBERS = ("amount", "number", "share", "integer")
 #: The tables of lines, each with the defined name spanning its lines (an export
 #: may hold more lines than the template's defaults).

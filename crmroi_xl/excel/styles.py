@@ -13,16 +13,15 @@ a glance) and negatives in red; French formats follow French typography.
 
 from __future__ import annotations
 
-from typing import Any
-
-from openpyxl.formatting.rule import FormulaRule, Rule
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.styles.differential import DifferentialStyle
-from openpyxl.styles.numbers import NumberFormat
+from typing import TYPE_CHECKING, Any
 
 from ..scenario.currency import affixes
 from ..scenario.labels import Lang
 from .measure import NBSP, SIZE
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is built (not by the fast path)
+    from openpyxl.formatting.rule import Rule
+    from openpyxl.styles import Font, NamedStyle
 
 __all__ = [
     "BAD_FILL",
@@ -38,10 +37,9 @@ __all__ = [
 ]
 
 NAVY, SLATE, GREY = "1F3864", "44546A", "7F7F7F"
-BAD_FILL = PatternFill("solid", bgColor="FFC7CE")  # conditional: a line or check to review
+#: The fill of a line or check to review, as :func:`rule` takes it: a colour.
+BAD_FILL = "FFC7CE"
 FONT = "Calibri"  # every cell style names its font (no "unnamed font" fallback)
-_THIN = Side(style="thin", color="BFBFBF")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
@@ -88,11 +86,17 @@ def number_formats(lang: Lang, currency: str = "EUR") -> dict[str, str]:
 
 def font(size: float = SIZE, **kw: Any) -> Font:
     """Calibri of ``size`` points (body text by default)."""
+    from openpyxl.styles import Font
+
     return Font(name=FONT, size=size, **kw)
 
 
 def named_styles() -> list[NamedStyle]:
     """The cell styles, after the FAST colour code (see the module docstring)."""
+    from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protection, Side
+
+    thin = Side(style="thin", color="BFBFBF")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     def style(name: str, **kw: Any) -> NamedStyle:
         named = NamedStyle(name=name, **kw)
@@ -110,20 +114,20 @@ def named_styles() -> list[NamedStyle]:
             "header",
             font=font(bold=True, color="FFFFFF"),
             alignment=header,
-            border=_BOX,
+            border=box,
             fill=PatternFill("solid", fgColor=NAVY),
         ),
         style(
             "header_calc",
             font=font(bold=True, color="FFFFFF"),
             alignment=header,
-            border=_BOX,
+            border=box,
             fill=PatternFill("solid", fgColor=SLATE),
         ),
         style(
             "input",
             font=font(color="0000FF"),
-            border=_BOX,
+            border=box,
             fill=PatternFill("solid", fgColor="FFF2CC"),
             protection=Protection(locked=False),
         ),
@@ -140,7 +144,7 @@ def named_styles() -> list[NamedStyle]:
         style(
             "output",
             font=font(bold=True),
-            border=_BOX,
+            border=box,
             fill=PatternFill("solid", fgColor="E2EFDA"),
         ),
         style("timeline", font=font(9, color=GREY), alignment=Alignment(horizontal="right")),
@@ -151,11 +155,21 @@ def named_styles() -> list[NamedStyle]:
 
 
 def rule(formula: str, **style: Any) -> Any:
-    """A conditional format applied where ``formula`` is true."""
+    """A conditional format applied where ``formula`` is true (a ``fill`` given as a
+    colour, such as :data:`BAD_FILL`, is a solid background of that colour)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    if isinstance(style.get("fill"), str):
+        style["fill"] = PatternFill("solid", bgColor=style["fill"])
     return FormulaRule(formula=[formula], **style)  # type: ignore[no-untyped-call]
 
 
 def format_rule(formula: str, code: str, ident: int) -> Rule:
     """A conditional number format (Excel and LibreOffice apply it; others keep the cell's)."""
+    from openpyxl.formatting.rule import Rule
+    from openpyxl.styles.differential import DifferentialStyle
+    from openpyxl.styles.numbers import NumberFormat
+
     dxf = DifferentialStyle(numFmt=NumberFormat(numFmtId=ident, formatCode=code))
     return Rule(type="expression", dxf=dxf, formula=[formula])

@@ -92,7 +92,7 @@ def block_xml(values: Array) -> tuple[list[str], list[str]]:
         return [], []
     if np.isfinite(values).all():
         return [""] * len(numbers), repr(numbers)[1:-1].split(", ")
-    from .package import cached_type  # rare (a blank ROI): openpyxl only then
+    from .zipped import cached_type  # rare (a blank ROI)
 
     types, texts = [], []
     for number in numbers:

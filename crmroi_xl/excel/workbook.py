@@ -16,14 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from ..engine.compute import compute
 from ..engine.optionbook import book_results
@@ -38,13 +31,16 @@ from .inputs import input_bounds, input_values
 from .layout import ASSUMPTION_CHOICES, InputCell, Layout, quote_sheet
 from .live import laid_out_runs, slot_count, uncertain_lines
 from .optionview import shown_book, table_scenario
-from .package import save_workbook
 from .parts import Bilingual, Capacity, CellValue, Mode, Table
 from .sheets import sheets_of
 from .sheets.costs import seats_rule
 from .sheets.kpis import fraction_rule
 from .simulation_layout import DISTRIBUTION_CODES
 from .styles import FONT, named_styles, number_formats
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "build_workbook",
@@ -130,6 +126,8 @@ def build_workbook(
 ) -> tuple[Workbook, dict[tuple[str, str], CellValue]]:
     """Build the workbook of ``layout``; with a scenario, its inputs and cached values
     (``(sheet title, address) -> value``)."""
+    from openpyxl import Workbook
+
     lang = layout.lang
     formats = number_formats(lang, layout.currency)
     wb = Workbook()
@@ -229,6 +227,8 @@ def _rule(
 def _validations(layout: Layout, sheets: dict[str, Worksheet]) -> None:
     """Data validation on every input, from the model's types and bounds: lists,
     non-negative amounts, rates in [0, 1], whole numbers in range."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     fr = layout.lang == "fr"
     rules: dict[tuple[str, tuple[Any, ...]], DataValidation] = {}
     spans: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
@@ -292,6 +292,8 @@ def _merged(refs: list[str]) -> list[str]:
     >>> _merged(["B7", "B14", "C14", "D14", "B22", "B23", "A1:A5"])
     ['B7', 'B14:D14', 'B22:B23', 'A1:A5']
     """
+    from openpyxl.utils.cell import coordinate_to_tuple
+
     out: list[list[tuple[int, int]]] = []
     kept: list[str] = []
     for ref in refs:
@@ -315,6 +317,8 @@ def _merged(refs: list[str]) -> list[str]:
 
 
 def _names(layout: Layout, wb: Workbook) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
     for name, (sheet, address) in layout.names.items():
         text = f"{quote_sheet(layout.sheet_name(sheet))}!{address}"
         wb.defined_names[name] = DefinedName(name, attr_text=text)
@@ -326,6 +330,8 @@ def export_workbook_openpyxl(
     """:func:`~crmroi_xl.excel.fast.export_workbook` the slow way: the whole workbook
     built and saved by openpyxl cell by cell. The reference the fast path is tested
     against."""
+    from .package import save_workbook  # openpyxl's writer: where a workbook is built
+
     wb, cached = build_workbook(export_layout(scenario, lang), scenario, mode="native")
     return save_workbook(wb, path, cached)
 
@@ -339,6 +345,10 @@ def write_template(
     ``options``, the template of a choice: the Option column, the options block,
     ``In_Option`` (blank: no option, the lines as one business case) and the Comparison
     sheet."""
+    from openpyxl.styles import Font
+
+    from .package import save_workbook
+
     layout = Layout(lang, Capacity(options=MAX_OPTIONS) if options else Capacity())
     wb, _ = build_workbook(layout, None, mode="native" if native else "udf")
     if not native:  # where the results come from, and what to use without them

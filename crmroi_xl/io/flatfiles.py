@@ -14,15 +14,16 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
-
-from openpyxl.utils import get_column_letter
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
 from ..excel.arithmetic import FormulaRefused, describe, input_value
 from ..excel.files import regular_size
-from ..excel.xlsx import Cell, date_text, open_xlsx
+from ..excel.parts import column_letter
 from ..scenario.messages import echo
+
+if TYPE_CHECKING:
+    from ..excel.xlsx import Cell
 from .flat import MAX_COLUMNS, MAX_FLAT_BYTES, FlatRow, Unreadable, check_columns
 
 __all__ = ["iter_rows", "read_rows"]
@@ -50,8 +51,7 @@ def _rows(
                 cells[name] = value
             elif not _blank(value):
                 problems.append(
-                    f"column {get_column_letter(i + 1)}: a value ({echo(value)}) "
-                    "under no column name"
+                    f"column {column_letter(i + 1)}: a value ({echo(value)}) under no column name"
                 )
         yield FlatRow(number, cells, comma, tuple(problems))
 
@@ -114,6 +114,8 @@ def _flat_value(cell: Cell, date1904: bool) -> Any:
         except FormulaRefused as refused:
             return Unreadable(describe(refused, "en", cell.origin))
     if cell.type == "date":
+        from ..excel.xlsx import date_text
+
         shown = date_text(float(cell.value), date1904)  # type: ignore[arg-type]
         return Unreadable(f"found a date ({shown}); type the value as a number or text")
     if cell.type == "error":
@@ -125,6 +127,8 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """(row number, values) of the first worksheet, streamed; row 1 (the column names)
     first, even when blank. Past the last column name, a row's values stop at its
     first non-blank one (the one reported)."""
+    from ..excel.xlsx import open_xlsx  # lxml: only for a workbook
+
     with open_xlsx(path) as book:
         if not book.worksheets:
             raise ScenarioError(

@@ -24,9 +24,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ..errors import InternalError, ScenarioError
@@ -149,6 +146,10 @@ def write_rows(
         return write_atomic(path, csv_bytes(header, table))
     if suffix != ".xlsx":
         raise ScenarioError(f"{path}: a flat file is .csv or .xlsx, got {path.suffix!r}")
+    import openpyxl  # heavy: only for an .xlsx
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = openpyxl.Workbook()
     ws = wb.active
     if ws is None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ..cosmetics import fit, fit_header_row, label_texts
 from ..layout import ASSUMPTIONS, SIMULATION_INPUTS
 from ..parts import YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...engine.flows import benefit_base, benefit_flows
 from ...scenario import drivers
 from ..layout import KPI_LABELS
@@ -33,6 +31,8 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]

@@ -13,8 +13,6 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...errors import CrmRoiError
 from ...finance import metrics
 from ..formulas import guarded, unless_blank
@@ -24,6 +22,8 @@ from ..sheet import Context, Sheet
 from .tables import col, row_check, table_looks, table_texts
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]

@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.flows import MARGIN_VOLUMES
 from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
@@ -43,6 +41,8 @@ from ..styles import BAD_FILL, rule
 from .guards import guard_formulas, refused_formulas, refused_texts
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]
@@ -281,6 +281,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     widths = {"title": 46, "value": 20, "passed": 11, "status": 10}
     for column, width in widths.items():
         ws.column_dimensions[layout.check_col(column)].width = width

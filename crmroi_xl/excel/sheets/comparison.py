@@ -28,10 +28,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from openpyxl.styles import Alignment
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ...engine.options import Comparison, OptionResults, compare
 from ...finance.roots import BRACKET_GRID, SEARCH_STEPS, GridSearch, grid_search
@@ -43,6 +39,8 @@ from ..parts import NA, YEARS, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]
@@ -532,6 +530,10 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import column_index_from_string, get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
     if not layout.capacity.options:
         return
     p = layout.comparison

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...engine.flows import cost_base, cost_flows
 from ...engine.sensitivity import case_multiplier
 from ...scenario import drivers
@@ -35,6 +33,8 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET", "seats_rule"]

@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ...scenario.drivers import BENEFIT_DRIVERS
 from ...scenario.messages import WORDING, message
 from ..blocks import ASSUMPTIONS, CUSTOMERS, KPI_LABELS, REFUSED_COLUMNS, SIMULATION_INPUTS
+from ..expected import MESSAGES
 from ..inputs import input_bounds
 from ..layout import OPTION_INPUTS
 from ..parts import YEARS, CellValue, Formula, Table, Text, pick
-from ..reader import MESSAGES
 from ..sheet import Context
 from .optionguards import option_refusals
 

@@ -10,14 +10,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ..cosmetics import wrap_rows
 from ..headline import HEADLINES
 from ..parts import Text
 from ..sheet import Sheet
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET", "french_typography"]

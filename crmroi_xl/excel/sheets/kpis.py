@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ..formulas import guarded, unless_blank
 from ..parts import NA, Bilingual, CellValue, Formula, Text
 from ..sheet import Context, Sheet
@@ -21,6 +18,8 @@ from ..styles import format_rule, rule
 from .tables import col, row_check, table_looks, table_texts
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET", "fraction_rule"]
@@ -133,6 +132,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     """KPI values in their unit (percentages as %, amounts in the currency) and coloured trends."""
+    from openpyxl.styles import Alignment, Font
+
     table = layout.kpis
     table_looks(layout, table, ws, texts(layout))
     first, last = table.first_row, table.last_row

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...scenario.labels import label
 from ...scenario.model import KPI_DEFAULTS, KpiKind
 from ..cosmetics import fit, fit_header_row
@@ -17,6 +15,8 @@ from ..parts import Text
 from ..sheet import Sheet
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]

@@ -42,11 +42,6 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...engine.assumption_bars import ASSUMPTION_DRIVERS
 from ...engine.sensitivity import CASES, Case, Side, TornadoBar, case_multiplier
 from ...errors import InternalError
@@ -74,6 +69,8 @@ from .spider import spider_formulas, spider_texts
 from .targets import target_formulas, target_looks, target_texts
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ...engine.results import LineFlows
     from ..layout import Layout
 
@@ -613,6 +610,10 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.worksheet.pagebreak import Break
+
     p = layout.sensitivity
     ws.sheet_view.showGridLines = False
     ws.column_dimensions["A"].width = 34

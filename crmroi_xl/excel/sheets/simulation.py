@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from openpyxl.styles import Font
 
 from ..live import LIVE_CELLS, Live, live
 from ..parts import Bilingual, CellValue, Formula, Text
@@ -418,6 +417,8 @@ def _runs(layout: Layout) -> Iterator[Formula]:
 
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
+    from openpyxl.styles import Font
+
     p = layout.simulation
     if p.live:
         flag = p.flag_cell

@@ -17,9 +17,6 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...scenario.labels import label
 from ..cosmetics import fit, label_texts
 from ..headline import BY_KEY, HEADLINES, Headline
@@ -30,6 +27,8 @@ from ..styles import BAD_FILL, NAVY, font, format_rule, rule
 from . import aftertax
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..layout import Layout
 
 __all__ = ["SHEET"]
@@ -275,6 +274,8 @@ def formulas(layout: Layout) -> Iterator[Formula]:
 
 def looks(layout: Layout, ws: Worksheet, formats: dict[str, str]) -> None:
     """A one-page dashboard: results, the charts beside them, the yearly flows."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
     label_col, value_col = layout.headline_col("label"), layout.headline_col("value")
     years = [layout.summary_col(t) for t in YEARS]
     totals = [layout.summary_total_col(key) for key in YEAR_TOTALS_TITLES]

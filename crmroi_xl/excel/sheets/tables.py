@@ -18,9 +18,6 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ...engine.sensitivity import Side, case_multiplier
 from ...scenario.fieldinfo import kind
 from ..columns import LINE_MODELS, yearly_field
@@ -31,6 +28,8 @@ from ..sheet import Context
 from ..styles import BAD_FILL, rule
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ...engine.results import LineFlows
     from ..layout import Layout
 
@@ -403,6 +402,8 @@ def header_letters(table: Table) -> list[str]:
 def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterable[Text]) -> None:
     """Widths, header height, panes, print titles and conditional formats of a table
     (``sheet_texts``: the sheet's constant cells, see :func:`fixed_texts`)."""
+    from openpyxl.styles import Alignment
+
     sheet_texts = list(sheet_texts)
     for column in table.columns:
         ws.column_dimensions[table.letter(column.key)].width = column.width
@@ -440,6 +441,8 @@ def table_looks(layout: Layout, table: Table, ws: Worksheet, sheet_texts: Iterab
 def total_rows_looks(layout: Layout, table: Table, ws: Worksheet, below: int, indent: bool) -> None:
     """The ``below`` rows under a table's total: italic like their figures, "of which"
     rows indented; years past the horizon greyed out."""
+    from openpyxl.styles import Alignment, Font
+
     first = table.letter(table.columns[0].key)
     for i in range(1, below + 1):
         cell = ws[f"{first}{layout.total_label_row(table, i)}"]

@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Font
-
 from ..parts import Bilingual, CellValue, Formula, Text
 from ..styles import BAD_FILL, rule
 
@@ -83,6 +81,8 @@ def target_formulas(layout: Layout) -> Iterator[Formula]:
 
 def target_looks(layout: Layout, ws: Worksheet) -> None:
     """The payback's probabilities computed at export turn red when the flag is raised."""
+    from openpyxl.styles import Font
+
     if not layout.simulation.live:
         return
     p = layout.sensitivity
