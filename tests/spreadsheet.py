@@ -248,10 +248,13 @@ def pdf_footers(pdf: Path) -> list[str]:
             continue
         base = max(w[1] for w in marks)
         line = sorted((w for w in words if abs(w[1] - base) < 0.01), key=lambda w: w[0])
-        text, end = "", None
-        for x0, _, x1, word in line:
-            text += word if end is None else (" " if x0 - end < 10 else "    ") + word
-            end = x1
+        at = max(w[0] for w in marks if abs(w[1] - base) < 0.01)
+        # a chart's clipped label can even share the baseline: the name is its words with
+        # letters, before "Page"; then the first "i of N" (or "i sur N") after it
+        name = [w[3] for w in line if w[0] < at and any(c.isalpha() for c in w[3])]
+        after = " ".join(w[3] for w in line if w[0] > at)
+        found = re.search(r"(?<!\S)(\d+) (of|sur) (\d+)(?!\S)", after)
+        text = " ".join(name) + "    Page " + (" ".join(found.groups()) if found else after)
         footers.append(text)
     return footers
 
