@@ -124,7 +124,7 @@ def _export(scenario: Scenario, lang: Lang | None) -> tuple[bytes, dict[str, Any
     comparison = compare(scenario) if scenario.options else None
     if comparison is not None:  # one workbook holds every option, the best one shown;
         # the entry's results are the best option's, the summary's rows each option's
-        content = workbook_bytes(scenario, lang=lang, shown=comparison.best)
+        content = workbook_bytes(scenario, lang=lang, shown=comparison.best, comparison=comparison)
         scenario = best_option_scenario(scenario, comparison)
         results = compute(scenario)
     else:

@@ -51,6 +51,7 @@ from zipfile import ZIP_DEFLATED
 from ..engine import diskcache
 from ..engine.compute import compute
 from ..engine.optionbook import OptionBook, book_results
+from ..engine.options import Comparison
 from ..engine.results import Results
 from ..errors import InternalError
 from ..scenario.labels import Lang
@@ -601,16 +602,18 @@ def workbook_bytes(
     lang: Lang | None = None,
     results: Results | None = None,
     shown: str | None = None,
+    comparison: Comparison | None = None,
 ) -> bytes:
     """The bytes of ``scenario``'s standalone workbook (what ``export_workbook`` writes).
 
     ``results``, when the caller already computed them, saves computing twice. A
     scenario with options: one workbook holds them all, showing option ``shown``
-    (default: the best by NPV).
+    (default: the best by NPV); ``comparison``, its ``compare`` when the caller has it
+    (a batch does), saves comparing twice -- a Monte Carlo of every option.
     """
     layout = export_layout(scenario, lang)
     kind = (layout.lang, layout.capacity, layout.currency)
-    book = shown_book(scenario, shown)  # a choice: every option's lines, one shown
+    book = shown_book(scenario, shown, comparison)  # a choice: every option's, one shown
     options = len(scenario.options or [])
     if book is not None:
         scenario, results = book.flat, None
